@@ -1,0 +1,74 @@
+// What the use cases need from the outside world. Adapters in src/store, src/exchange, src/notify implement these.
+import type { Directory } from '../domain/directory.js';
+import type {
+  Alert,
+  AuditEntry,
+  BusinessUnit,
+  EmailServerProfile,
+  Mailbox,
+  Organization,
+  Queue,
+  SecurityRole,
+  User,
+} from '../domain/model.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  next(prefix: string): string;
+}
+
+/** Everything one use case changes, committed as a single atomic write. */
+export interface ChangeSet {
+  readonly organization?: Organization;
+  readonly users?: readonly User[];
+  readonly queues?: readonly Queue[];
+  readonly mailboxes?: readonly Mailbox[];
+  readonly profiles?: readonly EmailServerProfile[];
+  readonly securityRoles?: readonly SecurityRole[];
+  readonly businessUnits?: readonly BusinessUnit[];
+  /** Appended to the Alerts walls. */
+  readonly alerts?: readonly Alert[];
+  /** Appended to the audit log. */
+  readonly audit?: readonly AuditEntry[];
+  /** Compare-and-set: the commit fails with `VersionConflict` unless each mailbox still has this version. */
+  readonly expectedMailboxVersions?: Readonly<Record<string, number>>;
+}
+
+export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: readonly string[] };
+
+export interface MailboxQuery {
+  readonly approval?: Mailbox['emailRouterAccessApproval'];
+  readonly status?: Mailbox['mailboxStatus'];
+  readonly disabled?: boolean;
+  readonly profileId?: string;
+  readonly activeOnly?: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** The system of record. Reads are synchronous against an in-memory view; writes are serialized and atomic. */
+export interface EmailConfigStore extends Directory {
+  users(): readonly User[];
+  queues(): readonly Queue[];
+  profiles(): readonly EmailServerProfile[];
+  securityRoles(): readonly SecurityRole[];
+  businessUnits(): readonly BusinessUnit[];
+  mailboxes(): readonly Mailbox[];
+  userByAadObjectId(aadObjectId: string): User | undefined;
+  mailboxByEmail(emailAddress: string): Mailbox | undefined;
+  mailboxesByName(name: string): readonly Mailbox[];
+  mailboxByRegarding(type: 'systemuser' | 'queue', id: string): Mailbox | undefined;
+  profileByName(name: string): EmailServerProfile | undefined;
+  queryMailboxes(query: MailboxQuery, offset: number, limit: number): Page<Mailbox>;
+  alertsFor(regarding: Alert['regarding'], limit: number): readonly Alert[];
+  recentAudit(limit: number): readonly AuditEntry[];
+  commit(changes: ChangeSet): Promise<CommitOutcome>;
+}
