@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, isLoopback, loadConfig } from '../src/config.js';
+
+const APP_ID = '11111111-2222-4333-8444-555555555555';
+const TENANT = '7a1d2c3b-0000-4000-8000-00000000c0de';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration from the environment', () => {
+  it('defaults to explicit local mode on loopback with the demo organization', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3978, host: '127.0.0.1', credentials: null, dataFile: './data/db.json', orgFile: './examples/contoso.json', playground: true });
+    expect(describeConfig(config)).toMatch(/LOCAL MODE.*127\.0\.0\.1 only/);
+  });
+
+  it('refuses to run anonymous on a non-loopback address', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^HOST: .*loopback/)]);
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+  });
+
+  it('lists every problem at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', MicrosoftAppId: 'not-a-guid', MicrosoftAppType: 'Weird', PLAYGROUND: 'maybe' });
+    expect(problems.join('\n')).toMatch(/PORT/);
+    expect(problems.join('\n')).toMatch(/MicrosoftAppType: must be SingleTenant, MultiTenant or UserAssignedMSI/);
+    expect(problems.join('\n')).toMatch(/PLAYGROUND: must be 0 or 1/);
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('checks the credential combinations of each app type', () => {
+    expect(problemsOf({ MicrosoftAppId: APP_ID })).toEqual(['MicrosoftAppPassword: is required when MicrosoftAppType is MultiTenant']);
+    expect(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's', MicrosoftAppType: 'singletenant' })).toEqual([
+      'MicrosoftAppTenantId: is required when MicrosoftAppType is SingleTenant',
+    ]);
+    expect(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT })).toEqual([
+      'MicrosoftAppPassword: must be empty when MicrosoftAppType is UserAssignedMSI',
+    ]);
+    expect(problemsOf({ MicrosoftAppPassword: 'orphan' })).toEqual(['MicrosoftAppPassword: is set but MicrosoftAppId is empty']);
+  });
+
+  it('with an app id binds to all interfaces and never prints the password', () => {
+    const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'super-secret-value', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, PLAYGROUND: '0' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.playground).toBe(false);
+    expect(config.credentials?.appType).toBe('SingleTenant');
+    expect(describeConfig(config)).not.toContain('super-secret-value');
+    expect(describeConfig(config)).toMatch(/JWT validation on/);
+  });
+
+  it('recognises loopback addresses', () => {
+    expect(['127.0.0.1', '127.8.9.1', 'localhost', '::1', '[::1]'].map(isLoopback)).toEqual([true, true, true, true, true]);
+    expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].map(isLoopback)).toEqual([false, false, false, false]);
+  });
+});
