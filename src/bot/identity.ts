@@ -1,0 +1,54 @@
+// Who is asking: identity comes only from the activity (tenant + Entra object id), never from text or card data.
+import { z } from 'zod';
+import type { Organization, User } from '../domain/model.js';
+
+const activityIdentitySchema = z
+  .object({
+    from: z.object({ id: z.string().optional(), name: z.string().optional(), aadObjectId: z.string().min(1).optional() }).loose().optional(),
+    conversation: z.object({ tenantId: z.string().min(1).optional() }).loose().optional(),
+    channelData: z.object({ tenant: z.object({ id: z.string().min(1).optional() }).loose().optional() }).loose().optional(),
+  })
+  .loose();
+
+export type Identification =
+  | { readonly ok: true; readonly user: User; readonly tenantId: string }
+  | { readonly ok: false; readonly problem: 'wrongTenant' | 'noEntraId' | 'unknownUser' | 'inactiveUser'; readonly message: string };
+
+/** The tenant an activity came from: Teams puts it in channelData.tenant.id in every context. */
+export function tenantOf(activity: unknown): string | undefined {
+  const parsed = activityIdentitySchema.safeParse(activity);
+  if (!parsed.success) return undefined;
+  return parsed.data.channelData?.tenant?.id ?? parsed.data.conversation?.tenantId;
+}
+
+export function identifyRequester(activity: unknown, organization: Organization, userByAadObjectId: (id: string) => User | undefined): Identification {
+  const parsed = activityIdentitySchema.safeParse(activity);
+  const tenantId = tenantOf(activity);
+  if (tenantId === undefined || tenantId.toLowerCase() !== organization.tenantId.toLowerCase()) {
+    return {
+      ok: false,
+      problem: 'wrongTenant',
+      message: `This bot manages the email configuration of ${organization.name}, whose Microsoft Entra tenant is ${organization.tenantId}. Your request came from ${tenantId === undefined ? 'an unknown tenant' : `tenant ${tenantId}`}, so I can't act on it.`,
+    };
+  }
+  const aadObjectId = parsed.success ? parsed.data.from?.aadObjectId : undefined;
+  if (aadObjectId === undefined) {
+    return {
+      ok: false,
+      problem: 'noEntraId',
+      message: 'Teams did not tell me your Microsoft Entra identity (guests and anonymous users have none), so I can\'t check your permissions. Please use a work account of the organization.',
+    };
+  }
+  const user = userByAadObjectId(aadObjectId.toLowerCase()) ?? userByAadObjectId(aadObjectId);
+  if (user === undefined) {
+    return {
+      ok: false,
+      problem: 'unknownUser',
+      message: `You are not a user of the Dynamics 365 organization ${organization.name}: no user has your Entra object id (${aadObjectId}). Ask an administrator to add you.`,
+    };
+  }
+  if (!user.active) {
+    return { ok: false, problem: 'inactiveUser', message: `Your user record (${user.fullName}) in ${organization.name} is disabled, so I can't act for you.` };
+  }
+  return { ok: true, user, tenantId };
+}
