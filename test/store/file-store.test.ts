@@ -1,0 +1,173 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openEmailConfigStore } from '../../src/store/email-config-store.js';
+import { DataFileError } from '../../src/store/json-file.js';
+import type { DataFileDocument } from '../../src/store/schema.js';
+import { documentWithMailboxes, mailboxRecord } from './documents.js';
+
+let directory: string;
+let dataPath: string;
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'store-test-'));
+  dataPath = join(directory, 'data.json');
+});
+afterEach(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+const seedWith = (document: DataFileDocument) => () => document;
+const failIfSeeded = (): DataFileDocument => {
+  throw new Error('the seed must not be used when the file exists');
+};
+
+describe('the file-backed email configuration store', () => {
+  it('creates a missing file from the seed, and reopening it gives back what was committed', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(3)));
+    expect(store.writesPerformed).toBe(1);
+    await store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 1 })] });
+
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(store.document());
+    expect(reopened.mailboxById('mbx-0002')).toMatchObject({ emailRouterAccessApproval: 1, version: 2 });
+  });
+
+  it('rejects a file that is not JSON, names the file, and leaves its bytes untouched', async () => {
+    const corrupt = '{"schemaVersion": 1, "organization": {';
+    await writeFile(dataPath, corrupt);
+    const error = await openEmailConfigStore(dataPath, failIfSeeded).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error).toMatchObject({ filePath: dataPath, problems: [expect.stringMatching(/^\(root\): not JSON \(.+\)$/)] });
+    expect(String(error)).toContain(`${dataPath} is corrupt:`);
+    expect(await readFile(dataPath, 'utf8')).toBe(corrupt);
+  });
+
+  it('rejects a file that breaks the schema, listing each problem with its JSON path, and leaves it untouched', async () => {
+    const document = documentWithMailboxes(2);
+    const invalid = JSON.stringify({
+      ...document,
+      mailboxes: [{ ...mailboxRecord(1), emailRouterAccessApproval: 9 }, { ...mailboxRecord(2), emailAddress: 'not-an-address' }],
+    });
+    await writeFile(dataPath, invalid);
+    const error = await openEmailConfigStore(dataPath, failIfSeeded).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error).toMatchObject({
+      filePath: dataPath,
+      problems: [
+        'mailboxes[0].emailRouterAccessApproval: Invalid option: expected 0 (Empty) | 1 (Approved) | 2 (Pending Approval) | 3 (Rejected)',
+        'mailboxes[1].emailAddress: must be an email address like ada@contoso.com',
+      ],
+    });
+    expect(await readFile(dataPath, 'utf8')).toBe(invalid);
+  });
+
+  it('rejects a file of an unknown schema version with a message naming both versions', async () => {
+    const future = JSON.stringify({ ...documentWithMailboxes(1), schemaVersion: 2, jobs: [] });
+    await writeFile(dataPath, future);
+    await expect(openEmailConfigStore(dataPath, failIfSeeded)).rejects.toThrow(
+      'schemaVersion: unknown data-file schemaVersion 2; this build reads only schemaVersion 1',
+    );
+    expect(await readFile(dataPath, 'utf8')).toBe(future);
+  });
+
+  it('writes the file exactly once for a commit that changes 500 mailboxes', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(500)));
+    const writesBefore = store.writesPerformed;
+    const approved = store.mailboxes().map((mailbox) => ({ ...mailbox, emailRouterAccessApproval: 1 as const }));
+    const outcome = await store.commit({ mailboxes: approved, expectedMailboxVersions: Object.fromEntries(approved.map((mailbox) => [mailbox.id, 1])) });
+    expect(outcome).toEqual({ ok: true });
+    expect(store.writesPerformed - writesBefore).toBe(1);
+    const onDisk: unknown = JSON.parse(await readFile(dataPath, 'utf8'));
+    expect(onDisk).toMatchObject({ mailboxes: Array.from({ length: 500 }, () => ({ emailRouterAccessApproval: 1, version: 2 })) });
+  });
+
+  it('writes nothing when the compare-and-set finds a stale mailbox version', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    const bytesBefore = await readFile(dataPath, 'utf8');
+    const outcome = await store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 3 })], expectedMailboxVersions: { 'mbx-0001': 4 } });
+    expect(outcome).toEqual({ ok: false, conflict: ['mbx-0001'] });
+    expect(store.writesPerformed).toBe(1);
+    expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
+  });
+
+  it('serializes concurrent commits so that no update is lost and the second compare-and-set sees the first', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(3)));
+    const approve = (index: number) => store.commit({ mailboxes: [mailboxRecord(index, { emailRouterAccessApproval: 1 })] });
+    const racing = (approval: 1 | 3) =>
+      store.commit({ mailboxes: [mailboxRecord(3, { emailRouterAccessApproval: approval })], expectedMailboxVersions: { 'mbx-0003': 1 } });
+    const outcomes = await Promise.all([approve(1), approve(2), racing(1), racing(3)]);
+    expect(outcomes).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: false, conflict: ['mbx-0003'] }]);
+    expect(store.writesPerformed).toBe(4);
+
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.mailboxes().map((mailbox) => [mailbox.emailRouterAccessApproval, mailbox.version])).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
+  });
+
+  it('keeps the previous file and the previous in-memory state when the rename of a write fails', async () => {
+    let failRename = false;
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)), {
+      operations: {
+        rename: async (from, to) => {
+          if (failRename) throw Object.assign(new Error('simulated crash before rename'), { code: 'EIO' });
+          const { rename } = await import('node:fs/promises');
+          await rename(from, to);
+        },
+      },
+    });
+    const bytesBefore = await readFile(dataPath, 'utf8');
+    failRename = true;
+    await expect(store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 1 })] })).rejects.toThrow('simulated crash before rename');
+
+    expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
+    expect(await readdir(directory)).toEqual(['data.json']);
+    expect(store.mailboxById('mbx-0001')).toMatchObject({ emailRouterAccessApproval: 0, version: 1 });
+    expect(store.writesPerformed).toBe(1);
+
+    failRename = false;
+    await expect(store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 1 })] })).resolves.toEqual({ ok: true });
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.mailboxes().map((mailbox) => mailbox.emailRouterAccessApproval)).toEqual([0, 1]);
+  });
+
+  it('keeps the previous file intact when the process dies halfway through writing the temp file', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)), {
+      operations: {
+        writeDurably: async (path, text) => {
+          await writeFile(path, text.slice(0, text.length / 2));
+          throw new Error('simulated crash mid-write');
+        },
+      },
+    }).catch(() => undefined);
+    // Seeding itself goes through the failing write, so the file was never created.
+    expect(store).toBeUndefined();
+    expect(await readdir(directory)).toEqual([]);
+
+    const healthy = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    const bytesBefore = await readFile(dataPath, 'utf8');
+    const crashing = await openEmailConfigStore(dataPath, failIfSeeded, {
+      operations: {
+        writeDurably: async (path, text) => {
+          await writeFile(path, text.slice(0, text.length / 2));
+          throw new Error('simulated crash mid-write');
+        },
+      },
+    });
+    await expect(crashing.commit({ mailboxes: [mailboxRecord(1, { active: false })] })).rejects.toThrow('simulated crash mid-write');
+    expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
+    expect(await readdir(directory)).toEqual(['data.json']);
+    expect(crashing.mailboxById('mbx-0001')?.active).toBe(true);
+    expect(healthy.mailboxById('mbx-0001')?.active).toBe(true);
+  });
+});
