@@ -361,5 +361,5 @@ export async function openEmailConfigStore(
 export function createInMemoryEmailConfigStore(document: DataFileDocument): DocumentEmailConfigStore {
   const parsed = dataFileSchema.safeParse(document);
   if (!parsed.success) throw new DataFileError('(in-memory document)', describeIssues(parsed.error));
-  return new DocumentEmailConfigStore(inMemoryDocumentDatabase(parsed.data));
+  return new DocumentEmailConfigStore(inMemoryDocumentDatabase<DataFileDocument>(parsed.data));
 }

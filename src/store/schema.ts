@@ -305,7 +305,22 @@ export const dataFileSchema = z
     }
   });
 
-export type DataFileDocument = z.infer<typeof dataFileSchema>;
+/**
+ * The data-file document. The email-configuration sections are typed as the (read-only) domain records
+ * so that records from use cases go in without copies; sections added later come straight from zod.
+ */
+export type DataFileDocument = Omit<z.infer<typeof dataFileSchema>, keyof DomainSections> & DomainSections;
+interface DomainSections {
+  readonly organization: Organization;
+  readonly businessUnits: readonly BusinessUnit[];
+  readonly securityRoles: readonly SecurityRole[];
+  readonly users: readonly User[];
+  readonly queues: readonly Queue[];
+  readonly profiles: readonly EmailServerProfile[];
+  readonly mailboxes: readonly Mailbox[];
+  readonly alerts: readonly Alert[];
+  readonly audit: readonly AuditEntry[];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Compile-time proof that each schema produces its domain type, field for field: `z.infer` must be

@@ -18,8 +18,8 @@ describe('the in-memory email configuration store', () => {
 
   it('pages mailboxes in a stable order by name, then id, with the total of all matches', () => {
     const document = documentWithMailboxes(5);
-    document.mailboxes.push(mailboxRecord(6, { id: 'mbx-a', name: 'Person 0002', emailAddress: 'twin@contoso.com' }));
-    const store = createInMemoryEmailConfigStore(document);
+    const twin = mailboxRecord(6, { id: 'mbx-a', name: 'Person 0002', emailAddress: 'twin@contoso.com' });
+    const store = createInMemoryEmailConfigStore({ ...document, mailboxes: [twin, ...document.mailboxes] });
     const first = store.queryMailboxes({}, 0, 3);
     const second = store.queryMailboxes({}, 3, 3);
     expect(first.total).toBe(6);
@@ -27,11 +27,15 @@ describe('the in-memory email configuration store', () => {
   });
 
   it('filters mailboxes by approval, status, profile, activity and disabled state', () => {
-    const document = documentWithMailboxes(4);
-    document.mailboxes[0] = mailboxRecord(1, { emailRouterAccessApproval: 2 });
-    document.mailboxes[1] = mailboxRecord(2, { active: false, emailServerProfileId: null });
-    document.mailboxes[2] = mailboxRecord(3, { enabledForIncomingEmail: false, enabledForOutgoingEmail: false, enabledForAct: false, mailboxStatus: 2 });
-    const store = createInMemoryEmailConfigStore(document);
+    const store = createInMemoryEmailConfigStore({
+      ...documentWithMailboxes(0),
+      mailboxes: [
+        mailboxRecord(1, { emailRouterAccessApproval: 2 }),
+        mailboxRecord(2, { active: false, emailServerProfileId: null }),
+        mailboxRecord(3, { enabledForIncomingEmail: false, enabledForOutgoingEmail: false, enabledForAct: false, mailboxStatus: 2 }),
+        mailboxRecord(4),
+      ],
+    });
     const ids = (query: Parameters<typeof store.queryMailboxes>[0]) => store.queryMailboxes(query, 0, 10).items.map((mailbox) => mailbox.id);
     expect(ids({ approval: 2 })).toEqual(['mbx-0001']);
     expect(ids({ activeOnly: true })).toEqual(['mbx-0001', 'mbx-0003', 'mbx-0004']);
