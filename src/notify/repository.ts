@@ -1,0 +1,93 @@
+// The persistence port of the notify module: conversation references and outbox entries.
+// Records are plain JSON validated by zod, so a file-backed store can keep them as sections of its document.
+import { z } from 'zod';
+import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from './conversation-references.js';
+import { outboxEntryRecordSchema, type OutboxEntryRecord } from './outbox-records.js';
+
+export const notifyStateSchema = z
+  .object({
+    references: z.array(conversationReferenceRecordSchema).default([]),
+    outbox: z.array(outboxEntryRecordSchema).default([]),
+  })
+  .strict();
+export type NotifyState = z.infer<typeof notifyStateSchema>;
+
+/** Upserts: references keyed by `conversationId`, outbox entries by `idempotencyKey`. */
+export interface NotifyChanges {
+  readonly references?: readonly ConversationReferenceRecord[];
+  readonly outbox?: readonly OutboxEntryRecord[];
+}
+
+/**
+ * Where references and the outbox live.
+ * - `save` applies all of one operation's changes atomically (one write), upserting by key and keeping the
+ *   position of existing records (the outbox relies on load order for per-conversation message order).
+ * - `save` may be called while another `save` is still running; implementations apply calls in call order.
+ * - Nothing is ever deleted through this port: a sent entry must stay, so its idempotency key is never reused.
+ */
+export interface NotifyRepository {
+  load(): Promise<NotifyState>;
+  save(changes: NotifyChanges): Promise<void>;
+}
+
+/** Upserts `changes` into `records` by `keyOf`, keeping positions of existing records. Shared by stores. */
+export function upsertByKey<T>(records: readonly T[], changes: readonly T[], keyOf: (record: T) => string): T[] {
+  const next = [...records];
+  const positions = new Map(next.map((record, index) => [keyOf(record), index]));
+  for (const change of changes) {
+    const position = positions.get(keyOf(change));
+    if (position === undefined) {
+      positions.set(keyOf(change), next.length);
+      next.push(change);
+    } else {
+      next[position] = change;
+    }
+  }
+  return next;
+}
+
+/** Applies one `save` to a whole state; what a document-backed repository does inside its write. */
+export function applyNotifyChanges(state: NotifyState, changes: NotifyChanges): NotifyState {
+  return {
+    references: upsertByKey(state.references, changes.references ?? [], (record) => record.conversationId),
+    outbox: upsertByKey(state.outbox, changes.outbox ?? [], (record) => record.idempotencyKey),
+  };
+}
+
+/**
+ * For tests and local runs: keeps the state as JSON text, so every load parses it again through the schemas
+ * (records that are not plain JSON, or not valid, fail here just as they would from a file).
+ */
+export class InMemoryNotifyRepository implements NotifyRepository {
+  private document: string;
+  /** How many times `save` was called, for tests that check one write per operation. */
+  saveCount = 0;
+  /** When set, the next `save` rejects with this error (and clears it), to test failure paths. */
+  failNextSave: Error | undefined;
+
+  constructor(initial: Partial<NotifyState> = {}) {
+    this.document = JSON.stringify(notifyStateSchema.parse(initial));
+  }
+
+  load(): Promise<NotifyState> {
+    return Promise.resolve(this.snapshot());
+  }
+
+  save(changes: NotifyChanges): Promise<void> {
+    this.saveCount += 1;
+    const failure = this.failNextSave;
+    if (failure !== undefined) {
+      this.failNextSave = undefined;
+      return Promise.reject(failure);
+    }
+    const next = applyNotifyChanges(this.snapshot(), changes);
+    this.document = JSON.stringify(notifyStateSchema.parse(next));
+    return Promise.resolve();
+  }
+
+  /** The stored state, parsed afresh. */
+  snapshot(): NotifyState {
+    const raw: unknown = JSON.parse(this.document);
+    return notifyStateSchema.parse(raw);
+  }
+}
