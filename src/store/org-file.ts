@@ -282,13 +282,20 @@ function knownIds(ids: Iterable<string>): string {
 }
 
 /** Reports every repeated key; returns the index of each key's first occurrence. */
-function firstOccurrences<T>(section: string, items: readonly T[], field: string, keyOf: (item: T) => string, problems: Problems): Map<string, number> {
+function firstOccurrences<T>(
+  section: string | readonly PropertyKey[],
+  items: readonly T[],
+  field: string,
+  keyOf: (item: T) => string,
+  problems: Problems,
+): Map<string, number> {
+  const sectionPath = typeof section === 'string' ? [section] : section;
   const first = new Map<string, number>();
   items.forEach((item, index) => {
     const value = keyOf(item);
     const earlier = first.get(value);
     if (earlier === undefined) first.set(value, index);
-    else problems.add([section, index, field], `duplicate ${field} "${value}" (already used by ${formatJsonPath([section, earlier])})`);
+    else problems.add([...sectionPath, index, field], `duplicate ${field} "${value}" (already used by ${formatJsonPath([...sectionPath, earlier])})`);
   });
   return first;
 }
@@ -498,7 +505,7 @@ export function parseOrganizationFile(raw: unknown, source: string): Organizatio
   const users = firstOccurrences('users', file.users, 'id', byId, problems);
   const queues = firstOccurrences('queues', file.queues, 'id', byId, problems);
   const profiles = firstOccurrences('profiles', file.profiles, 'id', byId, problems);
-  firstOccurrences('exchange.mailboxes', file.exchange.mailboxes, 'emailAddress', (mailbox) => key(mailbox.emailAddress), problems);
+  firstOccurrences(['exchange', 'mailboxes'], file.exchange.mailboxes, 'emailAddress', (mailbox) => key(mailbox.emailAddress), problems);
   checkBusinessUnitTree(file, units, problems);
   checkOrganization(file, problems);
   checkProfiles(file, users, profiles, problems);

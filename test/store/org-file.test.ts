@@ -1,6 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Mailbox } from '../../src/domain/model.js';
 import { openEmailConfigStore } from '../../src/store/email-config-store.js';
@@ -84,6 +85,18 @@ describe('the example organizations', () => {
   });
 });
 
+describe('the format documentation', () => {
+  it('shows a short example that loads and gets the defaults the text promises', async () => {
+    const markdown = await readFile(fileURLToPath(new URL('../../docs/org-file.md', import.meta.url)), 'utf8');
+    const example = /## A short example\s+```json\n([\s\S]+?)\n```/.exec(markdown)?.[1];
+    expect(example).toBeDefined();
+    const data = parseOrganizationFile(JSON.parse(example ?? 'null'), 'docs/org-file.md');
+    expect(data.mailboxes).toEqual([
+      expect.objectContaining({ emailServerProfileId: 'profile-exo', incomingEmailDeliveryMethod: 2, outgoingEmailDeliveryMethod: 2, actDeliveryMethod: 1, emailRouterAccessApproval: 2, mailboxStatus: 0 }),
+    ]);
+  });
+});
+
 describe('mailboxes created for users and queues without one', () => {
   it('creates one per user and queue from the default email settings, owned like Dynamics owns them', () => {
     const data = parseOrganizationFile(minimalFile(), 'test.json');
@@ -146,6 +159,11 @@ describe('organization file errors', () => {
       'users[1].securityRoleIds[1]: unknown security role "role-missing" (known: "role-sysadmin")',
       'mailboxes[1].emailServerProfileId: unknown email server profile "profile-gone" (known: "profile-exo")',
     ]);
+  });
+
+  it('rejects an address listed twice on the simulated Exchange side', () => {
+    const file = { ...minimalFile(), exchange: { tenantId: TENANT, mailboxes: [{ emailAddress: 'ada@contoso.com' }, { emailAddress: 'Ada@Contoso.com' }] } };
+    expect(problemsOf(file)).toEqual(['exchange.mailboxes[1].emailAddress: duplicate emailAddress "ada@contoso.com" (already used by exchange.mailboxes[0])']);
   });
 
   it('rejects duplicate ids, Entra object ids and email addresses', () => {

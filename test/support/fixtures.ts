@@ -1,5 +1,6 @@
 // Shared fixtures: the example organizations in examples/, loaded through the real organization-file parser.
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
@@ -15,7 +16,7 @@ export const exampleFileNames = (): string[] =>
     .filter((name) => name.endsWith('.json'))
     .sort();
 
-export const examplePath = (fileName: string): string => fileURLToPath(new URL(fileName, new URL('../../examples/', import.meta.url)));
+export const examplePath = (fileName: string): string => join(EXAMPLES_DIRECTORY, fileName);
 
 export const loadExample = (fileName = 'contoso.json'): Promise<OrganizationData> => loadOrganizationFile(examplePath(fileName));
 
