@@ -1,0 +1,97 @@
+// Card action verbs and their data, shared by the card templates (which emit them) and the bot (which
+// parses them from invokes and Action.Submit messages). Data identifies the action, never the actor:
+// identity comes from the activity (`from.aadObjectId`), so unknown keys are stripped, not trusted.
+import { z } from 'zod';
+
+export const CardVerb = {
+  ApproveEmail: 'approval.approve',
+  RejectEmail: 'approval.reject',
+  RefreshApproval: 'approval.refresh',
+  /** Runs a chat command, as if the user had typed it (paging, did-you-mean, next steps). */
+  Command: 'command',
+} as const;
+export type CardVerb = (typeof CardVerb)[keyof typeof CardVerb];
+
+export const CARD_VERBS: readonly CardVerb[] = Object.values(CardVerb);
+
+/** Longest command a button may carry; longer text is not something a person typed. */
+export const MAX_COMMAND_LENGTH = 500;
+
+export const approvalDecisionDataSchema = z.object({
+  requestId: z.string({ error: 'requestId must be a string' }).min(1, 'requestId must not be empty'),
+  version: z
+    .number({ error: 'version must be a number' })
+    .int('version must be a whole number')
+    .nonnegative('version must not be negative'),
+});
+export type ApprovalDecisionData = z.infer<typeof approvalDecisionDataSchema>;
+
+export const approvalRefreshDataSchema = z.object({
+  requestId: z.string({ error: 'requestId must be a string' }).min(1, 'requestId must not be empty'),
+});
+export type ApprovalRefreshData = z.infer<typeof approvalRefreshDataSchema>;
+
+export const commandDataSchema = z.object({
+  command: z
+    .string({ error: 'command must be a string' })
+    .trim()
+    .min(1, 'command must not be empty')
+    .max(MAX_COMMAND_LENGTH, `command must be at most ${MAX_COMMAND_LENGTH} characters`),
+});
+export type CommandData = z.infer<typeof commandDataSchema>;
+
+const unknownVerbMessage = `unknown card verb; expected one of ${CARD_VERBS.join(', ')}`;
+
+/** `activity.value.action` of an `adaptiveCard/action` invoke (the `type`/`id` fields are not needed). */
+export const executeActionSchema = z.discriminatedUnion(
+  'verb',
+  [
+    z.object({ verb: z.literal(CardVerb.ApproveEmail), data: approvalDecisionDataSchema }),
+    z.object({ verb: z.literal(CardVerb.RejectEmail), data: approvalDecisionDataSchema }),
+    z.object({ verb: z.literal(CardVerb.RefreshApproval), data: approvalRefreshDataSchema }),
+    z.object({ verb: z.literal(CardVerb.Command), data: commandDataSchema }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? unknownVerbMessage : undefined) },
+);
+export type CardAction = z.infer<typeof executeActionSchema>;
+
+/**
+ * `activity.value` of a message sent by an `Action.Submit` fallback. Submit has no verb, so the
+ * fallback data carries `verb` next to the same fields; this schema turns it into a `CardAction`.
+ */
+export const submitActionSchema = z
+  .discriminatedUnion(
+    'verb',
+    [
+      approvalDecisionDataSchema.extend({ verb: z.literal(CardVerb.ApproveEmail) }),
+      approvalDecisionDataSchema.extend({ verb: z.literal(CardVerb.RejectEmail) }),
+      approvalRefreshDataSchema.extend({ verb: z.literal(CardVerb.RefreshApproval) }),
+      commandDataSchema.extend({ verb: z.literal(CardVerb.Command) }),
+    ],
+    { error: (issue) => (issue.code === 'invalid_union' ? unknownVerbMessage : undefined) },
+  )
+  .transform((value): CardAction => {
+    switch (value.verb) {
+      case CardVerb.ApproveEmail:
+      case CardVerb.RejectEmail:
+        return { verb: value.verb, data: { requestId: value.requestId, version: value.version } };
+      case CardVerb.RefreshApproval:
+        return { verb: value.verb, data: { requestId: value.requestId } };
+      case CardVerb.Command:
+        return { verb: value.verb, data: { command: value.command } };
+    }
+  });
+
+export type CardActionParseResult =
+  | { readonly ok: true; readonly action: CardAction }
+  | { readonly ok: false; readonly error: string };
+
+function toResult(parsed: z.ZodSafeParseResult<CardAction>): CardActionParseResult {
+  return parsed.success ? { ok: true, action: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
+}
+
+/** Parses `activity.value.action` of an invoke; the error names each wrong field. */
+export const parseExecuteAction = (action: unknown): CardActionParseResult => toResult(executeActionSchema.safeParse(action));
+
+/** Parses `activity.value` of an Action.Submit message into the same shape as an invoke. */
+export const parseSubmitAction = (value: unknown): CardActionParseResult => toResult(submitActionSchema.safeParse(value));
