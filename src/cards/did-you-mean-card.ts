@@ -1,0 +1,42 @@
+import { MAX_BUTTONS_PER_SET, toButtonSet, type ButtonSetData } from './buttons.js';
+import type { AdaptiveCardJson } from './card-json.js';
+import { clip, escapeMarkdownLine } from './format.js';
+import { loadCardTemplate } from './template-store.js';
+import type { DidYouMeanView } from './view-models.js';
+
+/** One button per suggestion, so no more suggestions than an ActionSet shows. */
+export const MAX_SUGGESTIONS = MAX_BUTTONS_PER_SET;
+const MAX_ECHOED_INPUT_LENGTH = 200;
+
+interface DidYouMeanCardData extends ButtonSetData {
+  readonly fallbackText: string;
+  readonly unknownText: string;
+  readonly questionText: string;
+}
+
+const template = loadCardTemplate<DidYouMeanCardData>('did-you-mean');
+
+function question(suggestions: readonly string[]): string {
+  const [only] = suggestions;
+  if (only === undefined) return 'Type **help** to see what I can do.';
+  if (suggestions.length === 1) return `Did you mean **${escapeMarkdownLine(only)}**?`;
+  return 'Did you mean one of these?';
+}
+
+/** "I don't know 'aprove mailbox'. Did you mean …?" with one button per suggestion. */
+export function renderDidYouMeanCard(view: DidYouMeanView): AdaptiveCardJson {
+  if (view.suggestions.length > MAX_SUGGESTIONS) {
+    throw new RangeError(`The did-you-mean card offers at most ${MAX_SUGGESTIONS} suggestions; got ${view.suggestions.length}`);
+  }
+  const input = clip(view.input.trim(), MAX_ECHOED_INPUT_LENGTH);
+  const fallbackQuestion = view.suggestions.length === 0 ? 'Type "help" to see what I can do.' : `Did you mean: ${view.suggestions.join(' | ')}?`;
+  return template.expand({
+    fallbackText: `I don't know "${input}". ${fallbackQuestion}`,
+    unknownText: `I don't know “${escapeMarkdownLine(input)}”.`,
+    questionText: question(view.suggestions),
+    ...toButtonSet(
+      view.suggestions.map((suggestion) => ({ title: suggestion, command: suggestion })),
+      'did-you-mean',
+    ),
+  });
+}

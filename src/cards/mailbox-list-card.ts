@@ -1,0 +1,69 @@
+import { toButtonSet, type ButtonSetData } from './buttons.js';
+import type { AdaptiveCardJson } from './card-json.js';
+import { clip, escapeMarkdown, escapeMarkdownLine, rangeText } from './format.js';
+import { approvalStatusColor, approvalStatusText, testStatusColor, testStatusText, type TextColor } from './labels.js';
+import { loadCardTemplate } from './template-store.js';
+import type { CommandButtonView, MailboxListView } from './view-models.js';
+
+/** One page per card keeps even long names under the 28 KB budget. */
+export const MAX_MAILBOX_ROWS_PER_CARD = 25;
+const MAX_NAME_LENGTH = 120;
+
+interface MailboxListCardData extends ButtonSetData {
+  readonly fallbackText: string;
+  readonly filterDescription: string;
+  readonly rangeText: string;
+  readonly hasRows: boolean;
+  readonly rows: readonly {
+    readonly name: string;
+    readonly emailAddress: string;
+    readonly approval: string;
+    readonly approvalColor: TextColor;
+    readonly status: string;
+    readonly statusColor: TextColor;
+    readonly profile: string;
+  }[];
+}
+
+const template = loadCardTemplate<MailboxListCardData>('mailbox-list');
+
+/** A page that hides rows without offering the way to them would be a silent truncation: refuse it. */
+function checkPage(view: MailboxListView): void {
+  const { offset, total, rows } = view;
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`Mailbox list offset must be a whole number ≥ 0; got ${offset}`);
+  if (!Number.isInteger(total) || total < 0) throw new RangeError(`Mailbox list total must be a whole number ≥ 0; got ${total}`);
+  if (rows.length > MAX_MAILBOX_ROWS_PER_CARD) {
+    throw new RangeError(`A mailbox list card shows one page of at most ${MAX_MAILBOX_ROWS_PER_CARD} rows; got ${rows.length}. Page the query.`);
+  }
+  if (offset + rows.length > total) throw new RangeError(`Mailbox list rows ${offset + 1}–${offset + rows.length} exceed the total of ${total}`);
+  if (offset > 0 && view.previousPageCommand === null) throw new RangeError('Mailbox list page after the first needs a previousPageCommand');
+  if (offset + rows.length < total && view.nextPageCommand === null) {
+    throw new RangeError(`Mailbox list shows rows up to ${offset + rows.length} of ${total} but has no nextPageCommand`);
+  }
+}
+
+/** A filtered page of mailboxes: "Showing 21–40 of 10,000" with Previous/Next, never a silent truncation. */
+export function renderMailboxListCard(view: MailboxListView): AdaptiveCardJson {
+  checkPage(view);
+  const range = rangeText(view.offset, view.rows.length, view.total);
+  const buttons: CommandButtonView[] = [];
+  if (view.previousPageCommand !== null && view.offset > 0) buttons.push({ title: 'Previous', command: view.previousPageCommand });
+  if (view.nextPageCommand !== null && view.offset + view.rows.length < view.total) buttons.push({ title: 'Next', command: view.nextPageCommand });
+  const nextHint = buttons.find((button) => button.title === 'Next');
+  return template.expand({
+    fallbackText: `Mailboxes (${view.filterDescription}): ${range}.${nextHint === undefined ? '' : ` Next page: ${nextHint.command}`}`,
+    filterDescription: escapeMarkdown(view.filterDescription),
+    rangeText: range,
+    hasRows: view.rows.length > 0,
+    rows: view.rows.map((row) => ({
+      name: escapeMarkdownLine(clip(row.name, MAX_NAME_LENGTH)),
+      emailAddress: escapeMarkdownLine(row.emailAddress),
+      approval: approvalStatusText(row.approvalStatus),
+      approvalColor: approvalStatusColor[row.approvalStatus],
+      status: testStatusText(row.mailboxStatus),
+      statusColor: testStatusColor[row.mailboxStatus],
+      profile: row.profileName === null ? 'None' : escapeMarkdownLine(row.profileName),
+    })),
+    ...toButtonSet(buttons, 'mailbox list'),
+  });
+}
