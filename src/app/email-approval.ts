@@ -1,0 +1,216 @@
+// Approve Email / Reject Email (seed, "Approve email"), the compare-and-set decision behind the approval
+// cards, and asking for approval. Approval is decided per mailbox by the permission model (`canApproveEmail`).
+import type { Directory } from '../domain/directory.js';
+import { domainError, type DomainError, type DomainErrorCode } from '../domain/errors.js';
+import type { AuditEntry, Mailbox, User } from '../domain/model.js';
+import { approvalStatusLabel, EmailApprovalStatus, TestStatus } from '../domain/options.js';
+import { canApproveEmail, canTestAndEnable } from '../domain/permissions.js';
+import { checkPreconditions } from '../domain/test-and-enable.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { auditEntry, mailboxTarget } from './audit.js';
+import { canRequestApproval, refusal } from './authorization.js';
+import type { Requester, UseCaseContext } from './context.js';
+import type { AppEvent } from './events.js';
+import { selectMailboxes, selectOneMailbox, type MailboxSelector } from './mailbox-selection.js';
+import { bulkResult, failIfNothingAllowed, type BulkMailboxResult, type PlannedOutcome } from './outcomes.js';
+import { carryOut } from './unit-of-work.js';
+import { mailboxView, type MailboxView } from './views.js';
+
+export type ApprovalDecision = 'approved' | 'rejected';
+
+const isMicrosoft365Admin = (user: User): boolean =>
+  user.office365Roles.includes('GlobalAdministrator') || user.office365Roles.includes('ExchangeAdministrator');
+
+/**
+ * The mailbox after the decision. Rejecting clears the Microsoft 365 admin approval flag (any state but
+ * Approved does, domain.md §9); approving by a Global or Exchange administrator also sets it, because that
+ * approval is the Microsoft 365 admin's (domain.md §5.5: the Exchange Online profile still needs it).
+ */
+function decided(mailbox: Mailbox, decision: ApprovalDecision, approver: User): Mailbox {
+  return decision === 'approved'
+    ? { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.Approved, isEmailAddressApprovedByO365Admin: mailbox.isEmailAddressApprovedByO365Admin || isMicrosoft365Admin(approver) }
+    : { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.Rejected, isEmailAddressApprovedByO365Admin: false };
+}
+
+const sameApproval = (a: Mailbox, b: Mailbox): boolean =>
+  a.emailRouterAccessApproval === b.emailRouterAccessApproval && a.isEmailAddressApprovedByO365Admin === b.isEmailAddressApprovedByO365Admin;
+
+function approvalDetails(before: Mailbox, after: Mailbox): string {
+  const parts = [`Email Address Status: ${approvalStatusLabel[before.emailRouterAccessApproval]} → ${approvalStatusLabel[after.emailRouterAccessApproval]}`];
+  if (before.isEmailAddressApprovedByO365Admin !== after.isEmailAddressApprovedByO365Admin) {
+    parts.push(`Email Address O365 Admin Approval Status: ${before.isEmailAddressApprovedByO365Admin ? 'Yes' : 'No'} → ${after.isEmailAddressApprovedByO365Admin ? 'Yes' : 'No'}`);
+  }
+  return parts.join('; ');
+}
+
+/**
+ * Whether approval was the only thing keeping the mailbox from Test & Enable (our option
+ * `testAndEnableAfterApproval`): once approved, no precondition fails, and it is not already working.
+ */
+function readyForTestAndEnableOnceApproved(approved: Mailbox, directory: Directory): boolean {
+  if (!directory.organization.settings.testAndEnableAfterApproval) return false;
+  if (approved.mailboxStatus === TestStatus.Success) return false;
+  return checkPreconditions(approved, directory).length === 0;
+}
+
+const actionFor = (decision: ApprovalDecision): string => (decision === 'approved' ? 'mailbox.approveEmail' : 'mailbox.rejectEmail');
+
+interface DecisionPlan {
+  readonly changedMailboxes: Mailbox[];
+  readonly audit: AuditEntry[];
+  readonly events: AppEvent[];
+}
+
+/** Audit entries and events for decided mailboxes (`after` as it will be committed). */
+function planDecisions(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, changes: readonly { before: Mailbox; after: Mailbox; rule: string }[]): DecisionPlan {
+  const { store } = context;
+  const plan: DecisionPlan = { changedMailboxes: [], audit: [], events: [] };
+  const toTest: string[] = [];
+  for (const { before, after, rule } of changes) {
+    plan.changedMailboxes.push(after);
+    plan.audit.push(auditEntry(context, requester, { action: actionFor(decision), target: mailboxTarget(before), rule, details: approvalDetails(before, after) }));
+    plan.events.push({ type: 'emailAddressDecided', mailboxId: after.id, decision, decidedById: requester.id });
+    if (decision === 'approved' && readyForTestAndEnableOnceApproved(after, store) && canTestAndEnable(requester, after, store).allowed) toTest.push(after.id);
+  }
+  if (toTest.length > 0) plan.events.push({ type: 'testAndEnableRequested', mailboxIds: toTest, requestedById: requester.id, origin: 'approval' });
+  return plan;
+}
+
+export interface EmailApprovalInput {
+  readonly mailboxes: MailboxSelector;
+}
+
+function decideMany(context: UseCaseContext, requester: Requester, input: EmailApprovalInput, decision: ApprovalDecision): Promise<Result<BulkMailboxResult, DomainError>> {
+  return carryOut(context, () => {
+    const { store } = context;
+    const selected = selectMailboxes(store, input.mailboxes);
+    if (!selected.ok) return selected;
+    const planned: PlannedOutcome[] = [];
+    const changes: { before: Mailbox; after: Mailbox; rule: string }[] = [];
+    for (const mailbox of selected.value) {
+      const permission = canApproveEmail(requester, mailbox, store);
+      if (!permission.allowed) {
+        planned.push({ mailbox, status: 'refused', reason: permission.reason, decision: permission });
+        continue;
+      }
+      const after = decided(mailbox, decision, requester);
+      if (sameApproval(mailbox, after)) {
+        planned.push({ mailbox, status: 'unchanged', reason: `Its email address is already ${approvalStatusLabel[mailbox.emailRouterAccessApproval]}.`, decision: permission });
+        continue;
+      }
+      planned.push({ mailbox: after, status: 'changed', reason: approvalDetails(mailbox, after), decision: permission });
+      changes.push({ before: mailbox, after, rule: permission.rule });
+    }
+    const allowed = failIfNothingAllowed(decision === 'approved' ? 'approve these email addresses' : 'reject these email addresses', planned);
+    if (!allowed.ok) return allowed;
+    const plan = planDecisions(context, requester, decision, changes);
+    return ok({ changes: { mailboxes: plan.changedMailboxes, audit: plan.audit }, events: plan.events, answer: () => bulkResult(store, planned) });
+  });
+}
+
+/** Approve Email on the selected mailboxes; an already approved one is reported unchanged. */
+export function approveEmail(context: UseCaseContext, requester: Requester, input: EmailApprovalInput): Promise<Result<BulkMailboxResult, DomainError>> {
+  return decideMany(context, requester, input, 'approved');
+}
+
+/** Reject Email (status 3 Rejected) on the selected mailboxes; an already rejected one is reported unchanged. */
+export function rejectEmail(context: UseCaseContext, requester: Requester, input: EmailApprovalInput): Promise<Result<BulkMailboxResult, DomainError>> {
+  return decideMany(context, requester, input, 'rejected');
+}
+
+export interface DecideEmailApprovalInput {
+  readonly mailboxId: string;
+  readonly decision: ApprovalDecision;
+  /** The mailbox version the approver saw (on the card); the decision applies only if it has not moved. */
+  readonly expectedVersion: number;
+}
+
+export interface DecidedMailbox {
+  readonly mailbox: MailboxView;
+  /** 'unchanged' when the mailbox already had this decision. */
+  readonly outcome: 'changed' | 'unchanged';
+}
+
+/** A VersionConflict carries the mailbox as it is now, so the card can be redrawn with the current state. */
+export type DecideEmailApprovalError =
+  | (DomainError & { readonly code: Exclude<DomainErrorCode, 'VersionConflict'> })
+  | (DomainError & { readonly code: 'VersionConflict'; readonly current: MailboxView });
+
+function versionConflict(mailbox: Mailbox, expectedVersion: number, directory: Directory): DecideEmailApprovalError {
+  return {
+    ...domainError(
+      'VersionConflict',
+      `The mailbox ${mailbox.name} changed since version ${expectedVersion} was shown (it is now version ${mailbox.version}, Email Address Status ${approvalStatusLabel[mailbox.emailRouterAccessApproval]}); nothing was decided. Look at it again and decide anew.`,
+    ),
+    code: 'VersionConflict',
+    current: mailboxView(mailbox, directory),
+  };
+}
+
+/**
+ * One approver's decision on one mailbox, compare-and-set against the version the approver saw: if anyone
+ * changed the mailbox in between, nothing is written and the current state comes back in the conflict.
+ */
+export async function decideEmailApproval(
+  context: UseCaseContext,
+  requester: Requester,
+  input: DecideEmailApprovalInput,
+): Promise<Result<DecidedMailbox, DecideEmailApprovalError>> {
+  const { store } = context;
+  const mailbox = store.mailboxById(input.mailboxId);
+  if (mailbox === undefined) return err({ ...domainError('UnknownMailbox', `There is no mailbox with id ${input.mailboxId}.`), code: 'UnknownMailbox' });
+  if (mailbox.version !== input.expectedVersion) return err(versionConflict(mailbox, input.expectedVersion, store));
+  const permission = canApproveEmail(requester, mailbox, store);
+  if (!permission.allowed) {
+    const what = input.decision === 'approved' ? 'Approving' : 'Rejecting';
+    return err({ ...refusal(`${what} the email address of ${mailbox.name}`, permission), code: 'PermissionDenied' });
+  }
+  const after = decided(mailbox, input.decision, requester);
+  if (sameApproval(mailbox, after)) return ok({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' });
+  const plan = planDecisions(context, requester, input.decision, [{ before: mailbox, after, rule: permission.rule }]);
+  const committed = await store.commit({
+    mailboxes: plan.changedMailboxes,
+    audit: plan.audit,
+    expectedMailboxVersions: { [mailbox.id]: input.expectedVersion },
+  });
+  if (!committed.ok) {
+    const current = store.mailboxById(mailbox.id) ?? mailbox;
+    return err(versionConflict(current, input.expectedVersion, store));
+  }
+  for (const event of plan.events) context.events.publish(event);
+  return ok({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? after, store), outcome: 'changed' });
+}
+
+export interface RequestApprovalInput {
+  readonly mailbox: string;
+}
+
+/**
+ * Puts a mailbox into Pending Approval so that approvers are asked (from Empty or Rejected), by its owner or
+ * a System Administrator. Already pending: unchanged. Already approved: nothing to ask.
+ */
+export function requestApproval(context: UseCaseContext, requester: Requester, input: RequestApprovalInput): Promise<Result<DecidedMailbox, DomainError>> {
+  return carryOut<DecidedMailbox>(context, () => {
+    const { store } = context;
+    const selected = selectOneMailbox(store, input.mailbox);
+    if (!selected.ok) return selected;
+    const mailbox = selected.value;
+    const permission = canRequestApproval(requester, mailbox, store);
+    if (!permission.allowed) return err(refusal(`Requesting approval for ${mailbox.name}`, permission));
+    if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.Approved) {
+      return err(domainError('NotApplicable', `The email address of ${mailbox.name} (${mailbox.emailAddress}) is already approved; there is nothing to request.`));
+    }
+    if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval) {
+      return ok({ changes: {}, events: [], answer: () => ({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' }) });
+    }
+    const after: Mailbox = { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.PendingApproval, isEmailAddressApprovedByO365Admin: false };
+    return ok({
+      changes: {
+        mailboxes: [after],
+        audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details: approvalDetails(mailbox, after) })],
+      },
+      events: [{ type: 'approvalRequested', mailboxId: mailbox.id, requestedById: requester.id, reason: 'requested' }],
+      answer: () => ({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? after, store), outcome: 'changed' }),
+    });
+  });
+}
