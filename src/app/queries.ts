@@ -1,0 +1,309 @@
+// Read-only use cases: mailbox lists and details, alert walls, the audit log, and "who am I".
+// Who may read what is decided in authorization.ts (our rules; the product's permission model covers writes).
+import type { Directory } from '../domain/directory.js';
+import { domainError, type DomainError } from '../domain/errors.js';
+import type { Alert, AuditEntry, Deployment, Mailbox, SecurityRole, User } from '../domain/model.js';
+import { EmailApprovalStatus, Privileges, privilegeDisplayName, TestStatus, type Office365Role, type Privilege, type PrivilegeDepth } from '../domain/options.js';
+import {
+  canChangeApprovalRequirement,
+  canConfigureOrganizationEmail,
+  canManageSecurityRoles,
+  explainMailboxPermissions,
+  permissionEditionFor,
+  type MailboxPermission,
+  type PermissionDecision,
+  type PermissionEdition,
+} from '../domain/permissions.js';
+import { depthReaches, effectivePrivilegeDepth, mailboxOwnership, securityRolesOf } from '../domain/privileges.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { canReadAudit, canReadConfiguration, canReadMailbox, mailboxReadScope, refusal } from './authorization.js';
+import type { Requester, UseCaseContext } from './context.js';
+import { findProfile } from './lookup.js';
+import { mailboxNameIndex, selectOneMailbox } from './mailbox-selection.js';
+import { buildNameIndex } from './name-resolution.js';
+import type { MailboxQuery } from './ports.js';
+import { closestNames } from './suggestions.js';
+import { mailboxView, profileView, type MailboxView, type ProfileView } from './views.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mailbox list
+
+export const MailboxFilters = ['all', 'pending', 'approved', 'rejected', 'failed', 'disabled'] as const;
+export type MailboxFilter = (typeof MailboxFilters)[number];
+
+/** Rows per page unless asked otherwise; a Teams card stays readable at this size. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const FILTER_QUERY: Readonly<Record<MailboxFilter, MailboxQuery>> = {
+  all: {},
+  pending: { approval: EmailApprovalStatus.PendingApproval },
+  approved: { approval: EmailApprovalStatus.Approved },
+  rejected: { approval: EmailApprovalStatus.Rejected },
+  failed: { status: TestStatus.Failure },
+  disabled: { disabled: true },
+};
+
+export interface ListMailboxesInput {
+  readonly filter?: MailboxFilter;
+  /** Only mailboxes linked to this profile (name or id). */
+  readonly profile?: string;
+  /** 1-based. */
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+export interface MailboxListPage {
+  readonly filter: MailboxFilter;
+  readonly profile: ProfileView | null;
+  readonly items: readonly MailboxView[];
+  /** 1-based page number shown. */
+  readonly page: number;
+  readonly pageSize: number;
+  readonly pageCount: number;
+  /** Matching mailboxes the requester may see, on all pages. */
+  readonly total: number;
+  /** 1-based position of the first row ("Showing 21–40 of 10,000"); 0 when there are none. */
+  readonly firstItemNumber: number;
+  /** When the requester's Read Mailbox depth is below Organization, only mailboxes it reaches are listed. */
+  readonly readDepth: PrivilegeDepth;
+}
+
+const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
+
+/** Active mailboxes (the product's "Active Mailboxes" view) matching a filter, a page at a time. */
+export function listMailboxes(context: UseCaseContext, requester: Requester, input: ListMailboxesInput = {}): Promise<Result<MailboxListPage, DomainError>> {
+  const { store } = context;
+  const scope = mailboxReadScope(requester, store);
+  if (scope.depth === null) return Promise.resolve(err(refusal('Listing mailboxes', scope.decision)));
+  const filter = input.filter ?? 'all';
+  if (!MailboxFilters.includes(filter)) {
+    return Promise.resolve(err(domainError('InvalidValue', `"${String(filter)}" is not a mailbox filter; use one of ${MailboxFilters.join(', ')}.`)));
+  }
+  const page = input.page ?? 1;
+  const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
+  if (!isPositiveInteger(page)) return Promise.resolve(err(domainError('InvalidValue', `The page must be a whole number from 1; got ${page}.`)));
+  if (!isPositiveInteger(pageSize) || pageSize > MAX_PAGE_SIZE) {
+    return Promise.resolve(err(domainError('InvalidValue', `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${pageSize}.`)));
+  }
+  let profile: ProfileView | null = null;
+  if (input.profile !== undefined) {
+    const found = findProfile(store, input.profile);
+    if (!found.ok) return Promise.resolve(found);
+    profile = profileView(found.value, store);
+  }
+  const query: MailboxQuery = { ...FILTER_QUERY[filter], activeOnly: true, ...(profile === null ? {} : { profileId: profile.profile.id }) };
+  const offset = (page - 1) * pageSize;
+  let items: readonly Mailbox[];
+  let total: number;
+  if (scope.depth === 'Organization') {
+    const result = store.queryMailboxes(query, offset, pageSize);
+    items = result.items;
+    total = result.total;
+  } else {
+    // Below Organization depth the store cannot page for us: filter everything matching to what the depth reaches.
+    const depth = scope.depth;
+    const visible = store
+      .queryMailboxes(query, 0, Math.max(1, store.mailboxes().length))
+      .items.filter((mailbox) => depthReaches(depth, requester, mailboxOwnership(mailbox, store), store));
+    items = visible.slice(offset, offset + pageSize);
+    total = visible.length;
+  }
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  if (page > pageCount) {
+    return Promise.resolve(err(domainError('InvalidValue', `There ${pageCount === 1 ? 'is only 1 page' : `are only ${pageCount} pages`} of ${total} mailboxes; page ${page} does not exist.`)));
+  }
+  return Promise.resolve(
+    ok({
+      filter,
+      profile,
+      items: items.map((mailbox) => mailboxView(mailbox, store)),
+      page,
+      pageSize,
+      pageCount,
+      total,
+      firstItemNumber: total === 0 ? 0 : offset + 1,
+      readDepth: scope.depth,
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One mailbox
+
+/** Alerts shown with a mailbox's detail; the full wall is `alertsFor`. */
+const DETAIL_ALERT_COUNT = 5;
+
+export interface MailboxDetail {
+  readonly mailbox: MailboxView;
+  /** Newest first. */
+  readonly recentAlerts: readonly Alert[];
+  /** What the requester may do with this mailbox, and why (for the buttons a card offers). */
+  readonly permissions: readonly MailboxPermission[];
+}
+
+export interface MailboxDetailInput {
+  readonly mailbox: string;
+}
+
+export function mailboxDetail(context: UseCaseContext, requester: Requester, input: MailboxDetailInput): Promise<Result<MailboxDetail, DomainError>> {
+  const { store } = context;
+  const scope = mailboxReadScope(requester, store);
+  if (scope.depth === null) return Promise.resolve(err(refusal('Showing a mailbox', scope.decision)));
+  const selected = selectOneMailbox(store, input.mailbox);
+  if (!selected.ok) return Promise.resolve(selected);
+  const mailbox = selected.value;
+  const decision = canReadMailbox(requester, mailbox, store);
+  if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the mailbox ${mailbox.name}`, decision)));
+  return Promise.resolve(
+    ok({
+      mailbox: mailboxView(mailbox, store),
+      recentAlerts: store.alertsFor({ type: 'mailbox', id: mailbox.id }, DETAIL_ALERT_COUNT),
+      permissions: explainMailboxPermissions(requester, mailbox, store),
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Alerts walls
+
+export const DEFAULT_ALERT_COUNT = 20;
+export const MAX_ALERT_COUNT = 100;
+
+export interface AlertsForInput {
+  /** A mailbox (name, email, id) or an email server profile (name, id). */
+  readonly target: string;
+  readonly limit?: number;
+}
+
+export interface AlertWall {
+  readonly regarding: { readonly type: 'mailbox' | 'emailserverprofile'; readonly id: string; readonly name: string };
+  /** Newest first. */
+  readonly alerts: readonly Alert[];
+}
+
+/** The Alerts wall of a mailbox (open the mailbox › Common › Alerts) or of a profile. */
+export function alertsFor(context: UseCaseContext, requester: Requester, input: AlertsForInput): Promise<Result<AlertWall, DomainError>> {
+  const { store } = context;
+  const limit = input.limit ?? DEFAULT_ALERT_COUNT;
+  if (!isPositiveInteger(limit) || limit > MAX_ALERT_COUNT) {
+    return Promise.resolve(err(domainError('InvalidValue', `The number of alerts must be a whole number from 1 to ${MAX_ALERT_COUNT}; got ${limit}.`)));
+  }
+  const profiles = buildNameIndex(store.profiles(), { idOf: (profile) => profile.id, namesOf: (profile) => [profile.name] }).lookup(input.target);
+  const mailboxIndex = mailboxNameIndex(store);
+  const mailboxes = mailboxIndex.lookup(input.target);
+  const [profile] = profiles;
+  const [mailbox] = mailboxes;
+  const candidates = profiles.length + mailboxes.length;
+  if (candidates === 0) {
+    const suggestions = closestNames(input.target, [...store.profiles().map((known) => known.name), ...mailboxIndex.suggestable]);
+    const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}?` : '';
+    return Promise.resolve(
+      err(domainError('UnknownMailbox', `No mailbox or email server profile is called "${input.target.trim()}".${hint}`, { unknownNames: [{ name: input.target.trim(), suggestions }] })),
+    );
+  }
+  if (candidates > 1) {
+    const names = [...profiles.map((known) => `the profile ${known.name}`), ...mailboxes.map((known) => `the mailbox ${known.emailAddress}`)];
+    return Promise.resolve(err(domainError('InvalidValue', `"${input.target.trim()}" matches ${names.join(' and ')}; use an email address or the profile's full name.`)));
+  }
+  if (profile !== undefined) {
+    const decision = canReadConfiguration(requester, store);
+    if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the alerts of the profile ${profile.name}`, decision)));
+    return Promise.resolve(
+      ok({ regarding: { type: 'emailserverprofile', id: profile.id, name: profile.name }, alerts: store.alertsFor({ type: 'emailserverprofile', id: profile.id }, limit) }),
+    );
+  }
+  if (mailbox === undefined) return Promise.resolve(err(domainError('UnknownMailbox', `No mailbox is called "${input.target.trim()}".`)));
+  const decision = canReadMailbox(requester, mailbox, store);
+  if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the alerts of the mailbox ${mailbox.name}`, decision)));
+  return Promise.resolve(ok({ regarding: { type: 'mailbox', id: mailbox.id, name: mailbox.name }, alerts: store.alertsFor({ type: 'mailbox', id: mailbox.id }, limit) }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Audit log
+
+export const DEFAULT_AUDIT_COUNT = 20;
+export const MAX_AUDIT_COUNT = 200;
+
+/** The newest audit entries first. System Administrator only (see authorization.ts). */
+export function recentAudit(context: UseCaseContext, requester: Requester, input: { readonly count?: number } = {}): Promise<Result<readonly AuditEntry[], DomainError>> {
+  const { store } = context;
+  const decision = canReadAudit(requester, store);
+  if (!decision.allowed) return Promise.resolve(err(refusal('Reading the audit log', decision)));
+  const count = input.count ?? DEFAULT_AUDIT_COUNT;
+  if (!isPositiveInteger(count) || count > MAX_AUDIT_COUNT) {
+    return Promise.resolve(err(domainError('InvalidValue', `The number of audit entries must be a whole number from 1 to ${MAX_AUDIT_COUNT}; got ${count}.`)));
+  }
+  return Promise.resolve(ok(store.recentAudit(count)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Who am I
+
+export interface MailboxPermissionSample {
+  readonly mailbox: MailboxView;
+  /** `own`: the requester's own mailbox; `other`: a colleague's, showing what admin rights allow. */
+  readonly whose: 'own' | 'other';
+  readonly permissions: readonly MailboxPermission[];
+}
+
+export interface WhoAmI {
+  readonly user: User;
+  readonly office365Roles: readonly Office365Role[];
+  readonly isServiceAdministrator: boolean;
+  readonly securityRoles: readonly { readonly role: SecurityRole; readonly businessUnitName: string }[];
+  /** Effective privileges: the deepest depth over all roles (System Administrator: everything at Organization). */
+  readonly privileges: readonly { readonly privilege: Privilege; readonly displayName: string; readonly depth: PrivilegeDepth }[];
+  readonly organization: { readonly name: string; readonly deployment: Deployment; readonly version: string; readonly edition: PermissionEdition };
+  /** Organization-wide rights. */
+  readonly organizationPermissions: readonly { readonly action: string; readonly decision: PermissionDecision }[];
+  /** Mailbox rights, shown on the requester's own mailbox and on a colleague's (when they exist). */
+  readonly mailboxSamples: readonly MailboxPermissionSample[];
+  /** The application's read rules (authorization.ts). */
+  readonly readAccess: { readonly mailboxes: PermissionDecision; readonly configuration: PermissionDecision; readonly audit: PermissionDecision };
+}
+
+/** A colleague's active user mailbox, preferring one owned by someone else in the requester's business unit. */
+function colleagueMailbox(requester: User, directory: Directory, mailboxes: readonly Mailbox[]): Mailbox | undefined {
+  const others = mailboxes.filter((mailbox) => mailbox.active && mailbox.ownerId !== requester.id);
+  return others.find((mailbox) => directory.userById(mailbox.ownerId)?.businessUnitId === requester.businessUnitId) ?? others[0];
+}
+
+/** Always allowed: it only describes the requester to themselves. */
+export function whoAmI(context: UseCaseContext, requester: Requester): Promise<Result<WhoAmI, DomainError>> {
+  const { store } = context;
+  const own = store.mailboxByRegarding('systemuser', requester.id);
+  const other = colleagueMailbox(requester, store, store.mailboxes());
+  const samples: MailboxPermissionSample[] = [];
+  if (own !== undefined) samples.push({ mailbox: mailboxView(own, store), whose: 'own', permissions: explainMailboxPermissions(requester, own, store) });
+  if (other !== undefined) samples.push({ mailbox: mailboxView(other, store), whose: 'other', permissions: explainMailboxPermissions(requester, other, store) });
+  return Promise.resolve(
+    ok({
+      user: requester,
+      office365Roles: requester.office365Roles,
+      isServiceAdministrator: requester.isServiceAdministrator,
+      securityRoles: securityRolesOf(requester, store).map((role) => ({ role, businessUnitName: store.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId })),
+      privileges: Privileges.flatMap((privilege) => {
+        const depth = effectivePrivilegeDepth(requester, privilege, store);
+        return depth === null ? [] : [{ privilege, displayName: privilegeDisplayName[privilege], depth }];
+      }),
+      organization: {
+        name: store.organization.name,
+        deployment: store.organization.deployment,
+        version: store.organization.version,
+        edition: permissionEditionFor(store.organization.version),
+      },
+      organizationPermissions: [
+        { action: 'Change organization email settings', decision: canConfigureOrganizationEmail(requester, store) },
+        { action: 'Turn "Process emails only for approved users/queues" on or off', decision: canChangeApprovalRequirement(requester, store) },
+        { action: 'Manage security roles', decision: canManageSecurityRoles(requester, store) },
+      ],
+      mailboxSamples: samples,
+      readAccess: {
+        mailboxes: mailboxReadScope(requester, store).decision,
+        configuration: canReadConfiguration(requester, store),
+        audit: canReadAudit(requester, store),
+      },
+    }),
+  );
+}
