@@ -325,7 +325,8 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
    */
   commit(changes: ChangeSet): Promise<CommitOutcome> {
     return this.#database.transact<CommitOutcome>((current) => {
-      const indexes = this.#indexes.document === current ? this.#indexes : new DocumentIndexes(current);
+      // `current` is the committed document, so the read indexes are the ones to check against.
+      const indexes = this.#view;
       const conflict = mailboxVersionConflicts(indexes, changes.expectedMailboxVersions);
       if (conflict.length > 0) return { next: null, result: { ok: false, conflict } };
       return { next: applyChangeSet(current, indexes, changes), result: { ok: true } };

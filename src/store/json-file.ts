@@ -10,7 +10,7 @@
 //   write with `writeFileAtomically` below: temp file in the same directory, fsync, rename, fsync dir.
 // Updates are serialized here, one write each, and readers only ever see committed documents.
 import { randomUUID } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import type { Adapter } from 'lowdb';
@@ -222,6 +222,7 @@ export async function openJsonFile<T extends { readonly schemaVersion: number }>
   if (existing !== null) return new DocumentDatabase(new Low(adapter, existing));
 
   const seeded = parse(await options.seed(), 'cannot be created: the seed document is invalid');
+  await mkdir(dirname(path), { recursive: true });
   const low = new Low(adapter, seeded);
   await low.write();
   return new DocumentDatabase(low, 1);

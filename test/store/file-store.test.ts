@@ -34,6 +34,20 @@ describe('the file-backed email configuration store', () => {
     expect(reopened.mailboxById('mbx-0002')).toMatchObject({ emailRouterAccessApproval: 1, version: 2 });
   });
 
+  it('creates the directory of a missing data file before writing the seed', async () => {
+    const nestedPath = join(directory, 'data', 'contoso', 'store.json');
+    const store = await openEmailConfigStore(nestedPath, seedWith(documentWithMailboxes(1)));
+    expect(JSON.parse(await readFile(nestedPath, 'utf8'))).toEqual(store.document());
+  });
+
+  it('rejects a seed document that breaks the schema without creating the file', async () => {
+    const badSeed = { ...documentWithMailboxes(1), mailboxes: [mailboxRecord(1), mailboxRecord(1)] };
+    await expect(openEmailConfigStore(dataPath, seedWith(badSeed))).rejects.toThrow(
+      'cannot be created: the seed document is invalid:\n  - mailboxes[1].id: duplicate id "mbx-0001" (already used by mailboxes[0])',
+    );
+    expect(await readdir(directory)).toEqual([]);
+  });
+
   it('rejects a file that is not JSON, names the file, and leaves its bytes untouched', async () => {
     const corrupt = '{"schemaVersion": 1, "organization": {';
     await writeFile(dataPath, corrupt);
