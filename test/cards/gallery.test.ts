@@ -56,6 +56,10 @@ describe.each(gallery)('the $name card', ({ card }) => {
 });
 
 describe('the card gallery', () => {
+  it('renders the same card from the same view every time: no clock, no randomness, no shared state', () => {
+    for (const entry of cardGallery) expect(entry.render(), entry.name).toEqual(entry.render());
+  });
+
   it('renders every card template at least once', () => {
     expect(new Set(cardGallery.map((entry) => entry.template))).toEqual(new Set(CARD_TEMPLATE_NAMES));
   });

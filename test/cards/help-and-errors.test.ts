@@ -74,6 +74,11 @@ describe('renderDidYouMeanCard', () => {
     expect(unknown).toContain('\\*\\*Urgent\\*\\* \\[click here\\](https://evil.example) \\<at\\>Bot\\</at\\>');
   });
 
+  it('shows template syntax in what was typed as text, never evaluating it', () => {
+    const card = renderDidYouMeanCard({ input: '${fallbackText} ${$root}', suggestions: [] });
+    expect(visibleTexts(card)[0]).toBe("I don't know “${fallbackText} ${$root}”.");
+  });
+
   it(`refuses more than ${MAX_SUGGESTIONS} suggestions rather than drop buttons unseen`, () => {
     const suggestions = Array.from({ length: MAX_SUGGESTIONS + 1 }, (_, index) => `command ${index}`);
     expect(() => renderDidYouMeanCard({ input: 'x', suggestions })).toThrow(`at most ${MAX_SUGGESTIONS} suggestions; got ${MAX_SUGGESTIONS + 1}`);
