@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ManifestInputError, PLACEHOLDER_BOT_ID, buildManifest } from '../src/manifest/app-manifest.js';
 import { AppPackageError, MANIFEST_FILE, createAppPackage, manifestToJson } from '../src/manifest/app-package.js';
-import { manifestCommandLists } from '../src/manifest/command-lists.js';
+import { manifestCommandLists } from '../src/bot/commands/help.js';
 import { validateManifest } from '../src/manifest/validate.js';
 
 const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -71,6 +71,12 @@ export const commandListsSchema = z
 export type ManifestCommand = z.infer<typeof commandSchema>;
 export type ManifestCommandList = z.infer<typeof commandListSchema>;
 
+/** What buildManifest accepts: any read-only list of that shape (it is parsed, not trusted). */
+export interface CommandListInput {
+  readonly scopes: readonly ManifestCommandList['scopes'][number][];
+  readonly commands: readonly Readonly<ManifestCommand>[];
+}
+
 /** Our subset of schema 1.22, strict, so that the committed file is parsed rather than trusted. */
 export const mailboxSyncManifestSchema = z.strictObject({
   $schema: z.literal(TEAMS_MANIFEST_SCHEMA_URL),
@@ -168,7 +174,7 @@ const FULL_DESCRIPTION = [
 ].join(' ');
 
 /** The complete manifest for one bot registration. Throws ManifestInputError naming every problem. */
-export function buildManifest(botId: string, commandLists: readonly ManifestCommandList[]): MailboxSyncManifest {
+export function buildManifest(botId: string, commandLists: readonly CommandListInput[]): MailboxSyncManifest {
   const parsedBotId = guidSchema.safeParse(botId);
   if (!parsedBotId.success) throw new ManifestInputError([`botId: ${describeIssues(parsedBotId.error).join('; ')}`], 'Cannot build the manifest');
   const parsedLists = commandListsSchema.safeParse(commandLists);

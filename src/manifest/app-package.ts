@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import type { MailboxSyncManifest, ManifestCommandList } from './app-manifest.js';
+import type { CommandListInput, MailboxSyncManifest } from './app-manifest.js';
 import { COLOR_ICON_PATH, OUTLINE_ICON_PATH, buildManifest, parseBotId } from './app-manifest.js';
 import { checkIcons } from './icons.js';
 import { validateManifest } from './validate.js';
@@ -24,7 +24,7 @@ export class AppPackageError extends Error {
 export interface AppPackageInput {
   /** Raw bot id (MicrosoftAppId); refused unless it is a real GUID. */
   readonly botId: string | undefined;
-  readonly commandLists: readonly ManifestCommandList[];
+  readonly commandLists: readonly CommandListInput[];
   /** Directory holding color.png and outline.png. */
   readonly iconsDir: string;
 }

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestInputError, deriveAppId, mailboxSyncManifestSchema } from '../../src/manifest/app-manifest.js';
 import { APP_PACKAGE_FILES, AppPackageError, createAppPackage } from '../../src/manifest/app-package.js';
-import { manifestCommandLists } from '../../src/manifest/command-lists.js';
+import { manifestCommandLists } from '../../src/bot/commands/help.js';
 import { validateManifest } from '../../src/manifest/validate.js';
 import { CHILD_PROCESS_NETWORK_GUARD, forbidNetworkInEachTest } from './network-guard.js';
 

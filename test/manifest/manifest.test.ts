@@ -14,7 +14,7 @@ import {
   nameBasedUuid,
   parseBotId,
 } from '../../src/manifest/app-manifest.js';
-import { manifestCommandLists } from '../../src/manifest/command-lists.js';
+import { manifestCommandLists } from '../../src/bot/commands/help.js';
 import { BUNDLED_SCHEMA_PATH, validateManifest } from '../../src/manifest/validate.js';
 import { forbidNetworkInEachTest } from './network-guard.js';
 
