@@ -1,0 +1,287 @@
+// One Bot Framework turn: record where we can reach the sender, find out who they are, then route
+// chat text to the command dispatcher and card actions (Action.Execute invokes or Action.Submit
+// fallbacks) to their handlers. Every invoke gets an invoke response; every message gets a reply.
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import type { EmailConfigStore } from '../app/ports.js';
+import {
+  executeActionSchema,
+  renderDidYouMeanCard,
+  renderUsageErrorCard,
+  submitActionSchema,
+  toAdaptiveCardAttachment,
+  type AdaptiveCardJson,
+  type CardAction,
+} from '../cards/index.js';
+import type { Logger } from '../logger.js';
+import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
+import { commandRegistry, type ConversationScope } from './commands/registry.js';
+import { identifyRequester, type Identification } from './identity.js';
+
+export const ADAPTIVE_CARD_INVOKE_TYPE = 'application/vnd.microsoft.card.adaptive';
+export const MESSAGE_INVOKE_TYPE = 'application/vnd.microsoft.activity.message';
+export const ERROR_INVOKE_TYPE = 'application/vnd.microsoft.error';
+
+/** What a handler answers: a card, a line of text, or both. */
+export interface Reply {
+  readonly card?: AdaptiveCardJson;
+  readonly text?: string;
+}
+
+export interface Responder {
+  /** Sends a reply; resolves to the id of the message that shows it (for later in-place updates), if known. */
+  send(reply: Reply): Promise<string | undefined>;
+}
+
+export interface ConversationInfo {
+  readonly id: string;
+  readonly type: 'personal' | 'groupChat' | 'channel';
+  readonly scope: ConversationScope;
+  /** The sender's Teams id (`29:…`), used for card refresh lists. */
+  readonly fromId: string;
+}
+
+export interface CommandRequest {
+  readonly requester: Extract<Identification, { ok: true }>['user'];
+  readonly tenantId: string;
+  readonly conversation: ConversationInfo;
+  readonly respond: Responder;
+}
+
+export type CommandDispatcher = (command: RecognisedCommand, request: CommandRequest) => Promise<void>;
+
+export type ApprovalCardAction = Exclude<CardAction, { verb: 'command' }>;
+
+export interface CardActionRequest {
+  readonly identification: Identification;
+  readonly conversation: ConversationInfo;
+  /** The message carrying the card that was clicked. */
+  readonly replyToId: string | undefined;
+  /** `automatic` is a Universal Actions refresh, `manual` a click. */
+  readonly trigger: 'manual' | 'automatic';
+  readonly via: 'invoke' | 'submit';
+}
+
+/** Answer to an approval card action: the card to show the clicker, or a short message. */
+export type CardActionAnswer = { readonly card: AdaptiveCardJson } | { readonly message: string };
+
+export type ApprovalActionHandler = (action: ApprovalCardAction, request: CardActionRequest) => Promise<CardActionAnswer>;
+
+/** Where conversation references are kept (see src/notify/conversation-references.ts). */
+export interface InboundRecorder {
+  recordInbound(activity: unknown): Promise<unknown>;
+}
+
+export interface TurnDependencies {
+  readonly store: EmailConfigStore;
+  readonly dispatchCommand: CommandDispatcher;
+  readonly handleApprovalAction: ApprovalActionHandler;
+  readonly references: InboundRecorder;
+  readonly welcome: () => Reply;
+  readonly logger: Logger;
+}
+
+const conversationSchema = z
+  .object({
+    from: z.object({ id: z.string().default('') }).loose().default({ id: '' }),
+    conversation: z
+      .object({ id: z.string().min(1), conversationType: z.string().optional(), isGroup: z.boolean().optional() })
+      .loose(),
+    replyToId: z.string().optional(),
+  })
+  .loose();
+
+const invokeValueSchema = z
+  .object({
+    action: z.object({ type: z.string().optional() }).loose(),
+    trigger: z.enum(['manual', 'automatic']).default('manual'),
+  })
+  .loose();
+
+function conversationOf(activity: unknown): ConversationInfo | undefined {
+  const parsed = conversationSchema.safeParse(activity);
+  if (!parsed.success) return undefined;
+  const rawType = parsed.data.conversation.conversationType;
+  const type = rawType === 'channel' ? 'channel' : rawType === 'groupChat' || parsed.data.conversation.isGroup === true ? 'groupChat' : 'personal';
+  return { id: parsed.data.conversation.id, type, scope: type === 'channel' ? 'team' : type, fromId: parsed.data.from.id };
+}
+
+const issuesText = (error: z.ZodError): string => error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
+
+export function createTurnHandler(deps: TurnDependencies): (context: TurnContext) => Promise<void> {
+  const identify = (context: TurnContext): Identification =>
+    identifyRequester(context.activity, deps.store.organization, (id) => deps.store.userByAadObjectId(id));
+
+  const sendReply = async (context: TurnContext, reply: Reply): Promise<string | undefined> => {
+    const response = await context.sendActivity({
+      type: ActivityTypes.Message,
+      ...(reply.text === undefined ? {} : { text: reply.text }),
+      ...(reply.card === undefined ? {} : { attachments: [toAdaptiveCardAttachment(reply.card)] }),
+    });
+    return response?.id;
+  };
+
+  const answerParsed = async (context: TurnContext, parsed: ParsedCommand, request: CommandRequest): Promise<void> => {
+    switch (parsed.kind) {
+      case 'command':
+        await deps.dispatchCommand(parsed, request);
+        return;
+      case 'empty':
+        await request.respond.send({ text: 'Type **help** to see what I can do.' });
+        return;
+      case 'tooLong':
+        await request.respond.send({ text: parsed.problem });
+        return;
+      case 'usage':
+        await request.respond.send({ card: renderUsageErrorCard(usageView(parsed)) });
+        return;
+      case 'unknown':
+        await request.respond.send({ card: renderDidYouMeanCard({ input: parsed.input, suggestions: parsed.suggestions.map((suggestion) => suggestion.input) }) });
+        return;
+    }
+  };
+
+  const onMessage = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
+    const value: unknown = context.activity.value;
+    if (value !== undefined && value !== null) {
+      await onSubmit(context, conversation, value);
+      return;
+    }
+    const identification = identify(context);
+    if (!identification.ok) {
+      await sendReply(context, { text: identification.message });
+      return;
+    }
+    const parsed = parseCommand(TurnContextText(context), { scope: conversation.scope });
+    const request: CommandRequest = {
+      requester: identification.user,
+      tenantId: identification.tenantId,
+      conversation,
+      respond: { send: (reply) => sendReply(context, reply) },
+    };
+    await answerParsed(context, parsed, request);
+  };
+
+  const onSubmit = async (context: TurnContext, conversation: ConversationInfo, value: unknown): Promise<void> => {
+    const action = submitActionSchema.safeParse(value);
+    if (!action.success) {
+      await sendReply(context, { text: `I could not read that card action (${issuesText(action.error)}). Nothing was changed.` });
+      return;
+    }
+    const identification = identify(context);
+    if (action.data.verb === 'command') {
+      if (!identification.ok) {
+        await sendReply(context, { text: identification.message });
+        return;
+      }
+      const request: CommandRequest = {
+        requester: identification.user,
+        tenantId: identification.tenantId,
+        conversation,
+        respond: { send: (reply) => sendReply(context, reply) },
+      };
+      await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), request);
+      return;
+    }
+    const answer = await deps.handleApprovalAction(action.data, {
+      identification,
+      conversation,
+      replyToId: context.activity.replyToId,
+      trigger: 'manual',
+      via: 'submit',
+    });
+    await sendReply(context, 'card' in answer ? { card: answer.card } : { text: answer.message });
+  };
+
+  const sendInvokeResponse = async (context: TurnContext, statusCode: number, type: string, value: unknown): Promise<void> => {
+    // The body carries the real outcome; HTTP 200 means the bot handled the invoke (teams.md §2.1).
+    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode, type, value } } });
+  };
+
+  const onCardInvoke = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
+    const value = invokeValueSchema.safeParse(context.activity.value);
+    const action = value.success ? executeActionSchema.safeParse(value.data.action) : undefined;
+    if (!value.success || action === undefined || !action.success) {
+      const problem = !value.success ? issuesText(value.error) : action !== undefined && !action.success ? issuesText(action.error) : 'no action';
+      await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'BadRequest', message: `Invalid card action: ${problem}` });
+      return;
+    }
+    const identification = identify(context);
+    if (action.data.verb === 'command') {
+      if (!identification.ok) {
+        await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
+        return;
+      }
+      // The first reply replaces the clicked card (paging, did-you-mean); any further replies are new messages.
+      let invokeAnswered = false;
+      const respond: Responder = {
+        send: async (reply) => {
+          if (!invokeAnswered && reply.card !== undefined) {
+            invokeAnswered = true;
+            await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, reply.card);
+            return context.activity.replyToId;
+          }
+          return sendReply(context, reply);
+        },
+      };
+      await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), {
+        requester: identification.user,
+        tenantId: identification.tenantId,
+        conversation,
+        respond,
+      });
+      if (!invokeAnswered) await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, 'Done.');
+      return;
+    }
+    const answer = await deps.handleApprovalAction(action.data, {
+      identification,
+      conversation,
+      replyToId: context.activity.replyToId,
+      trigger: value.data.trigger,
+      via: 'invoke',
+    });
+    if ('card' in answer) await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, answer.card);
+    else await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, answer.message);
+  };
+
+  const botWasAdded = (context: TurnContext): boolean =>
+    (activityTypeOf(context) === 'installationUpdate' && context.activity.action === 'add') ||
+    (activityTypeOf(context) === 'conversationUpdate' &&
+      (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id));
+
+  return async (context: TurnContext): Promise<void> => {
+    try {
+      await deps.references.recordInbound(context.activity);
+    } catch (error) {
+      // Losing a reference only delays proactive alerts; the user's request must still be answered.
+      deps.logger.warn('could not record the conversation reference', { error });
+    }
+    const conversation = conversationOf(context.activity);
+    const type = activityTypeOf(context);
+    if (conversation === undefined) {
+      if (type === 'invoke') await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'BadRequest', message: 'The activity has no conversation.' });
+      return;
+    }
+    if (type === 'message') {
+      await onMessage(context, conversation);
+    } else if (type === 'invoke') {
+      if (context.activity.name === 'adaptiveCard/action') await onCardInvoke(context, conversation);
+      else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${context.activity.name ?? 'unnamed'} invokes.` });
+    } else if (botWasAdded(context) && context.activity.action !== 'add-upgrade') {
+      await sendReply(context, deps.welcome());
+    }
+    // Other activity types (typing, reactions, new Teams events) need no answer.
+  };
+}
+
+const activityTypeOf = (context: TurnContext): string => context.activity.type;
+
+function usageView(parsed: Extract<ParsedCommand, { kind: 'usage' }>): Parameters<typeof renderUsageErrorCard>[0] {
+  const command = commandRegistry[parsed.id];
+  return { commandName: command.name, usage: parsed.usage, problem: parsed.problem, example: command.examples[0]?.input ?? command.usage, helpCommand: `help ${command.name}` };
+}
+
+/** The message text; Teams puts the bot's @mention inside it, which the parser removes. */
+function TurnContextText(context: TurnContext): unknown {
+  return context.activity.text;
+}
