@@ -36,14 +36,15 @@ describe('helpOverview', () => {
 
 describe('commandHelp', () => {
   it('gives usage, aliases, examples and the mailbox keywords a command accepts', () => {
-    expect(commandHelp('approveMailbox')).toMatchObject({
+    const help = commandHelp('approveMailbox');
+    expect(help).toMatchObject({
       name: 'approve mailbox',
       usage: 'approve mailbox <mailboxes|pending>',
       category: 'Approval',
-      aliases: expect.arrayContaining(['approve email']) as unknown,
       examples: ['approve mailbox alice@contoso.com', 'approve mailbox pending'],
       mailboxKeywords: [{ keyword: 'pending', meaning: 'every mailbox whose email address is Pending Approval' }],
     });
+    expect(help.aliases).toContain('approve email');
   });
 });
 
