@@ -16,7 +16,7 @@ import type {
 } from '../domain/model.js';
 import type { ExchangeSimulation } from '../exchange/simulation-config.js';
 import { DataFileError, inMemoryDocumentDatabase, openJsonFile } from './json-file.js';
-import type { DocumentDatabase, FileWriteOperations } from './json-file.js';
+import type { DocumentDatabase, FileWriteOperations, Transaction } from './json-file.js';
 import {
   DATA_FILE_SCHEMA_VERSION,
   alertSchema,
@@ -207,6 +207,11 @@ function applyChangeSet(document: DataFileDocument, indexes: DocumentIndexes, ch
 
 // ---------------------------------------------------------------------------------------------
 
+/** Sections the indexes are built from; a commit touching only other sections (outbox, jobs…) keeps them. */
+const INDEXED_SECTIONS = ['users', 'queues', 'securityRoles', 'businessUnits', 'profiles', 'mailboxes', 'alerts', 'audit'] as const;
+const indexedSectionsChanged = (indexed: DataFileDocument, current: DataFileDocument): boolean =>
+  INDEXED_SECTIONS.some((section) => indexed[section] !== current[section]);
+
 /** `EmailConfigStore` over a document database (file-backed or in memory). */
 export class DocumentEmailConfigStore implements EmailConfigStore {
   readonly #database: DocumentDatabase<DataFileDocument>;
@@ -220,13 +225,21 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
   /** Indexes of the committed document, rebuilt on first read after a commit. */
   get #view(): DocumentIndexes {
     const current = this.#database.current;
-    if (this.#indexes.document !== current) this.#indexes = new DocumentIndexes(current);
+    if (indexedSectionsChanged(this.#indexes.document, current)) this.#indexes = new DocumentIndexes(current);
     return this.#indexes;
   }
 
   /** Successful writes since the store was opened (benchmarks report it). */
   get writesPerformed(): number {
     return this.#database.writesPerformed;
+  }
+
+  /**
+   * Runs a unit of work on the whole document, serialized with every commit (one write when it returns a
+   * next document). For the sections other subsystems own: outbox, references, jobs, approval requests.
+   */
+  transactDocument<R>(work: (current: DataFileDocument) => Transaction<DataFileDocument, R>): Promise<R> {
+    return this.#database.transact(work);
   }
 
   /** The whole committed document (read-only; for export, benchmarks and tests). */

@@ -547,6 +547,7 @@ export async function loadOrganizationFile(path: string): Promise<OrganizationDa
 export function organizationToDocument(data: OrganizationData): DataFileDocument {
   return {
     schemaVersion: DATA_FILE_SCHEMA_VERSION,
+    notify: { references: [], outbox: [] },
     organization: data.organization,
     businessUnits: [...data.businessUnits],
     securityRoles: [...data.securityRoles],

@@ -34,6 +34,7 @@ import {
 } from '../domain/options.js';
 import { isProductVersion } from '../domain/version.js';
 import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
+import { notifyStateSchema } from '../notify/repository.js';
 import { formatJsonPath } from './zod-problems.js';
 
 /** The only data-file layout this build reads and writes. Bump it with a migration, never silently. */
@@ -245,6 +246,8 @@ export const dataFileSections = {
   audit: z.array(auditEntrySchema),
   /** What the simulated Exchange connector answers (see src/exchange/simulation-config.ts). */
   exchangeSimulation: exchangeSimulationSchema,
+  /** Conversation references and the proactive outbox (see src/notify/repository.ts). */
+  notify: notifyStateSchema.default({ references: [], outbox: [] }),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ const entraIdFor = (index: number): string => `00000000-0000-4000-8000-${String(
 export function documentFromOrg(org: BuiltOrg): DataFileDocument {
   return {
     schemaVersion: DATA_FILE_SCHEMA_VERSION,
+    notify: { references: [], outbox: [] },
     organization: { ...org.organization, tenantId: TENANT_ID, exchangeOnline: { ...org.organization.exchangeOnline, tenantId: org.organization.exchangeOnline.subscribed ? TENANT_ID : null } },
     businessUnits: [...org.businessUnits],
     securityRoles: [...org.securityRoles],

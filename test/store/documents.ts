@@ -40,6 +40,7 @@ export function mailboxRecord(index: number, overrides: Partial<Mailbox> = {}): 
 export function documentWithMailboxes(mailboxCount: number): DataFileDocument {
   return {
     schemaVersion: 1,
+    notify: { references: [], outbox: [] },
     organization: {
       id: 'org-test',
       name: 'Test Org',

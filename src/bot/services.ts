@@ -1,0 +1,66 @@
+// The services the bot layer talks to, as interfaces. main.ts builds the concrete ones; tests may fake them.
+import type { UseCaseContext } from '../app/context.js';
+import type { InProcessEventBus, TestAndEnableOrigin } from '../app/events.js';
+import type { ExchangeConnector } from '../app/exchange-connector.js';
+import type { Clock, IdGenerator } from '../app/ports.js';
+import type { JobProgressView } from '../cards/view-models.js';
+import type { DomainError } from '../domain/errors.js';
+import type { User } from '../domain/model.js';
+import type { Result } from '../domain/result.js';
+import type { Logger } from '../logger.js';
+import type { ConversationReferenceRegistry } from '../notify/conversation-references.js';
+import type { Outbox } from '../notify/outbox.js';
+import type { DocumentEmailConfigStore } from '../store/email-config-store.js';
+import type { ApprovalActionHandler } from './turn-handler.js';
+
+/** Where a job's progress card lives, so it can be updated in place. */
+export interface ProgressMessage {
+  readonly conversationId: string;
+  readonly activityId: string;
+}
+
+/** Test & Enable as persisted background jobs (issue: Test & Enable, jobs, alerts). */
+export interface TestAndEnableJobs {
+  /** Queues a job and returns at once; the job runs in the background. */
+  startJob(input: {
+    readonly requester: User;
+    readonly mailboxIds: readonly string[];
+    readonly origin: TestAndEnableOrigin | 'profile';
+    readonly title: string;
+    /** Ask Exchange to make this organization the primary sync organization (the "this org only" check box). */
+    readonly syncFromThisOrgOnly?: boolean;
+  }): Promise<Result<JobProgressView, DomainError>>;
+  /** Once the job card is sent, progress updates go to that message. */
+  reportProgressTo(jobId: string, message: ProgressMessage): Promise<void>;
+  job(jobId: string): JobProgressView | undefined;
+  /** The newest job the user started, for `job` without an id. */
+  latestJobOf(userId: string): JobProgressView | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Channels and group chats that receive a profile's alerts. */
+export interface AlertSubscriptions {
+  subscribe(input: { readonly requester: User; readonly profileName: string; readonly conversationId: string }): Promise<Result<{ readonly profileName: string; readonly changed: boolean }, DomainError>>;
+  unsubscribe(input: { readonly requester: User; readonly profileName: string; readonly conversationId: string }): Promise<Result<{ readonly profileName: string; readonly changed: boolean }, DomainError>>;
+}
+
+/** Approval cards sent to eligible approvers (issue: approval cards). */
+export interface ApprovalCards {
+  readonly handleAction: ApprovalActionHandler;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Everything the concrete services are built from. */
+export interface CoreServices {
+  readonly store: DocumentEmailConfigStore;
+  readonly useCases: UseCaseContext;
+  readonly events: InProcessEventBus;
+  readonly outbox: Outbox;
+  readonly references: ConversationReferenceRegistry;
+  readonly connector: ExchangeConnector;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
