@@ -46,7 +46,9 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     }
   });
 
-  server.get('/healthz', (_req, res) => {
+  // restify 11 wants handlers async or taking `next`.
+  server.get('/healthz', async (_req, res) => {
+    await Promise.resolve();
     let ready = false;
     try {
       ready = options.isReady();

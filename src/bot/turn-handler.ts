@@ -16,7 +16,7 @@ import {
 import type { Logger } from '../logger.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry, type ConversationScope } from './commands/registry.js';
-import { identifyRequester, type Identification } from './identity.js';
+import { identifyRequester, tenantOf, type Identification } from './identity.js';
 
 export const ADAPTIVE_CARD_INVOKE_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const MESSAGE_INVOKE_TYPE = 'application/vnd.microsoft.activity.message';
@@ -251,7 +251,11 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
 
   return async (context: TurnContext): Promise<void> => {
     try {
-      await deps.references.recordInbound(context.activity);
+      // Only the organization's own tenant may leave a way to reach it.
+      const tenantId = tenantOf(context.activity);
+      if (tenantId !== undefined && tenantId.toLowerCase() === deps.store.organization.tenantId.toLowerCase()) {
+        await deps.references.recordInbound(context.activity);
+      }
     } catch (error) {
       // Losing a reference only delays proactive alerts; the user's request must still be answered.
       deps.logger.warn('could not record the conversation reference', { error });

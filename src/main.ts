@@ -1,0 +1,131 @@
+// The composition root: the only place that knows every concrete class. `node dist/main.js` runs it;
+// tests call `startBot` with their own configuration (a temp data file, port 0, a fake connector).
+import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { UseCaseContext } from './app/context.js';
+import { createInProcessEventBus } from './app/events.js';
+import type { ExchangeConnector } from './app/exchange-connector.js';
+import type { Clock, IdGenerator } from './app/ports.js';
+import { botAppIdOf, createCloudAdapter } from './bot/adapter.js';
+import { createAlertSubscriptions, createTestAndEnableJobs } from './bot/alerts/index.js';
+import { createApprovalCards } from './bot/approvals/index.js';
+import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
+import { close, createHttpServer, listen } from './bot/server.js';
+import type { CoreServices } from './bot/services.js';
+import { createTurnHandler } from './bot/turn-handler.js';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config.js';
+import { SimulatedExchangeConnector } from './exchange/simulated-exchange.js';
+import { createLogger, type Logger } from './logger.js';
+import { ConversationReferenceRegistry } from './notify/conversation-references.js';
+import { Outbox, type OutboxOptions } from './notify/outbox.js';
+import { TeamsSender } from './notify/teams-sender.js';
+import { DataFileError } from './store/json-file.js';
+import { openEmailConfigStore } from './store/email-config-store.js';
+import { DocumentNotifyRepository } from './store/notify-repository.js';
+import { OrganizationFileError, seedDocument } from './store/org-file.js';
+
+export interface StartOptions {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  /** Replaces the simulated Exchange described in the data file. */
+  readonly connector?: ExchangeConnector;
+  /** Outbox tuning (tests shorten back-off). */
+  readonly outbox?: Partial<Pick<OutboxOptions, 'backoff' | 'maxAttempts' | 'globalLimits' | 'perConversationLimits' | 'maxConcurrentSends'>>;
+}
+
+export interface RunningBot {
+  readonly url: string;
+  readonly port: number;
+  readonly services: CoreServices;
+  stop(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+const randomIds: IdGenerator = { next: (prefix) => `${prefix}-${randomUUID()}` };
+
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+
+  const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile));
+  const notifyRepository = new DocumentNotifyRepository(store);
+  const references = await ConversationReferenceRegistry.open(notifyRepository, { now: () => clock.now() });
+  const adapter = createCloudAdapter(config.credentials, logger);
+  const sender = new TeamsSender({ adapter, botAppId: botAppIdOf(config.credentials), log: logger });
+  const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...options.outbox });
+  const events = createInProcessEventBus((error, event) => logger.error('event listener failed', { event: event.type, error }));
+  const useCases: UseCaseContext = { store, clock, ids, events };
+  const connector = options.connector ?? new SimulatedExchangeConnector(store.exchangeSimulation());
+  const core: CoreServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
+
+  const jobs = createTestAndEnableJobs(core);
+  const subscriptions = createAlertSubscriptions(core);
+  const approvals = createApprovalCards(core);
+  const handleTurn = createTurnHandler({
+    store,
+    dispatchCommand: createCommandDispatcher({ ...core, jobs, subscriptions }),
+    handleApprovalAction: approvals.handleAction,
+    references,
+    welcome: welcomeReply,
+    logger,
+  });
+
+  let ready = false;
+  const server = createHttpServer({ adapter, handleTurn, logger, isReady: () => ready });
+  const { port, url } = await listen(server, config.port, config.host);
+  outbox.start();
+  await jobs.start();
+  await approvals.start();
+  ready = true;
+  logger.info(`Mailbox Sync Bot listening on ${url}/api/messages`, { organization: store.organization.name });
+
+  return {
+    url,
+    port,
+    services: core,
+    stop: async () => {
+      ready = false;
+      await close(server);
+      await approvals.stop();
+      await jobs.stop();
+      await outbox.stop();
+    },
+  };
+}
+
+async function runFromCommandLine(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info(describeConfig(config));
+  let bot: RunningBot;
+  try {
+    bot = await startBot(config, { logger });
+  } catch (error) {
+    if (error instanceof DataFileError || error instanceof OrganizationFileError) {
+      process.stderr.write(`Cannot start: ${error.message}\n`);
+      process.exit(3);
+    }
+    throw error;
+  }
+  const shutdown = () => {
+    logger.info('stopping');
+    void bot.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) void runFromCommandLine();
