@@ -1,16 +1,53 @@
-// PLACEHOLDER until the command handlers land: answers every command with a notice.
-import type { AlertSubscriptions, CoreServices, TestAndEnableJobs } from '../services.js';
+// The command dispatcher: every command of the registry goes to its handler, which calls the use case with
+// the requester identified from the activity and answers with a card.
+import type { CommandArgs, RecognisedCommand } from '../commands/parser.js';
+import { commandRegistry, type CommandId } from '../commands/registry.js';
 import type { CommandDispatcher, Reply } from '../turn-handler.js';
+import { renderNoticeCard } from '../views/index.js';
+import { configurationHandlers } from './configuration.js';
+import { handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
+import { jobHandlers } from './jobs.js';
+import { mailboxHandlers } from './mailboxes.js';
+import { monitoringHandlers } from './monitoring.js';
+import type { CommandHandlers } from './types.js';
 
-export interface CommandDispatcherDependencies extends CoreServices {
-  readonly jobs: TestAndEnableJobs;
-  readonly subscriptions: AlertSubscriptions;
+export type { CommandDispatcherDependencies } from './environment.js';
+
+const handlers: CommandHandlers = {
+  ...configurationHandlers,
+  ...mailboxHandlers,
+  ...jobHandlers,
+  ...monitoringHandlers,
+};
+
+function runHandler<Id extends CommandId>(id: Id, args: CommandArgs<Id>, env: HandlerEnvironment): Promise<void> {
+  const handler: CommandHandlers[Id] = handlers[id];
+  return handler(args, env);
 }
 
-export function createCommandDispatcher(_deps: CommandDispatcherDependencies): CommandDispatcher {
-  return async (command, request) => {
-    await request.respond.send({ text: `The ${command.id} command is not available yet.` });
+export function createCommandDispatcher(deps: CommandDispatcherDependencies): CommandDispatcher {
+  return async (command: RecognisedCommand, request) => {
+    const env = handlerEnvironment(deps, command, request);
+    try {
+      await runHandler(command.id, command.args, env);
+    } catch (error) {
+      // A bug or a failed write must still be answered, and an invoke must still get its response.
+      deps.logger.error('command failed', { command: command.id, requester: request.requester.id, error });
+      const name = commandRegistry[command.id].name;
+      await request.respond.send({
+        card: renderNoticeCard({
+          title: `Something went wrong while running ${name}`,
+          tone: 'attention',
+          lines: [
+            'The error was logged. If the command changes something, check with mailbox, settings or audit whether it took effect before you try again.',
+          ],
+          actions: [{ title: `Help: ${name}`, command: `help ${name}` }],
+        }),
+      });
+    }
   };
 }
 
-export const welcomeReply = (): Reply => ({ text: 'Hello! I manage server-side synchronization of Dynamics 365 mailboxes. Type **help** to start.' });
+export const welcomeReply = (): Reply => ({
+  text: 'Hello! I manage server-side synchronization of Dynamics 365 mailboxes with Exchange: profiles, default email settings, mailbox approval and Test & Enable. Type **help** to start, or **whoami** to see what you may do.',
+});

@@ -1,0 +1,99 @@
+// What every command handler works with: the services, the request (whose requester comes from the
+// activity, never from the command text) and helpers to answer, including the card for a domain error.
+import type { MailboxSelector, UseCaseContext } from '../../app/index.js';
+import type { AdaptiveCardJson } from '../../cards/index.js';
+import type { DomainError } from '../../domain/errors.js';
+import type { User } from '../../domain/model.js';
+import type { RecognisedCommand } from '../commands/parser.js';
+import type { CommandId, MailboxKeyword, MailboxSelection } from '../commands/registry.js';
+import type { AlertSubscriptions, CoreServices, TestAndEnableJobs } from '../services.js';
+import type { CommandRequest, Reply } from '../turn-handler.js';
+import { mailboxRefText, problemCard } from '../views/index.js';
+
+export interface CommandDispatcherDependencies extends CoreServices {
+  readonly jobs: TestAndEnableJobs;
+  readonly subscriptions: AlertSubscriptions;
+}
+
+export interface HandlerEnvironment {
+  readonly deps: CommandDispatcherDependencies;
+  readonly request: CommandRequest;
+  readonly command: RecognisedCommand;
+  /** Who asked, as identified from the activity. */
+  readonly requester: User;
+  readonly useCases: UseCaseContext;
+  /** Sends a reply; resolves to the id of the message showing it, when known. */
+  send(reply: Reply): Promise<string | undefined>;
+  sendCard(card: AdaptiveCardJson): Promise<string | undefined>;
+  /** Answers a domain error: a refusal card, a "not found" card with corrections, or a specific notice. */
+  fail(error: DomainError, attempted: string): Promise<void>;
+}
+
+/** Commands that change something; their failures say that nothing was changed. */
+const commandWrites: Readonly<Record<CommandId, boolean>> = {
+  help: false,
+  whoami: false,
+  profiles: false,
+  verifyProfile: false,
+  setDefaultProfile: true,
+  settings: false,
+  setDefaultIncoming: true,
+  setDefaultOutgoing: true,
+  setDefaultAct: true,
+  mailboxes: false,
+  mailbox: false,
+  applyDefaultSettings: true,
+  editMailboxes: true,
+  changeEmail: true,
+  syncFromThisOrgOnly: true,
+  approveMailbox: true,
+  rejectMailbox: true,
+  requestApproval: true,
+  approvalRequired: true,
+  testMailbox: true,
+  testProfileMailboxes: true,
+  job: false,
+  alerts: false,
+  audit: false,
+  subscribeAlerts: true,
+  unsubscribeAlerts: true,
+  roles: false,
+  grantApprovePrivilege: true,
+  revokeApprovePrivilege: true,
+};
+
+export const writesSomething = (command: RecognisedCommand): boolean =>
+  command.id === 'approvalRequired' ? command.args.change !== undefined : commandWrites[command.id];
+
+export function handlerEnvironment(deps: CommandDispatcherDependencies, command: RecognisedCommand, request: CommandRequest): HandlerEnvironment {
+  const send = (reply: Reply): Promise<string | undefined> => request.respond.send(reply);
+  return {
+    deps,
+    request,
+    command,
+    requester: request.requester,
+    useCases: deps.useCases,
+    send,
+    sendCard: (card) => send({ card }),
+    fail: async (error, attempted) => {
+      const { organization } = deps.store;
+      await send({ card: problemCard(error, { command, attempted, organization, writes: writesSomething(command) }) });
+    },
+  };
+}
+
+/** The use cases' selector for a parsed mailbox selection: `all`, `pending`, or the names and addresses typed. */
+export function mailboxSelector(selection: MailboxSelection<MailboxKeyword>): MailboxSelector {
+  return selection.kind === 'keyword' ? selection.keyword : selection.mailboxes.map(mailboxRefText);
+}
+
+const LISTED_NAMES = 3;
+
+/** "pia@contoso.com", "pia@contoso.com, Sales Inbox and 3 more", "every mailbox Pending Approval". */
+export function describeSelection(selection: MailboxSelection<MailboxKeyword>): string {
+  if (selection.kind === 'keyword') return selection.keyword === 'all' ? 'every active mailbox' : 'every mailbox Pending Approval';
+  const names = selection.mailboxes.map(mailboxRefText);
+  const shown = names.slice(0, LISTED_NAMES);
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
