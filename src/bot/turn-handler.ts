@@ -219,6 +219,8 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
           if (!invokeAnswered && reply.card !== undefined) {
             invokeAnswered = true;
             await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, reply.card);
+            // The invoke response carries only the card: the text that went with it becomes its own message.
+            if (reply.text !== undefined) await sendReply(context, { text: reply.text });
             return context.activity.replyToId;
           }
           return sendReply(context, reply);
