@@ -35,6 +35,7 @@ import {
 import { isProductVersion } from '../domain/version.js';
 import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
 import { notifyStateSchema } from '../notify/repository.js';
+import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
 import { formatJsonPath } from './zod-problems.js';
 
 /** The only data-file layout this build reads and writes. Bump it with a migration, never silently. */
@@ -248,6 +249,11 @@ export const dataFileSections = {
   exchangeSimulation: exchangeSimulationSchema,
   /** Conversation references and the proactive outbox (see src/notify/repository.ts). */
   notify: notifyStateSchema.default({ references: [], outbox: [] }),
+  /**
+   * Approval requests and the cards sent for them (see src/app/approvals/approval-requests.ts). Optional in the
+   * type so that documents built before the section existed need no change; parsing fills in `[]`.
+   */
+  approvalRequests: z.array(approvalRequestRecordSchema).default([]).optional(),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,455 @@
+// Approval cards end to end: when a mailbox enters Pending Approval, a card goes to every approver the permission
+// model allows who has a personal chat with the bot; the requester hears who was asked and who could not be
+// reached; a click is re-checked against the current state and the clicker's own permission, decided with a
+// compare-and-set on the mailbox version, and every card that was sent is then updated in place; the owner is told.
+//
+// Concurrency: decisions and event handling run one at a time (`serially`), so two approvers clicking at once
+// are decided in turn and the second sees the first's decision. The store's compare-and-set still guards
+// against decisions made elsewhere (chat commands) in between.
+// Restarts: requests, sent copies and their message ids are persisted; `start()` finishes what was left
+// (cards not queued, requester not told, cards not updated). Every proactive message has an idempotency key
+// derived from the request, so finishing twice sends nothing twice.
+import {
+  eligibleApprovers,
+  followUpAfterApproval,
+  newestRequest,
+  openRequestsFor,
+  supersededBy,
+  withDecision,
+  type ApprovalCardCopy,
+  type ApprovalDecisionRecord,
+  type ApprovalRequest,
+  type ApprovalRequestRepository,
+  type NotAskedApprover,
+} from '../../app/approvals/approval-requests.js';
+import { decideEmailApproval, type ApprovalDecision } from '../../app/email-approval.js';
+import type { AppEvent } from '../../app/events.js';
+import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
+import { EmailApprovalStatus } from '../../domain/options.js';
+import { canApproveEmail } from '../../domain/permissions.js';
+import { outboundAttachmentSchema, type DeadLetter, type DeadLetterReason, type OutboxEntryRecord, type OutboundActivity } from '../../notify/outbox.js';
+import type { Identification } from '../identity.js';
+import type { ApprovalCards, CoreServices } from '../services.js';
+import type { ApprovalActionHandler, ApprovalCardAction, CardActionAnswer, CardActionRequest } from '../turn-handler.js';
+import { ownerNoticeText, requesterReportText } from './approval-messages.js';
+import {
+  MAX_APPROVAL_CARD_RECIPIENTS,
+  approverCard,
+  decidedCard,
+  mailboxMovedOnCard,
+  readOnlyCard,
+  supersededCard,
+} from './approval-views.js';
+
+export interface ApprovalCardsOptions {
+  /** How long the requester's report waits for Teams to confirm the cards before naming those still pending. Default 10 s. */
+  readonly reportAfterMs?: number;
+}
+
+const DEFAULT_REPORT_AFTER_MS = 10_000;
+
+type ApprovalRequestedEvent = Extract<AppEvent, { type: 'approvalRequested' }>;
+type DecisionVia = ApprovalDecisionRecord['via'];
+
+/** Idempotency keys of everything a request sends: stable, so a restart or a second attempt is a duplicate. */
+const keys = {
+  card: (requestId: string, approverId: string) => `approval:${requestId}:card:${approverId}`,
+  close: (requestId: string, approverId: string) => `approval:${requestId}:close:${approverId}`,
+  report: (requestId: string) => `approval:${requestId}:report`,
+  owner: (requestId: string) => `approval:${requestId}:owner`,
+};
+
+const NOT_INSTALLED = 'has not installed the bot or never talked to it';
+
+/** Why a card did not arrive, in words for the requester; reasons not listed are named as Teams gave them. */
+const deadLetterWords: Readonly<Partial<Record<DeadLetterReason, string>>> = {
+  NotInstalled: NOT_INSTALLED,
+  ReferenceInactive: 'their chat with the bot is no longer active',
+  ConversationBlockedByUser: 'they blocked the bot',
+  BotNotInConversationRoster: 'the app is not installed for them',
+  ForbiddenOperation: 'the app is not installed for them',
+  BotDisabledByAdmin: 'a Teams admin disabled the bot',
+};
+
+const describeDeadLetter = (deadLetter: DeadLetter | null): string =>
+  deadLetter === null ? 'delivery failed' : (deadLetterWords[deadLetter.reason] ?? `Teams refused the card (${deadLetter.reason})`);
+
+/** The copy as the outbox last saw it; unchanged while the entry is pending (or unknown to the outbox). */
+function withDelivery(copy: ApprovalCardCopy, entry: OutboxEntryRecord | undefined): ApprovalCardCopy {
+  if (entry?.state === 'sent') return { ...copy, delivery: 'sent', activityId: entry.sentActivityId ?? copy.activityId, failure: null };
+  if (entry?.state === 'dead') return { ...copy, delivery: 'failed', failure: describeDeadLetter(entry.deadLetter) };
+  return copy;
+}
+
+/** The card as an outbox attachment; parsing proves it is plain JSON, as the outbox stores it. */
+const cardAttachment = (card: AdaptiveCardJson): NonNullable<OutboundActivity['attachments']> => [outboundAttachmentSchema.parse(toAdaptiveCardAttachment(card))];
+
+const sameCopy = (a: ApprovalCardCopy, b: ApprovalCardCopy): boolean => a.delivery === b.delivery && a.activityId === b.activityId && a.failure === b.failure;
+
+export class ApprovalCardService implements ApprovalCards {
+  readonly handleAction: ApprovalActionHandler;
+  readonly #core: CoreServices;
+  readonly #repository: ApprovalRequestRepository;
+  readonly #reportAfterMs: number;
+  readonly #background = new Set<Promise<void>>();
+  #serial: Promise<unknown> = Promise.resolve();
+  #unsubscribe: (() => void) | undefined;
+  #stopping = false;
+  #signalStopped: () => void = () => undefined;
+  readonly #stopped = new Promise<void>((resolve) => {
+    this.#signalStopped = resolve;
+  });
+
+  constructor(core: CoreServices, repository: ApprovalRequestRepository, options: ApprovalCardsOptions = {}) {
+    this.#core = core;
+    this.#repository = repository;
+    this.#reportAfterMs = options.reportAfterMs ?? DEFAULT_REPORT_AFTER_MS;
+    this.handleAction = (action, request) => this.#onAction(action, request);
+  }
+
+  start(): Promise<void> {
+    this.#unsubscribe ??= this.#core.events.subscribe((event) => this.#onEvent(event));
+    for (const request of this.#repository.all()) this.#resume(request);
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#stopping = true;
+    this.#signalStopped();
+    await this.#serial;
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Events
+
+  #onEvent(event: AppEvent): void {
+    if (this.#stopping) return;
+    switch (event.type) {
+      case 'approvalRequested':
+        this.#inBackground('send approval cards', () => this.#serially(() => this.#openRequest(event)));
+        return;
+      case 'emailAddressDecided':
+        // Decisions made by chat command close the request too; a card decision was already recorded (no-op then).
+        this.#inBackground('record an approval decision', () =>
+          this.#serially(() => this.#recordDecision(event.mailboxId, event.decision, event.decidedById, { kind: 'elsewhere' })),
+        );
+        return;
+      case 'testAndEnableRequested':
+        return;
+    }
+  }
+
+  /** A restart finishes what the previous run left: unsent cards, the requester's report, closing updates. */
+  #resume(request: ApprovalRequest): void {
+    if (request.status === 'pending') {
+      const unfinished = request.requesterReportedAt === null || request.copies.some((copy) => copy.delivery === 'pending');
+      if (unfinished) {
+        this.#inBackground('resume an approval request', async () => {
+          await this.#serially(() => this.#sendMissingCards(request.id));
+          await this.#followDelivery(request.id);
+        });
+      }
+    } else if (request.closedOutAt === null) {
+      this.#inBackground('update the cards of a closed request', () => this.#closeOut(request.id));
+    }
+  }
+
+  async #openRequest(event: ApprovalRequestedEvent): Promise<void> {
+    const { store, clock, ids, references, logger } = this.#core;
+    const mailbox = store.mailboxById(event.mailboxId);
+    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) {
+      logger.info('approval requested for a mailbox that is not pending approval; no cards sent', { mailboxId: event.mailboxId });
+      return;
+    }
+    const tenantId = store.organization.tenantId;
+    const requestId = ids.next('approval');
+    const eligible = eligibleApprovers(store.users(), mailbox, store);
+    const copies: ApprovalCardCopy[] = [];
+    const notAsked: NotAskedApprover[] = [];
+    for (const { user } of eligible) {
+      const reference = references.forUser(tenantId, user.aadObjectId);
+      if (reference?.userId === undefined || reference.userId === null) {
+        notAsked.push({ approverId: user.id, reason: 'noConversation', detail: NOT_INSTALLED });
+      } else if (!reference.active) {
+        notAsked.push({ approverId: user.id, reason: 'conversationInactive', detail: `their chat with the bot is inactive: ${reference.inactiveReason ?? 'no reason given'}` });
+      } else if (copies.length >= MAX_APPROVAL_CARD_RECIPIENTS) {
+        notAsked.push({ approverId: user.id, reason: 'overRecipientLimit', detail: `a card can show Approve and Reject to at most ${MAX_APPROVAL_CARD_RECIPIENTS} people` });
+      } else {
+        copies.push({
+          approverId: user.id,
+          teamsUserId: reference.userId,
+          conversationId: reference.conversationId,
+          idempotencyKey: keys.card(requestId, user.id),
+          delivery: 'pending',
+          activityId: null,
+          failure: null,
+        });
+      }
+    }
+    const request: ApprovalRequest = {
+      id: requestId,
+      mailboxId: mailbox.id,
+      mailboxVersion: mailbox.version,
+      emailAddress: mailbox.emailAddress,
+      reason: event.reason,
+      requestedById: event.requestedById,
+      requestedAt: clock.now().toISOString(),
+      eligibleApproverIds: eligible.map(({ user }) => user.id),
+      copies,
+      notAsked,
+      requesterReportedAt: null,
+      status: 'pending',
+      decision: null,
+      supersededById: null,
+      closedOutAt: null,
+    };
+    // The request is saved before any card is queued, so a restart knows every key it may have to finish.
+    const replaced = await this.#repository.update((current) => {
+      const older = openRequestsFor(current, mailbox.id).map((open) => supersededBy(open, requestId));
+      return { upserts: [...older, request], result: older };
+    });
+    await this.#sendMissingCards(requestId);
+    for (const older of replaced) this.#inBackground('update the cards of a superseded request', () => this.#closeOut(older.id));
+    this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
+  }
+
+  /** Queues the card of every copy the outbox has never seen (all of them the first time). */
+  async #sendMissingCards(requestId: string): Promise<void> {
+    const { store, outbox } = this.#core;
+    const request = this.#repository.byId(requestId);
+    if (request?.status !== 'pending') return;
+    const mailbox = store.mailboxById(request.mailboxId);
+    if (mailbox === undefined) return;
+    const card = approverCard(request, mailbox, store);
+    const requestedBy = store.userById(request.requestedById)?.aadObjectId;
+    for (const copy of request.copies) {
+      if (outbox.get(copy.idempotencyKey) !== undefined) continue;
+      const approver = store.userById(copy.approverId);
+      if (approver === undefined) continue;
+      await outbox.enqueue({
+        idempotencyKey: copy.idempotencyKey,
+        target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: approver.aadObjectId },
+        activity: { type: 'message', summary: `Approval needed: ${mailbox.emailAddress}`, attachments: cardAttachment(card) },
+        requestedBy,
+      });
+    }
+  }
+
+  /** Tells the requester once Teams confirmed the cards (or after `reportAfterMs`), then keeps the message ids. */
+  async #followDelivery(requestId: string): Promise<void> {
+    const request = this.#repository.byId(requestId);
+    if (request === undefined) return;
+    const cardKeys = request.copies.map((copy) => copy.idempotencyKey);
+    if (request.requesterReportedAt === null) {
+      await this.#untilDelivered(cardKeys, this.#reportAfterMs);
+      if (this.#stopping) return;
+      await this.#recordDelivery(requestId);
+      await this.#reportToRequester(requestId);
+    }
+    await this.#untilDelivered(cardKeys);
+    if (this.#stopping) return;
+    await this.#recordDelivery(requestId);
+  }
+
+  /** Resolves when none of the keys is pending in the outbox, after `timeoutMs` if given, or when stopping. */
+  async #untilDelivered(idempotencyKeys: readonly string[], timeoutMs?: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waits: Promise<unknown>[] = [this.#core.outbox.whenSettled(idempotencyKeys), this.#stopped];
+    if (timeoutMs !== undefined) waits.push(new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))));
+    try {
+      await Promise.race(waits);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Copies the outbox's outcome (sent with its message id, or failed) onto the request. */
+  async #recordDelivery(requestId: string): Promise<void> {
+    const { outbox } = this.#core;
+    await this.#repository.update((current) => {
+      const request = current.find((candidate) => candidate.id === requestId);
+      if (request === undefined) return { upserts: [], result: undefined };
+      const copies = request.copies.map((copy) => withDelivery(copy, outbox.get(copy.idempotencyKey)));
+      const changed = copies.some((copy, index) => {
+        const before = request.copies[index];
+        return before === undefined || !sameCopy(copy, before);
+      });
+      return { upserts: changed ? [{ ...request, copies }] : [], result: undefined };
+    });
+  }
+
+  async #reportToRequester(requestId: string): Promise<void> {
+    const { store, outbox, clock } = this.#core;
+    const request = this.#repository.byId(requestId);
+    if (request === undefined || request.requesterReportedAt !== null) return;
+    const requester = store.userById(request.requestedById);
+    if (requester !== undefined) {
+      await outbox.enqueue({
+        idempotencyKey: keys.report(request.id),
+        target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: requester.aadObjectId },
+        activity: { type: 'message', textFormat: 'markdown', text: requesterReportText(request, store.mailboxById(request.mailboxId), store) },
+        requestedBy: requester.aadObjectId,
+      });
+    }
+    const reportedAt = clock.now().toISOString();
+    await this.#repository.update((current) => {
+      const latest = current.find((candidate) => candidate.id === requestId);
+      return { upserts: latest === undefined || latest.requesterReportedAt !== null ? [] : [{ ...latest, requesterReportedAt: reportedAt }], result: undefined };
+    });
+  }
+
+  /** Closes the mailbox's open requests with the decision (no-op when none is open) and starts the card updates. */
+  async #recordDecision(mailboxId: string, outcome: ApprovalDecision, decidedById: string, via: DecisionVia): Promise<readonly ApprovalRequest[]> {
+    const { store, clock } = this.#core;
+    const mailbox = store.mailboxById(mailboxId);
+    const decider = store.userById(decidedById);
+    const followUp = outcome === 'approved' && mailbox !== undefined && decider !== undefined ? followUpAfterApproval(mailbox, decider, store) : 'none';
+    const decision: ApprovalDecisionRecord = { outcome, decidedById, decidedAt: clock.now().toISOString(), via, followUp };
+    const closed = await this.#repository.update((current) => {
+      const decided = openRequestsFor(current, mailboxId).map((open) => withDecision(open, decision));
+      return { upserts: decided, result: decided };
+    });
+    for (const request of closed) this.#inBackground('update the cards of a decided request', () => this.#closeOut(request.id));
+    return closed;
+  }
+
+  /**
+   * Updates every card of a closed request in place ("Approved by X at T", or replaced by a newer request) and
+   * tells the owner of a decision. Waits for cards still being delivered: their message ids come with delivery.
+   */
+  async #closeOut(requestId: string): Promise<void> {
+    const { store, outbox, clock } = this.#core;
+    const waiting = this.#repository.byId(requestId);
+    if (waiting === undefined || waiting.status === 'pending' || waiting.closedOutAt !== null) return;
+    await this.#untilDelivered(waiting.copies.map((copy) => copy.idempotencyKey));
+    if (this.#stopping) return;
+    await this.#recordDelivery(requestId);
+    const request = this.#repository.byId(requestId) ?? waiting;
+    const mailbox = store.mailboxById(request.mailboxId);
+    for (const copy of request.copies) {
+      const activityId = copy.activityId ?? outbox.get(copy.idempotencyKey)?.sentActivityId ?? null;
+      if (activityId === null) continue;
+      const card = request.status === 'superseded' ? supersededCard(request, mailbox, store) : decidedCard(request, mailbox, store, copy.approverId);
+      await outbox.enqueue({
+        idempotencyKey: keys.close(request.id, copy.approverId),
+        target: { kind: 'conversation', conversationId: copy.conversationId },
+        activity: { type: 'message', summary: card.fallbackText, attachments: cardAttachment(card) },
+        update: { activityId },
+      });
+    }
+    await this.#tellOwner(request);
+    const closedOutAt = clock.now().toISOString();
+    await this.#repository.update((current) => {
+      const latest = current.find((candidate) => candidate.id === requestId);
+      return { upserts: latest === undefined || latest.closedOutAt !== null ? [] : [{ ...latest, closedOutAt }], result: undefined };
+    });
+  }
+
+  /** The owner hears of the decision, unless they made it themselves (self-approval). */
+  async #tellOwner(request: ApprovalRequest): Promise<void> {
+    const { store, outbox } = this.#core;
+    const mailbox = store.mailboxById(request.mailboxId);
+    if (request.decision === null || mailbox === undefined) return;
+    const owner = store.userById(mailbox.ownerId);
+    if (owner === undefined || owner.id === request.decision.decidedById) return;
+    await outbox.enqueue({
+      idempotencyKey: keys.owner(request.id),
+      target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId },
+      activity: { type: 'message', textFormat: 'markdown', text: ownerNoticeText(request, mailbox, store) },
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Card actions
+
+  async #onAction(action: ApprovalCardAction, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
+    const approval = this.#repository.byId(action.data.requestId);
+    if (approval === undefined) {
+      return { message: `This card belongs to an approval request I do not know (${action.data.requestId}); it may come from another installation of the bot. Nothing was changed.` };
+    }
+    // A refresh only redraws; so does anything Teams sends by itself: only a person's click decides.
+    if (action.verb === CardVerb.RefreshApproval || cardRequest.trigger === 'automatic') {
+      return { card: this.#currentCard(approval.id, cardRequest.identification) };
+    }
+    const decision: ApprovalDecision = action.verb === CardVerb.ApproveEmail ? 'approved' : 'rejected';
+    return this.#serially(() => this.#decide(approval.id, decision, action.data.version, cardRequest));
+  }
+
+  /** The card this viewer should see now, whatever the clicked card said. */
+  #currentCard(requestId: string, identification: Identification, notice?: string): AdaptiveCardJson {
+    const { store } = this.#core;
+    const clicked = this.#repository.byId(requestId);
+    if (clicked === undefined) throw new RangeError(`Approval request ${requestId} vanished`);
+    const request = newestRequest(clicked, (id) => this.#repository.byId(id));
+    const mailbox = store.mailboxById(request.mailboxId);
+    const viewer = identification.ok ? identification.user : undefined;
+    switch (request.status) {
+      case 'approved':
+      case 'rejected':
+        return decidedCard(request, mailbox, store, viewer?.id);
+      case 'superseded':
+        return supersededCard(request, mailbox, store);
+      case 'pending':
+        break;
+    }
+    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) return mailboxMovedOnCard(request, mailbox, store);
+    if (!identification.ok) return readOnlyCard(request, mailbox, store, identification.message);
+    const permission = canApproveEmail(identification.user, mailbox, store);
+    if (!permission.allowed) return readOnlyCard(request, mailbox, store, `You cannot approve or reject this address: ${permission.reason} (rule ${permission.rule})`);
+    return approverCard(request, mailbox, store, notice ?? (request.id === clicked.id ? undefined : 'That card was for an earlier request; approval was asked for again since. Nothing was decided: this is the current request.'));
+  }
+
+  /** One click: everything is read again here, inside the serial section, and identity comes only from the activity. */
+  async #decide(requestId: string, decision: ApprovalDecision, seenVersion: number, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
+    const { store, useCases } = this.#core;
+    const identification = cardRequest.identification;
+    const clicked = this.#repository.byId(requestId);
+    if (clicked === undefined) return { message: `Approval request ${requestId} no longer exists. Nothing was changed.` };
+    const current = () => ({ card: this.#currentCard(requestId, identification) });
+    if (!identification.ok || clicked.status !== 'pending') return current();
+    const mailbox = store.mailboxById(clicked.mailboxId);
+    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) return current();
+    const approver = identification.user;
+    if (!canApproveEmail(approver, mailbox, store).allowed) return current();
+    if (seenVersion !== mailbox.version) {
+      return {
+        card: this.#currentCard(
+          requestId,
+          identification,
+          `This card showed version ${seenVersion} of the mailbox, but it has changed since (it is version ${mailbox.version} now). Nothing was decided: this is the current state; decide again if it still looks right.`,
+        ),
+      };
+    }
+    const decided = await decideEmailApproval(useCases, approver, { mailboxId: mailbox.id, decision, expectedVersion: seenVersion });
+    if (!decided.ok) {
+      // Changed in between by a chat command (cards are serialized here), or refused: show what is true now.
+      return { card: this.#currentCard(requestId, identification, decided.error.code === 'VersionConflict' ? decided.error.message : undefined) };
+    }
+    const via: DecisionVia = { kind: 'card', channel: cardRequest.via, conversationId: cardRequest.conversation.id, activityId: cardRequest.replyToId ?? null };
+    await this.#recordDecision(mailbox.id, decision, approver.id, via);
+    return current();
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Plumbing
+
+  /** Runs `work` after every earlier serialized piece of work has finished (a failure does not block the next). */
+  #serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#serial.then(work, work);
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Work nobody awaits (event handling, delivery follow-up): tracked so `stop()` can wait, failures logged. */
+  #inBackground(what: string, work: () => Promise<unknown>): void {
+    const task: Promise<void> = work().then(
+      () => undefined,
+      (error: unknown) => this.#core.logger.error(`approval cards: could not ${what}`, { error }),
+    );
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
+  }
+}
