@@ -19,19 +19,14 @@ export async function sendJobCard(env: HandlerEnvironment, job: JobProgressView)
 }
 
 /**
- * After a use case that publishes testAndEnableRequested, the jobs service (subscribed to the events) has
- * started the job: show it rather than starting another. When no new job is visible, say what was requested.
+ * After a use case that published testAndEnableRequested: the jobs service, subscribed to the events, starts
+ * that job and posts its card in the requester's personal chat. Starting one here would test twice, so the
+ * answer only says where the progress will show.
  */
-export async function followRequestedTestAndEnable(env: HandlerEnvironment, previousJobId: string | undefined, requestedCount: number): Promise<void> {
-  const latest = env.deps.jobs.latestJobOf(env.requester.id);
-  if (latest !== undefined && latest.jobId !== previousJobId) {
-    await sendJobCard(env, latest);
-    return;
-  }
-  if (requestedCount > 0) {
-    const mailboxes = requestedCount === 1 ? '1 mailbox' : `${requestedCount} mailboxes`;
-    await env.send({ text: `Test & Enable was requested for ${mailboxes}. It runs in the background; results appear on each mailbox’s Alerts wall.` });
-  }
+export async function tellTestAndEnableFollows(env: HandlerEnvironment, requestedCount: number): Promise<void> {
+  if (requestedCount === 0) return;
+  const mailboxes = requestedCount === 1 ? '1 mailbox' : `${requestedCount} mailboxes`;
+  await env.send({ text: `Test & Enable was requested for ${mailboxes} and runs in the background; I post its progress in our personal chat.` });
 }
 
 function selectionTitle(mailboxes: readonly Mailbox[], keyword: 'all' | undefined): string {

@@ -27,7 +27,7 @@ import {
   syncFromThisOrgOnlyNotice,
 } from '../views/index.js';
 import { describeSelection, mailboxSelector } from './environment.js';
-import { followRequestedTestAndEnable } from './jobs.js';
+import { tellTestAndEnableFollows } from './jobs.js';
 import type { CommandHandlers } from './types.js';
 
 export const mailboxHandlers: Pick<
@@ -58,12 +58,11 @@ export const mailboxHandlers: Pick<
   },
 
   applyDefaultSettings: async (args, env) => {
-    const previousJob = env.deps.jobs.latestJobOf(env.requester.id)?.jobId;
     const result = await applyDefaultEmailSettings(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes), testAndEnable: args.test });
     if (!result.ok) return env.fail(result.error, `Apply the default email settings to ${describeSelection(args.mailboxes)}`);
     const title = args.test ? 'Apply default email settings, then Test & Enable' : 'Apply default email settings (without test)';
     await env.sendCard(renderOperationResultCard(operationResultView(title, result.value)));
-    await followRequestedTestAndEnable(env, previousJob, result.value.testAndEnableRequestedFor.length);
+    await tellTestAndEnableFollows(env, result.value.testAndEnableRequestedFor.length);
   },
 
   editMailboxes: async (args, env) => {
@@ -87,12 +86,11 @@ export const mailboxHandlers: Pick<
   },
 
   approveMailbox: async (args, env) => {
-    const previousJob = env.deps.jobs.latestJobOf(env.requester.id)?.jobId;
+    // With "Test & Enable right after approval" the use case publishes testAndEnableRequested and the jobs
+    // service tests the approved mailboxes on its own; the approval cards service tells the owners.
     const result = await approveEmail(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes) });
     if (!result.ok) return env.fail(result.error, `Approve the email address of ${describeSelection(args.mailboxes)}`);
     await env.sendCard(renderOperationResultCard(operationResultView('Approve email', result.value, { title: 'Approved mailboxes', command: 'mailboxes approved' })));
-    // With "Test & Enable right after approval", approving publishes testAndEnableRequested; the jobs service starts that job.
-    await followRequestedTestAndEnable(env, previousJob, 0);
   },
 
   rejectMailbox: async (args, env) => {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+import { ask, buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
 
 describe('help and whoami', () => {
   let t: TestBot;
@@ -23,7 +23,7 @@ describe('help and whoami', () => {
   });
 
   it('lists the alert subscriptions in a team channel', async () => {
-    const replies = await t.say(t.user('sam'), 'help', { conversationId: '19:ops@thread.tacv2', conversationType: 'channel' });
+    const replies = await ask(t, t.user('sam'), 'help', { conversationId: '19:ops@thread.tacv2', conversationType: 'channel' });
     expect(textOf(replies[0])).toContain('subscribe alerts for profile');
   });
 
@@ -39,7 +39,7 @@ describe('help and whoami', () => {
   });
 
   it('answers help for a command that does not exist with the closest command', async () => {
-    const replies = await t.say(t.user('ada'), 'help aprove mailbox');
+    const replies = await ask(t, t.user('ada'), 'help aprove mailbox');
     expect(textOf(replies[0])).toContain('aprove mailbox is not a command. Did you mean approve mailbox');
   });
 
@@ -60,7 +60,7 @@ describe('help and whoami', () => {
   });
 
   it('answers whoami with something after it by saying what to remove', async () => {
-    const replies = await t.say(t.user('ada'), 'whoami please');
+    const replies = await ask(t, t.user('ada'), 'whoami please');
     expect(textOf(replies[0])).toContain('whoami takes nothing after it; remove please.');
   });
 });

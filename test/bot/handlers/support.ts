@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { adaptiveCardJsonSchema, cardByteSize, CARD_BYTE_BUDGET, type AdaptiveCardJson } from '../../../src/cards/index.js';
 import type { DocumentEmailConfigStore } from '../../../src/store/email-config-store.js';
-import { cardOf, type TestBot } from '../../support/bot-harness.js';
+import { cardOf, type ActivityOptions, type TestBot } from '../../support/bot-harness.js';
 import type { AcceptedActivity } from '../../support/fake-connector.js';
 import { cardProblems, executeActions } from '../../cards/card-inspection.js';
 import type { User } from '../../../src/domain/model.js';
@@ -66,9 +66,32 @@ function expectOk(status: number): void {
   if (status !== 200) throw new Error(`The invoke was answered with HTTP ${status}`);
 }
 
-/** The one reply a command gets, with its card checked for SDK problems and size. */
-export async function sayForCard(t: TestBot, user: User, text: string): Promise<{ readonly activity: AcceptedActivity; readonly card: AdaptiveCardJson; readonly replies: AcceptedActivity[] }> {
-  const replies = await t.say(user, text);
+const activityIdSchema = z.object({ id: z.string() });
+const replyToSchema = z.object({ replyToId: z.string() });
+
+/**
+ * Sends a chat message and returns the bot's replies to it, in order. Unlike `t.say`, it leaves out what
+ * other parts send to the same chat meanwhile (approval cards, job reports), which carry no replyToId.
+ */
+export async function ask(t: TestBot, user: User, text: string, options: ActivityOptions = {}): Promise<AcceptedActivity[]> {
+  const activity = t.activityFrom(user, { type: 'message', text }, options);
+  const { id } = activityIdSchema.parse(activity);
+  const answer = await t.post(activity);
+  if (answer.status >= 300) throw new Error(`POST /api/messages answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const conversationId = options.conversationId ?? t.personalChatOf(user);
+  return t.connector
+    .activitiesSentTo(conversationId)
+    .filter((sent) => sent.operation === 'reply' && replyToSchema.safeParse(sent.body).data?.replyToId === id);
+}
+
+/** The first reply a command gets, with its card checked for SDK problems and size. */
+export async function sayForCard(
+  t: TestBot,
+  user: User,
+  text: string,
+  options: ActivityOptions = {},
+): Promise<{ readonly activity: AcceptedActivity; readonly card: AdaptiveCardJson; readonly replies: AcceptedActivity[] }> {
+  const replies = await ask(t, user, text, options);
   const [activity] = replies;
   if (activity === undefined) throw new Error(`No reply to "${text}"`);
   const card = cardIn(activity);
