@@ -9,7 +9,7 @@ import { CardVerb } from '../../src/cards/index.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { canApproveEmail } from '../../src/domain/permissions.js';
 import type { User } from '../../src/domain/model.js';
-import type { TestBot } from '../support/bot-harness.js';
+import { textOf, type TestBot } from '../support/bot-harness.js';
 import {
   answeredCard,
   approvalCardsSentTo,
@@ -311,6 +311,21 @@ describe('deciding on an approval card', () => {
     expect(decisionDataOf(old).requestId).toBe(decisionDataOf(adaSecond?.card ?? old).requestId);
     expect(approvalOf(s)).toBe(EmailApprovalStatus.PendingApproval);
     expect(decisionAudit(s.t, s.mailboxId)).toEqual([]);
+  });
+
+  it('runs end to end from chat: request approval, a click, and the audit command shows who decided, when, and by which rule', async () => {
+    t = await startApprovalBot();
+    const [ada, evan] = [t.user('ada'), t.user('evan')];
+    await greet(t, ada, evan);
+    const asked = await t.say(ada, 'request approval cody@contoso.com');
+    expect(textOf(asked[0])).toMatch(/Approval requested for Cody Customizer/);
+    const [, evanCard] = await waitForApprovalCards(t, [ada, evan]);
+    if (evanCard === undefined) throw new Error('card missing');
+
+    await t.invoke(evan, { verb: CardVerb.ApproveEmail, data: decisionDataOf(evanCard.card) }, { replyToId: evanCard.activityId });
+    const audit = textOf((await t.say(ada, 'audit 5'))[0]);
+
+    expect(audit).toMatch(/\*\*Evan Exchange\*\* · mailbox\.approveEmail · Cody Customizer \(mailbox\)\n\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC · rule: seed2019:ce-online\/exchange-online:exchange-admin\+system-admin\nEmail Address Status: Pending Approval → Approved/);
   });
 
   describe('what follows an approval that was all the mailbox was waiting for', () => {
