@@ -8,7 +8,7 @@ import { createInProcessEventBus } from './app/events.js';
 import type { ExchangeConnector } from './app/exchange-connector.js';
 import type { Clock, IdGenerator } from './app/ports.js';
 import { botAppIdOf, createCloudAdapter } from './bot/adapter.js';
-import { createAlertSubscriptions, createTestAndEnableJobs } from './bot/alerts/index.js';
+import { createAlertSubscriptions, createTestAndEnableJobs, type TestAndEnableJobsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
 import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
 import { close, createHttpServer, listen } from './bot/server.js';
@@ -33,6 +33,8 @@ export interface StartOptions {
   readonly connector?: ExchangeConnector;
   /** Outbox tuning (tests shorten back-off). */
   readonly outbox?: Partial<Pick<OutboxOptions, 'backoff' | 'maxAttempts' | 'globalLimits' | 'perConversationLimits' | 'maxConcurrentSends'>>;
+  /** Test & Enable job tuning (concurrency, batching, card update interval; tests shorten them). */
+  readonly jobs?: TestAndEnableJobsOptions;
 }
 
 export interface RunningBot {
@@ -61,7 +63,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const connector = options.connector ?? new SimulatedExchangeConnector(store.exchangeSimulation());
   const core: CoreServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
 
-  const jobs = createTestAndEnableJobs(core);
+  const jobs = createTestAndEnableJobs(core, options.jobs);
   const subscriptions = createAlertSubscriptions(core);
   const approvals = createApprovalCards(core);
   const handleTurn = createTurnHandler({

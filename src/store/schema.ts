@@ -34,6 +34,7 @@ import {
 } from '../domain/options.js';
 import { isProductVersion } from '../domain/version.js';
 import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
+import { alertSubscriptionRecordSchema, jobRecordSchema } from '../app/jobs/job-records.js';
 import { notifyStateSchema } from '../notify/repository.js';
 import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
 import { formatJsonPath } from './zod-problems.js';
@@ -249,6 +250,10 @@ export const dataFileSections = {
   exchangeSimulation: exchangeSimulationSchema,
   /** Conversation references and the proactive outbox (see src/notify/repository.ts). */
   notify: notifyStateSchema.default({ references: [], outbox: [] }),
+  /** Test & Enable jobs: mailboxes in order and each one's result (see src/app/jobs/job-records.ts). Optional in the type, `[]` when parsed. */
+  jobs: z.array(jobRecordSchema).default([]).optional(),
+  /** Team channels and group chats that receive a profile's alerts (see src/app/jobs/job-records.ts). */
+  alertSubscriptions: z.array(alertSubscriptionRecordSchema).default([]).optional(),
   /**
    * Approval requests and the cards sent for them (see src/app/approvals/approval-requests.ts). Optional in the
    * type so that documents built before the section existed need no change; parsing fills in `[]`.

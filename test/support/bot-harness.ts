@@ -55,12 +55,17 @@ export interface TestBotOptions extends StartOptions {
   readonly connectorOptions?: FakeConnectorOptions;
   /** Reuse an existing data file (restart tests); a fresh temp file otherwise. */
   readonly dataFile?: string;
+  /**
+   * Reuse a running fake connector (restart tests: the stored references keep its service URL). The caller
+   * closes it; `stop()` leaves it running.
+   */
+  readonly botConnector?: FakeConnector;
 }
 
 let activityCounter = 0;
 
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
-  const connector = await startFakeConnector(options.connectorOptions);
+  const connector = options.botConnector ?? (await startFakeConnector(options.connectorOptions));
   const directory = options.dataFile === undefined ? await mkdtemp(join(tmpdir(), 'mailbox-bot-')) : undefined;
   const dataFile = options.dataFile ?? join(directory ?? '', 'db.json');
   const config = loadConfig({ PORT: '0', DATA_FILE: dataFile, ORG_FILE: options.orgFile ?? CONTOSO_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent' });
@@ -144,7 +149,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       ),
     stop: async () => {
       await bot.stop();
-      await connector.close();
+      if (options.botConnector === undefined) await connector.close();
       if (directory !== undefined) await rm(directory, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,806 @@
+// Test & Enable as persisted background jobs: orchestration only. The rules are the domain's
+// (`planMailboxTest`, `applyTestOutcome`, `scheduleTestAndEnable`, `isTestDue`); who hears about what is the
+// `JobNotifications` port's; this file decides when to test, how many at once, and when to write.
+//
+// Guarantees:
+// - A job's mailboxes are tested in order by a pool shared by all jobs (default 8 at a time, round robin
+//   across jobs). A mailbox is tested once per job; it is tested again only if its record changed between
+//   the test and the write (the result would be stale) or if the process stopped before the result was written.
+// - Results are written in batches: mailbox records, alerts, audit entries AND the job's progress in ONE atomic
+//   write, so a crash can never record a result the job does not know about, or the reverse. A batch is written
+//   when 50 results wait, 1 s after the first one, or at once when a job's last mailbox is decided; never two
+//   writes at a time: results that arrive during a write go into the next one, which bounds the writes.
+// - A restart resumes each unfinished job with the mailboxes it had not recorded, and hands the notifications
+//   of the last written batch to the outbox again (the outbox ignores keys it has seen).
+// - Transient failures are retried by a scheduler that wakes when the earliest `postponeTestEmailConfigurationUntil`
+//   is due and runs the due mailboxes (`isTestDue`) as a job of its own; the schedule lives on the mailboxes,
+//   so it survives restarts.
+import { domainError, type DomainError } from '../../domain/errors.js';
+import type { Alert, AuditEntry, Mailbox, User } from '../../domain/model.js';
+import { canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { applyTestOutcome, isTestDue, planMailboxTest, scheduleTestAndEnable } from '../../domain/test-and-enable.js';
+import { mailboxTarget } from '../audit.js';
+import type { ExchangeConnector } from '../exchange-connector.js';
+import type { Clock, EmailConfigStore, IdGenerator } from '../ports.js';
+import { callConnector } from './connector-call.js';
+import {
+  MAX_LISTED_UNREACHABLE,
+  SYSTEM_ACTOR_ID,
+  type JobMailbox,
+  type JobOrigin,
+  type JobRecord,
+  type JobReport,
+  type JobResult,
+  type UnreachableRecipient,
+} from './job-records.js';
+import {
+  systemJobTimers,
+  type DecidedMailbox,
+  type JobDocumentChanges,
+  type JobDocumentView,
+  type JobNotifications,
+  type JobRepository,
+  type JobTimers,
+} from './ports.js';
+
+export interface TestAndEnableRunnerOptions {
+  /** Mailboxes tested at once, across all jobs. Default 8. */
+  readonly concurrency?: number;
+  /** Results that make a batch worth writing at once. Default 50. */
+  readonly batchSize?: number;
+  /** Longest a result waits for its batch to be written. Default 1000 ms. */
+  readonly batchDelayMs?: number;
+  /** Testing pauses while this many results wait for a write, which bounds memory. Default 2000. */
+  readonly maxPendingResults?: number;
+  /** A connector call with no answer after this long counts as a connector error (transient). Default 60 s. */
+  readonly connectorTimeoutMs?: number;
+  /** How long `stop()` waits for tests in flight before leaving them to the next start. Default 5 s. */
+  readonly stopGraceMs?: number;
+  /** Finished jobs kept in the data file (the newest ones). Default 50. */
+  readonly retainedJobs?: number;
+  /** Times a mailbox is tested again because its record kept changing before it is given up. Default 3. */
+  readonly maxConflictRetests?: number;
+  /** Wait before writing again after a failed write. Default 1000 ms. */
+  readonly writeRetryDelayMs?: number;
+}
+
+export interface RunnerLog {
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface TestAndEnableRunnerDependencies {
+  /** Reads; the runner writes only through the repository. */
+  readonly store: EmailConfigStore;
+  readonly repository: JobRepository;
+  readonly connector: ExchangeConnector;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly notifications: JobNotifications;
+  readonly timers?: JobTimers;
+  readonly log?: RunnerLog;
+}
+
+export interface CreateJobInput {
+  /** Who asked; null for the retry scheduler. */
+  readonly requester: User | null;
+  readonly mailboxIds: readonly string[];
+  readonly origin: JobOrigin;
+  readonly title: string;
+  readonly syncFromThisOrgOnly?: boolean;
+  readonly report?: JobReport;
+}
+
+/** Name written in the audit log for the retry scheduler. */
+export const SYSTEM_ACTOR_NAME = 'Mailbox Sync Bot (scheduled retry)';
+
+const DEFAULTS = {
+  concurrency: 8,
+  batchSize: 50,
+  batchDelayMs: 1_000,
+  maxPendingResults: 2_000,
+  connectorTimeoutMs: 60_000,
+  stopGraceMs: 5_000,
+  retainedJobs: 50,
+  maxConflictRetests: 3,
+  writeRetryDelayMs: 1_000,
+} as const satisfies Required<TestAndEnableRunnerOptions>;
+
+const silentLog: RunnerLog = { warn: () => undefined, error: () => undefined };
+
+/** An unfinished job being worked on. */
+interface ActiveJob {
+  readonly id: string;
+  /** Mailbox ids not yet tested, in job order. */
+  readonly queue: readonly string[];
+  next: number;
+  /** Mailboxes to test again (their record changed before the result was written); they go first. */
+  readonly retest: string[];
+  readonly inFlight: Set<string>;
+  /** Decided, waiting for their batch to be written. */
+  readonly awaitingWrite: Set<string>;
+  readonly conflicts: Map<string, number>;
+  startedAt: string | null;
+}
+
+interface BatchOutcome {
+  readonly accepted: readonly DecidedMailbox[];
+  readonly conflicted: readonly DecidedMailbox[];
+  readonly jobs: readonly JobRecord[];
+  /** Per job, the notifications planned with this batch. */
+  readonly planned: ReadonlyMap<string, JobRecord['pendingNotifications']>;
+}
+
+const JOB_NUMBER = /^J-(\d+)$/;
+const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+export class TestAndEnableRunner {
+  private readonly options: Required<TestAndEnableRunnerOptions>;
+  private readonly timers: JobTimers;
+  private readonly log: RunnerLog;
+  /** Every retained job: committed state, plus `running`/`startedAt` not written yet. */
+  private readonly records = new Map<string, JobRecord>();
+  /** Unfinished jobs, in creation order. */
+  private readonly active = new Map<string, ActiveJob>();
+  /** Mailbox ids under test now (any job), so two jobs never test the same mailbox at once. */
+  private readonly mailboxesInFlight = new Set<string>();
+  private readonly tasks = new Set<Promise<void>>();
+  private pending: DecidedMailbox[] = [];
+  private flushing: Promise<void> | undefined;
+  private batchTimer: { cancel(): void } | undefined;
+  private writeRetryTimer: { cancel(): void } | undefined;
+  private retryTimer: { cancel(): void } | undefined;
+  private rotation = 0;
+  /** Job numbers only grow (see creationWork): the highest ever used by this runner or found in the data file. */
+  private lastJobNumber = 0;
+  private running = false;
+  private stopping = false;
+  private readonly idleWaiters = new Set<() => void>();
+
+  constructor(
+    private readonly deps: TestAndEnableRunnerDependencies,
+    options: TestAndEnableRunnerOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.timers = deps.timers ?? systemJobTimers;
+    this.log = deps.log ?? silentLog;
+    for (const name of ['concurrency', 'batchSize', 'maxPendingResults', 'retainedJobs'] as const) {
+      const value = this.options[name];
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
+    }
+    for (const job of deps.repository.jobs()) this.records.set(job.id, job);
+  }
+
+  /** Resumes unfinished jobs, re-delivers the last batch's notifications, and starts the retry scheduler. */
+  async start(): Promise<void> {
+    this.running = true;
+    this.stopping = false;
+    for (const job of this.deps.repository.jobs()) {
+      this.records.set(job.id, job);
+      if (job.status !== 'done') this.activate(job);
+    }
+    for (const job of this.records.values()) {
+      if (job.pendingNotifications.length > 0) await this.deliver(job, job.pendingNotifications);
+    }
+    for (const job of this.records.values()) {
+      if (job.status === 'done' && !job.deliveryReported) this.deps.notifications.jobChanged(job);
+    }
+    this.scheduleRetryCheck();
+    this.pump();
+  }
+
+  /**
+   * Stops testing; tests in flight get `stopGraceMs` to finish and their results are written. Later results
+   * are dropped: those mailboxes are tested by the next start.
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.retryTimer?.cancel();
+    this.writeRetryTimer?.cancel();
+    let graceTimer: { cancel(): void } | undefined;
+    const grace = new Promise<void>((resolve) => {
+      graceTimer = this.timers.setTimeout(resolve, this.options.stopGraceMs);
+    });
+    await Promise.race([Promise.allSettled([...this.tasks]), grace]);
+    graceTimer?.cancel();
+    this.batchTimer?.cancel();
+    await this.flushing;
+    if (this.pending.length > 0) await this.flushOnce();
+    this.running = false;
+    this.wakeIdleWaiters();
+  }
+
+  /** Queues a job (one write: the job and its mailboxes marked scheduled) and returns it; testing runs in the background. */
+  async createJob(input: CreateJobInput): Promise<Result<JobRecord, DomainError>> {
+    const mailboxIds = [...new Set(input.mailboxIds.map((id) => id.trim()).filter((id) => id !== ''))];
+    if (mailboxIds.length === 0) {
+      return err(domainError('NothingSelected', `${input.title}: there is no mailbox to test.`));
+    }
+    const planned = this.planJob(input, mailboxIds);
+    if (!planned.ok) return planned;
+    const { job, allowedIds } = planned.value;
+    // Visible at once, before its write: whoever published the event that started it may look for it next.
+    this.records.set(job.id, job);
+    let removedJobIds: readonly string[];
+    try {
+      removedJobIds = await this.deps.repository.transact((view) => this.creationWork(view, input, job, allowedIds));
+    } catch (error) {
+      this.records.delete(job.id);
+      throw error;
+    }
+    for (const id of removedJobIds) this.records.delete(id);
+    this.activate(job);
+    this.pump();
+    return ok(job);
+  }
+
+  /** Records where the job's progress card lives (one write) and lets the reporter update it. */
+  async attachReport(jobId: string, report: JobReport): Promise<JobRecord | undefined> {
+    const updated = await this.updateJob(jobId, (job) => ({ ...job, report }));
+    if (updated !== undefined) this.deps.notifications.jobChanged(updated);
+    return updated;
+  }
+
+  /** Records that the requester was told how the job's alerts were delivered. */
+  async markDeliveryReported(jobId: string): Promise<JobRecord | undefined> {
+    return this.updateJob(jobId, (job) => ({ ...job, deliveryReported: true }));
+  }
+
+  job(jobId: string): JobRecord | undefined {
+    return this.records.get(jobId);
+  }
+
+  /** Retained jobs, oldest first. */
+  jobs(): readonly JobRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** The newest job `userId` asked for. */
+  latestJobOf(userId: string): JobRecord | undefined {
+    let latest: JobRecord | undefined;
+    for (const job of this.records.values()) {
+      if (job.requestedById === userId && (latest === undefined || jobNumber(job.id) > jobNumber(latest.id))) latest = job;
+    }
+    return latest;
+  }
+
+  /** Resolves when no job is queued or running and every result is written (tests and benchmarks wait on it). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.isIdle()) {
+        resolve();
+        return;
+      }
+      this.idleWaiters.add(resolve);
+    });
+  }
+
+  /** Starts a retry job for the mailboxes whose scheduled test is due now; returns it, if any were due. */
+  async runDueRetries(): Promise<JobRecord | undefined> {
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    if (!this.running || this.stopping) return undefined;
+    const now = this.deps.clock.now();
+    const busy = this.mailboxesOfUnfinishedJobs();
+    const due = this.deps.store.mailboxes().filter((mailbox) => !busy.has(mailbox.id) && isTestDue(mailbox, now));
+    let job: JobRecord | undefined;
+    if (due.length > 0) {
+      const created = await this.createJob({
+        requester: null,
+        mailboxIds: due.map((mailbox) => mailbox.id),
+        origin: 'retry',
+        title: `Retry Test & Enable for ${plural(due.length, 'mailbox', 'mailboxes')} after temporary failures`,
+      });
+      if (created.ok) job = created.value;
+      else this.log.warn('could not start the retry job', { error: created.error.message });
+    }
+    this.scheduleRetryCheck();
+    return job;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Creating jobs
+
+  /** The job as it starts: every mailbox the requester may not test is decided at once (not tested, with the reason). */
+  private planJob(input: CreateJobInput, mailboxIds: readonly string[]): Result<{ job: JobRecord; allowedIds: readonly string[] }, DomainError> {
+    const { store } = this.deps;
+    const mailboxes: JobMailbox[] = [];
+    const notTested: JobResult[] = [];
+    const allowedIds: string[] = [];
+    const refusals: PermissionDecision[] = [];
+    for (const id of mailboxIds) {
+      const mailbox = store.mailboxById(id);
+      if (mailbox === undefined) {
+        mailboxes.push({ id, name: id, emailAddress: '' });
+        notTested.push({ mailboxId: id, verdict: 'notTested', reason: `No mailbox with id ${id} exists.` });
+        continue;
+      }
+      mailboxes.push({ id, name: mailbox.name, emailAddress: mailbox.emailAddress });
+      if (input.requester !== null) {
+        const decision = canTestAndEnable(input.requester, mailbox, store);
+        if (!decision.allowed) {
+          notTested.push({ mailboxId: id, verdict: 'notTested', reason: decision.reason });
+          refusals.push(decision);
+          continue;
+        }
+      }
+      allowedIds.push(id);
+    }
+    if (allowedIds.length === 0) return err(nothingToTest(input.title, notTested, refusals));
+    this.lastJobNumber = Math.max(this.lastJobNumber, ...[...this.records.keys()].map(jobNumber)) + 1;
+    return ok({
+      allowedIds,
+      job: {
+        id: `J-${this.lastJobNumber}`,
+        title: input.title,
+        origin: input.origin,
+        requestedById: input.requester?.id ?? SYSTEM_ACTOR_ID,
+        requestedByName: input.requester?.fullName ?? SYSTEM_ACTOR_NAME,
+        syncFromThisOrgOnly: input.syncFromThisOrgOnly ?? null,
+        status: 'queued',
+        createdAt: this.deps.clock.now().toISOString(),
+        startedAt: null,
+        completedAt: null,
+        mailboxes,
+        results: notTested,
+        report: input.report ?? { kind: 'none' },
+        batches: 0,
+        pendingNotifications: [],
+        notificationKeys: [],
+        unreachable: [],
+        unreachableCount: 0,
+        deliveryReported: false,
+      },
+    });
+  }
+
+  /** Inside the write: the job, and its mailboxes marked scheduled as they are stored now. Returns the pruned job ids. */
+  private creationWork(view: JobDocumentView, input: CreateJobInput, job: JobRecord, allowedIds: readonly string[]): { changes: JobDocumentChanges; result: readonly string[] } {
+    if (view.jobs.some((existing) => existing.id === job.id)) throw new Error(`Job id ${job.id} is already taken in the data file; another process writes jobs.`);
+    // A retry keeps the retry count; every other job is a new Test & Enable run (fresh retry budget).
+    const options = input.syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly: input.syncFromThisOrgOnly };
+    const scheduled =
+      input.origin === 'retry'
+        ? []
+        : allowedIds.flatMap((id) => {
+            const mailbox = view.mailboxById(id);
+            return mailbox === undefined ? [] : [scheduleTestAndEnable(mailbox, options)];
+          });
+    // Older finished jobs go; numbers only grow, so an id (and the notification keys made from it) is never reused.
+    const finished = view.jobs.filter((existing) => existing.status === 'done').sort((a, b) => jobNumber(b.id) - jobNumber(a.id));
+    const removeJobIds = finished.slice(this.options.retainedJobs).map((existing) => existing.id);
+    return { changes: { mailboxes: scheduled, jobs: [job], removeJobIds }, result: removeJobIds };
+  }
+
+  private activate(job: JobRecord): void {
+    if (this.active.has(job.id)) return;
+    const decided = new Set(job.results.map((result) => result.mailboxId));
+    this.active.set(job.id, {
+      id: job.id,
+      queue: job.mailboxes.map((mailbox) => mailbox.id).filter((id) => !decided.has(id)),
+      next: 0,
+      retest: [],
+      inFlight: new Set(),
+      awaitingWrite: new Set(),
+      conflicts: new Map(),
+      startedAt: job.startedAt,
+    });
+    // A job whose every mailbox was decided before it was written (a restart right after the last batch
+    // of an older build) still has to be finished by a write.
+    if (decided.size >= job.mailboxes.length) void this.finishEmptyJob(job.id);
+  }
+
+  private async finishEmptyJob(jobId: string): Promise<void> {
+    const now = this.deps.clock.now().toISOString();
+    const updated = await this.updateJob(jobId, (job) => ({ ...job, status: 'done', startedAt: job.startedAt ?? now, completedAt: now }));
+    this.active.delete(jobId);
+    if (updated !== undefined) this.deps.notifications.jobChanged(updated);
+    this.checkIdle();
+  }
+
+  private async updateJob(jobId: string, change: (job: JobRecord) => JobRecord): Promise<JobRecord | undefined> {
+    const updated = await this.deps.repository.transact((view) => {
+      const current = view.jobs.find((job) => job.id === jobId);
+      if (current === undefined) return { changes: null, result: undefined };
+      const next = change(this.withUnwrittenStart(current));
+      return { changes: { jobs: [next] }, result: next };
+    });
+    if (updated !== undefined) this.records.set(updated.id, updated);
+    return updated;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Testing
+
+  /** Launches tests while there is room and work. */
+  private pump(): void {
+    if (!this.running || this.stopping) {
+      this.checkIdle();
+      return;
+    }
+    while (this.tasks.size < this.options.concurrency && this.pending.length < this.options.maxPendingResults) {
+      const work = this.nextWork();
+      if (work === undefined) break;
+      this.launch(work.job, work.mailboxId);
+    }
+    this.checkIdle();
+  }
+
+  /** The next mailbox to test, taking jobs in turn so a small job is not stuck behind a large one. */
+  private nextWork(): { job: ActiveJob; mailboxId: string } | undefined {
+    const jobs = [...this.active.values()];
+    for (let offset = 0; offset < jobs.length; offset++) {
+      const job = jobs[(this.rotation + offset) % jobs.length];
+      if (job === undefined) continue;
+      const mailboxId = this.takeFrom(job);
+      if (mailboxId === undefined) continue;
+      this.rotation = (this.rotation + offset + 1) % Math.max(1, jobs.length);
+      return { job, mailboxId };
+    }
+    return undefined;
+  }
+
+  private takeFrom(job: ActiveJob): string | undefined {
+    const retestIndex = job.retest.findIndex((id) => !this.mailboxesInFlight.has(id));
+    if (retestIndex >= 0) return job.retest.splice(retestIndex, 1)[0];
+    const candidate = job.queue[job.next];
+    // Another job is testing this mailbox right now: wait for it rather than test it twice at once.
+    if (candidate === undefined || this.mailboxesInFlight.has(candidate)) return undefined;
+    job.next += 1;
+    return candidate;
+  }
+
+  private launch(job: ActiveJob, mailboxId: string): void {
+    const record = this.records.get(job.id);
+    if (record === undefined) return;
+    job.inFlight.add(mailboxId);
+    this.mailboxesInFlight.add(mailboxId);
+    if (job.startedAt === null) {
+      job.startedAt = this.deps.clock.now().toISOString();
+      const running = this.withUnwrittenStart(record);
+      this.records.set(job.id, running);
+      this.deps.notifications.jobChanged(running);
+    }
+    const label = record.mailboxes.find((mailbox) => mailbox.id === mailboxId) ?? { id: mailboxId, name: mailboxId, emailAddress: '' };
+    const task: Promise<void> = this.testOne(record, label)
+      .catch((error: unknown) => this.notTested(record.id, mailboxId, `The test stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`))
+      .then((decided) => {
+        job.inFlight.delete(mailboxId);
+        // After stop() wrote its last batch, results are dropped: the next start tests these mailboxes.
+        if (!this.running) return;
+        job.awaitingWrite.add(mailboxId);
+        this.pending.push(decided);
+        this.scheduleFlush();
+      })
+      .finally(() => {
+        this.mailboxesInFlight.delete(mailboxId);
+        this.tasks.delete(task);
+        this.pump();
+      });
+    this.tasks.add(task);
+  }
+
+  private notTested(jobId: string, mailboxId: string, reason: string): DecidedMailbox {
+    return {
+      jobId,
+      mailboxId,
+      before: undefined,
+      after: undefined,
+      test: undefined,
+      profile: undefined,
+      attempt: 0,
+      result: { mailboxId, verdict: 'notTested', reason },
+      audit: undefined,
+      decidedAt: this.deps.clock.now().toISOString(),
+    };
+  }
+
+  /** Plans, asks Exchange, applies the domain's verdict. Never writes. */
+  private async testOne(job: JobRecord, label: JobMailbox): Promise<DecidedMailbox> {
+    const { store, clock, ids } = this.deps;
+    const mailbox = store.mailboxById(label.id);
+    if (mailbox === undefined) return this.notTested(job.id, label.id, 'The mailbox no longer exists: it was deleted after the job started.');
+    let rule = 'system:scheduled-retry';
+    if (job.requestedById !== SYSTEM_ACTOR_ID) {
+      const requester = store.userById(job.requestedById);
+      if (requester === undefined) return this.notTested(job.id, label.id, `${job.requestedByName}, who asked for this test, is no longer a user of this organization.`);
+      // Checked again when testing: rights may have changed since the job was queued.
+      const decision = canTestAndEnable(requester, mailbox, store);
+      if (!decision.allowed) return this.notTested(job.id, label.id, decision.reason);
+      rule = decision.rule;
+    }
+    const plan = planMailboxTest(mailbox, store);
+    const outcome = plan.kind === 'blocked' ? plan : await callConnector(this.deps.connector, plan.request, this.timers, this.options.connectorTimeoutMs);
+    const now = clock.now();
+    const test = applyTestOutcome(mailbox, outcome, store.organization.settings, now, ids);
+    const profileId = plan.kind === 'ready' ? plan.request.profile.id : plan.profileId;
+    const attempt = mailbox.testEmailConfigurationRetryCount + 1;
+    const result: JobResult = test.verdict === 'enabled' ? { mailboxId: mailbox.id, verdict: 'enabled' } : { mailboxId: mailbox.id, verdict: test.verdict, reason: test.reason };
+    const audit: AuditEntry = {
+      id: ids.next('audit'),
+      at: now.toISOString(),
+      actorId: job.requestedById,
+      actorName: job.requestedByName,
+      action: 'mailbox.testAndEnable',
+      target: mailboxTarget(mailbox),
+      rule,
+      details: `Job ${job.id}, attempt ${attempt}: ${verdictWords[test.verdict]}. ${test.reason}`,
+    };
+    return {
+      jobId: job.id,
+      mailboxId: mailbox.id,
+      before: mailbox,
+      after: test.mailbox,
+      test,
+      profile: profileId === null ? undefined : store.profileById(profileId),
+      attempt,
+      result,
+      audit,
+      decidedAt: now.toISOString(),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing batches
+
+  private scheduleFlush(): void {
+    if (this.pending.length === 0 || this.flushing !== undefined) return;
+    if (this.flushIsDue()) {
+      this.batchTimer?.cancel();
+      this.batchTimer = undefined;
+      this.flushing = this.flushLoop();
+      return;
+    }
+    this.batchTimer ??= this.timers.setTimeout(() => {
+      this.batchTimer = undefined;
+      if (this.flushing === undefined && this.pending.length > 0) this.flushing = this.flushLoop();
+    }, this.options.batchDelayMs);
+  }
+
+  /** A full batch, nothing else under test, or a job whose last results wait: no reason to wait longer. */
+  private flushIsDue(): boolean {
+    if (this.pending.length >= this.options.batchSize || this.tasks.size === 0 || this.stopping) return true;
+    return this.pending.some((decided) => {
+      const job = this.active.get(decided.jobId);
+      return job !== undefined && job.inFlight.size === 0 && job.retest.length === 0 && job.next >= job.queue.length;
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      do {
+        await this.flushOnce();
+      } while (this.pending.length > 0 && this.flushIsDue() && this.writeRetryTimer === undefined);
+    } finally {
+      this.flushing = undefined;
+      if (this.writeRetryTimer === undefined) this.scheduleFlush();
+      this.pump();
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    let outcome: BatchOutcome;
+    try {
+      outcome = await this.deps.repository.transact((view) => this.batchWork(view, batch));
+    } catch (error) {
+      // Nothing was written: keep the results and try again shortly (unless stopping; then the next start retests).
+      this.log.error('could not write Test & Enable results; will try again', { results: batch.length, error });
+      if (!this.stopping) {
+        this.pending = [...batch, ...this.pending];
+        this.writeRetryTimer ??= this.timers.setTimeout(() => {
+          this.writeRetryTimer = undefined;
+          this.scheduleFlush();
+        }, this.options.writeRetryDelayMs);
+      }
+      return;
+    }
+    this.afterBatch(outcome);
+    for (const job of outcome.jobs) {
+      const planned = outcome.planned.get(job.id) ?? [];
+      if (planned.length > 0) await this.deliver(job, planned);
+    }
+    for (const job of outcome.jobs) this.deps.notifications.jobChanged(this.records.get(job.id) ?? job);
+    if (outcome.jobs.some((job) => job.status === 'done') || outcome.accepted.some((decided) => decided.result.verdict === 'retryScheduled')) {
+      this.scheduleRetryCheck();
+    }
+    this.checkIdle();
+  }
+
+  /** Inside the write: keeps the results whose mailbox is unchanged since the test, and updates their jobs. */
+  private batchWork(view: JobDocumentView, batch: readonly DecidedMailbox[]): { changes: JobDocumentChanges | null; result: BatchOutcome } {
+    const jobsById = new Map(view.jobs.map((job) => [job.id, job]));
+    const decidedByJob = new Map<string, Set<string>>();
+    const versions = new Map<string, number>();
+    const accepted: DecidedMailbox[] = [];
+    const conflicted: DecidedMailbox[] = [];
+    const mailboxes: Mailbox[] = [];
+    const alerts: Alert[] = [];
+    const audit: AuditEntry[] = [];
+    for (const decided of batch) {
+      const job = jobsById.get(decided.jobId);
+      if (job === undefined) continue;
+      let decidedIds = decidedByJob.get(job.id);
+      if (decidedIds === undefined) {
+        decidedIds = new Set(job.results.map((result) => result.mailboxId));
+        decidedByJob.set(job.id, decidedIds);
+      }
+      if (decidedIds.has(decided.mailboxId)) continue;
+      if (decided.after !== undefined) {
+        const stored = versions.get(decided.mailboxId) ?? view.mailboxById(decided.mailboxId)?.version;
+        if (stored === undefined || decided.before?.version !== stored) {
+          conflicted.push(decided);
+          continue;
+        }
+        versions.set(decided.mailboxId, stored + 1);
+        mailboxes.push(decided.after);
+      }
+      decidedIds.add(decided.mailboxId);
+      accepted.push(decided);
+      if (decided.test !== undefined) alerts.push(...decided.test.alerts);
+      if (decided.audit !== undefined) audit.push(decided.audit);
+    }
+
+    const jobs: JobRecord[] = [];
+    const planned = new Map<string, JobRecord['pendingNotifications']>();
+    for (const [jobId, items] of groupByJob(accepted)) {
+      const base = jobsById.get(jobId);
+      if (base === undefined) continue;
+      const results = [...base.results, ...items.map((item) => item.result)];
+      const done = results.length >= base.mailboxes.length;
+      const firstDecidedAt = items[0]?.decidedAt ?? this.deps.clock.now().toISOString();
+      const lastDecidedAt = items.at(-1)?.decidedAt ?? firstDecidedAt;
+      const started = this.withUnwrittenStart(base);
+      const updated: JobRecord = {
+        ...started,
+        status: done ? 'done' : 'running',
+        startedAt: started.startedAt ?? firstDecidedAt,
+        completedAt: done ? lastDecidedAt : null,
+        results,
+        batches: base.batches + 1,
+      };
+      const plan = this.deps.notifications.plan(updated, updated.batches, items);
+      const notifications = plan.notifications.map((notification) => ({ key: notification.key, payload: notification.payload }));
+      planned.set(jobId, notifications);
+      jobs.push({
+        ...updated,
+        pendingNotifications: notifications,
+        notificationKeys: [...base.notificationKeys, ...notifications.map((notification) => notification.key)],
+        ...mergeUnreachable(base, plan.unreachable),
+      });
+    }
+    const changes = jobs.length === 0 && mailboxes.length === 0 ? null : { mailboxes, alerts, audit, jobs };
+    return { changes, result: { accepted, conflicted, jobs, planned } };
+  }
+
+  private afterBatch(outcome: BatchOutcome): void {
+    for (const job of outcome.jobs) this.records.set(job.id, job);
+    for (const decided of outcome.accepted) this.active.get(decided.jobId)?.awaitingWrite.delete(decided.mailboxId);
+    for (const decided of outcome.conflicted) {
+      const job = this.active.get(decided.jobId);
+      if (job === undefined) continue;
+      job.awaitingWrite.delete(decided.mailboxId);
+      const conflicts = (job.conflicts.get(decided.mailboxId) ?? 0) + 1;
+      job.conflicts.set(decided.mailboxId, conflicts);
+      if (conflicts > this.options.maxConflictRetests) {
+        job.awaitingWrite.add(decided.mailboxId);
+        this.pending.push(
+          this.notTested(job.id, decided.mailboxId, `The mailbox was changed ${conflicts} times while it was being tested; run Test & Enable again when it is stable.`),
+        );
+      } else {
+        job.retest.push(decided.mailboxId);
+      }
+    }
+    for (const job of outcome.jobs) {
+      if (job.status === 'done') this.active.delete(job.id);
+    }
+  }
+
+  private async deliver(job: JobRecord, notifications: JobRecord['pendingNotifications']): Promise<void> {
+    try {
+      await this.deps.notifications.deliver(job, notifications);
+    } catch (error) {
+      // The notifications stay with the job and are handed over again by the next start.
+      this.log.error('could not hand Test & Enable notifications to the outbox', { job: job.id, notifications: notifications.length, error });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retry scheduler
+
+  private scheduleRetryCheck(): void {
+    this.retryTimer?.cancel();
+    this.retryTimer = undefined;
+    if (!this.running || this.stopping) return;
+    const busy = this.mailboxesOfUnfinishedJobs();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const mailbox of this.deps.store.mailboxes()) {
+      if (!mailbox.testEmailConfigurationScheduled || !mailbox.active || busy.has(mailbox.id)) continue;
+      const dueAt = mailbox.postponeTestEmailConfigurationUntil === null ? 0 : Date.parse(mailbox.postponeTestEmailConfigurationUntil);
+      earliest = Math.min(earliest, dueAt);
+    }
+    if (!Number.isFinite(earliest)) return;
+    const delay = Math.max(0, earliest - this.deps.clock.now().getTime());
+    this.retryTimer = this.timers.setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.runDueRetries();
+    }, delay);
+  }
+
+  private mailboxesOfUnfinishedJobs(): Set<string> {
+    const busy = new Set<string>();
+    for (const job of this.active.values()) {
+      const record = this.records.get(job.id);
+      for (const mailbox of record?.mailboxes ?? []) busy.add(mailbox.id);
+    }
+    return busy;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** The record with the start the runner knows of but has not written yet. */
+  private withUnwrittenStart(job: JobRecord): JobRecord {
+    const startedAt = this.active.get(job.id)?.startedAt ?? null;
+    if (job.status !== 'queued' || startedAt === null) return job;
+    return { ...job, status: 'running', startedAt };
+  }
+
+  private isIdle(): boolean {
+    return !this.running || (this.active.size === 0 && this.pending.length === 0 && this.tasks.size === 0 && this.flushing === undefined);
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.size > 0 && this.isIdle()) this.wakeIdleWaiters();
+  }
+
+  private wakeIdleWaiters(): void {
+    for (const wake of [...this.idleWaiters]) wake();
+    this.idleWaiters.clear();
+  }
+}
+
+const verdictWords: Readonly<Record<'enabled' | 'retryScheduled' | 'disabled', string>> = {
+  enabled: 'enabled',
+  retryScheduled: 'temporary failure, retry scheduled',
+  disabled: 'disabled',
+};
+
+function groupByJob(decided: readonly DecidedMailbox[]): Map<string, DecidedMailbox[]> {
+  const groups = new Map<string, DecidedMailbox[]>();
+  for (const item of decided) {
+    const group = groups.get(item.jobId);
+    if (group === undefined) groups.set(item.jobId, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function mergeUnreachable(job: JobRecord, found: readonly UnreachableRecipient[]): Pick<JobRecord, 'unreachable' | 'unreachableCount'> {
+  const listed = [...job.unreachable];
+  const known = new Set(listed.map((entry) => entry.recipient));
+  let count = job.unreachableCount;
+  for (const entry of found) {
+    if (known.has(entry.recipient)) continue;
+    known.add(entry.recipient);
+    count += 1;
+    if (listed.length < MAX_LISTED_UNREACHABLE) listed.push(entry);
+  }
+  return { unreachable: listed, unreachableCount: count };
+}
+
+function nothingToTest(title: string, notTested: readonly JobResult[], refusals: readonly PermissionDecision[]): DomainError {
+  const reasons = notTested.flatMap((result) => (result.verdict === 'enabled' ? [] : [result.reason]));
+  const shown = reasons.slice(0, 5).join(' ');
+  const more = reasons.length > 5 ? ` (and ${reasons.length - 5} more)` : '';
+  const [firstRefusal] = refusals;
+  if (firstRefusal !== undefined) {
+    return domainError('PermissionDenied', `${title}: no mailbox can be tested. ${shown}${more}`, { decision: firstRefusal });
+  }
+  return domainError('UnknownMailbox', `${title}: no mailbox can be tested. ${shown}${more}`);
+}

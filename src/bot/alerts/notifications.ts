@@ -1,0 +1,153 @@
+// Who hears about a batch of Test & Enable results, and the hand-over to the outbox.
+// - The mailbox owner gets a mailbox alert card per result that put an alert on the mailbox's wall (success, or
+//   failure with what to do); for failures the profile owner must fix, only if the organization notifies owners.
+// - The profile owner and every channel or group chat subscribed to the profile get ONE card per batch with the
+//   alerts the profile's wall got: a profile job of thousands of failures must not become thousands of messages.
+// - Recipients the bot cannot reach (never installed, removed) are not sent anything: they are reported to the
+//   requester instead. Keys are `alert:<job>:<mailbox>:<attempt>:<recipient>` and
+//   `alert:<job>:profile:<profile>:<batch>:<recipient>`, the same after a restart, so the outbox never sends twice.
+import { z } from 'zod';
+import type { AlertSubscriptionRecord, JobRecord, UnreachableRecipient } from '../../app/jobs/job-records.js';
+import type { DecidedMailbox, JobNotifications, NotificationPlan, PlannedNotification } from '../../app/jobs/ports.js';
+import type { EmailConfigStore } from '../../app/ports.js';
+import { isAlertConditionCode } from '../../domain/alert-catalog.js';
+import type { Alert } from '../../domain/model.js';
+import type { Logger } from '../../logger.js';
+import type { ConversationReferenceRecord } from '../../notify/conversation-references.js';
+import { deliveryTargetSchema, OutboxRequestError, outboundActivitySchema, type DeliveryTarget, type OutboundActivity, type Outbox } from '../../notify/outbox.js';
+import { deadLetterExplanation, mailboxAlertActivity, mailboxAlertView, ownerHearsOf, profileAlertsActivity } from './views.js';
+
+/** What a pending notification carries in the job record. */
+export const notificationPayloadSchema = z.object({ target: deliveryTargetSchema, activity: outboundActivitySchema }).strict();
+
+export interface ReferenceLookup {
+  forUser(tenantId: string, aadObjectId: string): ConversationReferenceRecord | undefined;
+  forConversation(conversationId: string): ConversationReferenceRecord | undefined;
+}
+
+/** One recipient, the same whichever way it is reached: `user:<aadObjectId>` or `conversation:<id>`. */
+export const recipientKey = (target: DeliveryTarget): string => (target.kind === 'user' ? `user:${target.aadObjectId}` : `conversation:${target.conversationId}`);
+
+/** "Otto Owner", or "the channel 19:…" for a subscribed conversation. */
+export function recipientName(target: DeliveryTarget, store: EmailConfigStore, references: ReferenceLookup): string {
+  if (target.kind === 'user') return store.userByAadObjectId(target.aadObjectId)?.fullName ?? `the user ${target.aadObjectId}`;
+  const type = references.forConversation(target.conversationId)?.conversationType;
+  return `${type === 'channel' ? 'the channel' : type === 'groupChat' ? 'the group chat' : 'the conversation'} ${target.conversationId}`;
+}
+
+/** Why the bot cannot reach the target now, or undefined when it can try. */
+export function unreachableBecause(target: DeliveryTarget, references: ReferenceLookup): string | undefined {
+  const reference = target.kind === 'user' ? references.forUser(target.tenantId, target.aadObjectId) : references.forConversation(target.conversationId);
+  if (reference === undefined) return target.kind === 'user' ? deadLetterExplanation.NotInstalled : 'has never had the bot in it';
+  if (!reference.active) return reference.inactiveReason === null ? deadLetterExplanation.ReferenceInactive : `cannot be reached: ${reference.inactiveReason}`;
+  return undefined;
+}
+
+export interface OutboxJobNotificationsDependencies {
+  readonly store: EmailConfigStore;
+  readonly outbox: Pick<Outbox, 'enqueue'>;
+  readonly references: ReferenceLookup;
+  readonly subscriptions: () => readonly AlertSubscriptionRecord[];
+  /** Progress cards are someone else's concern; called for every change of a job. */
+  readonly onJobChanged: (job: JobRecord) => void;
+  readonly logger: Pick<Logger, 'error'>;
+}
+
+interface PlanBuilder {
+  readonly notifications: PlannedNotification[];
+  readonly unreachable: Map<string, UnreachableRecipient>;
+}
+
+export class OutboxJobNotifications implements JobNotifications {
+  constructor(private readonly deps: OutboxJobNotificationsDependencies) {}
+
+  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): NotificationPlan {
+    const builder: PlanBuilder = { notifications: [], unreachable: new Map() };
+    this.planOwnerAlerts(job, decided, builder);
+    this.planProfileAlerts(job, batch, decided, builder);
+    return { notifications: builder.notifications, unreachable: [...builder.unreachable.values()] };
+  }
+
+  async deliver(job: JobRecord, notifications: readonly PlannedNotification[]): Promise<void> {
+    for (const notification of notifications) {
+      const payload = notificationPayloadSchema.safeParse(notification.payload);
+      if (!payload.success) {
+        this.deps.logger.error('a saved job notification is not a message the outbox can send; skipped', { job: job.id, key: notification.key, problem: z.prettifyError(payload.error) });
+        continue;
+      }
+      try {
+        await this.deps.outbox.enqueue({ idempotencyKey: notification.key, target: payload.data.target, activity: payload.data.activity, requestedBy: `job ${job.id}` });
+      } catch (error) {
+        if (!(error instanceof OutboxRequestError)) throw error;
+        this.deps.logger.error('the outbox refused a job notification; skipped', { job: job.id, key: notification.key, problems: error.problems });
+      }
+    }
+  }
+
+  jobChanged(job: JobRecord): void {
+    this.deps.onJobChanged(job);
+  }
+
+  private planOwnerAlerts(job: JobRecord, decided: readonly DecidedMailbox[], builder: PlanBuilder): void {
+    const { store } = this.deps;
+    const settings = store.organization.settings;
+    for (const item of decided) {
+      const view = mailboxAlertView(item);
+      if (view === undefined || item.test === undefined || item.after === undefined) continue;
+      if (!ownerHearsOf(item.test.conditions.filter(isAlertConditionCode), settings)) continue;
+      const owner = store.userById(item.after.ownerId);
+      if (owner === undefined) {
+        builder.unreachable.set(`user-id:${item.after.ownerId}`, {
+          recipient: `user-id:${item.after.ownerId}`,
+          name: `The owner of ${item.after.emailAddress} (${item.after.ownerId})`,
+          reason: 'is not a user of this organization',
+        });
+        continue;
+      }
+      const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
+      this.add(builder, `alert:${job.id}:${item.mailboxId}:${item.attempt}:${recipientKey(target)}`, target, mailboxAlertActivity(view), `${owner.fullName} (owner of ${item.after.emailAddress})`);
+    }
+  }
+
+  private planProfileAlerts(job: JobRecord, batch: number, decided: readonly DecidedMailbox[], builder: PlanBuilder): void {
+    const { store } = this.deps;
+    const byProfile = new Map<string, Alert[]>();
+    for (const item of decided) {
+      for (const alert of item.test?.alerts ?? []) {
+        if (alert.regarding.type !== 'emailserverprofile') continue;
+        const alerts = byProfile.get(alert.regarding.id) ?? [];
+        alerts.push(alert);
+        byProfile.set(alert.regarding.id, alerts);
+      }
+    }
+    if (byProfile.size === 0) return;
+    const subscriptions = this.deps.subscriptions();
+    for (const [profileId, alerts] of byProfile) {
+      const profile = store.profileById(profileId);
+      if (profile === undefined) continue;
+      const activity = profileAlertsActivity(job, profile, alerts);
+      const keyOf = (target: DeliveryTarget): string => `alert:${job.id}:profile:${profileId}:${batch}:${recipientKey(target)}`;
+      const owner = store.userById(profile.ownerId);
+      if (owner !== undefined) {
+        const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
+        this.add(builder, keyOf(target), target, activity, `${owner.fullName} (owner of the profile ${profile.name})`);
+      }
+      for (const subscription of subscriptions) {
+        if (subscription.profileId !== profileId) continue;
+        const target: DeliveryTarget = { kind: 'conversation', conversationId: subscription.conversationId };
+        this.add(builder, keyOf(target), target, activity, `${recipientName(target, store, this.deps.references)} (subscribed to ${profile.name})`);
+      }
+    }
+  }
+
+  private add(builder: PlanBuilder, key: string, target: DeliveryTarget, activity: OutboundActivity, name: string): void {
+    const recipient = recipientKey(target);
+    const problem = unreachableBecause(target, this.deps.references);
+    if (problem !== undefined) {
+      if (!builder.unreachable.has(recipient)) builder.unreachable.set(recipient, { recipient, name, reason: problem });
+      return;
+    }
+    // Parsed, not cast: the job record stores plain JSON.
+    builder.notifications.push({ key, payload: z.json().parse({ target, activity }) });
+  }
+}

@@ -1,0 +1,103 @@
+// Test & Enable jobs and alert subscriptions as sections of the data file. A unit of work here writes job
+// state together with mailbox records, alerts and audit entries in ONE atomic write of the document, through
+// the store's serialized transactions, so job progress and mailbox results can never disagree after a crash.
+import { z } from 'zod';
+import { alertSubscriptionRecordSchema, jobRecordSchema, type AlertSubscriptionRecord, type JobRecord } from '../app/jobs/job-records.js';
+import type { JobDocumentChanges, JobDocumentView, JobRepository } from '../app/jobs/ports.js';
+import type { Alert, AuditEntry, Mailbox } from '../domain/model.js';
+import { upsertByKey } from '../notify/repository.js';
+import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
+import { alertSchema, auditEntrySchema, mailboxSchema, uniquenessProblems, type DataFileDocument } from './schema.js';
+import { describeIssues, formatJsonPath } from './zod-problems.js';
+
+function parseAll<T>(section: string, schema: z.ZodType<T>, records: readonly unknown[] | undefined, problems: string[]): T[] {
+  if (records === undefined || records.length === 0) return [];
+  const parsed = z.array(schema).safeParse(records);
+  if (parsed.success) return parsed.data;
+  problems.push(...describeIssues(parsed.error).map((problem) => `${section}${problem.startsWith('[') ? '' : '.'}${problem}`));
+  return [];
+}
+
+/** Upserts mailboxes by id; the store owns versions, so each written one gets the stored version plus one. */
+function upsertMailboxes(existing: readonly Mailbox[], updates: readonly Mailbox[], problems: string[]): readonly Mailbox[] {
+  if (updates.length === 0) return existing;
+  const next = [...existing];
+  const positions = new Map(existing.map((mailbox, index) => [mailbox.id, index]));
+  const seen = new Set<string>();
+  for (const update of updates) {
+    if (seen.has(update.id)) problems.push(`mailboxes: "${update.id}" appears more than once in the change set`);
+    seen.add(update.id);
+    const position = positions.get(update.id);
+    const stored = position === undefined ? undefined : next[position];
+    if (position === undefined || stored === undefined) {
+      // Jobs only change mailboxes that exist; a new one here is a bug in the caller.
+      problems.push(`mailboxes: "${update.id}" does not exist; a job cannot create mailboxes`);
+      continue;
+    }
+    next[position] = { ...update, version: stored.version + 1 };
+  }
+  return next;
+}
+
+/** The document after one unit of work; throws `InvalidChangeSetError` (nothing written) for records that break the schema. */
+export function applyJobChanges(document: DataFileDocument, changes: JobDocumentChanges): DataFileDocument {
+  const problems: string[] = [];
+  const mailboxes = parseAll('mailboxes', mailboxSchema, changes.mailboxes, problems);
+  const alerts: Alert[] = parseAll('alerts', alertSchema, changes.alerts, problems);
+  const audit: AuditEntry[] = parseAll('audit', auditEntrySchema, changes.audit, problems);
+  const jobs = parseAll('jobs', jobRecordSchema, changes.jobs, problems);
+  const subscriptions = changes.subscriptions === undefined ? undefined : parseAll('alertSubscriptions', alertSubscriptionRecordSchema, changes.subscriptions, problems);
+  const removed = new Set(changes.removeJobIds ?? []);
+  const existingJobs = document.jobs ?? [];
+  const next: DataFileDocument = {
+    ...document,
+    mailboxes: upsertMailboxes(document.mailboxes, mailboxes, problems),
+    alerts: alerts.length === 0 ? document.alerts : [...document.alerts, ...alerts],
+    audit: audit.length === 0 ? document.audit : [...document.audit, ...audit],
+    jobs: jobs.length === 0 && removed.size === 0 ? existingJobs : upsertByKey(existingJobs, jobs, (job) => job.id).filter((job) => !removed.has(job.id)),
+    alertSubscriptions: subscriptions ?? document.alertSubscriptions ?? [],
+  };
+  if (problems.length === 0 && (alerts.length > 0 || audit.length > 0)) {
+    problems.push(...uniquenessProblems(next).map((problem) => `${formatJsonPath(problem.path)}: ${problem.message}`));
+  }
+  if (problems.length > 0) throw new InvalidChangeSetError(problems);
+  return next;
+}
+
+/** A view of one document; the mailbox index is built on first use. */
+function viewOf(document: DataFileDocument): JobDocumentView {
+  let mailboxesById: Map<string, Mailbox> | undefined;
+  return {
+    jobs: document.jobs ?? [],
+    subscriptions: document.alertSubscriptions ?? [],
+    mailboxById: (id) => {
+      mailboxesById ??= new Map(document.mailboxes.map((mailbox) => [mailbox.id, mailbox]));
+      return mailboxesById.get(id);
+    },
+  };
+}
+
+const hasChanges = (changes: JobDocumentChanges): boolean =>
+  [changes.mailboxes, changes.alerts, changes.audit, changes.jobs, changes.removeJobIds, changes.subscriptions].some((records) => records !== undefined && records.length > 0) ||
+  changes.subscriptions !== undefined;
+
+export class DocumentJobRepository implements JobRepository {
+  constructor(private readonly store: DocumentEmailConfigStore) {}
+
+  jobs(): readonly JobRecord[] {
+    // Files written before the section existed have none; parsing fills in `[]` on the next load.
+    return this.store.document().jobs ?? [];
+  }
+
+  subscriptions(): readonly AlertSubscriptionRecord[] {
+    return this.store.document().alertSubscriptions ?? [];
+  }
+
+  transact<R>(work: (view: JobDocumentView) => { readonly changes: JobDocumentChanges | null; readonly result: R }): Promise<R> {
+    return this.store.transactDocument((current) => {
+      const { changes, result } = work(viewOf(current));
+      if (changes === null || !hasChanges(changes)) return { next: null, result };
+      return { next: applyJobChanges(current, changes), result };
+    });
+  }
+}
