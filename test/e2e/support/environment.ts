@@ -1,0 +1,87 @@
+// One end-to-end environment per test file: the real bot (restify + CloudAdapter, local mode) on a temp
+// data file seeded from the Contoso demo organization, the Agents Playground with the pinned config in
+// front of it, and headless Chromium showing the playground as Ada Admin. A scenario that needs another
+// person opens a second playground in which that mock user is the current user; both talk to the same bot.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logger.js';
+import { startBot, type RunningBot } from '../../../src/main.js';
+import { launchChromium, type HeadlessBrowser } from './browser.js';
+import { ChatPage } from './chat-page.js';
+import { startPlayground, writeConfigWithCurrentUser, type Playground } from './playground.js';
+
+export const PROJECT_ROOT = resolve(import.meta.dirname, '../../..');
+export const PINNED_PLAYGROUND_CONFIG = join(PROJECT_ROOT, '.m365agentsplayground.yml');
+export const CONTOSO_ORG_FILE = join(PROJECT_ROOT, 'examples/contoso.json');
+
+export interface UserSession {
+  readonly playground: Playground;
+  readonly chat: ChatPage;
+}
+
+export interface E2eEnvironment {
+  readonly bot: RunningBot;
+  readonly playground: Playground;
+  /** Ada Admin's view of the pinned playground. */
+  readonly ada: ChatPage;
+  /** A second playground and browser tab in which a mock user of the pinned config is the current user. */
+  signInAs(userId: string): Promise<UserSession>;
+  stop(): Promise<void>;
+}
+
+export async function startE2eEnvironment(): Promise<E2eEnvironment> {
+  const directory = await mkdtemp(join(tmpdir(), 'mailbox-e2e-'));
+  const cleanups: (() => Promise<void>)[] = [() => rm(directory, { recursive: true, force: true })];
+  const stop = async () => {
+    // Reverse order: pages and playgrounds first, the bot last, the temp folder at the very end.
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        process.stderr.write(`e2e cleanup failed: ${String(error)}\n`);
+      }
+    }
+  };
+
+  try {
+    const config = loadConfig({
+      PORT: '0',
+      DATA_FILE: join(directory, 'db.json'),
+      ORG_FILE: CONTOSO_ORG_FILE,
+      PLAYGROUND: '0',
+      LOG_LEVEL: 'warn',
+    });
+    const bot = await startBot(config, { logger: createLogger('warn') });
+    cleanups.push(() => bot.stop());
+    const botEndpoint = `${bot.url}/api/messages`;
+
+    const playground = await startPlayground({ botEndpoint, configFile: PINNED_PLAYGROUND_CONFIG });
+    cleanups.push(() => playground.stop());
+
+    const browser: HeadlessBrowser = await launchChromium();
+    cleanups.push(() => browser.close());
+
+    const ada = await ChatPage.open(await browser.newPage(), playground.url);
+    await ada.hideLogPanel();
+
+    return {
+      bot,
+      playground,
+      ada,
+      signInAs: async (userId) => {
+        const configFile = await writeConfigWithCurrentUser(playground.config, userId, directory);
+        const theirs = await startPlayground({ botEndpoint, configFile });
+        cleanups.push(() => theirs.stop());
+        const chat = await ChatPage.open(await browser.newPage(), theirs.url);
+        await chat.hideLogPanel();
+        return { playground: theirs, chat };
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
