@@ -9,7 +9,7 @@ import {
 } from '../../app/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { Result } from '../../domain/result.js';
-import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard } from '../../cards/index.js';
+import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard, type AdaptiveCardJson } from '../../cards/index.js';
 import { closestNames } from '../../app/suggestions.js';
 import { domainError } from '../../domain/errors.js';
 import {
@@ -25,6 +25,16 @@ import {
 import type { HandlerEnvironment } from './environment.js';
 import type { CommandHandlers } from './types.js';
 
+/** Help depends only on the registry and the conversation scope, so each card is rendered once. */
+const helpCards = new Map<string, AdaptiveCardJson>();
+function helpCard(key: string, render: () => AdaptiveCardJson): AdaptiveCardJson {
+  const cached = helpCards.get(key);
+  if (cached !== undefined) return cached;
+  const card = render();
+  helpCards.set(key, card);
+  return card;
+}
+
 async function answerSettingsChange(env: HandlerEnvironment, result: Result<EmailSettingsChange, DomainError>, setting: DefaultSettingChanged, attempted: string): Promise<void> {
   if (!result.ok) return env.fail(result.error, attempted);
   await env.send({ text: settingsChangeText(result.value, setting), card: renderEmailSettingsCard(emailSettingsView(result.value)) });
@@ -35,8 +45,13 @@ export const configurationHandlers: Pick<
   'help' | 'whoami' | 'profiles' | 'verifyProfile' | 'setDefaultProfile' | 'settings' | 'setDefaultIncoming' | 'setDefaultOutgoing' | 'setDefaultAct'
 > = {
   help: async (args, env) => {
-    const view = args.command === undefined ? helpOverviewView(env.request.conversation.scope) : helpCommandView(args.command);
-    await env.sendCard(renderHelpCard(view));
+    const { command } = args;
+    const { scope } = env.request.conversation;
+    await env.sendCard(
+      command === undefined
+        ? helpCard(`overview:${scope}`, () => renderHelpCard(helpOverviewView(scope)))
+        : helpCard(`command:${command}`, () => renderHelpCard(helpCommandView(command))),
+    );
   },
 
   whoami: async (_args, env) => {

@@ -1,0 +1,131 @@
+// Contoso with 2,500 more mailboxes: answers about every mailbox still fit one card, and the list pages
+// with Previous/Next buttons that work when clicked.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARD_BYTE_BUDGET, cardByteSize } from '../../../src/cards/index.js';
+import type { User } from '../../../src/domain/model.js';
+import { EmailApprovalStatus } from '../../../src/domain/options.js';
+import type { DataFileDocument } from '../../../src/store/schema.js';
+import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
+import { exampleDocument } from '../../support/fixtures.js';
+import { mailboxRecord } from '../../store/documents.js';
+import { cardText } from '../../cards/card-inspection.js';
+import { buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+
+const EXTRA_MAILBOXES = 2_500;
+
+/** Half the people in Contoso's root business unit, half in Sales; all pending approval; every third without a profile. */
+async function largeContoso(): Promise<DataFileDocument> {
+  const contoso = await exampleDocument();
+  const users: User[] = [];
+  const mailboxes = Array.from({ length: EXTRA_MAILBOXES }, (_, index) => {
+    const number = String(index + 1).padStart(4, '0');
+    const user: User = {
+      id: `user-person-${number}`,
+      aadObjectId: `10000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
+      fullName: `Person ${number}`,
+      primaryEmail: `person${number}@contoso.com`,
+      userPrincipalName: `person${number}@contoso.com`,
+      businessUnitId: index % 2 === 0 ? 'bu-contoso' : 'bu-sales',
+      office365Roles: [],
+      securityRoleIds: ['role-salesperson'],
+      isServiceAdministrator: false,
+      active: true,
+    };
+    users.push(user);
+    return mailboxRecord(index + 1, {
+      id: `mailbox-person-${number}`,
+      name: user.fullName,
+      emailAddress: user.primaryEmail,
+      regarding: { type: 'systemuser', id: user.id },
+      ownerId: user.id,
+      emailServerProfileId: index % 3 === 0 ? null : 'profile-exchange-online',
+      emailRouterAccessApproval: EmailApprovalStatus.PendingApproval,
+    });
+  });
+  return {
+    ...contoso,
+    // Approvals here must not start thousands of background tests while the cards are checked.
+    organization: { ...contoso.organization, settings: { ...contoso.organization.settings, testAndEnableAfterApproval: false } },
+    users: [...contoso.users, ...users],
+    mailboxes: [...contoso.mailboxes, ...mailboxes],
+  };
+}
+
+describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailboxes`, () => {
+  let t: TestBot;
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'mailbox-bot-large-'));
+    const dataFile = join(directory, 'db.json');
+    await writeFile(dataFile, JSON.stringify(await largeContoso()));
+    t = await startTestBot({ dataFile });
+  }, 60_000);
+  afterAll(async () => {
+    await t.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const pending = EXTRA_MAILBOXES + 2;
+
+  it('pages the pending mailboxes 20 at a time, and Next and Previous replace the card with the neighbouring page', async () => {
+    const first = await sayForCard(t, t.user('ada'), 'mailboxes pending');
+    expect(textOf(first.activity)).toContain(`Showing 1–20 of ${pending.toLocaleString('en-US')}`);
+    expect(buttonsIn(first.activity)).toEqual([{ title: 'Next', command: 'mailboxes pending page 2' }]);
+
+    const [next] = buttonsIn(first.activity);
+    if (next === undefined) throw new Error('no Next button');
+    const second = await click(t, t.user('ada'), next, first.activity.activityId);
+    expectWellFormed(second);
+    expect(cardText(second)).toContain(`Showing 21–40 of ${pending.toLocaleString('en-US')}`);
+    expect(buttonsOf(second)).toEqual([
+      { title: 'Previous', command: 'mailboxes pending' },
+      { title: 'Next', command: 'mailboxes pending page 3' },
+    ]);
+
+    const previous = buttonsOf(second)[0];
+    if (previous === undefined) throw new Error('no Previous button');
+    expect(cardText(await click(t, t.user('ada'), previous, first.activity.activityId))).toContain('Showing 1–20 of');
+  });
+
+  it('keeps the profile in the paging buttons of a filtered list', async () => {
+    const { activity } = await sayForCard(t, t.user('ada'), 'mailboxes pending profile "Microsoft Exchange Online" page 2');
+    expect(buttonsIn(activity).map((button) => button.command)).toEqual([
+      'mailboxes pending profile "Microsoft Exchange Online"',
+      'mailboxes pending profile "Microsoft Exchange Online" page 3',
+    ]);
+  });
+
+  it('refuses Sam every pending mailbox in one refusal card within the budget, changing nothing', async () => {
+    const before = domainSnapshot(t.bot.services.store);
+    const { card } = await sayForCard(t, t.user('sam'), 'approve mailbox pending');
+    expect(cardText(card)).toContain('Dynamics 365 System Administrator alone cannot approve email addresses');
+    expect(domainSnapshot(t.bot.services.store)).toBe(before);
+  });
+
+  it('answers Cody’s edit of all mailboxes, half out of his reach, with a summary of the reasons within the budget', async () => {
+    const { card } = await sayForCard(t, t.user('cody'), 'edit mailboxes all incoming=outlook');
+    const text = cardText(card);
+    expect(text).toMatch(/\d[\d,]* succeeded · \d[\d,]* failed/);
+    expect(text).toContain('not shown');
+    expect(cardByteSize(card)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+    const outOfReach = t.bot.services.store.mailboxByEmail('person0002@contoso.com');
+    const inReach = t.bot.services.store.mailboxByEmail('person0003@contoso.com');
+    expect(outOfReach?.incomingEmailDeliveryMethod).toBe(2);
+    expect(inReach?.incomingEmailDeliveryMethod).toBe(1);
+  });
+
+  it('answers applying the default settings to all mailboxes within the budget', async () => {
+    const { card } = await sayForCard(t, t.user('ada'), 'apply default settings to all without test');
+    expect(cardText(card)).toContain('not shown');
+    expect(t.bot.services.store.mailboxByEmail('person0001@contoso.com')?.emailServerProfileId).toBe('profile-exchange-online');
+  });
+
+  it('approves every pending mailbox and answers within the budget', async () => {
+    const { card } = await sayForCard(t, t.user('ada'), 'approve mailbox pending');
+    expect(cardText(card)).toContain(`${pending.toLocaleString('en-US')} succeeded · 0 failed · 0 skipped`);
+    expect(t.bot.services.store.mailboxByEmail('person2500@contoso.com')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
+  });
+});
