@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requestApproval } from '../../src/app/email-approval.js';
 import { createInProcessEventBus } from '../../src/app/events.js';
 import type { UseCaseContext } from '../../src/app/context.js';
-import { createApprovalCards } from '../../src/bot/approvals/index.js';
+import { ApprovalCardService, createApprovalCards } from '../../src/bot/approvals/index.js';
 import type { CoreServices } from '../../src/bot/services.js';
 import type { User } from '../../src/domain/model.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
@@ -80,7 +80,7 @@ async function setUp(refused: (users: { evan: User; dana: User }) => ReadonlyMap
   const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation()), clock, ids, logger: silentLogger };
   const cards = createApprovalCards(core, { reportAfterMs: 2_000 });
   await cards.start();
-  return { store, ada, sender, useCases, stop: async () => { await cards.stop(); await outbox.stop(); } };
+  return { store, ada, sender, useCases, core, stop: async () => { await cards.stop(); await outbox.stop(); } };
 }
 
 describe('when Teams refuses an approval card', () => {
@@ -109,6 +109,31 @@ describe('when Teams refuses an approval card', () => {
       ['user-dana', 'failed'],
       ['user-evan', 'failed'],
     ]);
+  });
+
+  it('still answers a card action with a message when something breaks on the way', async () => {
+    const scene = await setUp(() => new Map());
+    stops.push(scene.stop);
+    const broken = new ApprovalCardService(scene.core, {
+      all: () => [],
+      byId: () => {
+        throw new Error('the data file is gone');
+      },
+      update: () => Promise.reject(new Error('the data file is gone')),
+    });
+
+    const answer = await broken.handleAction(
+      { verb: 'approval.approve', data: { requestId: 'approval-1', version: 1 } },
+      {
+        identification: { ok: true, user: scene.ada, tenantId: scene.store.organization.tenantId },
+        conversation: { id: chatOf(scene.ada), type: 'personal', scope: 'personal', fromId: `29:${scene.ada.aadObjectId}` },
+        replyToId: 'activity-1',
+        trigger: 'manual',
+        via: 'invoke',
+      },
+    );
+
+    expect(answer).toEqual({ message: expect.stringMatching(/something went wrong on my side.*may or may not have been recorded/) as unknown });
   });
 });
 

@@ -104,7 +104,15 @@ export class ApprovalCardService implements ApprovalCards {
     this.#core = core;
     this.#repository = repository;
     this.#reportAfterMs = options.reportAfterMs ?? DEFAULT_REPORT_AFTER_MS;
-    this.handleAction = (action, request) => this.#onAction(action, request);
+    this.handleAction = async (action, request) => {
+      try {
+        return await this.#onAction(action, request);
+      } catch (error) {
+        // An invoke must always be answered: Teams retries a failed one and shows "Something went wrong".
+        this.#core.logger.error('approval card action failed', { verb: action.verb, requestId: action.data.requestId, error });
+        return { message: 'Sorry, something went wrong on my side while handling that card. Look at the mailbox before you try again: the decision may or may not have been recorded.' };
+      }
+    };
   }
 
   start(): Promise<void> {
@@ -212,6 +220,7 @@ export class ApprovalCardService implements ApprovalCards {
       return { upserts: [...older, request], result: older };
     });
     await this.#sendMissingCards(requestId);
+    logger.info('approval cards queued', { requestId, mailboxId: mailbox.id, sentTo: copies.length, notAsked: notAsked.length });
     for (const older of replaced) this.#inBackground('update the cards of a superseded request', () => this.#closeOut(older.id));
     this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
   }
@@ -430,6 +439,7 @@ export class ApprovalCardService implements ApprovalCards {
     }
     const via: DecisionVia = { kind: 'card', channel: cardRequest.via, conversationId: cardRequest.conversation.id, activityId: cardRequest.replyToId ?? null };
     await this.#recordDecision(mailbox.id, decision, approver.id, via);
+    this.#core.logger.info('approval decided on a card', { requestId: clicked.id, mailboxId: mailbox.id, decision, approverId: approver.id });
     return current();
   }
 
