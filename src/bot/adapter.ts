@@ -22,6 +22,9 @@ export function createCloudAdapter(credentials: BotCredentials | null, logger: L
   const authentication = new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options));
   const adapter = new CloudAdapter(authentication);
   adapter.onTurnError = async (context, error) => {
+    // A proactive turn (continueConversationAsync) must fail loudly: the outbox decides retries and
+    // dead letters from the error. Swallowing it here would record a failed send as delivered.
+    if (context.activity.type === 'event' && context.activity.name === 'ContinueConversation') throw error;
     logger.error('turn failed', { activityType: context.activity.type, conversation: context.activity.conversation?.id, error });
     if (context.activity.type === 'message') {
       await context.sendActivity('Sorry, something went wrong on my side while handling that. Nothing was changed by the failed step; please try again.');
