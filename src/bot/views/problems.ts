@@ -64,6 +64,7 @@ const allowedByRulePrefix: readonly (readonly [string, readonly string[]])[] = [
   ['app:read-configuration', ['System Administrator', 'System Customizer', 'Read Mailbox or Read Email Server Profile at any depth']],
   ['app:read-audit', ['System Administrator']],
   ['app:request-approval', ['The mailbox owner', 'System Administrator']],
+  ['app:profile-alert-subscription', ['System Administrator', 'System Customizer']],
 ];
 
 /** Who would be allowed what the decision refused, for the refusal card's "Allowed for" list. */
