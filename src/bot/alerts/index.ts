@@ -18,7 +18,7 @@ export { jobProgressView } from './views.js';
 export interface TestAndEnableJobsOptions extends TestAndEnableRunnerOptions {
   /** Least time between two updates of a job card. Default 2000 ms. */
   readonly progressIntervalMs?: number;
-  /** Wait before a job started by an event posts its card to the requester's personal chat. Default 3000 ms. */
+  /** Wait before a job started by an event posts its card to the requester's personal chat. Default 1000 ms. */
   readonly personalCardDelayMs?: number;
   /** Longest the job summary waits for its alerts to be delivered before saying some are still on their way. Default 5 min. */
   readonly deliveryReportTimeoutMs?: number;
@@ -51,7 +51,7 @@ export function createTestAndEnableJobs(core: CoreServices, options: TestAndEnab
     clock,
     timers,
     intervalMs: options.progressIntervalMs ?? 2_000,
-    personalCardDelayMs: options.personalCardDelayMs ?? 3_000,
+    personalCardDelayMs: options.personalCardDelayMs ?? 1_000,
     deliveryTimeoutMs: options.deliveryReportTimeoutMs ?? 300_000,
     logger,
   });

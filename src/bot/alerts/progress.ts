@@ -95,9 +95,19 @@ export class JobProgressReporter {
     return state;
   }
 
+  /**
+   * The earliest time the next update may go: an interval after the last one was queued and, once Teams
+   * has it, after it was delivered (a throttled update must not be followed at once by the next one).
+   */
+  private nextUpdateAt(state: CardState): number {
+    const previous = state.lastKey === undefined ? undefined : this.deps.outbox.get(state.lastKey);
+    const deliveredAt = previous?.sentAt === null || previous?.sentAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(previous.sentAt);
+    return Math.max(state.lastSentAt, deliveredAt) + this.deps.intervalMs;
+  }
+
   private schedule(jobId: string, state: CardState, extraWaitMs = 0): void {
     if (state.timer !== undefined || state.finishing || this.stopped) return;
-    const wait = Math.max(extraWaitMs, state.lastSentAt + this.deps.intervalMs - this.now());
+    const wait = Math.max(extraWaitMs, this.nextUpdateAt(state) - this.now());
     state.timer = this.deps.timers.setTimeout(() => {
       state.timer = undefined;
       void this.update(jobId, state).catch((error: unknown) => this.deps.logger.error('could not update a job card', { job: jobId, error }));
@@ -113,13 +123,18 @@ export class JobProgressReporter {
       return;
     }
     if (job.status === 'done') {
+      const previous = state.lastKey === undefined ? undefined : this.deps.outbox.get(state.lastKey);
+      if (previous?.state === 'pending' || this.nextUpdateAt(state) > this.now()) {
+        this.schedule(jobId, state, previous?.state === 'pending' ? this.deps.intervalMs : 0);
+        return;
+      }
       await this.finish(job, state, location);
       return;
     }
     if (location.kind === 'lost') return;
     const previous = state.lastKey === undefined ? undefined : this.deps.outbox.get(state.lastKey);
-    if (previous?.state === 'pending') {
-      this.schedule(jobId, state, this.deps.intervalMs);
+    if (previous?.state === 'pending' || this.nextUpdateAt(state) > this.now()) {
+      this.schedule(jobId, state, previous?.state === 'pending' ? this.deps.intervalMs : 0);
       return;
     }
     const key = `job:${job.id}:progress:${job.results.length}`;
@@ -134,6 +149,7 @@ export class JobProgressReporter {
     const doneKey = `job:${job.id}:done`;
     if (location.kind === 'ready') {
       state.lastSentAt = this.now();
+      state.lastKey = doneKey;
       this.sendUpdate(doneKey, location, jobCardActivity(job, deliveryText(this.deliverySummary(job))));
     }
     const settled = await this.waitUntilSettled([...job.notificationKeys, doneKey]);
@@ -145,7 +161,7 @@ export class JobProgressReporter {
         // The card was deleted: post the summary as a new message instead.
         this.send(`job:${job.id}:summary`, { kind: 'conversation', conversationId: location.conversationId }, jobCardActivity(job, finalText));
       } else if (shown.activity.text !== finalText) {
-        await this.sleep(Math.max(0, state.lastSentAt + this.deps.intervalMs - this.now()));
+        await this.sleep(Math.max(0, this.nextUpdateAt(state) - this.now()));
         if (this.stopped) return;
         this.sendUpdate(`job:${job.id}:delivered`, location, jobCardActivity(job, finalText));
       }
