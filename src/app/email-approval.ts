@@ -187,7 +187,7 @@ export interface RequestApprovalInput {
 
 /**
  * Puts a mailbox into Pending Approval so that approvers are asked (from Empty or Rejected), by its owner or
- * a System Administrator. Already pending: unchanged. Already approved: nothing to ask.
+ * a System Administrator. Already pending: unchanged, but the approvers are asked again. Already approved: nothing to ask.
  */
 export function requestApproval(context: UseCaseContext, requester: Requester, input: RequestApprovalInput): Promise<Result<DecidedMailbox, DomainError>> {
   return carryOut<DecidedMailbox>(context, () => {
@@ -201,7 +201,14 @@ export function requestApproval(context: UseCaseContext, requester: Requester, i
       return err(domainError('NotApplicable', `The email address of ${mailbox.name} (${mailbox.emailAddress}) is already approved; there is nothing to request.`));
     }
     if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval) {
-      return ok({ changes: {}, events: [], answer: () => ({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' }) });
+      // Already pending: the status stays, but the approvers are asked again (their cards may be lost or stale).
+      return ok({
+        changes: {
+          audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details: 'Approvers asked again; the address was already Pending Approval.' })],
+        },
+        events: [{ type: 'approvalRequested', mailboxId: mailbox.id, requestedById: requester.id, reason: 'requested' }],
+        answer: () => ({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' }),
+      });
     }
     const after: Mailbox = { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.PendingApproval, isEmailAddressApprovedByO365Admin: false };
     return ok({

@@ -254,11 +254,16 @@ describe('requestApproval', () => {
     expect(store.document()).toBe(before);
   });
 
-  it('leaves a mailbox that is already pending alone', async () => {
+  it('keeps an already pending mailbox pending but asks the approvers again, with an audit entry', async () => {
     const { context, events, commit, user } = harnessForOrg(smallOrg());
+    const before = context.store.mailboxByEmail('pia@contoso.com');
     expect(expectOk(await requestApproval(context, user('pia'), { mailbox: 'Pia Pending' })).outcome).toBe('unchanged');
-    expect(commit).not.toHaveBeenCalled();
-    expect(events.published).toEqual([]);
+    expect(commit).toHaveBeenCalledTimes(1);
+    expect(context.store.mailboxByEmail('pia@contoso.com')?.emailRouterAccessApproval).toBe(before?.emailRouterAccessApproval);
+    expect(events.published).toEqual([expect.objectContaining({ type: 'approvalRequested', reason: 'requested' })]);
+    const latest = context.store.recentAudit(1)[0];
+    expect(latest?.action).toBe('mailbox.requestApproval');
+    expect(latest?.details).toMatch(/asked again/);
   });
 
   it('says there is nothing to ask for an approved mailbox', async () => {
