@@ -165,6 +165,16 @@ describe('default email settings', () => {
     expect(domainSnapshot(t.bot.services.store)).toBe(before);
   });
 
+  it('refuses Otto the default outgoing method and Gus the default appointments method, changing nothing', async () => {
+    const before = domainSnapshot(t.bot.services.store);
+    const outgoing = await sayForCard(t, t.user('otto'), 'set default outgoing none');
+    expect(textOf(outgoing.activity)).toContain('organization-email:admin-role');
+    const act = await sayForCard(t, t.user('gus'), 'set default act outlook');
+    expect(textOf(act.activity)).toContain('Change the default method for appointments, contacts, and tasks');
+    expect(textOf(act.activity)).toContain('organization-email:admin-role');
+    expect(domainSnapshot(t.bot.services.store)).toBe(before);
+  });
+
   it('refuses the POP3 profile as default while appointments sync by server-side synchronization, then takes it once that is off', async () => {
     const before = domainSnapshot(t.bot.services.store);
     const refused = await sayForCard(t, t.user('ada'), 'set default profile "Legacy POP3"');

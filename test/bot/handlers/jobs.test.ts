@@ -123,6 +123,14 @@ describe('alert subscriptions in a channel', () => {
     expect(buttonsIn(replies[0])[0]?.command).toBe('subscribe alerts for profile "Microsoft Exchange Online"');
   });
 
+  it('refuses Erin an unsubscription as well', async () => {
+    await ask(t, t.user('ada'), 'subscribe alerts for profile "Microsoft Exchange Online"', inChannel);
+    const replies = await ask(t, t.user('erin'), 'unsubscribe alerts for profile "Microsoft Exchange Online"', inChannel);
+    expect(textOf(replies[0])).toContain('app:profile-alert-subscription:admin-role');
+    const still = await ask(t, t.user('ada'), 'subscribe alerts for profile "Microsoft Exchange Online"', inChannel);
+    expect(textOf(still[0])).toContain('already receives');
+  });
+
   it('refuses Erin, who is neither System Administrator nor System Customizer, and subscribes nothing', async () => {
     const replies = await ask(t, t.user('erin'), 'subscribe alerts for profile "Microsoft Exchange Online"', inChannel);
     expect(textOf(replies[0])).toContain('app:profile-alert-subscription:admin-role');

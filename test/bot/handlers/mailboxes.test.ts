@@ -48,6 +48,15 @@ describe('mailbox lists and details', () => {
     expect(text).not.toContain('pia@contoso.com');
   });
 
+  it('runs a command button’s Action.Submit fallback like the button itself', async () => {
+    const ada = t.user('ada');
+    const activity = t.activityFrom(ada, { type: 'message', value: { verb: 'command', command: 'mailboxes pending' } });
+    const answer = await t.post(activity);
+    expect(answer.status).toBe(200);
+    const reply = t.connector.activitiesSentTo(t.personalChatOf(ada)).find((sent) => sent.body.replyToId === activity.id);
+    expect(textOf(reply)).toContain('Email address status: Pending Approval');
+  });
+
   it('refuses the list to Erin, who holds no Read Mailbox', async () => {
     const { activity } = await sayForCard(t, t.user('erin'), 'mailboxes pending');
     expect(textOf(activity)).toContain('Erin ExchangeOnly holds no Read Mailbox (prvReadMailbox) privilege');
