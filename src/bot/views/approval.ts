@@ -61,12 +61,12 @@ export function requestApprovalNotice(decided: DecidedMailbox): NoticeView {
   const { mailbox } = decided.mailbox;
   const who = `${mailbox.name} (${mailbox.emailAddress})`;
   return {
-    title: decided.outcome === 'changed' ? `Approval requested for ${who}` : `${who} is already waiting for approval`,
+    title: decided.outcome === 'changed' ? `Approval requested for ${who}` : `${who} is already waiting for approval: the approvers are asked again`,
     tone: 'good',
     lines: [
       decided.outcome === 'changed'
         ? `Its email address status is now ${approvalStatusLabel[mailbox.emailRouterAccessApproval]}. The people who may approve it are sent a card with Approve and Reject.`
-        : 'Its email address status already is Pending Approval, so the approvers have been asked; nothing was changed.',
+        : 'Its email address status already is Pending Approval; the people who may approve it are sent the card with Approve and Reject again.',
     ],
     actions: [{ title: 'Show mailbox', command: `mailbox ${mailbox.emailAddress}` }],
   };

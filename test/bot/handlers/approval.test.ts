@@ -141,7 +141,8 @@ describe('requesting approval', () => {
     expect(buttonsIn(activity)).toEqual([{ title: 'Show mailbox', command: 'mailbox otto@contoso.com' }]);
 
     const again = await sayForCard(t, t.user('otto'), 'request approval "Otto Owner"');
-    expect(textOf(again.activity)).toContain('is already waiting for approval');
+    expect(textOf(again.activity)).toContain('is already waiting for approval: the approvers are asked again');
+    expect(approvalOf(t, 'otto@contoso.com')).toBe(EmailApprovalStatus.PendingApproval);
   });
 
   it('refuses Pia a request for Otto’s mailbox, which is not hers', async () => {
