@@ -1,17 +1,17 @@
 // help, whoami, profiles and System Settings › Email.
 import {
   configureDefaultEmailSettings,
+  EXCHANGE_ONLINE_PROFILE_NAME,
   setDefaultProfile,
   showEmailSettings,
   verifyProfiles,
   whoAmI,
   type EmailSettingsChange,
 } from '../../app/index.js';
-import type { DomainError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
-import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard, type AdaptiveCardJson } from '../../cards/index.js';
 import { closestNames } from '../../app/suggestions.js';
-import { domainError } from '../../domain/errors.js';
+import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard, type AdaptiveCardJson } from '../../cards/index.js';
+import { domainError, type DomainError } from '../../domain/errors.js';
+import type { Result } from '../../domain/result.js';
 import {
   emailSettingsView,
   helpCommandView,
@@ -72,7 +72,7 @@ export const configurationHandlers: Pick<
     const result = await verifyProfiles(env.useCases, env.requester, { profileName: args.profile });
     if (!result.ok) return env.fail(result.error, attempted);
     const verification = result.value;
-    const isExchangeOnline = verification.profileName.toLowerCase() === 'microsoft exchange online';
+    const isExchangeOnline = verification.profileName.toLowerCase() === EXCHANGE_ONLINE_PROFILE_NAME.toLowerCase();
     // A profile of another name that does not exist is most likely a typo: offer the closest names.
     if (!verification.present && !isExchangeOnline) {
       const names = env.deps.store.profiles().map((profile) => profile.name);
