@@ -52,7 +52,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
-  const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile));
+  // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
+  const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true });
   const notifyRepository = new DocumentNotifyRepository(store);
   const references = await ConversationReferenceRegistry.open(notifyRepository, { now: () => clock.now() });
   const adapter = createCloudAdapter(config.credentials, logger);
