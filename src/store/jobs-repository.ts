@@ -7,7 +7,7 @@ import type { JobDocumentChanges, JobDocumentView, JobRepository } from '../app/
 import type { Alert, AuditEntry, Mailbox } from '../domain/model.js';
 import { upsertByKey } from '../notify/repository.js';
 import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
-import { alertSchema, auditEntrySchema, mailboxSchema, uniquenessProblems, type DataFileDocument } from './schema.js';
+import { alertSchema, auditEntrySchema, mailboxSchema, type DataFileDocument } from './schema.js';
 import { describeIssues, formatJsonPath } from './zod-problems.js';
 
 function parseAll<T>(section: string, schema: z.ZodType<T>, records: readonly unknown[] | undefined, problems: string[]): T[] {
@@ -39,6 +39,18 @@ function upsertMailboxes(existing: readonly Mailbox[], updates: readonly Mailbox
   return next;
 }
 
+/** Appended ids that are already used, or used twice in the batch. */
+function newIdClashes(section: string, existing: readonly { readonly id: string }[], appended: readonly { readonly id: string }[]): string[] {
+  if (appended.length === 0) return [];
+  const used = new Set(existing.map((record) => record.id));
+  const problems: string[] = [];
+  appended.forEach((record, index) => {
+    if (used.has(record.id)) problems.push(`${formatJsonPath([section, existing.length + index, 'id'])}: duplicate id "${record.id}"`);
+    used.add(record.id);
+  });
+  return problems;
+}
+
 /** The document after one unit of work; throws `InvalidChangeSetError` (nothing written) for records that break the schema. */
 export function applyJobChanges(document: DataFileDocument, changes: JobDocumentChanges): DataFileDocument {
   const problems: string[] = [];
@@ -57,9 +69,8 @@ export function applyJobChanges(document: DataFileDocument, changes: JobDocument
     jobs: jobs.length === 0 && removed.size === 0 ? existingJobs : upsertByKey(existingJobs, jobs, (job) => job.id).filter((job) => !removed.has(job.id)),
     alertSubscriptions: subscriptions ?? document.alertSubscriptions ?? [],
   };
-  if (problems.length === 0 && (alerts.length > 0 || audit.length > 0)) {
-    problems.push(...uniquenessProblems(next).map((problem) => `${formatJsonPath(problem.path)}: ${problem.message}`));
-  }
+  // Jobs change no key the store indexes by except the ids of what they append, so only those are checked.
+  problems.push(...newIdClashes('alerts', document.alerts, alerts), ...newIdClashes('audit', document.audit, audit));
   if (problems.length > 0) throw new InvalidChangeSetError(problems);
   return next;
 }

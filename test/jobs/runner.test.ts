@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAILBOX_BACKOFF_ON_TRANSIENT_ERROR_MINUTES } from '../../src/domain/test-and-enable.js';
-import { TestStatus } from '../../src/domain/options.js';
+import { EmailApprovalStatus, TestStatus } from '../../src/domain/options.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
 import type { DataFileDocument } from '../../src/store/schema.js';
 import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { exampleDocument, exampleStore } from '../support/fixtures.js';
-import { ControlledConnector, mailboxByEmail, runnerFor, settle, settleMicrotasks, storedJob, verdicts } from './support.js';
+import { documentWithMailboxes } from '../store/documents.js';
+import { ControlledConnector, mailboxByEmail, ManualTime, runnerFor, settle, settleMicrotasks, storedJob, verdicts } from './support.js';
 
 const EXO = 'profile-exchange-online';
 const FIVE_MINUTES = DEFAULT_MAILBOX_BACKOFF_ON_TRANSIENT_ERROR_MINUTES * 60_000;
@@ -82,6 +83,37 @@ describe('a Test & Enable job over the Contoso mailboxes of the Exchange Online 
     const job = storedJob(store, 'J-1');
     expect(job.batches).toBe(writes - 1);
     expect(job.status).toBe('done');
+  });
+});
+
+describe('batching under a fast Exchange', () => {
+  it('writes about once a second however many results arrive, and each write holds the whole batch', async () => {
+    const document = documentWithMailboxes(400);
+    const approved = document.mailboxes.map((mailbox) => ({ ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.Approved }));
+    const store = createInMemoryEmailConfigStore({
+      ...document,
+      mailboxes: approved,
+      exchangeSimulation: { ...document.exchangeSimulation, mailboxes: approved.map((mailbox) => ({ emailAddress: mailbox.emailAddress, primarySyncOrganizationId: null, behaviour: { transientFailures: 0, permanentFailure: null } })) },
+    });
+    const time = new ManualTime();
+    // Exchange answers every test 20 ms later (in the test's time): eight at a time, 400 results a second.
+    const twentyMilliseconds = { ...store.exchangeSimulation(), latencyMs: 20 };
+    const connector = new ControlledConnector(new SimulatedExchangeConnector(twentyMilliseconds, { sleep: (ms) => new Promise((resolve) => time.setTimeout(resolve, ms)) }));
+    const { runner } = runnerFor(store, { time, connector });
+    await runner.start();
+    const writesBefore = store.writesPerformed;
+    const admin = user(store, 'user-admin');
+    await runner.createJob({ requester: admin, mailboxIds: approved.map((mailbox) => mailbox.id), origin: 'command', title: 'Test & Enable 400' });
+    for (let step = 0; step < 60; step++) await time.advance(20);
+    await settle(runner);
+    const job = storedJob(store, 'J-1');
+    expect(job.status).toBe('done');
+    expect(Object.values(verdicts(store, job)).every((verdict) => verdict === 'enabled')).toBe(true);
+    // The job itself, one batch after the first second, one when the last mailbox is decided.
+    const writes = store.writesPerformed - writesBefore;
+    expect(writes).toBeGreaterThanOrEqual(2);
+    expect(writes).toBeLessThanOrEqual(4);
+    expect(job.batches).toBe(writes - 1);
   });
 });
 

@@ -7,9 +7,10 @@
 //   across jobs). A mailbox is tested once per job; it is tested again only if its record changed between
 //   the test and the write (the result would be stale) or if the process stopped before the result was written.
 // - Results are written in batches: mailbox records, alerts, audit entries AND the job's progress in ONE atomic
-//   write, so a crash can never record a result the job does not know about, or the reverse. A batch is written
-//   when 50 results wait, 1 s after the first one, or at once when a job's last mailbox is decided; never two
-//   writes at a time: results that arrive during a write go into the next one, which bounds the writes.
+//   write, so a crash can never record a result the job does not know about, or the reverse. Every write
+//   rewrites the data file, so a batch is written 1 s after its first result (at most about one write a second
+//   however fast Exchange answers), at once when a job's last mailbox is decided, or when 2,000 results wait;
+//   never two writes at a time: results that arrive during a write go into the next one.
 // - A restart resumes each unfinished job with the mailboxes it had not recorded, and hands the notifications
 //   of the last written batch to the outbox again (the outbox ignores keys it has seen).
 // - Transient failures are retried by a scheduler that wakes when the earliest `postponeTestEmailConfigurationUntil`
@@ -47,11 +48,11 @@ import {
 export interface TestAndEnableRunnerOptions {
   /** Mailboxes tested at once, across all jobs. Default 8. */
   readonly concurrency?: number;
-  /** Results that make a batch worth writing at once. Default 50. */
+  /** Results that are written at once, without waiting for the batch delay. Default 2000. */
   readonly batchSize?: number;
   /** Longest a result waits for its batch to be written. Default 1000 ms. */
   readonly batchDelayMs?: number;
-  /** Testing pauses while this many results wait for a write, which bounds memory. Default 2000. */
+  /** Testing pauses while this many results wait for a write, which bounds memory. Default 5000. */
   readonly maxPendingResults?: number;
   /** A connector call with no answer after this long counts as a connector error (transient). Default 60 s. */
   readonly connectorTimeoutMs?: number;
@@ -97,9 +98,9 @@ export const SYSTEM_ACTOR_NAME = 'Mailbox Sync Bot (scheduled retry)';
 
 const DEFAULTS = {
   concurrency: 8,
-  batchSize: 50,
+  batchSize: 2_000,
   batchDelayMs: 1_000,
-  maxPendingResults: 2_000,
+  maxPendingResults: 5_000,
   connectorTimeoutMs: 60_000,
   stopGraceMs: 5_000,
   retainedJobs: 50,
@@ -557,13 +558,19 @@ export class TestAndEnableRunner {
     }
     this.batchTimer ??= this.timers.setTimeout(() => {
       this.batchTimer = undefined;
-      if (this.flushing === undefined && this.pending.length > 0) this.flushing = this.flushLoop();
-    }, this.options.batchDelayMs);
+      this.scheduleFlush();
+    }, Math.max(0, this.oldestPendingAt() + this.options.batchDelayMs - this.deps.clock.now().getTime()));
   }
 
-  /** A full batch, nothing else under test, or a job whose last results wait: no reason to wait longer. */
+  private oldestPendingAt(): number {
+    const oldest = this.pending[0];
+    return oldest === undefined ? Number.POSITIVE_INFINITY : Date.parse(oldest.decidedAt);
+  }
+
+  /** The batch delay is over, a full batch waits, nothing else is under test, or a job's last results wait. */
   private flushIsDue(): boolean {
     if (this.pending.length >= this.options.batchSize || this.tasks.size === 0 || this.stopping) return true;
+    if (this.deps.clock.now().getTime() - this.oldestPendingAt() >= this.options.batchDelayMs) return true;
     return this.pending.some((decided) => {
       const job = this.active.get(decided.jobId);
       return job !== undefined && job.inFlight.size === 0 && job.retest.length === 0 && job.next >= job.queue.length;

@@ -92,8 +92,8 @@ export class OutboxJobNotifications implements JobNotifications {
     const { store } = this.deps;
     const settings = store.organization.settings;
     for (const item of decided) {
-      const view = mailboxAlertView(item);
-      if (view === undefined || item.test === undefined || item.after === undefined) continue;
+      if (item.test === undefined || item.after === undefined) continue;
+      if (!item.test.alerts.some((alert) => alert.regarding.type === 'mailbox')) continue;
       if (!ownerHearsOf(item.test.conditions.filter(isAlertConditionCode), settings)) continue;
       const owner = store.userById(item.after.ownerId);
       if (owner === undefined) {
@@ -105,7 +105,10 @@ export class OutboxJobNotifications implements JobNotifications {
         continue;
       }
       const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
-      this.add(builder, `alert:${job.id}:${item.mailboxId}:${item.attempt}:${recipientKey(target)}`, target, mailboxAlertActivity(view), `${owner.fullName} (owner of ${item.after.emailAddress})`);
+      this.add(builder, `alert:${job.id}:${item.mailboxId}:${item.attempt}:${recipientKey(target)}`, target, () => {
+        const view = mailboxAlertView(item);
+        return view === undefined ? undefined : mailboxAlertActivity(view);
+      }, `${owner.fullName} (owner of ${item.after.emailAddress})`);
     }
   }
 
@@ -125,29 +128,33 @@ export class OutboxJobNotifications implements JobNotifications {
     for (const [profileId, alerts] of byProfile) {
       const profile = store.profileById(profileId);
       if (profile === undefined) continue;
-      const activity = profileAlertsActivity(job, profile, alerts);
+      let activity: OutboundActivity | undefined;
+      const digest = (): OutboundActivity => (activity ??= profileAlertsActivity(job, profile, alerts));
       const keyOf = (target: DeliveryTarget): string => `alert:${job.id}:profile:${profileId}:${batch}:${recipientKey(target)}`;
       const owner = store.userById(profile.ownerId);
       if (owner !== undefined) {
         const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
-        this.add(builder, keyOf(target), target, activity, `${owner.fullName} (owner of the profile ${profile.name})`);
+        this.add(builder, keyOf(target), target, digest, `${owner.fullName} (owner of the profile ${profile.name})`);
       }
       for (const subscription of subscriptions) {
         if (subscription.profileId !== profileId) continue;
         const target: DeliveryTarget = { kind: 'conversation', conversationId: subscription.conversationId };
-        this.add(builder, keyOf(target), target, activity, `${recipientName(target, store, this.deps.references)} (subscribed to ${profile.name})`);
+        this.add(builder, keyOf(target), target, digest, `${recipientName(target, store, this.deps.references)} (subscribed to ${profile.name})`);
       }
     }
   }
 
-  private add(builder: PlanBuilder, key: string, target: DeliveryTarget, activity: OutboundActivity, name: string): void {
+  /** Cards are rendered only for recipients the bot can reach: a large job mostly has owners who never installed it. */
+  private add(builder: PlanBuilder, key: string, target: DeliveryTarget, activity: () => OutboundActivity | undefined, name: string): void {
     const recipient = recipientKey(target);
     const problem = unreachableBecause(target, this.deps.references);
     if (problem !== undefined) {
       if (!builder.unreachable.has(recipient)) builder.unreachable.set(recipient, { recipient, name, reason: problem });
       return;
     }
+    const message = activity();
+    if (message === undefined) return;
     // Parsed, not cast: the job record stores plain JSON.
-    builder.notifications.push({ key, payload: z.json().parse({ target, activity }) });
+    builder.notifications.push({ key, payload: z.json().parse({ target, activity: message }) });
   }
 }
