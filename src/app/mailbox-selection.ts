@@ -23,6 +23,24 @@ export const mailboxSelectorSchema = z.union([
  * or queue it belongs to (mailbox names are usually the user's full name, but need not be).
  */
 export function mailboxNameIndex(store: EmailConfigStore): NameIndex<Mailbox> {
+  // Built once per state of the records it reads, not once per command: a lookup in a 10,000-mailbox
+  // organization must not cost a full index build.
+  const sources = { mailboxes: store.mailboxes(), users: store.users(), queues: store.queues() };
+  const cached = nameIndexCache.get(store);
+  if (cached !== undefined && cached.mailboxes === sources.mailboxes && cached.users === sources.users && cached.queues === sources.queues) {
+    return cached.index;
+  }
+  const index = buildMailboxNameIndex(store);
+  nameIndexCache.set(store, { ...sources, index });
+  return index;
+}
+
+const nameIndexCache = new WeakMap<
+  EmailConfigStore,
+  { readonly mailboxes: readonly Mailbox[]; readonly users: readonly unknown[]; readonly queues: readonly unknown[]; readonly index: NameIndex<Mailbox> }
+>();
+
+function buildMailboxNameIndex(store: EmailConfigStore): NameIndex<Mailbox> {
   return buildNameIndex(store.mailboxes(), {
     idOf: (mailbox) => mailbox.id,
     namesOf: (mailbox) => {

@@ -265,8 +265,14 @@ export interface WhoAmI {
 
 /** A colleague's active user mailbox, preferring one owned by someone else in the requester's business unit. */
 function colleagueMailbox(requester: User, directory: Directory, mailboxes: readonly Mailbox[]): Mailbox | undefined {
-  const others = mailboxes.filter((mailbox) => mailbox.active && mailbox.ownerId !== requester.id);
-  return others.find((mailbox) => directory.userById(mailbox.ownerId)?.businessUnitId === requester.businessUnitId) ?? others[0];
+  // Stops at the first match: whoami must not cost more in a 10,000-mailbox organization.
+  let firstOther: Mailbox | undefined;
+  for (const mailbox of mailboxes) {
+    if (!mailbox.active || mailbox.ownerId === requester.id) continue;
+    if (directory.userById(mailbox.ownerId)?.businessUnitId === requester.businessUnitId) return mailbox;
+    firstOther ??= mailbox;
+  }
+  return firstOther;
 }
 
 /** Always allowed: it only describes the requester to themselves. */
