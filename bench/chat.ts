@@ -1,0 +1,165 @@
+// Part 1: chat throughput and latency. autocannon (in this process) posts Teams-shaped activities to
+// /api/messages of a bot in a child process; a loopback Bot Connector (another child) answers the bot's
+// replies. Baseline: a bare echo bot on the same stack. Each target is run flat out (peak throughput),
+// then at half the echo bot's peak rate (latency under ordinary load).
+import autocannon from 'autocannon';
+import { z } from 'zod';
+import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
+import { startChild, type BenchChild } from './processes.js';
+
+export interface ChatOptions {
+  readonly orgFile: string;
+  readonly dataFile: string;
+  readonly tenantId: string;
+  readonly user: BenchUser;
+  /** Addresses for `mailbox <address>`, spread over the organization. */
+  readonly mailboxAddresses: readonly string[];
+  readonly connections: number;
+  readonly warmupSeconds: number;
+  readonly durationSeconds: number;
+}
+
+export interface LoadFigures {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+export interface ChatTargetResult {
+  readonly name: string;
+  /** What the target was checked to answer before the load (a bot answering with an error would be fast and wrong). */
+  readonly check: { readonly ok: boolean; readonly detail: string };
+  readonly peak: LoadFigures;
+  readonly halfRate: LoadFigures & { readonly targetRate: number };
+  readonly ratioToEcho: number;
+}
+
+export interface ChatResult {
+  readonly connections: number;
+  readonly durationSeconds: number;
+  readonly echoPeakRequestsPerSecond: number;
+  readonly targets: readonly ChatTargetResult[];
+  /** The bot's memory after all chat load (bytes). */
+  readonly botMemoryAfterLoad: { readonly rss: number | null; readonly heapUsed: number };
+  readonly botStoreWritesDuringLoad: number;
+}
+
+interface Target {
+  readonly name: string;
+  /** The message texts sent in turn by each connection. */
+  readonly texts: readonly string[];
+  /** Checks what the bot answered to the first text. */
+  readonly expect: (visible: string) => string | null;
+}
+
+const figures = (result: autocannon.Result): LoadFigures => ({
+  requestsPerSecond: result.requests.average,
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  requests: result.requests.total,
+  non2xx: result.non2xx,
+  errors: result.errors,
+});
+
+async function load(url: string, bodies: readonly string[], options: { connections: number; durationSeconds: number; overallRate?: number }): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/api/messages`,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+    requests: bodies.map((body) => ({ method: 'POST', path: '/api/messages', headers: { 'content-type': 'application/json' }, body })),
+  });
+}
+
+/** Sends one message, then reads what the connector received for that conversation. */
+async function checkAnswer(bot: BenchChild, connector: BenchChild, body: string, conversationId: string, expect: Target['expect']): Promise<{ ok: boolean; detail: string }> {
+  const response = await fetch(`${bot.url ?? ''}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  if (response.status >= 300) return { ok: false, detail: `POST /api/messages answered ${response.status}: ${await response.text()}` };
+  const activity = await connector.request('lastActivity', { conversationId }, z.unknown());
+  const visible = visibleText(activity);
+  const problem = expect(visible);
+  return problem === null ? { ok: true, detail: visible.split('\n').slice(0, 3).join(' | ').slice(0, 160) } : { ok: false, detail: `${problem}; the bot said: ${visible.slice(0, 240)}` };
+}
+
+async function measureTarget(
+  bot: BenchChild,
+  connector: BenchChild,
+  target: Target,
+  options: ChatOptions,
+  halfRate: number | undefined,
+  log: (line: string) => void,
+): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number } }> {
+  const url = bot.url ?? '';
+  const bodies = target.texts.map((text, index) =>
+    JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-${target.name}-${index}` })),
+  );
+  const check = await checkAnswer(bot, connector, bodies[0] ?? '', personalChatOf(options.user), target.expect);
+  log(`  ${target.name}: ${check.ok ? 'answers as expected' : `CHECK FAILED (${check.detail})`}`);
+  await load(url, bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
+  const peak = figures(await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }));
+  const targetRate = Math.max(1, Math.round(halfRate ?? peak.requestsPerSecond / 2));
+  const half = figures(await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }));
+  log(`  ${target.name}: peak ${peak.requestsPerSecond.toFixed(0)} req/s (p50 ${peak.p50Ms} ms, p99 ${peak.p99Ms} ms); at ${targetRate} req/s p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms`);
+  return { check, peak, halfRate: { ...half, targetRate } };
+}
+
+export async function runChatBenchmark(options: ChatOptions, log: (line: string) => void): Promise<ChatResult> {
+  const connector = await startChild('loopback-connector.ts');
+  try {
+    log('chat: echo bot (baseline)');
+    const echo = await startChild('echo-bot.ts');
+    let echoRun;
+    try {
+      echoRun = await measureTarget(echo, connector, { name: 'echo', texts: ['hello'], expect: (visible) => (visible === 'hello' ? null : 'expected the echo "hello"') }, options, undefined, log);
+    } finally {
+      await echo.stop();
+    }
+    const echoPeak = echoRun.peak.requestsPerSecond;
+    const halfRate = echoPeak / 2;
+
+    log('chat: Mailbox Sync Bot');
+    const bot = await startChild('bot-process.ts', { env: { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile } });
+    try {
+      // The first message from a conversation records its reference (one write); later ones change nothing.
+      await checkAnswer(bot, connector, JSON.stringify(messageActivity(options.user, 'help', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-first' })), personalChatOf(options.user), () => null);
+      const writesBefore = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
+      const firstAddress = options.mailboxAddresses[0] ?? '';
+      const targets: Target[] = [
+        {
+          name: 'mailbox <address>',
+          texts: options.mailboxAddresses.map((address) => `mailbox ${address}`),
+          expect: (visible) => (visible.toLowerCase().includes(firstAddress.toLowerCase()) ? null : `expected a card about ${firstAddress}`),
+        },
+        {
+          name: 'mailboxes pending',
+          texts: ['mailboxes pending'],
+          expect: (visible) => (/pending/i.test(visible) && visible.includes('@') ? null : 'expected a page of pending mailboxes'),
+        },
+        { name: 'whoami', texts: ['whoami'], expect: (visible) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
+      ];
+      const results: ChatTargetResult[] = [{ name: 'echo bot (baseline)', ...echoRun, ratioToEcho: 1 }];
+      for (const target of targets) {
+        const run = await measureTarget(bot, connector, target, options, halfRate, log);
+        results.push({ name: target.name, ...run, ratioToEcho: run.peak.requestsPerSecond / echoPeak });
+      }
+      const memory = await bot.request('memory', {}, z.object({ heapUsed: z.number() }));
+      const { rss } = await bot.residentMemory();
+      const writesAfter = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
+      return {
+        connections: options.connections,
+        durationSeconds: options.durationSeconds,
+        echoPeakRequestsPerSecond: echoPeak,
+        targets: results,
+        botMemoryAfterLoad: { rss, heapUsed: memory.heapUsed },
+        botStoreWritesDuringLoad: writesAfter - writesBefore,
+      };
+    } finally {
+      await bot.stop();
+    }
+  } finally {
+    await connector.stop();
+  }
+}

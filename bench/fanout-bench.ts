@@ -1,0 +1,120 @@
+// Part 3: alert fan-out. The bot's outbox (in a child process) sends one alert card to each of N channel
+// conversations through a fake Bot Connector (here) that enforces Teams' limits (30 requests/s per tenant,
+// 7/1 s… per conversation), answers 429 when they are exceeded, and answers 429 with Retry-After: 1 to a
+// seeded 10% of all requests besides. Counted from what the connector accepted: lost, duplicated, rate.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { faults, startFakeConnector, teamsRateLimits } from '../test/support/fake-connector.js';
+import { alertKeyOf } from './activities.js';
+import { sampleRss, startChild } from './processes.js';
+
+export interface FanoutOptions {
+  readonly orgFile: string;
+  readonly workDirectory: string;
+  readonly alerts: number;
+  /** Conversations recorded one by one through the registry, to measure that path too. */
+  readonly newConversations: number;
+}
+
+export interface FanoutResult {
+  readonly alerts: number;
+  /** The tenant-wide limit the connector enforces (requests per second). */
+  readonly allowedPerSecond: number;
+  readonly enqueueMs: number;
+  /** From the first enqueue until every alert was sent or given up. */
+  readonly settledMs: number;
+  readonly delivered: number;
+  readonly lost: number;
+  readonly duplicated: number;
+  readonly deadLetters: readonly string[];
+  readonly requests: number;
+  readonly throttledScripted: number;
+  readonly throttledByLimit: number;
+  readonly limitViolations: number;
+  /** Successful deliveries per second, first request to last delivery. */
+  readonly deliveredPerSecond: number;
+  /** All requests (429s included, as Teams counts them) per second over the same span. */
+  readonly requestsPerSecond: number;
+  readonly dataFileWrites: number;
+  readonly transactionsWritten: number;
+  readonly peakRss: number | null;
+  readonly newConversations: { readonly count: number; readonly elapsedMs: number; readonly writes: number };
+}
+
+const fanOutSchema = z.object({
+  accepted: z.number(),
+  enqueuedMs: z.number(),
+  settledMs: z.number(),
+  sent: z.number(),
+  failed: z.array(z.string()),
+  pending: z.number(),
+  writes: z.number(),
+  transactionsWritten: z.number(),
+});
+
+const KEY_IN_TEXT = /\[(bench-alert-\d+)\]/;
+const sentTextSchema = z.looseObject({ text: z.string().optional() });
+
+export async function runFanoutBenchmark(options: FanoutOptions, log: (line: string) => void): Promise<FanoutResult> {
+  const directory = join(options.workDirectory, 'fanout');
+  await mkdir(directory, { recursive: true });
+  const limits = teamsRateLimits();
+  const allowedPerSecond = Math.min(...limits.perTenant.map((window) => (window.limit * 1000) / window.windowMs));
+  const connector = await startFakeConnector({ rateLimits: limits });
+  connector.failFraction(0.1, faults.throttled(1));
+  const child = await startChild('fanout-process.ts', {
+    env: { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: options.orgFile, BENCH_SERVICE_URL: connector.url, BENCH_CONVERSATIONS: String(options.alerts) },
+  });
+  try {
+    log(`fanout: ${options.newConversations} new conversations through the reference registry`);
+    const newConversations = await child.request('recordNewConversations', { count: options.newConversations }, z.object({ count: z.number(), elapsedMs: z.number(), writes: z.number() }));
+    log(`fanout: ${options.alerts} alerts to ${options.alerts} conversations (allowed ${allowedPerSecond}/s, 10% answered 429 Retry-After: 1)`);
+    const requestsBefore = connector.requests.length;
+    const sampler = sampleRss(child, 200);
+    const outcome = await child.request('fanOut', { count: options.alerts, timeoutMs: Math.max(60_000, (options.alerts / allowedPerSecond) * 3_000) }, fanOutSchema, 3_600_000);
+    const { peakRss } = await sampler.stop();
+
+    const requests = connector.requests.slice(requestsBefore);
+    const acceptedPerKey = new Map<string, number>();
+    for (const request of requests) {
+      if (request.status >= 300) continue;
+      const text = sentTextSchema.safeParse(request.body);
+      const key = text.success ? KEY_IN_TEXT.exec(text.data.text ?? '')?.[1] : undefined;
+      if (key !== undefined) acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
+    }
+    const keys = Array.from({ length: options.alerts }, (_, index) => alertKeyOf(index));
+    const delivered = keys.filter((key) => (acceptedPerKey.get(key) ?? 0) > 0).length;
+    const duplicated = keys.filter((key) => (acceptedPerKey.get(key) ?? 0) > 1).length;
+    const firstRequest = requests[0]?.receivedAt ?? 0;
+    const lastDelivery = Math.max(firstRequest, ...requests.filter((request) => request.status < 300).map((request) => request.receivedAt));
+    const spanSeconds = Math.max(0.001, (lastDelivery - firstRequest) / 1000);
+    const result: FanoutResult = {
+      alerts: options.alerts,
+      allowedPerSecond,
+      enqueueMs: outcome.enqueuedMs,
+      settledMs: outcome.settledMs,
+      delivered,
+      lost: options.alerts - delivered,
+      duplicated,
+      deadLetters: outcome.failed.slice(0, 5),
+      requests: requests.length,
+      throttledScripted: requests.filter((request) => request.failedBecause === 'scripted').length,
+      throttledByLimit: requests.filter((request) => request.failedBecause === 'rate-limit').length,
+      limitViolations: connector.violations.length,
+      deliveredPerSecond: delivered / spanSeconds,
+      requestsPerSecond: requests.length / spanSeconds,
+      dataFileWrites: outcome.writes,
+      transactionsWritten: outcome.transactionsWritten,
+      peakRss,
+      newConversations,
+    };
+    log(
+      `  delivered ${delivered}/${options.alerts} in ${(outcome.settledMs / 1000).toFixed(1)} s (${result.deliveredPerSecond.toFixed(1)}/s delivered, ${result.requestsPerSecond.toFixed(1)}/s requests), lost ${result.lost}, duplicated ${duplicated}`,
+    );
+    return result;
+  } finally {
+    await child.stop();
+    await connector.close();
+  }
+}

@@ -1,0 +1,185 @@
+// Child processes for the benchmarks: the bot, the echo bot, the loopback connector and the store and
+// fan-out workloads each run in their own Node process, so that the load generator never shares an event
+// loop or a heap with what it measures. Parent and child talk over Node's IPC channel; every message is
+// parsed with zod on arrival, in both directions.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const BENCH_DIRECTORY = import.meta.dirname;
+
+export const memorySchema = z.object({
+  rss: z.number(),
+  heapUsed: z.number(),
+  heapTotal: z.number(),
+  external: z.number(),
+  arrayBuffers: z.number(),
+});
+export type MemorySnapshot = z.infer<typeof memorySchema>;
+
+/** What a child sends to the parent. */
+export const childMessageSchema = z.union([
+  z.object({ type: z.literal('ready'), url: z.string().optional(), timings: z.record(z.string(), z.number()) }),
+  z.object({ type: z.literal('reply'), requestId: z.number(), ok: z.literal(true), value: z.unknown() }),
+  z.object({ type: z.literal('reply'), requestId: z.number(), ok: z.literal(false), error: z.string() }),
+  z.object({ type: z.literal('failed'), error: z.string() }),
+]);
+export type ChildMessage = z.infer<typeof childMessageSchema>;
+
+/** What the parent sends to a child: a named request with a JSON argument. */
+export const parentRequestSchema = z.object({ type: z.literal('request'), requestId: z.number(), name: z.string(), argument: z.unknown() });
+
+export interface BenchChild {
+  readonly pid: number;
+  /** Set when the child said it is ready. */
+  readonly url: string | undefined;
+  readonly timings: Readonly<Record<string, number>>;
+  /** Milliseconds from `fork` to the child's ready message, measured by the parent. */
+  readonly readyAfterMs: number;
+  /** Calls a handler in the child and parses its answer with `schema`. */
+  request<T>(name: string, argument: unknown, schema: z.ZodType<T>, timeoutMs?: number): Promise<T>;
+  /** Resident set size now and the kernel's high-water mark (Linux /proc; `null` elsewhere). */
+  residentMemory(): Promise<{ readonly rss: number | null; readonly peakRss: number | null }>;
+  stop(): Promise<void>;
+}
+
+const kibibytesField = (status: string, field: string): number | null => {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+  return match?.[1] === undefined ? null : Number(match[1]) * 1024;
+};
+
+/** Reads VmRSS and VmHWM (peak) of a process from /proc; nulls where /proc does not exist. */
+export async function procMemory(pid: number): Promise<{ readonly rss: number | null; readonly peakRss: number | null }> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return { rss: kibibytesField(status, 'VmRSS'), peakRss: kibibytesField(status, 'VmHWM') };
+  } catch {
+    return { rss: null, peakRss: null };
+  }
+}
+
+/** Samples a child's RSS every `intervalMs` until stopped; the peak is what the kernel saw at the samples. */
+export function sampleRss(child: BenchChild, intervalMs = 50): { stop(): Promise<{ readonly peakRss: number | null; readonly samples: number }> } {
+  let peak: number | null = null;
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rss } = await child.residentMemory();
+      if (rss !== null) peak = Math.max(peak ?? 0, rss);
+      samples += 1;
+      await new Promise((done) => setTimeout(done, intervalMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return { peakRss: peak, samples };
+    },
+  };
+}
+
+export interface StartChildOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  /** Extra flags for node, e.g. `--expose-gc`. */
+  readonly nodeFlags?: readonly string[];
+  readonly readyTimeoutMs?: number;
+}
+
+/** Forks `bench/<script>` under tsx and waits for its ready message. */
+export async function startChild(script: string, options: StartChildOptions = {}): Promise<BenchChild> {
+  const started = performance.now();
+  const child: ChildProcess = fork(resolve(BENCH_DIRECTORY, script), [], {
+    execArgv: ['--import', 'tsx', '--no-deprecation', ...(options.nodeFlags ?? [])],
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`Could not start ${script}`);
+
+  let nextRequestId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let exitError: Error | undefined;
+  const failAll = (error: Error): void => {
+    exitError = error;
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+
+  const ready = new Promise<{ url: string | undefined; timings: Record<string, number> }>((resolveReady, rejectReady) => {
+    const timeout = setTimeout(() => rejectReady(new Error(`${script} was not ready within ${options.readyTimeoutMs ?? 120_000} ms`)), options.readyTimeoutMs ?? 120_000);
+    child.on('message', (raw: unknown) => {
+      const parsed = childMessageSchema.safeParse(raw);
+      if (!parsed.success) {
+        failAll(new Error(`${script} sent a message the bench does not understand: ${parsed.error.message}`));
+        return;
+      }
+      const message = parsed.data;
+      if (message.type === 'ready') {
+        clearTimeout(timeout);
+        resolveReady({ url: message.url, timings: message.timings });
+      } else if (message.type === 'failed') {
+        clearTimeout(timeout);
+        const error = new Error(`${script} failed: ${message.error}`);
+        rejectReady(error);
+        failAll(error);
+      } else {
+        const waiting = pending.get(message.requestId);
+        pending.delete(message.requestId);
+        if (message.ok) waiting?.resolve(message.value);
+        else waiting?.reject(new Error(`${script}: ${message.error}`));
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timeout);
+      const error = new Error(`${script} exited (${signal ?? `code ${code ?? '?'}`})`);
+      rejectReady(error);
+      failAll(error);
+    });
+  });
+  const { url, timings } = await ready;
+  const readyAfterMs = performance.now() - started;
+
+  return {
+    pid,
+    url,
+    timings,
+    readyAfterMs,
+    request: <T>(name: string, argument: unknown, schema: z.ZodType<T>, timeoutMs = 600_000) =>
+      new Promise<T>((resolveRequest, rejectRequest) => {
+        if (exitError !== undefined) {
+          rejectRequest(exitError);
+          return;
+        }
+        const requestId = nextRequestId++;
+        const timeout = setTimeout(() => {
+          pending.delete(requestId);
+          rejectRequest(new Error(`${script}: ${name} did not answer within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(requestId, {
+          resolve: (value) => {
+            clearTimeout(timeout);
+            const parsed = schema.safeParse(value);
+            if (parsed.success) resolveRequest(parsed.data);
+            else rejectRequest(new Error(`${script}: the answer to ${name} has an unexpected shape: ${parsed.error.message}`));
+          },
+          reject: (error) => {
+            clearTimeout(timeout);
+            rejectRequest(error);
+          },
+        });
+        child.send({ type: 'request', requestId, name, argument });
+      }),
+    residentMemory: () => procMemory(pid),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The results of `npm run bench` (written to bench/results.json) and the table printed at the end.
+import type { ChatResult } from './chat.js';
+import type { FanoutResult } from './fanout-bench.js';
+import type { StartupResult } from './startup-bench.js';
+import type { StoreResult } from './store-bench.js';
+import type { TestAndEnableResult } from './test-and-enable-bench.js';
+
+export interface BenchResults {
+  readonly startedAt: string;
+  finishedAt?: string;
+  readonly mode: 'full' | 'quick';
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly memoryGiB: number;
+    readonly os: string;
+    readonly node: string;
+    readonly loadAverageBefore: readonly number[];
+    loadAverageAfter: readonly number[];
+  };
+  readonly organization: { readonly mailboxes: number; readonly users: number };
+  chat?: ChatResult;
+  testAndEnable?: TestAndEnableResult;
+  fanout?: FanoutResult;
+  store?: StoreResult;
+  startup?: StartupResult;
+}
+
+const MB = 1024 * 1024;
+export const megabytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? 'n/a' : `${(bytes / MB).toFixed(0)} MB`);
+export const milliseconds = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
+const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+
+/** A plain-text table: the first row is the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows.reduce<number[]>((acc, row) => row.map((cell, index) => Math.max(acc[index] ?? 0, cell.length)), []);
+  const line = (row: readonly string[]): string => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  const [header, ...body] = rows;
+  return [line(header ?? []), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(line)].join('\n');
+}
+
+function chatSection(chat: ChatResult): string {
+  const halfRate = Math.round(chat.echoPeakRequestsPerSecond / 2);
+  const rows = chat.targets.map((target) => [
+    target.name,
+    `${target.peak.requestsPerSecond.toFixed(0)}/s`,
+    `${target.peak.p50Ms} / ${target.peak.p99Ms}`,
+    `${target.ratioToEcho.toFixed(2)}x`,
+    `${target.halfRate.p50Ms} / ${target.halfRate.p99Ms}`,
+    target.peak.non2xx + target.peak.errors + target.halfRate.non2xx + target.halfRate.errors === 0 ? 'none' : `${target.peak.non2xx + target.halfRate.non2xx} non-2xx, ${target.peak.errors + target.halfRate.errors} errors`,
+    target.name.startsWith('echo') ? '' : `${verdict(target.ratioToEcho >= 0.9)} / ${verdict(target.halfRate.p99Ms < 50)}${target.check.ok ? '' : ' (ANSWER CHECK FAILED)'}`,
+  ]);
+  return [
+    `1. Chat throughput and latency (${chat.connections} connections, ${chat.durationSeconds} s per run; half rate = ${halfRate} req/s)`,
+    table([['target', 'peak', 'p50 / p99 ms', 'vs echo', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x / p99<50ms'], ...rows]),
+    `bot after chat load: RSS ${megabytes(chat.botMemoryAfterLoad.rss)}, heap ${megabytes(chat.botMemoryAfterLoad.heapUsed)}; data-file writes during the load: ${chat.botStoreWritesDuringLoad}`,
+  ].join('\n');
+}
+
+function storeSection(store: StoreResult): string {
+  const rows = store.scenarios.map((scenario) => [
+    scenario.name,
+    `${scenario.approved.toLocaleString('en-US')} of ${scenario.attempted.toLocaleString('en-US')}`,
+    milliseconds(scenario.elapsedMs),
+    scenario.approved > 0 ? milliseconds(scenario.elapsedMs / scenario.approved) : 'n/a',
+    `${scenario.writes.toLocaleString('en-US')} for ${scenario.transactionsWritten.toLocaleString('en-US')} commits`,
+    megabytes(scenario.peakRss),
+    scenario.extrapolatedMs === null ? '' : `all ${store.mailboxes.toLocaleString('en-US')}: ~${milliseconds(scenario.extrapolatedMs)}`,
+  ]);
+  return [
+    `4. Store (data file ${megabytes(store.dataFileBytes)} with ${store.mailboxes.toLocaleString('en-US')} mailboxes, opened in ${milliseconds(store.openMs)})`,
+    table([['scenario', 'approved', 'time', 'per approval', 'file writes', 'peak RSS', 'note'], ...rows]),
+  ].join('\n');
+}
+
+function startupSection(startup: StartupResult, mailboxes: number): string {
+  const row = (name: string, run: StartupResult['firstStart']): string[] => [name, milliseconds(run.readyAfterMs), milliseconds(run.modulesLoadedMs), milliseconds(run.startBotMs)];
+  const { atRest } = startup;
+  return [
+    `5. Start-up to ready with ${mailboxes.toLocaleString('en-US')} mailboxes, and memory at rest`,
+    table([
+      ['start', 'fork to ready', 'loading modules (tsx)', 'startBot'],
+      row('first start (seeds the data file)', startup.firstStart),
+      row('restart (reads the data file)', startup.restart),
+    ]),
+    `at rest after restart: RSS ${megabytes(atRest.rss ?? atRest.memory.rss)}, heap used ${megabytes(atRest.memory.heapUsed)}, external ${megabytes(atRest.memory.external)}; after a full GC: RSS ${megabytes(atRest.rssAfterGc ?? atRest.memoryAfterGc.rss)}, heap used ${megabytes(atRest.memoryAfterGc.heapUsed)}`,
+  ].join('\n');
+}
+
+function testAndEnableSection(result: TestAndEnableResult): string {
+  const rows = result.runs.map((run) => {
+    const target = run.latencyMs === 0 ? run.jobMs < 5_000 : run.jobMs <= 1.5 * run.idealMs;
+    return [
+      `${run.latencyMs} ms`,
+      run.mailboxes.toLocaleString('en-US'),
+      milliseconds(run.jobMs),
+      run.latencyMs === 0 ? '< 5 s' : `≤ 1.5 × ${milliseconds(run.idealMs)} = ${milliseconds(1.5 * run.idealMs)}`,
+      verdict(target),
+      megabytes(run.peakRss),
+      verdict((run.peakRss ?? 0) < 300 * MB),
+      String(run.dataFileWrites),
+      Object.entries(run.verdicts).map(([name, count]) => `${name} ${count}`).join(', '),
+    ];
+  });
+  return [
+    `2. Test & Enable at scale: "test mailboxes for profile" (${result.concurrency} tests at a time)`,
+    table([['Exchange latency', 'mailboxes', 'job time', 'target', '', 'peak RSS', '< 300 MB', 'file writes', 'verdicts'], ...rows]),
+  ].join('\n');
+}
+
+function fanoutSection(fanout: FanoutResult): string {
+  const ratio = fanout.requestsPerSecond / fanout.allowedPerSecond;
+  return [
+    `3. Alert fan-out: ${fanout.alerts.toLocaleString('en-US')} alerts to ${fanout.alerts.toLocaleString('en-US')} conversations (Teams limits enforced, ${fanout.allowedPerSecond}/s per tenant; 10% answered 429 Retry-After: 1)`,
+    table([
+      ['figure', 'value', 'target'],
+      ['lost', String(fanout.lost), verdict(fanout.lost === 0)],
+      ['duplicated', String(fanout.duplicated), verdict(fanout.duplicated === 0)],
+      ['requests per second (429s included)', `${fanout.requestsPerSecond.toFixed(1)}/s = ${(ratio * 100).toFixed(0)}% of allowed`, verdict(ratio >= 0.9)],
+      ['deliveries per second', `${fanout.deliveredPerSecond.toFixed(1)}/s = ${((fanout.deliveredPerSecond / fanout.allowedPerSecond) * 100).toFixed(0)}% of allowed`, 'ceiling 90% (10% are refused)'],
+      ['enqueue all / all settled', `${milliseconds(fanout.enqueueMs)} / ${milliseconds(fanout.settledMs)}`, ''],
+      ['requests / 429 scripted / 429 over limit / limit violations', `${fanout.requests} / ${fanout.throttledScripted} / ${fanout.throttledByLimit} / ${fanout.limitViolations}`, ''],
+      ['data-file writes for the outbox', `${fanout.dataFileWrites.toLocaleString('en-US')} for ${fanout.transactionsWritten.toLocaleString('en-US')} saves`, ''],
+      ['peak RSS of the bot process', megabytes(fanout.peakRss), ''],
+      [
+        `${fanout.newConversations.count} new conversations via the registry`,
+        `${milliseconds(fanout.newConversations.elapsedMs)} (${milliseconds(fanout.newConversations.elapsedMs / fanout.newConversations.count)} each, ${fanout.newConversations.writes} writes)`,
+        '',
+      ],
+    ]),
+    ...(fanout.deadLetters.length > 0 ? [`dead letters (first ${fanout.deadLetters.length}): ${fanout.deadLetters.join('; ')}`] : []),
+  ].join('\n');
+}
+
+export function formatReport(results: BenchResults): string {
+  const { machine } = results;
+  const sections = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average ${machine.loadAverageBefore.map((value) => value.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((value) => value.toFixed(2)).join(' ')} after`,
+    `Organization: ${results.organization.mailboxes.toLocaleString('en-US')} mailboxes, ${results.organization.users.toLocaleString('en-US')} users`,
+  ];
+  if (results.chat !== undefined) sections.push(chatSection(results.chat));
+  if (results.testAndEnable !== undefined) sections.push(testAndEnableSection(results.testAndEnable));
+  if (results.fanout !== undefined) sections.push(fanoutSection(results.fanout));
+  if (results.store !== undefined) sections.push(storeSection(results.store));
+  if (results.startup !== undefined) sections.push(startupSection(results.startup, results.organization.mailboxes));
+  return sections.join('\n\n');
+}

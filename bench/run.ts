@@ -1,0 +1,163 @@
+// `npm run bench`: generates a 10,000-mailbox organization, runs the five benchmarks against the real bot
+// and store in child processes, prints a table and writes bench/results.json. See docs/performance.md.
+//
+//   npm run bench                      everything (a few minutes)
+//   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup
+//   npm run bench -- --quick            smaller counts and shorter runs, for trying the bench itself
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { runChatBenchmark } from './chat.js';
+import { runFanoutBenchmark } from './fanout-bench.js';
+import { generateValidatedOrganization } from './org-generator.js';
+import { BENCH_DIRECTORY, startChild } from './processes.js';
+import { formatReport, type BenchResults } from './report.js';
+import { runStartupBenchmark } from './startup-bench.js';
+import { runStoreBenchmark } from './store-bench.js';
+import { runTestAndEnableBenchmark } from './test-and-enable-bench.js';
+
+const PARTS = ['chat', 'testAndEnable', 'fanout', 'store', 'startup'] as const;
+type Part = (typeof PARTS)[number];
+
+const argumentsSchema = z
+  .object({
+    only: z
+      .string()
+      .transform((text) => text.split(',').map((part) => part.trim()))
+      .pipe(z.array(z.enum(PARTS, { error: `--only takes a comma list of ${PARTS.join(', ')}` })))
+      .optional(),
+    quick: z.boolean().default(false),
+    out: z.string().default(join(BENCH_DIRECTORY, 'results.json')),
+  })
+  .strict();
+
+function parseArguments(argv: readonly string[]): z.infer<typeof argumentsSchema> {
+  const raw: Record<string, string | boolean> = {};
+  for (const argument of argv) {
+    const match = /^--([a-zA-Z]+)(?:=(.*))?$/.exec(argument);
+    if (match?.[1] === undefined) throw new Error(`Unknown argument "${argument}"; use --only=<parts>, --quick or --out=<file>`);
+    raw[match[1]] = match[2] ?? true;
+  }
+  const parsed = argumentsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Bad arguments: ${parsed.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  const selected = new Set<Part>(options.only ?? PARTS);
+  const scale = options.quick
+    ? { mailboxes: 2_000, seconds: 3, warmup: 1, sequentialBudgetMs: 10_000, alerts: 300, newConversations: 20 }
+    : { mailboxes: 10_000, seconds: 6, warmup: 2, sequentialBudgetMs: 60_000, alerts: 5_000, newConversations: 100 };
+  const workDirectory = await mkdtemp(join(tmpdir(), 'mailbox-bench-'));
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  log(`Mailbox Sync Bot benchmarks (${options.quick ? 'quick' : 'full'}), working in ${workDirectory}`);
+  try {
+    const realistic = await generateValidatedOrganization({ mailboxCount: scale.mailboxes });
+    const realisticFile = join(workDirectory, 'org-realistic.json');
+    await writeFile(realisticFile, JSON.stringify(realistic.file));
+    const ada = realistic.data.users.find((user) => user.id === 'user-ada');
+    if (ada === undefined) throw new Error('The generated organization lost Ada Admin');
+    log(`organization: ${realistic.data.mailboxes.length} mailboxes, ${realistic.data.users.length} users`);
+
+    const results: BenchResults = {
+      startedAt: startedAt.toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      machine: {
+        cpu: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        os: `${process.platform} ${release()}`,
+        node: process.version,
+        loadAverageBefore: loadBefore,
+        loadAverageAfter: [],
+      },
+      organization: { mailboxes: realistic.data.mailboxes.length, users: realistic.data.users.length },
+    };
+
+    if (selected.has('startup')) {
+      results.startup = await runStartupBenchmark({ orgFile: realisticFile, workDirectory, restSeconds: options.quick ? 1 : 3 }, log);
+    }
+
+    if (selected.has('chat')) {
+      const addresses = realistic.data.mailboxes.filter((_, index) => index % Math.floor(realistic.data.mailboxes.length / 64) === 7).map((mailbox) => mailbox.emailAddress);
+      results.chat = await runChatBenchmark(
+        {
+          orgFile: realisticFile,
+          dataFile: join(workDirectory, 'chat', 'db.json'),
+          tenantId: realistic.data.organization.tenantId,
+          user: ada,
+          mailboxAddresses: addresses,
+          connections: 16,
+          warmupSeconds: scale.warmup,
+          durationSeconds: scale.seconds,
+        },
+        log,
+      );
+    }
+
+    if (selected.has('testAndEnable')) {
+      const orgFiles = [];
+      for (const latencyMs of [0, 20]) {
+        const approved = await generateValidatedOrganization({ mailboxCount: scale.mailboxes, approvalMix: 'allApproved', exchangeLatencyMs: latencyMs });
+        const file = join(workDirectory, `org-all-approved-${latencyMs}ms.json`);
+        await writeFile(file, JSON.stringify(approved.file));
+        orgFiles.push({ latencyMs, file });
+      }
+      log('test and enable: "test mailboxes for profile" over every mailbox');
+      const connector = await startChild('loopback-connector.ts');
+      try {
+        results.testAndEnable = await runTestAndEnableBenchmark(
+          {
+            orgFiles,
+            workDirectory,
+            tenantId: realistic.data.organization.tenantId,
+            user: ada,
+            concurrency: 8,
+            profileName: 'Microsoft Exchange Online',
+            timeoutMs: 600_000,
+          },
+          connector,
+          log,
+        );
+      } finally {
+        await connector.stop();
+      }
+    }
+
+    if (selected.has('fanout')) {
+      results.fanout = await runFanoutBenchmark({ orgFile: realisticFile, workDirectory, alerts: scale.alerts, newConversations: scale.newConversations }, log);
+    }
+
+    if (selected.has('store')) {
+      const allPending = await generateValidatedOrganization({ mailboxCount: scale.mailboxes, approvalMix: 'allPending' });
+      const allPendingFile = join(workDirectory, 'org-all-pending.json');
+      await writeFile(allPendingFile, JSON.stringify(allPending.file));
+      results.store = await runStoreBenchmark(
+        { orgFile: allPendingFile, workDirectory, approvals: allPending.data.mailboxes.length, sequentialBudgetMs: scale.sequentialBudgetMs },
+        log,
+      );
+    }
+
+    results.machine.loadAverageAfter = loadavg();
+    results.finishedAt = new Date().toISOString();
+    log('');
+    log(formatReport(results));
+    const outFile = resolve(options.out);
+    await writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nwritten to ${outFile}`);
+  } finally {
+    await rm(workDirectory, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

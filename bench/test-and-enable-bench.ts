@@ -1,0 +1,105 @@
+// Part 2: Test & Enable at scale. `test mailboxes for profile "Microsoft Exchange Online"` is sent to the
+// real bot (child process) over HTTP, for an organization whose 10,000 mailboxes are all approved, with the
+// simulated Exchange answering each test after 0 ms and after 20 ms. The job's own timestamps give its
+// duration; the bot's memory is sampled from outside and its data-file writes are counted by the store.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
+import { sampleRss, startChild, type BenchChild } from './processes.js';
+
+export interface TestAndEnableOptions {
+  /** Organization files with every mailbox approved, by simulated Exchange latency in ms. */
+  readonly orgFiles: readonly { readonly latencyMs: number; readonly file: string }[];
+  readonly workDirectory: string;
+  readonly tenantId: string;
+  readonly user: BenchUser;
+  readonly concurrency: number;
+  readonly profileName: string;
+  readonly timeoutMs: number;
+}
+
+export interface TestAndEnableRun {
+  readonly latencyMs: number;
+  readonly mailboxes: number;
+  readonly verdicts: Readonly<Record<string, number>>;
+  /** The job's createdAt to completedAt. */
+  readonly jobMs: number;
+  /** `mailboxes × latency / concurrency`: the time the Exchange calls alone need. */
+  readonly idealMs: number;
+  readonly dataFileWrites: number;
+  readonly peakRss: number | null;
+  readonly rssBefore: number | null;
+}
+
+export interface TestAndEnableResult {
+  readonly concurrency: number;
+  readonly runs: readonly TestAndEnableRun[];
+}
+
+const jobsSchema = z.array(
+  z.object({
+    id: z.string(),
+    status: z.string(),
+    mailboxes: z.number(),
+    results: z.number(),
+    verdicts: z.record(z.string(), z.number()),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  }),
+);
+const storeSchema = z.object({ writes: z.number() });
+
+export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, connector: BenchChild, log: (line: string) => void): Promise<TestAndEnableResult> {
+  const connectorUrl = connector.url ?? '';
+  const runs: TestAndEnableRun[] = [];
+  for (const { latencyMs, file } of options.orgFiles) {
+    const directory = join(options.workDirectory, `test-and-enable-${latencyMs}`);
+    await mkdir(directory, { recursive: true });
+    const bot = await startChild('bot-process.ts', {
+      env: { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: file, BENCH_JOB_CONCURRENCY: String(options.concurrency) },
+    });
+    try {
+      const { rss: rssBefore } = await bot.residentMemory();
+      const writesBefore = (await bot.request('store', {}, storeSchema)).writes;
+      const sampler = sampleRss(bot);
+      const command = `test mailboxes for profile "${options.profileName}"`;
+      const response = await fetch(`${bot.url ?? ''}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(messageActivity(options.user, command, { serviceUrl: connectorUrl, tenantId: options.tenantId, id: `bench-tae-${latencyMs}` })),
+      });
+      if (response.status >= 300) throw new Error(`${command} was answered ${response.status}: ${await response.text()}`);
+      const deadline = Date.now() + options.timeoutMs;
+      let job: z.infer<typeof jobsSchema>[number] | undefined;
+      for (;;) {
+        job = (await bot.request('jobs', {}, jobsSchema)).at(-1);
+        if (job?.status === 'done') break;
+        if (job === undefined && Date.now() > deadline - options.timeoutMs + 10_000) {
+          const answer = visibleText(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
+          throw new Error(`No Test & Enable job was created; the bot answered: ${answer.slice(0, 300)}`);
+        }
+        if (Date.now() > deadline) throw new Error(`The Test & Enable job did not finish within ${options.timeoutMs} ms (${job === undefined ? 'no job' : `${job.results}/${job.mailboxes} results`})`);
+        await new Promise((done) => setTimeout(done, 200));
+      }
+      const { peakRss } = await sampler.stop();
+      const writes = (await bot.request('store', {}, storeSchema)).writes - writesBefore;
+      if (job.completedAt === null) throw new Error('A finished job has no completedAt');
+      const run: TestAndEnableRun = {
+        latencyMs,
+        mailboxes: job.mailboxes,
+        verdicts: job.verdicts,
+        jobMs: Date.parse(job.completedAt) - Date.parse(job.createdAt),
+        idealMs: (job.mailboxes * latencyMs) / options.concurrency,
+        dataFileWrites: writes,
+        peakRss,
+        rssBefore,
+      };
+      log(`  ${latencyMs} ms per test: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB`);
+      runs.push(run);
+    } finally {
+      await bot.stop();
+    }
+  }
+  return { concurrency: options.concurrency, runs };
+}
