@@ -115,6 +115,7 @@ interface ActiveJob {
   readonly id: string;
   /** Mailbox ids not yet tested, in job order. */
   readonly queue: readonly string[];
+  readonly labels: ReadonlyMap<string, JobMailbox>;
   next: number;
   /** Mailboxes to test again (their record changed before the result was written); they go first. */
   readonly retest: string[];
@@ -383,6 +384,7 @@ export class TestAndEnableRunner {
     this.active.set(job.id, {
       id: job.id,
       queue: job.mailboxes.map((mailbox) => mailbox.id).filter((id) => !decided.has(id)),
+      labels: new Map(job.mailboxes.map((mailbox) => [mailbox.id, mailbox])),
       next: 0,
       retest: [],
       inFlight: new Set(),
@@ -466,7 +468,7 @@ export class TestAndEnableRunner {
       this.records.set(job.id, running);
       this.deps.notifications.jobChanged(running);
     }
-    const label = record.mailboxes.find((mailbox) => mailbox.id === mailboxId) ?? { id: mailboxId, name: mailboxId, emailAddress: '' };
+    const label = job.labels.get(mailboxId) ?? { id: mailboxId, name: mailboxId, emailAddress: '' };
     const task: Promise<void> = this.testOne(record, label)
       .catch((error: unknown) => this.notTested(record.id, mailboxId, `The test stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`))
       .then((decided) => {
@@ -571,10 +573,10 @@ export class TestAndEnableRunner {
   private flushIsDue(): boolean {
     if (this.pending.length >= this.options.batchSize || this.tasks.size === 0 || this.stopping) return true;
     if (this.deps.clock.now().getTime() - this.oldestPendingAt() >= this.options.batchDelayMs) return true;
-    return this.pending.some((decided) => {
-      const job = this.active.get(decided.jobId);
-      return job !== undefined && job.inFlight.size === 0 && job.retest.length === 0 && job.next >= job.queue.length;
-    });
+    for (const job of this.active.values()) {
+      if (job.awaitingWrite.size > 0 && job.inFlight.size === 0 && job.retest.length === 0 && job.next >= job.queue.length) return true;
+    }
+    return false;
   }
 
   private async flushLoop(): Promise<void> {
@@ -608,7 +610,7 @@ export class TestAndEnableRunner {
       }
       return;
     }
-    this.afterBatch(outcome);
+    this.afterBatch(batch, outcome);
     for (const job of outcome.jobs) {
       const planned = outcome.planned.get(job.id) ?? [];
       if (planned.length > 0) await this.deliver(job, planned);
@@ -686,13 +688,13 @@ export class TestAndEnableRunner {
     return { changes, result: { accepted, conflicted, jobs, planned } };
   }
 
-  private afterBatch(outcome: BatchOutcome): void {
+  private afterBatch(batch: readonly DecidedMailbox[], outcome: BatchOutcome): void {
     for (const job of outcome.jobs) this.records.set(job.id, job);
-    for (const decided of outcome.accepted) this.active.get(decided.jobId)?.awaitingWrite.delete(decided.mailboxId);
+    // Written, stale (tested again below) or a duplicate of a recorded result: none waits for a write any more.
+    for (const decided of batch) this.active.get(decided.jobId)?.awaitingWrite.delete(decided.mailboxId);
     for (const decided of outcome.conflicted) {
       const job = this.active.get(decided.jobId);
       if (job === undefined) continue;
-      job.awaitingWrite.delete(decided.mailboxId);
       const conflicts = (job.conflicts.get(decided.mailboxId) ?? 0) + 1;
       job.conflicts.set(decided.mailboxId, conflicts);
       if (conflicts > this.options.maxConflictRetests) {
