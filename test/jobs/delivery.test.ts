@@ -39,6 +39,8 @@ class ScriptedTeams implements ProactiveSender {
       readonly refuse?: ReadonlyMap<string, { readonly status: number; readonly code: string }>;
       /** Conversations that get 429 with a long Retry-After on every attempt. */
       readonly stall?: ReadonlySet<string>;
+      /** Messages deleted in Teams: updating them answers 404 ActivityNotFoundInConversation. */
+      readonly deleted?: ReadonlySet<string>;
     } = {},
   ) {}
 
@@ -64,6 +66,9 @@ class ScriptedTeams implements ProactiveSender {
   }
 
   private answer(address: DeliveryAddress, activity: OutboundActivity, updating: string | undefined): SendOutcome {
+    if (updating !== undefined && this.options.deleted?.has(updating)) {
+      return { ok: false, failure: { status: 404, code: 'ActivityNotFoundInConversation', message: 'The activity was not found.', retryAfterMs: null } };
+    }
     if (this.options.stall?.has(address.conversationId)) {
       return { ok: false, failure: { status: 429, code: 'Throttled', message: 'Too many requests.', retryAfterMs: 60_000 } };
     }
@@ -204,6 +209,21 @@ describe('alert delivery through the outbox', () => {
     // Those never installed are named too, and counted once each.
     expect(text).toMatch(/Pia Pending \(owner of pia@contoso\.com\) has not installed the bot/);
     expect(text).toContain(`could not reach ${job.unreachableCount + 2} recipients`);
+  });
+});
+
+describe('a job card deleted in Teams', () => {
+  it('stops updating it and posts the summary as a new message', async () => {
+    const store = createInMemoryEmailConfigStore(await exampleDocument());
+    const teams = new ScriptedTeams({ deleted: new Set([CARD_ID]) });
+    const bot = await startBot(store, teams, ['user-ada'], 'c');
+    stops.push(() => bot.stop());
+    const jobId = await testAll(bot);
+    await reported(store, jobId);
+    const ada = chatOf(person(store, 'user-ada'));
+    const summaries = teams.sendsTo(ada).filter((delivery) => delivery.activity.summary?.startsWith('Test & Enable all: Done.') === true);
+    expect(summaries).toHaveLength(1);
+    expect(bot.outbox.get(`job:${jobId}:summary`)?.state).toBe('sent');
   });
 });
 

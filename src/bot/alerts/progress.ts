@@ -133,6 +133,8 @@ export class JobProgressReporter {
     }
     if (location.kind === 'lost') return;
     const previous = state.lastKey === undefined ? undefined : this.deps.outbox.get(state.lastKey);
+    // The card was deleted: no more progress updates; the summary is posted as a new message when the job ends.
+    if (previous?.deadLetter?.reason === 'ActivityNotFound') return;
     if (previous?.state === 'pending' || this.nextUpdateAt(state) > this.now()) {
       this.schedule(jobId, state, previous?.state === 'pending' ? this.deps.intervalMs : 0);
       return;
