@@ -100,6 +100,11 @@ export class ChatPage {
     throw new Error(`The message never showed ${String(wanted)} within ${timeoutMs} ms. It shows:\n${text}`);
   }
 
+  /** The text of the Adaptive Card in a message, without the playground's notes under it. */
+  async cardText(message: Locator): Promise<string> {
+    return message.locator(SELECTORS.adaptiveCard).first().innerText();
+  }
+
   /** A button on a card, by its title. */
   button(message: Locator, title: string | RegExp): Locator {
     return message.getByRole('button', { name: title });

@@ -26,7 +26,10 @@ export interface E2eEnvironment {
   readonly playground: Playground;
   /** Ada Admin's view of the pinned playground. */
   readonly ada: ChatPage;
-  /** A second playground and browser tab in which a mock user of the pinned config is the current user. */
+  /**
+   * A second playground and browser tab in which a mock user of the pinned config is the current user;
+   * the same session again when that user already signed in.
+   */
   signInAs(userId: string): Promise<UserSession>;
   stop(): Promise<void>;
 }
@@ -66,17 +69,24 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
     const ada = await ChatPage.open(await browser.newPage(), playground.url);
     await ada.hideLogPanel();
 
+    const sessions = new Map<string, Promise<UserSession>>();
+    const openSession = async (userId: string): Promise<UserSession> => {
+      const configFile = await writeConfigWithCurrentUser(playground.config, userId, directory);
+      const theirs = await startPlayground({ botEndpoint, configFile });
+      cleanups.push(() => theirs.stop());
+      const chat = await ChatPage.open(await browser.newPage(), theirs.url);
+      await chat.hideLogPanel();
+      return { playground: theirs, chat };
+    };
+
     return {
       bot,
       playground,
       ada,
-      signInAs: async (userId) => {
-        const configFile = await writeConfigWithCurrentUser(playground.config, userId, directory);
-        const theirs = await startPlayground({ botEndpoint, configFile });
-        cleanups.push(() => theirs.stop());
-        const chat = await ChatPage.open(await browser.newPage(), theirs.url);
-        await chat.hideLogPanel();
-        return { playground: theirs, chat };
+      signInAs: (userId) => {
+        const session = sessions.get(userId) ?? openSession(userId);
+        sessions.set(userId, session);
+        return session;
       },
       stop,
     };
