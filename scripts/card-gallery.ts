@@ -2,6 +2,7 @@
 // HTML renderer (its UMD bundle) in Debian's headless Chromium, saves one PNG per card under
 // docs/images/cards/, and rewrites docs/cards.md around them. Each entry in docs/cards.md carries a
 // fingerprint of the card JSON it shows, so test/e2e/card-gallery.test.ts can tell when a picture is stale.
+// Cards use a few emoji (✅ ⛔): install Debian's fonts-noto-color-emoji before regenerating, or they show as boxes.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';

@@ -1,6 +1,7 @@
 // Where scenario screenshots go. The committed pictures in docs/images/ change only on request
 // (UPDATE_SCREENSHOTS=1 npm run test:e2e), so an ordinary run never dirties the working tree; otherwise
-// they land in a temp folder that the run prints, for looking at a failure.
+// they land in a temp folder that the run prints, for looking at a failure. Before refreshing, install
+// Debian's fonts-noto-color-emoji: the bot's messages use a few emoji, which otherwise show as boxes.
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
