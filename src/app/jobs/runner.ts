@@ -160,6 +160,7 @@ export class TestAndEnableRunner {
   private lastJobNumber = 0;
   private running = false;
   private stopping = false;
+  private acceptingResults = false;
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -180,6 +181,7 @@ export class TestAndEnableRunner {
   async start(): Promise<void> {
     this.running = true;
     this.stopping = false;
+    this.acceptingResults = true;
     for (const job of this.deps.repository.jobs()) {
       this.records.set(job.id, job);
       if (job.status !== 'done') this.activate(job);
@@ -202,14 +204,19 @@ export class TestAndEnableRunner {
     if (!this.running) return;
     this.stopping = true;
     this.retryTimer?.cancel();
+    this.retryTimer = undefined;
     this.writeRetryTimer?.cancel();
+    this.writeRetryTimer = undefined;
     let graceTimer: { cancel(): void } | undefined;
     const grace = new Promise<void>((resolve) => {
       graceTimer = this.timers.setTimeout(resolve, this.options.stopGraceMs);
     });
     await Promise.race([Promise.allSettled([...this.tasks]), grace]);
     graceTimer?.cancel();
+    // From here on, results are dropped: those mailboxes are tested by the next start.
+    this.acceptingResults = false;
     this.batchTimer?.cancel();
+    this.batchTimer = undefined;
     await this.flushing;
     if (this.pending.length > 0) await this.flushOnce();
     this.running = false;
@@ -473,8 +480,8 @@ export class TestAndEnableRunner {
       .catch((error: unknown) => this.notTested(record.id, mailboxId, `The test stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`))
       .then((decided) => {
         job.inFlight.delete(mailboxId);
-        // After stop() wrote its last batch, results are dropped: the next start tests these mailboxes.
-        if (!this.running) return;
+        // Once stop() is writing its last batch, results are dropped: the next start tests these mailboxes.
+        if (!this.acceptingResults) return;
         job.awaitingWrite.add(mailboxId);
         this.pending.push(decided);
         this.scheduleFlush();
