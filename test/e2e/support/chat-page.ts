@@ -58,7 +58,7 @@ export class ChatPage {
     await composer.click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
-    await this.page.getByText(text, { exact: true }).last().waitFor({ state: 'visible', timeout: 10_000 });
+    await this.sentMessage(text).waitFor({ state: 'visible', timeout: 10_000 });
   }
 
   /**
@@ -110,7 +110,30 @@ export class ChatPage {
     return message.getByRole('button', { name: title });
   }
 
-  async screenshot(path: string): Promise<void> {
+  /** The user's own bubble with this text, the last one if they sent it more than once (never a bot message). */
+  sentMessage(text: string): Locator {
+    if (text.includes('"')) throw new Error(`Cannot look up a sent message with a double quote in it: ${text}`);
+    return this.page.locator(`xpath=//span[normalize-space(.)="${text}"][not(ancestor::*[contains(@class, "fai-OutputCard")])]`).last();
+  }
+
+  /**
+   * Saves what the user sees. `from` scrolls that element to the top of the chat first, so a screenshot starts
+   * at the question rather than at the bottom of a long card.
+   */
+  async screenshot(path: string, options: { from?: Locator } = {}): Promise<void> {
+    const from = options.from;
+    if (from !== undefined) {
+      // Scroll the way a person does, with the wheel over the chat: the chat keeps itself pinned to the
+      // bottom and undoes programmatic scrolling. Stop when the element sits just under the title bar.
+      const viewport = this.page.viewportSize() ?? { width: 1280, height: 800 };
+      await this.page.mouse.move(viewport.width / 2, viewport.height / 2);
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const box = await from.boundingBox();
+        if (box === null || (box.y >= 56 && box.y < 160)) break;
+        await this.page.mouse.wheel(0, box.y - 80);
+        await this.page.waitForTimeout(250);
+      }
+    }
     // Let the chat finish scrolling and the card finish laying out.
     await this.page.waitForTimeout(300);
     await this.page.screenshot({ path, animations: 'disabled' });

@@ -31,6 +31,8 @@ export interface E2eEnvironment {
    * the same session again when that user already signed in.
    */
   signInAs(userId: string): Promise<UserSession>;
+  /** Proactive messages the bot gave up on, with the reason the playground's connector gave: for failure messages. */
+  deadLetters(): string[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,11 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
         sessions.set(userId, session);
         return session;
       },
+      deadLetters: () =>
+        bot.services.store
+          .document()
+          .notify.outbox.filter((entry) => entry.state === 'dead')
+          .map((entry) => `${entry.idempotencyKey}: ${entry.deadLetter?.reason ?? 'unknown'} (${entry.deadLetter?.detail ?? 'no detail'})`),
       stop,
     };
   } catch (error) {
