@@ -162,7 +162,7 @@ export class JobProgressReporter {
       if (shown.state === 'dead' && shown.deadLetter?.reason === 'ActivityNotFound') {
         // The card was deleted: post the summary as a new message instead.
         this.send(`job:${job.id}:summary`, { kind: 'conversation', conversationId: location.conversationId }, jobCardActivity(job, finalText));
-      } else if (shown.activity.text !== finalText) {
+      } else if (JSON.stringify(shown.activity) !== JSON.stringify(jobCardActivity(job, finalText))) {
         await this.sleep(Math.max(0, this.nextUpdateAt(state) - this.now()));
         if (this.stopped) return;
         this.sendUpdate(`job:${job.id}:delivered`, location, jobCardActivity(job, finalText));

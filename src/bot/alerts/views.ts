@@ -51,7 +51,14 @@ const cardActivity = (card: AdaptiveCardJson, text?: string): OutboundActivity =
     attachments: [toAdaptiveCardAttachment(card)],
   });
 
-export const jobCardActivity = (job: JobRecord, text?: string): OutboundActivity => cardActivity(renderJobProgressCard(jobProgressView(job)), text);
+/**
+ * The job card; a delivery note (who could not be reached) goes inside the card, not as message text:
+ * the Agents Playground's connector refuses updates that carry both text and a card (400 BadSyntax).
+ */
+export const jobCardActivity = (job: JobRecord, note?: string): OutboundActivity => {
+  const card = renderJobProgressCard(jobProgressView(job));
+  return cardActivity(note === undefined ? card : { ...card, body: [...card.body, { type: 'TextBlock', text: note, wrap: true, spacing: 'Medium', isSubtle: true }] });
+};
 
 const highestLevel = (alerts: readonly Alert[]): AlertLevel =>
   alerts.reduce<AlertLevel>((highest, alert) => (alert.level > highest ? alert.level : highest), AlertLevel.Information);
