@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startBot, type StartOptions } from '../src/main.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
+import { startProfiling, type ProfileSummary } from './cpu-profile.js';
 
 // Loaded before main() runs: the time tsx needs to load and transpile the bot's modules.
 const modulesLoadedAtMs = performance.now();
@@ -52,8 +53,19 @@ async function main(): Promise<void> {
   const readyAtMs = performance.now();
   const { store } = bot.services;
 
+  let stopProfiling: (() => Promise<ProfileSummary>) | undefined;
   serveParent(
     {
+      startProfiling: async () => {
+        stopProfiling = await startProfiling();
+        return null;
+      },
+      stopProfiling: () => {
+        if (stopProfiling === undefined) throw new Error('profiling was not started');
+        const stop = stopProfiling;
+        stopProfiling = undefined;
+        return stop();
+      },
       store: () => ({
         writes: store.writesPerformed,
         transactionsWritten: store.transactionsWritten,

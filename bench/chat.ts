@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
+import { profileSummarySchema, type ProfileSummary } from './cpu-profile.js';
 import { startChild, type BenchChild } from './processes.js';
 
 export interface ChatOptions {
@@ -17,6 +18,8 @@ export interface ChatOptions {
   readonly connections: number;
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
+  /** After measuring, run each bot target once more under a CPU profiler and keep the summary. */
+  readonly profile: boolean;
 }
 
 export interface LoadFigures {
@@ -35,6 +38,8 @@ export interface ChatTargetResult {
   readonly peak: LoadFigures;
   readonly halfRate: LoadFigures & { readonly targetRate: number };
   readonly ratioToEcho: number;
+  /** Where the bot's CPU time went under this load (with --profile). */
+  readonly profile?: ProfileSummary;
 }
 
 export interface ChatResult {
@@ -91,7 +96,7 @@ async function measureTarget(
   options: ChatOptions,
   halfRate: number | undefined,
   log: (line: string) => void,
-): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number } }> {
+): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number }; profile?: ProfileSummary }> {
   const url = bot.url ?? '';
   const bodies = target.texts.map((text, index) =>
     JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-${target.name}-${index}` })),
@@ -103,7 +108,12 @@ async function measureTarget(
   const targetRate = Math.max(1, Math.round(halfRate ?? peak.requestsPerSecond / 2));
   const half = figures(await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }));
   log(`  ${target.name}: peak ${peak.requestsPerSecond.toFixed(0)} req/s (p50 ${peak.p50Ms} ms, p99 ${peak.p99Ms} ms); at ${targetRate} req/s p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms`);
-  return { check, peak, halfRate: { ...half, targetRate } };
+  if (!options.profile) return { check, peak, halfRate: { ...half, targetRate } };
+  // Measured apart from the figures above: the profiler itself slows the bot down.
+  await bot.request('startProfiling', {}, z.null());
+  await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds });
+  const profile = await bot.request('stopProfiling', {}, profileSummarySchema);
+  return { check, peak, halfRate: { ...half, targetRate }, profile };
 }
 
 export async function runChatBenchmark(options: ChatOptions, log: (line: string) => void): Promise<ChatResult> {
@@ -113,7 +123,14 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
     const echo = await startChild('echo-bot.ts');
     let echoRun;
     try {
-      echoRun = await measureTarget(echo, connector, { name: 'echo', texts: ['hello'], expect: (visible) => (visible === 'hello' ? null : 'expected the echo "hello"') }, options, undefined, log);
+      echoRun = await measureTarget(
+        echo,
+        connector,
+        { name: 'echo', texts: ['hello'], expect: (visible) => (visible === 'hello' ? null : 'expected the echo "hello"') },
+        { ...options, profile: false },
+        undefined,
+        log,
+      );
     } finally {
       await echo.stop();
     }

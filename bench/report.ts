@@ -54,6 +54,16 @@ function chatSection(chat: ChatResult): string {
     `1. Chat throughput and latency (${chat.connections} connections, ${chat.durationSeconds} s per run; half rate = ${halfRate} req/s)`,
     table([['target', 'peak', 'p50 / p99 ms', 'vs echo', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x / p99<50ms'], ...rows]),
     `bot after chat load: RSS ${megabytes(chat.botMemoryAfterLoad.rss)}, heap ${megabytes(chat.botMemoryAfterLoad.heapUsed)}; data-file writes during the load: ${chat.botStoreWritesDuringLoad}`,
+    ...chat.targets.flatMap((target) =>
+      target.profile === undefined
+        ? []
+        : [
+            `CPU profile, ${target.name} (${milliseconds(target.profile.sampledMs)} sampled): ${target.profile.projectInclusive
+              .slice(0, 6)
+              .map((entry) => `${entry.name} ${entry.percent.toFixed(1)}%`)
+              .join('; ')}`,
+          ],
+    ),
   ].join('\n');
 }
 
@@ -84,6 +94,7 @@ function startupSection(startup: StartupResult, mailboxes: number): string {
       row('restart (reads the data file)', startup.restart),
     ]),
     `at rest after restart: RSS ${megabytes(atRest.rss ?? atRest.memory.rss)}, heap used ${megabytes(atRest.memory.heapUsed)}, external ${megabytes(atRest.memory.external)}; after a full GC: RSS ${megabytes(atRest.rssAfterGc ?? atRest.memoryAfterGc.rss)}, heap used ${megabytes(atRest.memoryAfterGc.heapUsed)}`,
+    `for comparison, the bare echo bot at rest on the same runtime (tsx + restify + botbuilder): RSS ${megabytes(startup.echoAtRest.rss ?? startup.echoAtRest.memory.rss)}, heap used ${megabytes(startup.echoAtRest.memory.heapUsed)}`,
   ].join('\n');
 }
 
@@ -114,11 +125,16 @@ function fanoutSection(fanout: FanoutResult): string {
     `3. Alert fan-out: ${fanout.alerts.toLocaleString('en-US')} alerts to ${fanout.alerts.toLocaleString('en-US')} conversations (Teams limits enforced, ${fanout.allowedPerSecond}/s per tenant; 10% answered 429 Retry-After: 1)`,
     table([
       ['figure', 'value', 'target'],
+      ['delivered / still queued at the time budget', `${fanout.delivered.toLocaleString('en-US')} / ${fanout.pending.toLocaleString('en-US')}`, ''],
       ['lost', String(fanout.lost), verdict(fanout.lost === 0)],
       ['duplicated', String(fanout.duplicated), verdict(fanout.duplicated === 0)],
       ['requests per second (429s included)', `${fanout.requestsPerSecond.toFixed(1)}/s = ${(ratio * 100).toFixed(0)}% of allowed`, verdict(ratio >= 0.9)],
       ['deliveries per second', `${fanout.deliveredPerSecond.toFixed(1)}/s = ${((fanout.deliveredPerSecond / fanout.allowedPerSecond) * 100).toFixed(0)}% of allowed`, 'ceiling 90% (10% are refused)'],
-      ['enqueue all / all settled', `${milliseconds(fanout.enqueueMs)} / ${milliseconds(fanout.settledMs)}`, ''],
+      [
+        'saved in the outbox / run ended after',
+        `${fanout.enqueued.toLocaleString('en-US')} ${fanout.enqueueMs === null ? 'when the time budget ran out' : `in ${milliseconds(fanout.enqueueMs)}`} / ${milliseconds(fanout.settledMs)}`,
+        '',
+      ],
       ['requests / 429 scripted / 429 over limit / limit violations', `${fanout.requests} / ${fanout.throttledScripted} / ${fanout.throttledByLimit} / ${fanout.limitViolations}`, ''],
       ['data-file writes for the outbox', `${fanout.dataFileWrites.toLocaleString('en-US')} for ${fanout.transactionsWritten.toLocaleString('en-US')} saves`, ''],
       ['peak RSS of the bot process', megabytes(fanout.peakRss), ''],

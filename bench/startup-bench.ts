@@ -20,6 +20,8 @@ export interface StartupResult {
   /** The data file exists: it is read and validated. */
   readonly restart: StartupRun;
   readonly atRest: { readonly rss: number | null; readonly memory: MemorySnapshot; readonly rssAfterGc: number | null; readonly memoryAfterGc: MemorySnapshot };
+  /** The bare echo bot at rest on the same runtime (tsx, restify, botbuilder): the floor under the bot's own memory. */
+  readonly echoAtRest: { readonly rss: number | null; readonly memory: MemorySnapshot };
 }
 
 const runOf = (child: { readyAfterMs: number; timings: Readonly<Record<string, number>> }): StartupRun => ({
@@ -48,8 +50,21 @@ export async function runStartupBenchmark(options: { readonly orgFile: string; r
     const memoryAfterGc = await again.request('memory', { collectGarbage: true }, memorySchema);
     const afterGc = await again.residentMemory();
     log(`startup: at rest RSS ${((rss ?? memory.rss) / 2 ** 20).toFixed(0)} MB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MB`);
-    return { firstStart, restart, atRest: { rss, memory, rssAfterGc: afterGc.rss, memoryAfterGc } };
+    const echoAtRest = await measureEchoAtRest(options.restSeconds);
+    return { firstStart, restart, atRest: { rss, memory, rssAfterGc: afterGc.rss, memoryAfterGc }, echoAtRest };
   } finally {
     await again.stop();
+  }
+}
+
+async function measureEchoAtRest(restSeconds: number): Promise<StartupResult['echoAtRest']> {
+  const echo = await startChild('echo-bot.ts');
+  try {
+    await new Promise((done) => setTimeout(done, restSeconds * 1000));
+    const memory = await echo.request('memory', { collectGarbage: false }, memorySchema);
+    const { rss } = await echo.residentMemory();
+    return { rss, memory };
+  } finally {
+    await echo.stop();
   }
 }

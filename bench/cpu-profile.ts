@@ -1,0 +1,78 @@
+// CPU profiles of a bench child, taken with the inspector over a load window only (not start-up), and
+// summarized to where the time went: functions by self time, and the project's own functions (src/) by
+// inclusive time (a function's time including what it calls).
+import { Session } from 'node:inspector/promises';
+import { z } from 'zod';
+
+const cpuProfileSchema = z.object({
+  nodes: z.array(
+    z.object({
+      id: z.number(),
+      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
+      children: z.array(z.number()).optional(),
+    }),
+  ),
+  samples: z.array(z.number()),
+  timeDeltas: z.array(z.number()),
+});
+
+export const profileSummarySchema = z.object({
+  sampledMs: z.number(),
+  selfTime: z.array(z.object({ name: z.string(), percent: z.number() })),
+  projectInclusive: z.array(z.object({ name: z.string(), percent: z.number() })),
+});
+export type ProfileSummary = z.infer<typeof profileSummarySchema>;
+
+const projectRoot = new URL('../', import.meta.url).href;
+
+export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
+  const profile = cpuProfileSchema.parse(raw);
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const timePerNode = new Map<number, number>();
+  profile.samples.forEach((nodeId, index) => timePerNode.set(nodeId, (timePerNode.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const nameOf = (id: number, withLine: boolean): string => {
+    const frame = nodes.get(id)?.callFrame;
+    if (frame === undefined) return '?';
+    const where = frame.url.replace(projectRoot, '').replace('file://', '');
+    return `${frame.functionName || '(anonymous)'}${where === '' ? '' : ` ${where}${withLine ? `:${frame.lineNumber + 1}` : ''}`}`;
+  };
+  let total = 0;
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  for (const [nodeId, time] of timePerNode) {
+    total += time;
+    const name = nameOf(nodeId, true);
+    self.set(name, (self.get(name) ?? 0) + time);
+    const counted = new Set<string>();
+    for (let at: number | undefined = nodeId; at !== undefined; at = parents.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (frame === undefined || !frame.url.startsWith(`${projectRoot}src/`)) continue;
+      const function_ = nameOf(at, false);
+      if (counted.has(function_)) continue;
+      counted.add(function_);
+      inclusive.set(function_, (inclusive.get(function_) ?? 0) + time);
+    }
+  }
+  const ranked = (times: Map<string, number>) =>
+    [...times.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, time]) => ({ name, percent: total === 0 ? 0 : (time / total) * 100 }));
+  return { sampledMs: total / 1000, selfTime: ranked(self), projectInclusive: ranked(inclusive) };
+}
+
+/** Starts sampling this process; the returned function stops and summarizes. */
+export async function startProfiling(): Promise<() => Promise<ProfileSummary>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return summarizeProfile(profile);
+  };
+}
