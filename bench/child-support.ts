@@ -25,16 +25,41 @@ export function collectGarbage(): void {
   for (let round = 0; round < 3; round++) Reflect.apply(gc, undefined, []);
 }
 
+/** The highest value of each `process.memoryUsage()` field since the last reset, sampled every 50 ms. */
+function memoryPeaks(): { read(reset: boolean): MemorySnapshot } {
+  let peaks = memorySnapshot();
+  const timer = setInterval(() => {
+    const now = memorySnapshot();
+    peaks = {
+      rss: Math.max(peaks.rss, now.rss),
+      heapUsed: Math.max(peaks.heapUsed, now.heapUsed),
+      heapTotal: Math.max(peaks.heapTotal, now.heapTotal),
+      external: Math.max(peaks.external, now.external),
+      arrayBuffers: Math.max(peaks.arrayBuffers, now.arrayBuffers),
+    };
+  }, 50);
+  timer.unref();
+  return {
+    read: (reset) => {
+      const seen = peaks;
+      if (reset) peaks = memorySnapshot();
+      return seen;
+    },
+  };
+}
+
 /**
- * Serves `handlers` (plus `memory`, answering `process.memoryUsage()`, after a full GC when asked), and
- * runs `onStop` on SIGTERM before exiting.
+ * Serves `handlers` (plus `memory`, answering `process.memoryUsage()`, after a full GC when asked, and
+ * `memoryPeaks`, the highest values since the last reset), and runs `onStop` on SIGTERM before exiting.
  */
 export function serveParent(handlers: Readonly<Record<string, RequestHandler>>, onStop: () => Promise<void> = () => Promise.resolve()): void {
+  const peaks = memoryPeaks();
   const all: Record<string, RequestHandler> = {
     memory: (argument) => {
       if (gcArgument.parse(argument).collectGarbage) collectGarbage();
       return memorySnapshot();
     },
+    memoryPeaks: (argument) => peaks.read(z.object({ reset: z.boolean().default(false) }).prefault({}).parse(argument).reset),
     ...handlers,
   };
   process.on('message', (raw: unknown) => {

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
-import { sampleRss, startChild, type BenchChild } from './processes.js';
+import { memorySchema, sampleRss, startChild, type BenchChild, type MemorySnapshot } from './processes.js';
 
 export interface TestAndEnableOptions {
   /** Organization files with every mailbox approved, by simulated Exchange latency in ms. */
@@ -30,6 +30,8 @@ export interface TestAndEnableRun {
   readonly dataFileWrites: number;
   readonly peakRss: number | null;
   readonly rssBefore: number | null;
+  /** The highest heap, external and array-buffer figures the bot saw during the job. */
+  readonly peakMemory: MemorySnapshot;
 }
 
 export interface TestAndEnableResult {
@@ -62,6 +64,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
     try {
       const { rss: rssBefore } = await bot.residentMemory();
       const writesBefore = (await bot.request('store', {}, storeSchema)).writes;
+      await bot.request('memoryPeaks', { reset: true }, memorySchema);
       const sampler = sampleRss(bot);
       const command = `test mailboxes for profile "${options.profileName}"`;
       const response = await fetch(`${bot.url ?? ''}/api/messages`, {
@@ -83,6 +86,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         await new Promise((done) => setTimeout(done, 200));
       }
       const { peakRss } = await sampler.stop();
+      const peakMemory = await bot.request('memoryPeaks', { reset: true }, memorySchema);
       const writes = (await bot.request('store', {}, storeSchema)).writes - writesBefore;
       if (job.completedAt === null) throw new Error('A finished job has no completedAt');
       const run: TestAndEnableRun = {
@@ -94,8 +98,9 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         dataFileWrites: writes,
         peakRss,
         rssBefore,
+        peakMemory,
       };
-      log(`  ${latencyMs} ms per test: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB`);
+      log(`  ${latencyMs} ms per test: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
       runs.push(run);
     } finally {
       await bot.stop();
