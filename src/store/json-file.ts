@@ -127,13 +127,18 @@ class ValidatedJsonFile<T> implements Adapter<T> {
 
 // ---------------------------------------------------------------------------------------------
 // Serialization. A data file holds tens of thousands of records and every commit rewrites all of them, so
-// the UTF-8 text of array sections is kept in blocks of consecutive records, each reused as long as it holds
+// the JSON text of array sections is kept in blocks of consecutive records, each reused as long as it holds
 // the very same record objects. Records are immutable (the store replaces a changed record with a new
 // object), so an identical block has identical text: a commit that changes three mailboxes encodes at most
-// three blocks, and writing the rest is a copy. The file has one section per line at the top and one record
+// three blocks, and the rest is copied into one reused output buffer. The file has one section per line at the top and one record
 // per line inside array sections: still readable, and `grep` finds a whole record.
 
-const utf8 = new TextEncoder();
+/** A piece of the output and its UTF-8 size. */
+interface Chunk {
+  readonly text: string;
+  readonly byteLength: number;
+}
+const chunkOf = (text: string): Chunk => ({ text, byteLength: Buffer.byteLength(text, 'utf8') });
 /** Records per cached block: small enough that one change re-encodes little, big enough that copying is cheap. */
 const BLOCK_SIZE = 256;
 
@@ -152,7 +157,9 @@ const omittedInObject = (value: unknown): boolean => value === undefined || type
 
 interface EncodedBlock {
   readonly records: readonly unknown[];
-  readonly bytes: Uint8Array;
+  /** Kept as a string (V8 heap) and encoded straight into the output: no buffer per block for the GC to chase. */
+  readonly text: string;
+  readonly byteLength: number;
 }
 
 const sameRecords = (block: EncodedBlock | undefined, records: readonly unknown[], from: number): boolean =>
@@ -166,30 +173,37 @@ const sameRecords = (block: EncodedBlock | undefined, records: readonly unknown[
 export class DocumentSerializer {
   /** Encoded blocks of each array section, by the section's path in the document. */
   readonly #blocks = new Map<string, EncodedBlock[]>();
+  /** Reused for every document, so that each write does not leave a file-sized buffer for the GC to find. */
+  #output: Buffer = Buffer.alloc(0);
 
+  /** The document's bytes. The view is valid until the next call (the same memory is reused). */
   serialize(document: unknown): Buffer {
-    const chunks: Uint8Array[] = [];
+    const chunks: Chunk[] = [];
     const seen = new Set<string>();
     this.#layout(document, '', '', 0, chunks, seen);
-    chunks.push(utf8.encode('\n'));
+    chunks.push(chunkOf('\n'));
     // Sections that are gone keep no memory.
     for (const path of this.#blocks.keys()) if (!seen.has(path)) this.#blocks.delete(path);
-    return Buffer.concat(chunks);
+    const length = chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
+    if (this.#output.byteLength < length) this.#output = Buffer.allocUnsafeSlow(Math.ceil(length * 1.25));
+    let offset = 0;
+    for (const chunk of chunks) offset += this.#output.write(chunk.text, offset, chunk.byteLength, 'utf8');
+    return this.#output.subarray(0, length);
   }
 
-  #layout(value: unknown, path: string, indent: string, depth: number, chunks: Uint8Array[], seen: Set<string>): void {
+  #layout(value: unknown, path: string, indent: string, depth: number, chunks: Chunk[], seen: Set<string>): void {
     const inner = `${indent}  `;
     if (Array.isArray(value)) {
       const records: readonly unknown[] = value;
       if (records.length === 0) {
-        chunks.push(utf8.encode('[]'));
+        chunks.push(chunkOf('[]'));
         return;
       }
       seen.add(path);
       const between = `,\n${inner}`;
       const previous = this.#blocks.get(path) ?? [];
       const blocks: EncodedBlock[] = [];
-      chunks.push(utf8.encode(`[\n${inner}`));
+      chunks.push(chunkOf(`[\n${inner}`));
       for (let from = 0, index = 0; from < records.length; from += BLOCK_SIZE, index++) {
         const cached = previous[index];
         const block =
@@ -197,27 +211,27 @@ export class DocumentSerializer {
             ? cached
             : (() => {
                 const slice = records.slice(from, from + BLOCK_SIZE);
-                return { records: slice, bytes: utf8.encode(slice.map((record) => JSON.stringify(record) ?? 'null').join(between)) };
+                return { records: slice, ...chunkOf(slice.map((record) => JSON.stringify(record) ?? 'null').join(between)) };
               })();
-        if (index > 0) chunks.push(utf8.encode(between));
-        chunks.push(block.bytes);
+        if (index > 0) chunks.push(chunkOf(between));
+        chunks.push(block);
         blocks.push(block);
       }
       this.#blocks.set(path, blocks);
-      chunks.push(utf8.encode(`\n${indent}]`));
+      chunks.push(chunkOf(`\n${indent}]`));
       return;
     }
     if (isContainer(value, depth)) {
       const members = Object.entries(value).filter(([, member]) => !omittedInObject(member));
-      chunks.push(utf8.encode('{'));
+      chunks.push(chunkOf('{'));
       members.forEach(([key, member], index) => {
-        chunks.push(utf8.encode(`${index > 0 ? ',' : ''}\n${inner}${JSON.stringify(key)}: `));
+        chunks.push(chunkOf(`${index > 0 ? ',' : ''}\n${inner}${JSON.stringify(key)}: `));
         this.#layout(member, `${path}/${key}`, inner, depth + 1, chunks, seen);
       });
-      chunks.push(utf8.encode(`\n${indent}}`));
+      chunks.push(chunkOf(`\n${indent}}`));
       return;
     }
-    chunks.push(utf8.encode(JSON.stringify(value) ?? 'null'));
+    chunks.push(chunkOf(JSON.stringify(value) ?? 'null'));
   }
 }
 
