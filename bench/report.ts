@@ -102,7 +102,7 @@ function testAndEnableSection(result: TestAndEnableResult): string {
   const rows = result.runs.map((run) => {
     const target = run.latencyMs === 0 ? run.jobMs < 5_000 : run.jobMs <= 1.5 * run.idealMs;
     return [
-      `${run.latencyMs} ms`,
+      `${run.latencyMs} ms${run.heapLimitMb === null ? '' : ` (heap limit ${run.heapLimitMb} MB)`}`,
       run.mailboxes.toLocaleString('en-US'),
       milliseconds(run.jobMs),
       run.latencyMs === 0 ? '< 5 s' : `≤ 1.5 × ${milliseconds(run.idealMs)} = ${milliseconds(1.5 * run.idealMs)}`,

@@ -9,8 +9,12 @@ import { messageActivity, personalChatOf, visibleText, type BenchUser } from './
 import { memorySchema, sampleRss, startChild, type BenchChild, type MemorySnapshot } from './processes.js';
 
 export interface TestAndEnableOptions {
-  /** Organization files with every mailbox approved, by simulated Exchange latency in ms. */
-  readonly orgFiles: readonly { readonly latencyMs: number; readonly file: string }[];
+  /**
+   * One run per entry: an organization file with every mailbox approved and the simulated Exchange latency
+   * it was generated with; `heapLimitMb` runs the bot with `--max-old-space-size` (how much of the peak is
+   * garbage the collector had room to leave).
+   */
+  readonly runs: readonly { readonly latencyMs: number; readonly file: string; readonly heapLimitMb?: number }[];
   readonly workDirectory: string;
   readonly tenantId: string;
   readonly user: BenchUser;
@@ -21,6 +25,7 @@ export interface TestAndEnableOptions {
 
 export interface TestAndEnableRun {
   readonly latencyMs: number;
+  readonly heapLimitMb: number | null;
   readonly mailboxes: number;
   readonly verdicts: Readonly<Record<string, number>>;
   /** The job's createdAt to completedAt. */
@@ -55,11 +60,12 @@ const storeSchema = z.object({ writes: z.number() });
 export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, connector: BenchChild, log: (line: string) => void): Promise<TestAndEnableResult> {
   const connectorUrl = connector.url ?? '';
   const runs: TestAndEnableRun[] = [];
-  for (const { latencyMs, file } of options.orgFiles) {
-    const directory = join(options.workDirectory, `test-and-enable-${latencyMs}`);
+  for (const [index, { latencyMs, file, heapLimitMb }] of options.runs.entries()) {
+    const directory = join(options.workDirectory, `test-and-enable-${index}`);
     await mkdir(directory, { recursive: true });
     const bot = await startChild('bot-process.ts', {
       env: { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: file, BENCH_JOB_CONCURRENCY: String(options.concurrency) },
+      nodeFlags: heapLimitMb === undefined ? [] : [`--max-old-space-size=${heapLimitMb}`],
     });
     try {
       const { rss: rssBefore } = await bot.residentMemory();
@@ -91,6 +97,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
       if (job.completedAt === null) throw new Error('A finished job has no completedAt');
       const run: TestAndEnableRun = {
         latencyMs,
+        heapLimitMb: heapLimitMb ?? null,
         mailboxes: job.mailboxes,
         verdicts: job.verdicts,
         jobMs: Date.parse(job.completedAt) - Date.parse(job.createdAt),
@@ -100,7 +107,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         rssBefore,
         peakMemory,
       };
-      log(`  ${latencyMs} ms per test: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
+      log(`  ${latencyMs} ms per test${heapLimitMb === undefined ? '' : `, heap limit ${heapLimitMb} MB`}: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
       runs.push(run);
     } finally {
       await bot.stop();
