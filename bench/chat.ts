@@ -2,6 +2,8 @@
 // /api/messages of a bot in a child process; a loopback Bot Connector (another child) answers the bot's
 // replies. Baseline: a bare echo bot on the same stack. Each target is run flat out (peak throughput),
 // then at half the echo bot's peak rate (latency under ordinary load).
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
@@ -43,6 +45,11 @@ export interface ChatTargetResult {
 }
 
 export interface ChatResult {
+  /**
+   * The echo bot answering every message with the card a bot target sent: what carrying that card through
+   * botbuilder costs by itself, so the ceiling for any bot that answers with it.
+   */
+  readonly cardCeilings: readonly { readonly name: string; readonly cardBytes: number; readonly peak: LoadFigures; readonly ratioToEcho: number }[];
   readonly connections: number;
   readonly durationSeconds: number;
   readonly echoPeakRequestsPerSecond: number;
@@ -51,6 +58,8 @@ export interface ChatResult {
   readonly botMemoryAfterLoad: { readonly rss: number | null; readonly heapUsed: number };
   readonly botStoreWritesDuringLoad: number;
 }
+
+const replyShapeSchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.unknown()).optional() });
 
 interface Target {
   readonly name: string;
@@ -158,14 +167,38 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
         { name: 'whoami', texts: ['whoami'], expect: (visible) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
       ];
       const results: ChatTargetResult[] = [{ name: 'echo bot (baseline)', ...echoRun, ratioToEcho: 1 }];
+      const sentCards: { name: string; file: string; bytes: number }[] = [];
       for (const target of targets) {
         const run = await measureTarget(bot, connector, target, options, halfRate, log);
         results.push({ name: target.name, ...run, ratioToEcho: run.peak.requestsPerSecond / echoPeak });
+        const sent = replyShapeSchema.parse(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
+        const file = join(dirname(options.dataFile), `reply-${sentCards.length}.json`);
+        const text = JSON.stringify({ ...(sent.text === undefined ? {} : { text: sent.text }), ...(sent.attachments === undefined ? {} : { attachments: sent.attachments }) });
+        await writeFile(file, text);
+        sentCards.push({ name: target.name, file, bytes: Buffer.byteLength(text) });
       }
       const memory = await bot.request('memory', {}, z.object({ heapUsed: z.number() }));
       const { rss } = await bot.residentMemory();
       const writesAfter = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
+      await bot.stop();
+
+      const cardCeilings: ChatResult['cardCeilings'][number][] = [];
+      for (const card of sentCards) {
+        log(`chat: echo bot answering with the card of ${card.name} (${card.bytes} bytes)`);
+        const echoWithCard = await startChild('echo-bot.ts', { env: { BENCH_ECHO_REPLY_FILE: card.file } });
+        try {
+          const texts = ['hello'];
+          const bodies = texts.map((text, index) => JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-card-${index}` })));
+          await load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
+          const peak = figures(await load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }));
+          log(`  peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
+          cardCeilings.push({ name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak });
+        } finally {
+          await echoWithCard.stop();
+        }
+      }
       return {
+        cardCeilings,
         connections: options.connections,
         durationSeconds: options.durationSeconds,
         echoPeakRequestsPerSecond: echoPeak,

@@ -1,19 +1,27 @@
 // The baseline: a bare echo bot on the same stack as Mailbox Sync Bot (restify 11, the same body parser
 // settings, botbuilder's CloudAdapter in anonymous local mode), replying to each message with its text.
 // Everything the real bot does beyond this is what the chat benchmark measures.
+// With BENCH_ECHO_REPLY_FILE it answers every message with that fixed activity instead (a card the real bot
+// sent): the cost of carrying that card through botbuilder, with none of the bot's own work.
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationServiceClientCredentialFactory } from 'botbuilder';
+import { readFile } from 'node:fs/promises';
 import restify from 'restify';
 import { z } from 'zod';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 
+const replySchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.looseObject({ contentType: z.string(), content: z.unknown() })).optional() });
+
 async function main(): Promise<void> {
+  const replyFile = z.string().min(1).optional().parse(process.env.BENCH_ECHO_REPLY_FILE);
+  const fixedReply = replyFile === undefined ? undefined : replySchema.parse(JSON.parse(await readFile(replyFile, 'utf8')));
   const authentication = new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({}));
   const adapter = new CloudAdapter(authentication);
   const server = restify.createServer({ name: 'echo-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false, rejectUnknown: true }));
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, async (context) => {
-      await context.sendActivity(context.activity.text ?? '');
+      if (fixedReply === undefined) await context.sendActivity(context.activity.text ?? '');
+      else await context.sendActivity({ type: 'message', ...fixedReply });
     });
   });
   await new Promise<void>((resolve) => {

@@ -53,6 +53,20 @@ function chatSection(chat: ChatResult): string {
   return [
     `1. Chat throughput and latency (${chat.connections} connections, ${chat.durationSeconds} s per run; half rate = ${halfRate} req/s)`,
     table([['target', 'peak', 'p50 / p99 ms', 'vs echo', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x / p99<50ms'], ...rows]),
+    'The echo bot answering with the card each command sent (the cost of carrying that card through botbuilder, none of the bot\'s work):',
+    table([
+      ['card of', 'bytes', 'peak', 'vs echo', 'bot vs this ceiling'],
+      ...chat.cardCeilings.map((ceiling) => {
+        const bot = chat.targets.find((target) => target.name === ceiling.name);
+        return [
+          ceiling.name,
+          String(ceiling.cardBytes),
+          `${ceiling.peak.requestsPerSecond.toFixed(0)}/s`,
+          `${ceiling.ratioToEcho.toFixed(2)}x`,
+          bot === undefined ? '' : `${(bot.peak.requestsPerSecond / ceiling.peak.requestsPerSecond).toFixed(2)}x`,
+        ];
+      }),
+    ]),
     `bot after chat load: RSS ${megabytes(chat.botMemoryAfterLoad.rss)}, heap ${megabytes(chat.botMemoryAfterLoad.heapUsed)}; data-file writes during the load: ${chat.botStoreWritesDuringLoad}`,
     ...chat.targets.flatMap((target) =>
       target.profile === undefined
