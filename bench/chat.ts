@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
 import { profileSummarySchema, type ProfileSummary } from './cpu-profile.js';
-import { startChild, type BenchChild } from './processes.js';
+import { cpuSplit, pinToCpus, startChild, type BenchChild } from './processes.js';
 
 export interface ChatOptions {
   readonly orgFile: string;
@@ -20,6 +20,8 @@ export interface ChatOptions {
   readonly connections: number;
   readonly warmupSeconds: number;
   readonly durationSeconds: number;
+  /** Runs per measurement; the best is kept (other work on the machine only ever makes a run slower). */
+  readonly repeats: number;
   /** After measuring, run each bot target once more under a CPU profiler and keep the summary. */
   readonly profile: boolean;
 }
@@ -31,6 +33,8 @@ export interface LoadFigures {
   readonly requests: number;
   readonly non2xx: number;
   readonly errors: number;
+  /** Requests per second of every run of this measurement (the figures above are from the best one). */
+  readonly runs: readonly number[];
 }
 
 export interface ChatTargetResult {
@@ -40,11 +44,14 @@ export interface ChatTargetResult {
   readonly peak: LoadFigures;
   readonly halfRate: LoadFigures & { readonly targetRate: number };
   readonly ratioToEcho: number;
-  /** Where the bot's CPU time went under this load (with --profile). */
-  readonly profile?: ProfileSummary;
+  /** Where the bot's CPU time went under this load (with --profile), and how many requests it served meanwhile. */
+  readonly profile?: ProfileSummary & { readonly requests: number };
 }
 
 export interface ChatResult {
+  readonly repeats: number;
+  /** How the CPUs were shared: the measured bot alone on one, the load generator and connector on the rest. */
+  readonly cpuPinning: string;
   /**
    * The echo bot answering every message with the card a bot target sent: what carrying that card through
    * botbuilder costs by itself, so the ceiling for any bot that answers with it.
@@ -69,14 +76,34 @@ interface Target {
   readonly expect: (visible: string) => string | null;
 }
 
-const figures = (result: autocannon.Result): LoadFigures => ({
+const figures = (result: autocannon.Result, runs: readonly number[]): LoadFigures => ({
   requestsPerSecond: result.requests.average,
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
   requests: result.requests.total,
   non2xx: result.non2xx,
   errors: result.errors,
+  runs,
 });
+
+/** Runs the same load `repeats` times and keeps the best run: the highest throughput, or the lowest p99 at a fixed rate. */
+async function bestOf(
+  repeats: number,
+  run: () => Promise<autocannon.Result>,
+  better: (a: autocannon.Result, b: autocannon.Result) => boolean,
+): Promise<LoadFigures> {
+  const results: autocannon.Result[] = [];
+  for (let index = 0; index < repeats; index++) results.push(await run());
+  const best = results.reduce((kept, result) => (better(result, kept) ? result : kept));
+  // Failed requests are never hidden by picking a run: they are summed over all runs.
+  return {
+    ...figures(best, results.map((result) => result.requests.average)),
+    non2xx: results.reduce((total, result) => total + result.non2xx, 0),
+    errors: results.reduce((total, result) => total + result.errors, 0),
+  };
+}
+const higherThroughput = (a: autocannon.Result, b: autocannon.Result): boolean => a.requests.average > b.requests.average;
+const lowerP99 = (a: autocannon.Result, b: autocannon.Result): boolean => a.latency.p99 < b.latency.p99;
 
 async function load(url: string, bodies: readonly string[], options: { connections: number; durationSeconds: number; overallRate?: number }): Promise<autocannon.Result> {
   return autocannon({
@@ -105,7 +132,7 @@ async function measureTarget(
   options: ChatOptions,
   halfRate: number | undefined,
   log: (line: string) => void,
-): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number }; profile?: ProfileSummary }> {
+): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number }; profile?: ChatTargetResult['profile'] }> {
   const url = bot.url ?? '';
   const bodies = target.texts.map((text, index) =>
     JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-${target.name}-${index}` })),
@@ -113,30 +140,46 @@ async function measureTarget(
   const check = await checkAnswer(bot, connector, bodies[0] ?? '', personalChatOf(options.user), target.expect);
   log(`  ${target.name}: ${check.ok ? 'answers as expected' : `CHECK FAILED (${check.detail})`}`);
   await load(url, bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-  const peak = figures(await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }));
+  const peak = await bestOf(options.repeats, () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput);
   const targetRate = Math.max(1, Math.round(halfRate ?? peak.requestsPerSecond / 2));
-  const half = figures(await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }));
+  const half = await bestOf(
+    options.repeats,
+    () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }),
+    lowerP99,
+  );
   log(`  ${target.name}: peak ${peak.requestsPerSecond.toFixed(0)} req/s (p50 ${peak.p50Ms} ms, p99 ${peak.p99Ms} ms); at ${targetRate} req/s p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms`);
   if (!options.profile) return { check, peak, halfRate: { ...half, targetRate } };
   // Measured apart from the figures above: the profiler itself slows the bot down.
   await bot.request('startProfiling', {}, z.null());
-  await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds });
-  const profile = await bot.request('stopProfiling', {}, profileSummarySchema);
+  const profiled = await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds });
+  const profile = { ...(await bot.request('stopProfiling', {}, profileSummarySchema)), requests: profiled.requests.total };
   return { check, peak, halfRate: { ...half, targetRate }, profile };
 }
 
 export async function runChatBenchmark(options: ChatOptions, log: (line: string) => void): Promise<ChatResult> {
+  // On a small machine the load generator competes with the bot for the CPU, and then the ratio to the echo
+  // bot says as much about the scheduler as about the bot. Give each measured bot a CPU of its own.
+  const split = cpuSplit();
+  const pinned = split !== undefined && (await pinToCpus(process.pid, split.rest));
+  const cpuPinning = pinned && split !== undefined ? `bot on CPU ${split.bot}; load generator and connector on CPU ${split.rest}` : 'not pinned (needs Linux taskset and 2 CPUs)';
+  log(`chat: ${cpuPinning}`);
+  const startPinned = async (script: string, env?: Record<string, string>): Promise<BenchChild> => {
+    const child = await startChild(script, env === undefined ? {} : { env });
+    if (pinned && split !== undefined) await pinToCpus(child.pid, split.bot);
+    return child;
+  };
   const connector = await startChild('loopback-connector.ts');
+  if (pinned && split !== undefined) await pinToCpus(connector.pid, split.rest);
   try {
     log('chat: echo bot (baseline)');
-    const echo = await startChild('echo-bot.ts');
+    const echo = await startPinned('echo-bot.ts');
     let echoRun;
     try {
       echoRun = await measureTarget(
         echo,
         connector,
         { name: 'echo', texts: ['hello'], expect: (visible) => (visible === 'hello' ? null : 'expected the echo "hello"') },
-        { ...options, profile: false },
+        options,
         undefined,
         log,
       );
@@ -147,7 +190,7 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
     const halfRate = echoPeak / 2;
 
     log('chat: Mailbox Sync Bot');
-    const bot = await startChild('bot-process.ts', { env: { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile } });
+    const bot = await startPinned('bot-process.ts', { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile });
     try {
       // The first message from a conversation records its reference (one write); later ones change nothing.
       await checkAnswer(bot, connector, JSON.stringify(messageActivity(options.user, 'help', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-first' })), personalChatOf(options.user), () => null);
@@ -185,12 +228,16 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
       const cardCeilings: ChatResult['cardCeilings'][number][] = [];
       for (const card of sentCards) {
         log(`chat: echo bot answering with the card of ${card.name} (${card.bytes} bytes)`);
-        const echoWithCard = await startChild('echo-bot.ts', { env: { BENCH_ECHO_REPLY_FILE: card.file } });
+        const echoWithCard = await startPinned('echo-bot.ts', { BENCH_ECHO_REPLY_FILE: card.file });
         try {
           const texts = ['hello'];
           const bodies = texts.map((text, index) => JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-card-${index}` })));
           await load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-          const peak = figures(await load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }));
+          const peak = await bestOf(
+            options.repeats,
+            () => load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }),
+            higherThroughput,
+          );
           log(`  peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
           cardCeilings.push({ name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak });
         } finally {
@@ -198,6 +245,8 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
         }
       }
       return {
+        repeats: options.repeats,
+        cpuPinning,
         cardCeilings,
         connections: options.connections,
         durationSeconds: options.durationSeconds,
@@ -211,5 +260,6 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
     }
   } finally {
     await connector.stop();
+    if (pinned && split !== undefined) await pinToCpus(process.pid, split.all);
   }
 }

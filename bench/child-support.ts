@@ -25,10 +25,14 @@ export function collectGarbage(): void {
   for (let round = 0; round < 3; round++) Reflect.apply(gc, undefined, []);
 }
 
-/** The highest value of each `process.memoryUsage()` field since the last reset, sampled every 50 ms. */
-function memoryPeaks(): { read(reset: boolean): MemorySnapshot } {
+/**
+ * The highest value of each `process.memoryUsage()` field, sampled every 50 ms between `start` and the read
+ * that stops it. Off unless asked for: sampling costs a little CPU, which the chat benchmark would see.
+ */
+function memoryPeaks(): { start(): void; stop(): MemorySnapshot } {
   let peaks = memorySnapshot();
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | undefined;
+  const sample = (): void => {
     const now = memorySnapshot();
     peaks = {
       rss: Math.max(peaks.rss, now.rss),
@@ -37,20 +41,25 @@ function memoryPeaks(): { read(reset: boolean): MemorySnapshot } {
       external: Math.max(peaks.external, now.external),
       arrayBuffers: Math.max(peaks.arrayBuffers, now.arrayBuffers),
     };
-  }, 50);
-  timer.unref();
+  };
   return {
-    read: (reset) => {
-      const seen = peaks;
-      if (reset) peaks = memorySnapshot();
-      return seen;
+    start: () => {
+      clearInterval(timer);
+      peaks = memorySnapshot();
+      timer = setInterval(sample, 50);
+    },
+    stop: () => {
+      clearInterval(timer);
+      timer = undefined;
+      sample();
+      return peaks;
     },
   };
 }
 
 /**
  * Serves `handlers` (plus `memory`, answering `process.memoryUsage()`, after a full GC when asked, and
- * `memoryPeaks`, the highest values since the last reset), and runs `onStop` on SIGTERM before exiting.
+ * `startMemoryPeaks` / `stopMemoryPeaks`, the highest values in between), and runs `onStop` on SIGTERM before exiting.
  */
 export function serveParent(handlers: Readonly<Record<string, RequestHandler>>, onStop: () => Promise<void> = () => Promise.resolve()): void {
   const peaks = memoryPeaks();
@@ -59,7 +68,11 @@ export function serveParent(handlers: Readonly<Record<string, RequestHandler>>, 
       if (gcArgument.parse(argument).collectGarbage) collectGarbage();
       return memorySnapshot();
     },
-    memoryPeaks: (argument) => peaks.read(z.object({ reset: z.boolean().default(false) }).prefault({}).parse(argument).reset),
+    startMemoryPeaks: () => {
+      peaks.start();
+      return null;
+    },
+    stopMemoryPeaks: () => peaks.stop(),
     ...handlers,
   };
   process.on('message', (raw: unknown) => {

@@ -18,12 +18,26 @@ const cpuProfileSchema = z.object({
 
 export const profileSummarySchema = z.object({
   sampledMs: z.number(),
+  /** Self time by where the code lives: a src/ folder, an npm package, Node itself, the GC, idle. */
+  selfByArea: z.array(z.object({ name: z.string(), percent: z.number() })),
   selfTime: z.array(z.object({ name: z.string(), percent: z.number() })),
   projectInclusive: z.array(z.object({ name: z.string(), percent: z.number() })),
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
 const projectRoot = new URL('../', import.meta.url).href;
+
+/** `src/cards`, `botbuilder`, `@azure/core-client`, `node`, `(garbage collector)`… for a call frame. */
+function areaOf(url: string, functionName: string): string {
+  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.startsWith('node:')) return 'node';
+  const relative = url.replace(projectRoot, '');
+  const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(relative);
+  if (packageMatch?.[1] !== undefined) return packageMatch[1];
+  const sourceMatch = /^(src\/[^/]+)\//.exec(relative);
+  if (sourceMatch?.[1] !== undefined) return sourceMatch[1];
+  return relative.split('/')[0] ?? relative;
+}
 
 export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
   const profile = cpuProfileSchema.parse(raw);
@@ -40,11 +54,15 @@ export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
   };
   let total = 0;
   const self = new Map<string, number>();
+  const byArea = new Map<string, number>();
   const inclusive = new Map<string, number>();
   for (const [nodeId, time] of timePerNode) {
     total += time;
     const name = nameOf(nodeId, true);
     self.set(name, (self.get(name) ?? 0) + time);
+    const frame = nodes.get(nodeId)?.callFrame;
+    const area = frame === undefined ? '?' : areaOf(frame.url, frame.functionName);
+    byArea.set(area, (byArea.get(area) ?? 0) + time);
     const counted = new Set<string>();
     for (let at: number | undefined = nodeId; at !== undefined; at = parents.get(at)) {
       const frame = nodes.get(at)?.callFrame;
@@ -60,7 +78,7 @@ export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, time]) => ({ name, percent: total === 0 ? 0 : (time / total) * 100 }));
-  return { sampledMs: total / 1000, selfTime: ranked(self), projectInclusive: ranked(inclusive) };
+  return { sampledMs: total / 1000, selfByArea: ranked(byArea), selfTime: ranked(self), projectInclusive: ranked(inclusive) };
 }
 
 /** Starts sampling this process; the returned function stops and summarizes. */

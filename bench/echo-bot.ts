@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import restify from 'restify';
 import { z } from 'zod';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
+import { startProfiling, type ProfileSummary } from './cpu-profile.js';
 
 const replySchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.looseObject({ contentType: z.string(), content: z.unknown() })).optional() });
 
@@ -28,9 +29,23 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = z.object({ port: z.number() }).parse(server.address());
-  serveParent({}, () => new Promise((resolve) => {
-    server.close(() => resolve());
-  }));
+  let stopProfiling: (() => Promise<ProfileSummary>) | undefined;
+  serveParent(
+    {
+      startProfiling: async () => {
+        stopProfiling = await startProfiling();
+        return null;
+      },
+      stopProfiling: () => {
+        if (stopProfiling === undefined) throw new Error('profiling was not started');
+        return stopProfiling();
+      },
+    },
+    () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+      }),
+  );
   announceReady(`http://127.0.0.1:${address.port}`);
 }
 

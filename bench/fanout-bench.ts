@@ -40,7 +40,7 @@ export interface FanoutResult {
   readonly throttledScripted: number;
   readonly throttledByLimit: number;
   readonly limitViolations: number;
-  /** Successful deliveries per second, first request to last delivery. */
+  /** Successful deliveries per second, from the first enqueue to the last delivery (or to the end of a run cut short). */
   readonly deliveredPerSecond: number;
   /** All requests (429s included, as Teams counts them) per second over the same span. */
   readonly requestsPerSecond: number;
@@ -51,6 +51,7 @@ export interface FanoutResult {
 }
 
 const fanOutSchema = z.object({
+  startedAtEpochMs: z.number(),
   accepted: z.number(),
   enqueuedMs: z.number().nullable(),
   settledMs: z.number(),
@@ -98,9 +99,10 @@ export async function runFanoutBenchmark(options: FanoutOptions, log: (line: str
     const pending = new Set(outcome.pending);
     const lost = keys.filter((key) => (acceptedPerKey.get(key) ?? 0) === 0 && !pending.has(key)).length;
     const duplicated = keys.filter((key) => (acceptedPerKey.get(key) ?? 0) > 1).length;
-    const firstRequest = requests[0]?.receivedAt ?? 0;
-    const lastDelivery = Math.max(firstRequest, ...requests.filter((request) => request.status < 300).map((request) => request.receivedAt));
-    const spanSeconds = Math.max(0.001, (lastDelivery - firstRequest) / 1000);
+    // From the first enqueue to the last delivery, or to the end of the run when alerts were still queued.
+    const lastDelivery = Math.max(outcome.startedAtEpochMs, ...requests.filter((request) => request.status < 300).map((request) => request.receivedAt));
+    const end = pending.size > 0 ? outcome.startedAtEpochMs + outcome.settledMs : lastDelivery;
+    const spanSeconds = Math.max(0.001, (end - outcome.startedAtEpochMs) / 1000);
     const result: FanoutResult = {
       alerts: options.alerts,
       allowedPerSecond,

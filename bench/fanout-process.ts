@@ -77,6 +77,7 @@ async function main(): Promise<void> {
         const before = { writes: store.writesPerformed, transactions: store.transactionsWritten };
         const keys = Array.from({ length: count }, (_, index) => alertKeyOf(index));
         const started = performance.now();
+        const startedAtEpochMs = Date.now();
         let accepted = 0;
         let enqueuedMs: number | null = null;
         // Every enqueue starts now (each reserves its key at once); each resolves once its entry is saved.
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
         clearTimeout(budget);
         const settledMs = performance.now() - started;
         return {
+          startedAtEpochMs,
           accepted,
           enqueuedMs,
           settledMs,

@@ -2,7 +2,8 @@
 // fan-out workloads each run in their own Node process, so that the load generator never shares an event
 // loop or a heap with what it measures. Parent and child talk over Node's IPC channel; every message is
 // parsed with zod on arrival, in both directions.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -79,6 +80,23 @@ export function sampleRss(child: BenchChild, intervalMs = 50): { stop(): Promise
       return { peakRss: peak, samples };
     },
   };
+}
+
+/**
+ * Binds every thread of a process to the given CPUs with Linux `taskset` (e.g. "1" or "0-1"). Answers false
+ * where that is not possible (no taskset, another OS), so the bench runs unpinned there.
+ */
+export function pinToCpus(pid: number, cpus: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('taskset', ['-a', '-p', '-c', cpus, String(pid)], (error) => resolve(error === null));
+  });
+}
+
+/** The CPU a measured bot gets to itself, and the CPUs left for the load generator, when there are two or more. */
+export function cpuSplit(): { readonly bot: string; readonly rest: string; readonly all: string } | undefined {
+  const count = availableParallelism();
+  if (count < 2) return undefined;
+  return { bot: String(count - 1), rest: count === 2 ? '0' : `0-${count - 2}`, all: `0-${count - 1}` };
 }
 
 export interface StartChildOptions {

@@ -58,8 +58,8 @@ async function main(): Promise<void> {
   const options = parseArguments(process.argv.slice(2));
   const selected = new Set<Part>(options.only ?? PARTS);
   const scale = options.quick
-    ? { mailboxes: 2_000, seconds: 3, warmup: 1, sequentialBudgetMs: 10_000, alerts: 300, newConversations: 20, fanoutBudgetMs: 60_000 }
-    : { mailboxes: 10_000, seconds: 5, warmup: 2, sequentialBudgetMs: 30_000, alerts: 5_000, newConversations: 100, fanoutBudgetMs: 210_000 };
+    ? { mailboxes: 2_000, seconds: 2, repeats: 1, warmup: 1, sequentialBudgetMs: 10_000, alerts: 300, newConversations: 20, fanoutBudgetMs: 60_000 }
+    : { mailboxes: 10_000, seconds: 3, repeats: 3, warmup: 2, sequentialBudgetMs: 30_000, alerts: 5_000, newConversations: 100, fanoutBudgetMs: 210_000 };
   const workDirectory = await mkdtemp(join(tmpdir(), 'mailbox-bench-'));
   const startedAt = new Date();
   const loadBefore = loadavg();
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
           connections: 16,
           warmupSeconds: scale.warmup,
           durationSeconds: scale.seconds,
+          repeats: scale.repeats,
           profile: options.profile,
         },
         log,

@@ -70,7 +70,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
     try {
       const { rss: rssBefore } = await bot.residentMemory();
       const writesBefore = (await bot.request('store', {}, storeSchema)).writes;
-      await bot.request('memoryPeaks', { reset: true }, memorySchema);
+      await bot.request('startMemoryPeaks', {}, z.null());
       const sampler = sampleRss(bot);
       const command = `test mailboxes for profile "${options.profileName}"`;
       const response = await fetch(`${bot.url ?? ''}/api/messages`, {
@@ -92,7 +92,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         await new Promise((done) => setTimeout(done, 200));
       }
       const { peakRss } = await sampler.stop();
-      const peakMemory = await bot.request('memoryPeaks', { reset: true }, memorySchema);
+      const peakMemory = await bot.request('stopMemoryPeaks', {}, memorySchema);
       const writes = (await bot.request('store', {}, storeSchema)).writes - writesBefore;
       if (job.completedAt === null) throw new Error('A finished job has no completedAt');
       const run: TestAndEnableRun = {
