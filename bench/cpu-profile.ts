@@ -20,6 +20,8 @@ export const profileSummarySchema = z.object({
   sampledMs: z.number(),
   /** Self time by where the code lives: a src/ folder, an npm package, Node itself, the GC, idle. */
   selfByArea: z.array(z.object({ name: z.string(), percent: z.number() })),
+  /** Self time spent in npm packages, by the nearest project function up the stack that led there. */
+  packagesByCaller: z.array(z.object({ name: z.string(), percent: z.number() })),
   selfTime: z.array(z.object({ name: z.string(), percent: z.number() })),
   projectInclusive: z.array(z.object({ name: z.string(), percent: z.number() })),
 });
@@ -55,6 +57,7 @@ export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
   let total = 0;
   const self = new Map<string, number>();
   const byArea = new Map<string, number>();
+  const byCaller = new Map<string, number>();
   const inclusive = new Map<string, number>();
   for (const [nodeId, time] of timePerNode) {
     total += time;
@@ -63,6 +66,18 @@ export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
     const frame = nodes.get(nodeId)?.callFrame;
     const area = frame === undefined ? '?' : areaOf(frame.url, frame.functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + time);
+    if (frame !== undefined && frame.url.includes('/node_modules/')) {
+      let caller = '(no project code on the stack)';
+      for (let at = parents.get(nodeId); at !== undefined; at = parents.get(at)) {
+        const up = nodes.get(at)?.callFrame;
+        if (up !== undefined && up.url.startsWith(`${projectRoot}src/`)) {
+          caller = nameOf(at, false);
+          break;
+        }
+      }
+      const key = `${area} <- ${caller}`;
+      byCaller.set(key, (byCaller.get(key) ?? 0) + time);
+    }
     const counted = new Set<string>();
     for (let at: number | undefined = nodeId; at !== undefined; at = parents.get(at)) {
       const frame = nodes.get(at)?.callFrame;
@@ -78,7 +93,7 @@ export function summarizeProfile(raw: unknown, top = 15): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, time]) => ({ name, percent: total === 0 ? 0 : (time / total) * 100 }));
-  return { sampledMs: total / 1000, selfByArea: ranked(byArea), selfTime: ranked(self), projectInclusive: ranked(inclusive) };
+  return { sampledMs: total / 1000, selfByArea: ranked(byArea), packagesByCaller: ranked(byCaller), selfTime: ranked(self), projectInclusive: ranked(inclusive) };
 }
 
 /** Starts sampling this process; the returned function stops and summarizes. */
