@@ -62,6 +62,15 @@ function profileTable(chat: ChatResult): string[] {
       ...rows.map((row) => [row.area, ...row.values.map((value) => value.toFixed(0))]),
       ['all (sampled)', ...totals.map((value) => value.toFixed(0))],
     ]),
+    ...profiled.flatMap((target) => {
+      const profile = target.profile;
+      if (profile === undefined || target.name.startsWith('echo')) return [];
+      const calls = profile.packagesByCaller
+        .filter((entry) => !entry.name.endsWith('(no project code on the stack)'))
+        .slice(0, 5)
+        .map((entry) => `${entry.name} ${((profile.sampledMs * entry.percent) / 100 / profile.requests * 1000).toFixed(0)} µs`);
+      return [`  ${target.name}, package time by calling project function: ${calls.join('; ')}`];
+    }),
   ];
 }
 
