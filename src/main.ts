@@ -95,6 +95,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       await approvals.stop();
       await jobs.stop();
       await outbox.stop();
+      // Leaves the whole state in the data file itself, with an empty journal (see src/store/json-file.ts).
+      await store.compact().catch((error: unknown) => {
+        logger.warn('could not compact the data file on stop; its journal still holds the latest changes', { error: String(error) });
+      });
     },
   };
 }

@@ -568,6 +568,16 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
     return this.#database.writesPerformed;
   }
 
+  /** Rewrites the data file whole and empties its journal (see `DocumentDatabase.compact`). */
+  compact(): Promise<void> {
+    return this.#database.compact();
+  }
+
+  /** Writes that rewrote the whole data file; the others appended a line to its journal. */
+  get snapshotsWritten(): number {
+    return this.#database.snapshotsWritten;
+  }
+
   /** Transactions (commits and document transactions) whose change was written; see group commit. */
   get transactionsWritten(): number {
     return this.#database.transactionsWritten;

@@ -18,6 +18,7 @@ import { Low, Memory } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
+import { applyJournalOperations, diffDocuments, journalEntrySchema, journalHeaderSchema, JournalReplayError } from './journal.js';
 import { describeIssues } from './zod-problems.js';
 
 /** A data file that cannot be used as it is. The file is never modified when this is thrown. */
@@ -44,6 +45,8 @@ export interface FileWriteOperations {
   remove(path: string): Promise<void>;
   /** Flushes a directory entry change (the rename) to the disk. */
   syncDirectory(path: string): Promise<void>;
+  /** Appends `text` to `path` (which must exist) and flushes it to the disk before resolving. */
+  append(path: string, text: string): Promise<void>;
 }
 
 export const nodeFileWriteOperations: FileWriteOperations = {
@@ -62,6 +65,16 @@ export const nodeFileWriteOperations: FileWriteOperations = {
     const handle = await open(path, 'r');
     try {
       await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  async append(path, text) {
+    const handle = await open(path, 'r+');
+    try {
+      const { size } = await handle.stat();
+      await handle.write(text, size, 'utf8');
+      await handle.datasync();
     } finally {
       await handle.close();
     }
@@ -88,11 +101,37 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
 }
 
 // ---------------------------------------------------------------------------------------------
-// The lowdb adapter: parse and validate on read, atomic write.
+// The lowdb adapter: a snapshot plus a journal, parsed and validated on read.
+//
+// `data.json` is a whole document (a snapshot) carrying a random `snapshotId`; `data.json.journal`
+// starts with a header naming that snapshot, then holds one line per write: what the write changed
+// (journal.ts). A write appends its line and fsyncs, which costs about as much as the change, not as
+// much as the document. When the journal has grown past the snapshot (or after a failed append), the
+// next write is a new snapshot, written atomically, followed by a fresh journal. A crash between the
+// two leaves a journal naming the old snapshot: its entries are already in the new one, so it is
+// ignored. A crash mid-append leaves a last line without its newline: that write never reported
+// success, so the line is ignored too. Anything else that does not parse stops start-up.
 
-class ValidatedJsonFile<T> implements Adapter<T> {
+/** The journal is compacted into a new snapshot once it is this many times the snapshot's size... */
+const COMPACT_WHEN_JOURNAL_EXCEEDS_SNAPSHOT = 1;
+/** ...and at least this big, so that small files are not rewritten all the time. */
+const MIN_JOURNAL_BYTES_BEFORE_COMPACTION = 1024 * 1024;
+
+export const journalPathOf = (path: string): string => `${path}.journal`;
+
+class JournaledJsonFile<T> implements Adapter<T> {
   readonly #reader: TextFile;
-  readonly #serializer = new DocumentSerializer();
+  readonly #journalReader: TextFile;
+  /** The document as of the last successful write or read: what the journal's next line is relative to. */
+  #lastWritten: T | undefined;
+  #snapshotBytes = 0;
+  #journalBytes = 0;
+  /** Set when the journal cannot be appended to safely (failed append, torn tail, stale or missing). */
+  #needsSnapshot = true;
+  /** Set by `requestSnapshot`: the next write rewrites the whole file even if it could append. */
+  #snapshotRequested = false;
+  /** Snapshots written since opening (including the first one of a new file). */
+  snapshotsWritten = 0;
 
   constructor(
     readonly path: string,
@@ -100,16 +139,16 @@ class ValidatedJsonFile<T> implements Adapter<T> {
     readonly operations: FileWriteOperations,
   ) {
     this.#reader = new TextFile(path);
+    this.#journalReader = new TextFile(journalPathOf(path));
   }
 
-  /** The validated document, or `null` when the file does not exist. */
+  get journalPath(): string {
+    return journalPathOf(this.path);
+  }
+
+  /** The validated document (snapshot plus journal), or `null` when the data file does not exist. */
   async read(): Promise<T | null> {
-    let text: string | null;
-    try {
-      text = await this.#reader.read();
-    } catch (error) {
-      throw new DataFileError(this.path, [`(root): ${errorMessage(error)}`], 'cannot be read');
-    }
+    const text = await this.#readText(this.#reader, this.path);
     if (text === null) return null;
     let raw: unknown;
     try {
@@ -117,13 +156,108 @@ class ValidatedJsonFile<T> implements Adapter<T> {
     } catch (error) {
       throw new DataFileError(this.path, [`(root): not JSON (${errorMessage(error)})`], 'is corrupt');
     }
-    return this.parse(raw);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.parse(raw);
+    const { snapshotId, ...document } = raw as Record<string, unknown>;
+    this.#snapshotBytes = Buffer.byteLength(text, 'utf8');
+    const replayed = await this.#replayJournal(document, typeof snapshotId === 'string' ? snapshotId : undefined);
+    const parsed = this.parse(replayed);
+    this.#lastWritten = parsed;
+    return parsed;
+  }
+
+  async #readText(reader: TextFile, path: string): Promise<string | null> {
+    try {
+      return await reader.read();
+    } catch (error) {
+      throw new DataFileError(path, [`(root): ${errorMessage(error)}`], 'cannot be read');
+    }
+  }
+
+  async #replayJournal(document: Record<string, unknown>, snapshotId: string | undefined): Promise<Record<string, unknown>> {
+    this.#needsSnapshot = true;
+    const text = await this.#readText(this.#journalReader, this.journalPath);
+    if (text === null || snapshotId === undefined) return document;
+    const lines = text.split('\n');
+    // The text after the last newline is a write that never finished (and never reported success).
+    const complete = lines.slice(0, -1);
+    const header = journalHeaderSchema.safeParse(parseJsonLine(complete[0]));
+    if (!header.success || header.data.journalOf !== snapshotId) return document; // a journal of an older snapshot
+    for (let index = 1; index < complete.length; index++) {
+      const entry = journalEntrySchema.safeParse(parseJsonLine(complete[index]));
+      const problem = entry.success ? undefined : `line ${index + 1}: not a journal entry (${entry.error.issues[0]?.message ?? 'invalid'})`;
+      try {
+        if (problem !== undefined) throw new JournalReplayError(problem);
+        if (entry.success) applyJournalOperations(document, entry.data.changes);
+      } catch (error) {
+        const message = error instanceof JournalReplayError && problem === undefined ? `line ${index + 1}: ${error.message}` : errorMessage(error);
+        throw new DataFileError(this.journalPath, [message], 'is corrupt');
+      }
+    }
+    this.#journalBytes = Buffer.byteLength(text, 'utf8');
+    this.#needsSnapshot = lines[lines.length - 1] !== '';
+    return document;
   }
 
   async write(document: T): Promise<void> {
-    await writeFileAtomically(this.path, this.#serializer.serialize(document), this.operations);
+    const last = this.#lastWritten;
+    const compact = this.#journalBytes > Math.max(MIN_JOURNAL_BYTES_BEFORE_COMPACTION, this.#snapshotBytes * COMPACT_WHEN_JOURNAL_EXCEEDS_SNAPSHOT);
+    if (last === undefined || this.#needsSnapshot || this.#snapshotRequested || compact) {
+      this.#snapshotRequested = false;
+      await this.#writeSnapshot(document);
+    } else {
+      await this.#append(last, document);
+    }
+    this.#lastWritten = document;
+  }
+
+  /** Makes the next write a snapshot: the whole document in `data.json` and an empty journal. */
+  requestSnapshot(): void {
+    this.#snapshotRequested = true;
+  }
+
+  async #append(last: T, document: T): Promise<void> {
+    const changes = diffDocuments(last, document);
+    if (changes.length === 0) return;
+    const line = `${JSON.stringify({ changes })}\n`;
+    try {
+      await this.operations.append(this.journalPath, line);
+    } catch (error) {
+      // The journal may now end in part of this line: never append after it.
+      this.#needsSnapshot = true;
+      throw error;
+    }
+    this.#journalBytes += Buffer.byteLength(line, 'utf8');
+  }
+
+  async #writeSnapshot(document: T): Promise<void> {
+    const snapshotId = randomUUID();
+    // A fresh serializer: snapshots are rare now, and a long-lived one would keep a file's worth of text.
+    const bytes = serializeDocument({ snapshotId, ...document });
+    await writeFileAtomically(this.path, bytes, this.operations);
+    this.#snapshotBytes = bytes.byteLength;
+    this.snapshotsWritten += 1;
+    // The document is durable from here on; without a fresh journal the next write is a snapshot again.
+    this.#needsSnapshot = true;
+    this.#journalBytes = 0;
+    const header = `${JSON.stringify({ journalOf: snapshotId })}\n`;
+    try {
+      await writeFileAtomically(this.journalPath, header, this.operations);
+      this.#journalBytes = Buffer.byteLength(header, 'utf8');
+      this.#needsSnapshot = false;
+    } catch {
+      // Left as it was, the old journal names the old snapshot and is ignored on the next read.
+    }
   }
 }
+
+const parseJsonLine = (line: string | undefined): unknown => {
+  if (line === undefined) return undefined;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+};
 
 // ---------------------------------------------------------------------------------------------
 // Serialization. A data file holds tens of thousands of records and every commit rewrites all of them, so
@@ -292,6 +426,12 @@ export class DocumentDatabase<T> {
     return this.#writesPerformed;
   }
 
+  /** Writes that rewrote the whole file (the rest appended to its journal); 0 in memory. */
+  get snapshotsWritten(): number {
+    const adapter: unknown = this.#low.adapter;
+    return adapter instanceof JournaledJsonFile ? adapter.snapshotsWritten : 0;
+  }
+
   /** Transactions whose change reached the disk; more than `writesPerformed` when group commit combined some. */
   get transactionsWritten(): number {
     return this.#transactionsWritten;
@@ -322,6 +462,20 @@ export class DocumentDatabase<T> {
         this.#draining = true;
         queueMicrotask(() => void this.#drain());
       }
+    });
+  }
+
+  /**
+   * Rewrites the whole file from the current document and starts an empty journal, after every earlier
+   * transaction. Not needed for safety (the journal is compacted as it grows); a clean shutdown calls it
+   * so that `data.json` alone holds everything. In memory it does nothing.
+   */
+  compact(): Promise<void> {
+    const adapter: unknown = this.#low.adapter;
+    if (!(adapter instanceof JournaledJsonFile)) return Promise.resolve();
+    return this.transact((current) => {
+      adapter.requestSnapshot();
+      return { next: current, result: undefined };
     });
   }
 
@@ -417,7 +571,7 @@ export async function openJsonFile<T extends { readonly schemaVersion: number }>
     if (!parsed.success) throw new DataFileError(path, describeIssues(parsed.error), summary);
     return parsed.data;
   };
-  const adapter = new ValidatedJsonFile<T>(path, parse, { ...nodeFileWriteOperations, ...options.operations });
+  const adapter = new JournaledJsonFile<T>(path, parse, { ...nodeFileWriteOperations, ...options.operations });
   const existing = await adapter.read();
   const databaseOptions: DocumentDatabaseOptions = { groupCommit: options.groupCommit ?? false };
   if (existing !== null) return new DocumentDatabase(new Low(adapter, existing), 0, databaseOptions);

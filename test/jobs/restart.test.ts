@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { nodeFileWriteOperations } from '../../src/store/json-file.js';
 import { exampleDocument, exampleStore } from '../support/fixtures.js';
 import { mailboxByEmail, runnerFor, settle, settleMicrotasks, storedJob, waitUntil } from './support.js';
 
@@ -90,6 +91,10 @@ describe('a crash while results are being written', () => {
         rename: async (from, to) => {
           if (powerCut) throw new Error('power cut');
           await rename(from, to);
+        },
+        append: async (file, text) => {
+          if (powerCut) throw new Error('power cut');
+          await nodeFileWriteOperations.append(file, text);
         },
       },
     });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEmailConfigStore } from '../../src/store/email-config-store.js';
-import { DataFileError } from '../../src/store/json-file.js';
+import { z } from 'zod';
+import { DataFileError, journalPathOf, nodeFileWriteOperations } from '../../src/store/json-file.js';
 import type { DataFileDocument } from '../../src/store/schema.js';
 import { documentWithMailboxes, mailboxRecord } from './documents.js';
 
@@ -19,6 +20,8 @@ afterEach(async () => {
 });
 
 const seedWith = (document: DataFileDocument) => () => document;
+/** The journal's complete lines (header first). */
+const journalLines = async (): Promise<string[]> => (await readFile(journalPathOf(dataPath), 'utf8')).split('\n').slice(0, -1);
 const failIfSeeded = (): DataFileDocument => {
   throw new Error('the seed must not be used when the file exists');
 };
@@ -37,7 +40,10 @@ describe('the file-backed email configuration store', () => {
   it('creates the directory of a missing data file before writing the seed', async () => {
     const nestedPath = join(directory, 'data', 'contoso', 'store.json');
     const store = await openEmailConfigStore(nestedPath, seedWith(documentWithMailboxes(1)));
-    expect(JSON.parse(await readFile(nestedPath, 'utf8'))).toEqual(store.document());
+    const { snapshotId, ...onDisk } = z.object({ snapshotId: z.string() }).loose().parse(JSON.parse(await readFile(nestedPath, 'utf8')));
+    expect(snapshotId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(onDisk).toEqual(store.document());
+    expect(await readdir(join(directory, 'data', 'contoso'))).toEqual(['store.json', 'store.json.journal']);
   });
 
   it('rejects a seed document that breaks the schema without creating the file', async () => {
@@ -99,8 +105,11 @@ describe('the file-backed email configuration store', () => {
     const outcome = await store.commit({ mailboxes: approved, expectedMailboxVersions: Object.fromEntries(approved.map((mailbox) => [mailbox.id, 1])) });
     expect(outcome).toEqual({ ok: true });
     expect(store.writesPerformed - writesBefore).toBe(1);
-    const onDisk: unknown = JSON.parse(await readFile(dataPath, 'utf8'));
-    expect(onDisk).toMatchObject({ mailboxes: Array.from({ length: 500 }, () => ({ emailRouterAccessApproval: 1, version: 2 })) });
+    // One journal line after the header, holding the 500 replaced mailboxes (and the audit entry).
+    expect(await journalLines()).toHaveLength(2);
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(store.document());
+    expect(reopened.mailboxes()).toMatchObject(Array.from({ length: 500 }, () => ({ emailRouterAccessApproval: 1, version: 2 })));
   });
 
   it('writes nothing when the compare-and-set finds a stale mailbox version', async () => {
@@ -129,8 +138,9 @@ describe('the file-backed email configuration store', () => {
     ]);
   });
 
-  it('keeps the previous file and the previous in-memory state when the rename of a write fails', async () => {
+  it('keeps the previous file and the previous in-memory state when the rename of a snapshot fails', async () => {
     let failRename = false;
+    let failAppend = false;
     const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)), {
       operations: {
         rename: async (from, to) => {
@@ -138,19 +148,29 @@ describe('the file-backed email configuration store', () => {
           const { rename } = await import('node:fs/promises');
           await rename(from, to);
         },
+        append: async (path, text) => {
+          if (failAppend) throw Object.assign(new Error('simulated disk error'), { code: 'EIO' });
+          await nodeFileWriteOperations.append(path, text);
+        },
       },
     });
+    // A failed append makes the next write a whole snapshot, which is what this test breaks.
+    failAppend = true;
+    await expect(store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 3 })] })).rejects.toThrow('simulated disk error');
+    failAppend = false;
     const bytesBefore = await readFile(dataPath, 'utf8');
     failRename = true;
     await expect(store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 1 })] })).rejects.toThrow('simulated crash before rename');
 
     expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
-    expect(await readdir(directory)).toEqual(['data.json']);
+    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal']);
     expect(store.mailboxById('mbx-0001')).toMatchObject({ emailRouterAccessApproval: 0, version: 1 });
     expect(store.writesPerformed).toBe(1);
 
     failRename = false;
     await expect(store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 1 })] })).resolves.toEqual({ ok: true });
+    // The seed, then the snapshot that replaced the journal after the failed append.
+    expect(store.snapshotsWritten).toBe(2);
     const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
     expect(reopened.mailboxes().map((mailbox) => mailbox.emailRouterAccessApproval)).toEqual([0, 1]);
   });
@@ -178,10 +198,109 @@ describe('the file-backed email configuration store', () => {
         },
       },
     });
-    await expect(crashing.commit({ mailboxes: [mailboxRecord(1, { active: false })] })).rejects.toThrow('simulated crash mid-write');
+    await expect(crashing.commit({ mailboxes: [mailboxRecord(1, { active: false })] })).resolves.toEqual({ ok: true });
+    // That commit only appended to the journal; a compaction is what rewrites the file, and it crashes.
+    await expect(crashing.compact()).rejects.toThrow('simulated crash mid-write');
     expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
-    expect(await readdir(directory)).toEqual(['data.json']);
-    expect(crashing.mailboxById('mbx-0001')?.active).toBe(true);
+    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal']);
     expect(healthy.mailboxById('mbx-0001')?.active).toBe(true);
+    // The committed change is still in the journal, after the snapshot it continues.
+    expect(crashing.mailboxById('mbx-0001')?.active).toBe(false);
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.mailboxById('mbx-0001')?.active).toBe(false);
+  });
+});
+
+describe('the data file journal', () => {
+  const approve = (index: number, approval: 0 | 1 | 3 = 1) => ({ mailboxes: [mailboxRecord(index, { emailRouterAccessApproval: approval })] });
+
+  it('appends one line per commit instead of rewriting the file, and a reopened store replays them', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(50)));
+    const snapshotBytes = await readFile(dataPath, 'utf8');
+    for (let index = 1; index <= 20; index++) await store.commit(approve(index));
+    expect(await readFile(dataPath, 'utf8')).toBe(snapshotBytes);
+    expect(store.snapshotsWritten).toBe(1);
+    const lines = await journalLines();
+    expect(lines).toHaveLength(21);
+    // A line carries the replaced record and the audit entry, not the other 49 mailboxes.
+    expect(Buffer.byteLength(lines[1] ?? '')).toBeLessThan(snapshotBytes.length / 20);
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(store.document());
+  });
+
+  it('ignores a last line cut short by a crash (that write never reported success) and starts a new snapshot on the next write', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(3)));
+    await store.commit(approve(1));
+    const afterFirst = store.document();
+    await writeFile(journalPathOf(dataPath), `${(await journalLines()).join('\n')}\n{"changes":[{"path":["mailb`);
+
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(afterFirst);
+    await reopened.commit(approve(2));
+    expect(reopened.snapshotsWritten).toBe(1);
+    expect(await journalLines()).toHaveLength(1);
+    const again = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(again.mailboxes().map((mailbox) => mailbox.emailRouterAccessApproval)).toEqual([1, 1, 0]);
+  });
+
+  it('refuses to start on a damaged line in the middle of the journal, naming the file and the line, and changes nothing', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(3)));
+    await store.commit(approve(1));
+    await store.commit(approve(2));
+    const lines = await journalLines();
+    const damaged = [lines[0], '{"changes":[{"path":["mailboxes",7],"value":1}]}', lines[2]].join('\n') + '\n';
+    await writeFile(journalPathOf(dataPath), damaged);
+    const bytesBefore = await readFile(dataPath, 'utf8');
+
+    const opening = openEmailConfigStore(dataPath, failIfSeeded);
+    await expect(opening).rejects.toBeInstanceOf(DataFileError);
+    await expect(opening).rejects.toThrow(/data\.json\.journal is corrupt:\n {2}- line 2: /);
+    expect(await readFile(journalPathOf(dataPath), 'utf8')).toBe(damaged);
+    expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
+  });
+
+  it('checks the replayed document against the schema, so a journal cannot smuggle in an invalid record', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    await store.commit(approve(1));
+    const [header] = await journalLines();
+    await writeFile(journalPathOf(dataPath), `${header}\n{"changes":[{"path":["mailboxes"],"length":2,"set":[[1,{"id":"mbx-0002"}]]}]}\n`);
+    await expect(openEmailConfigStore(dataPath, failIfSeeded)).rejects.toThrow(/mailboxes\[1\]/);
+  });
+
+  it('ignores a journal left from an older snapshot (a crash between writing a snapshot and its fresh journal)', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    await store.commit(approve(1));
+    const staleJournal = await readFile(journalPathOf(dataPath), 'utf8');
+    await store.commit(approve(2));
+    await store.compact();
+    const compacted = store.document();
+    // The old journal, naming the snapshot before the compaction, comes back as if the crash hit in between.
+    await writeFile(journalPathOf(dataPath), staleJournal);
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(compacted);
+  });
+
+  it('compacts the journal into a new snapshot once it has grown past the snapshot', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    // 1 MB is the smallest journal that is compacted; each of these commits appends a few KB.
+    let commits = 0;
+    while (store.snapshotsWritten === 1 && commits < 5_000) {
+      commits += 1;
+      await store.commit(approve(1 + (commits % 2), commits % 3 === 0 ? 3 : 1));
+    }
+    expect(store.snapshotsWritten).toBe(2);
+    expect(commits).toBeGreaterThan(100);
+    expect(await journalLines()).toHaveLength(1);
+    const reopened = await openEmailConfigStore(dataPath, failIfSeeded);
+    expect(reopened.document()).toEqual(store.document());
+  });
+
+  it('leaves the whole document in data.json after compact(), with an empty journal', async () => {
+    const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
+    await store.commit(approve(2));
+    await store.compact();
+    const { snapshotId: _snapshotId, ...onDisk } = z.object({ snapshotId: z.string() }).loose().parse(JSON.parse(await readFile(dataPath, 'utf8')));
+    expect(onDisk).toEqual(JSON.parse(JSON.stringify(store.document())));
+    expect(await journalLines()).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEmailConfigStore } from '../../src/store/email-config-store.js';
-import { inMemoryDocumentDatabase } from '../../src/store/json-file.js';
+import { inMemoryDocumentDatabase, journalPathOf, nodeFileWriteOperations } from '../../src/store/json-file.js';
 import type { FileWriteOperations } from '../../src/store/json-file.js';
 import { documentWithMailboxes, mailboxRecord } from './documents.js';
 
@@ -24,15 +24,21 @@ function gatedWrites(): { operations: Partial<FileWriteOperations>; holdNextWrit
   let releaseWrite: (() => void) | undefined;
   let announceStart: (() => void) | undefined;
   let started = new Promise<void>((resolve) => (announceStart = resolve));
+  const gate = async (): Promise<void> => {
+    if (!hold) return;
+    hold = false;
+    announceStart?.();
+    await new Promise<void>((resolve) => (releaseWrite = resolve));
+  };
   return {
     operations: {
       writeDurably: async (path, data) => {
-        if (hold) {
-          hold = false;
-          announceStart?.();
-          await new Promise<void>((resolve) => (releaseWrite = resolve));
-        }
+        await gate();
         await writeFile(path, data);
+      },
+      append: async (path, text) => {
+        await gate();
+        await nodeFileWriteOperations.append(path, text);
       },
     },
     holdNextWrite: () => {
@@ -107,21 +113,29 @@ describe('group commit in the document database', () => {
     let holdFirst: (() => void) | undefined;
     let firstWriteStarted: (() => void) | undefined;
     const started = new Promise<void>((resolve) => (firstWriteStarted = resolve));
+    // Commits append to the journal; a failed append makes the next write a whole new snapshot.
+    const failOrHold = async (): Promise<void> => {
+      if (holdFirst === undefined && failWrites) {
+        firstWriteStarted?.();
+        await new Promise<void>((resolve) => (holdFirst = resolve));
+      } else if (failWrites) {
+        throw new Error('simulated disk full');
+      }
+    };
     const store = await openEmailConfigStore(dataPath, () => documentWithMailboxes(4), {
       groupCommit: true,
       operations: {
         writeDurably: async (path, data) => {
-          if (holdFirst === undefined && failWrites) {
-            firstWriteStarted?.();
-            await new Promise<void>((resolve) => (holdFirst = resolve));
-          } else if (failWrites) {
-            throw new Error('simulated disk full');
-          }
+          await failOrHold();
           await writeFile(path, data);
+        },
+        append: async (path, text) => {
+          await failOrHold();
+          await nodeFileWriteOperations.append(path, text);
         },
       },
     });
-    const bytesBefore = await readFile(dataPath, 'utf8');
+    const journalBefore = await readFile(journalPathOf(dataPath), 'utf8');
     failWrites = true;
     const first = store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 1 })] });
     await started;
@@ -135,7 +149,8 @@ describe('group commit in the document database', () => {
       'Error: simulated disk full',
     ]);
     expect(store.mailboxById('mbx-0002')).toMatchObject({ emailRouterAccessApproval: 0, version: 1 });
-    expect(await readFile(dataPath, 'utf8')).not.toBe(bytesBefore);
+    // The first commit's line reached the journal; the failed batch's did not.
+    expect((await readFile(journalPathOf(dataPath), 'utf8')).split('\n').length).toBe(journalBefore.split('\n').length + 1);
 
     failWrites = false;
     await expect(store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 3 })], expectedMailboxVersions: { 'mbx-0002': 1 } })).resolves.toEqual({ ok: true });

@@ -58,8 +58,10 @@ describe('data-file serialization', () => {
     await store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 3, name: 'Renamed Person' })] });
     await store.commit({ mailboxes: [mailboxRecord(2, { emailRouterAccessApproval: 1, name: 'Renamed Again' })] });
 
+    await store.compact();
     const onDisk: unknown = JSON.parse(await readFile(dataPath, 'utf8'));
-    expect(onDisk).toEqual(JSON.parse(JSON.stringify(store.document())));
+    const expected: unknown = JSON.parse(JSON.stringify(store.document()));
+    expect(onDisk).toEqual({ snapshotId: expect.any(String) as unknown, ...(expected as object) });
     expect(onDisk).toMatchObject({ mailboxes: [{ id: 'mbx-0001', version: 1 }, { id: 'mbx-0002', name: 'Renamed Again', emailRouterAccessApproval: 1, version: 3 }] });
   });
 });

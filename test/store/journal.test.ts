@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { applyJournalOperations, diffDocuments, journalEntrySchema, JournalReplayError } from '../../src/store/journal.js';
+
+/** Replays a diff the way the file adapter does: through JSON text and the entry schema. */
+const replay = (previous: Record<string, unknown>, next: unknown): unknown => {
+  const line = JSON.stringify({ changes: diffDocuments(previous, next) });
+  const entry = journalEntrySchema.parse(JSON.parse(line));
+  return applyJournalOperations(structuredClone(JSON.parse(JSON.stringify(previous)) as Record<string, unknown>), entry.changes);
+};
+const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+
+describe('the data-file journal diff', () => {
+  const records = Array.from({ length: 10 }, (_, index) => ({ id: `r${index}`, value: index }));
+  const base = { schemaVersion: 1, organization: { name: 'Contoso' }, records, notify: { outbox: records.slice(0, 3), references: [] } };
+
+  it('records only the replaced records of an array, found by identity', () => {
+    const next = { ...base, records: records.map((record, index) => (index === 4 ? { ...record, value: -4 } : record)) };
+    expect(diffDocuments(base, next)).toEqual([{ path: ['records'], length: 10, set: [[4, { id: 'r4', value: -4 }]] }]);
+    expect(replay(base, next)).toEqual(asJson(next));
+  });
+
+  it('replays appends, truncations, nested sections, replaced values and removed members', () => {
+    const variants: unknown[] = [
+      { ...base, records: [...records, { id: 'r10', value: 10 }] },
+      { ...base, records: records.slice(0, 2) },
+      { ...base, records: [] },
+      { ...base, notify: { ...base.notify, outbox: [...base.notify.outbox, { id: 'o', value: 0 }] } },
+      { ...base, organization: { name: 'Fabrikam', extra: [1, 2] } },
+      { schemaVersion: 1, records },
+      { ...base, added: { nested: true }, notify: { outbox: [] } },
+      { ...base, organization: undefined },
+    ];
+    for (const next of variants) expect(replay(base, next)).toEqual(asJson(next));
+  });
+
+  it('finds nothing to write when the document is the same object graph', () => {
+    expect(diffDocuments(base, { ...base })).toEqual([]);
+  });
+
+  it('writes a rebuilt array whole (new objects with equal content are still replaced)', () => {
+    const next = { ...base, records: records.map((record) => ({ ...record })) };
+    const [operation] = diffDocuments(base, next);
+    expect(operation).toMatchObject({ path: ['records'], length: 10 });
+    expect(operation !== undefined && 'set' in operation ? operation.set : []).toHaveLength(10);
+  });
+
+  it('refuses an operation that does not fit the document it follows', () => {
+    expect(() => applyJournalOperations({ records: [] }, [{ path: ['missing', 'deeper'], value: 1 }])).toThrow(JournalReplayError);
+    expect(() => applyJournalOperations({ records: {} }, [{ path: ['records'], length: 1, set: [] }])).toThrow(/records is not an array/);
+    expect(() => applyJournalOperations({ records: [] }, [{ path: ['records'], length: 1, set: [[3, {}]] }])).toThrow(/past the array's length/);
+  });
+});
