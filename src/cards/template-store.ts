@@ -1,6 +1,7 @@
 // Loads the JSON templates in cards/ once and expands them with adaptivecards-templating.
 // Parsing a template (AEL expressions) costs milliseconds; expanding a prepared one costs well under one,
-// so each renderer module prepares its template at load and reuses it for every render.
+// so each renderer module prepares its template at load and reuses it for every render. Expanded cards are
+// cached by their data (expansion-cache.ts) and shared, frozen, between replies.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import {
   adaptiveCardJsonSchema,
   type AdaptiveCardJson,
 } from './card-json.js';
+import { ExpandedCardCache } from './expansion-cache.js';
 
 export const CARD_TEMPLATE_NAMES = [
   'alerts-wall',
@@ -60,10 +62,14 @@ const templateFileSchema = z
 /** A prepared template; `TData` is the `$root` object its bindings read. */
 export interface CardTemplate<TData extends object> {
   readonly name: CardTemplateName;
+  /** The card for `data`; frozen and possibly shared with earlier replies, so never changed by the caller. */
   expand(data: TData): AdaptiveCardJson;
 }
 
 const preparedByPath = new Map<string, Template>();
+
+/** One cache for every template, so the bound is on the process's memory, whichever cards are popular. */
+export const expandedCards = new ExpandedCardCache();
 
 function prepare(path: string): Template {
   let parsed: unknown;
@@ -84,19 +90,23 @@ export function loadCardTemplate<TData extends object>(name: CardTemplateName, d
   const path = join(directory, `${name}.json`);
   const template = preparedByPath.get(path) ?? prepare(path);
   preparedByPath.set(path, template);
+  const expandUncached = (data: TData): AdaptiveCardJson => {
+    const expanded: unknown = template.expand({ $root: data });
+    // A `$when` that drops an object-valued property (e.g. `refresh`) leaves `null` behind.
+    const withoutDroppedProperties = expanded !== null && typeof expanded === 'object'
+      ? Object.fromEntries(Object.entries(expanded).filter(([, value]) => value !== null))
+      : expanded;
+    const card = adaptiveCardJsonSchema.safeParse(withoutDroppedProperties);
+    if (!card.success) {
+      throw new Error(`Card template "${name}" expanded to an invalid card:\n${z.prettifyError(card.error)}`);
+    }
+    return card.data;
+  };
   return {
     name,
     expand(data: TData): AdaptiveCardJson {
-      const expanded: unknown = template.expand({ $root: data });
-      // A `$when` that drops an object-valued property (e.g. `refresh`) leaves `null` behind.
-      const withoutDroppedProperties = expanded !== null && typeof expanded === 'object'
-        ? Object.fromEntries(Object.entries(expanded).filter(([, value]) => value !== null))
-        : expanded;
-      const card = adaptiveCardJsonSchema.safeParse(withoutDroppedProperties);
-      if (!card.success) {
-        throw new Error(`Card template "${name}" expanded to an invalid card:\n${z.prettifyError(card.error)}`);
-      }
-      return card.data;
+      // The path tells apart templates of the same name in other folders (tests); the data is plain JSON by design.
+      return expandedCards.getOrExpand(`${path}\u0000${JSON.stringify(data)}`, () => expandUncached(data));
     },
   };
 }
