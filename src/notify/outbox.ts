@@ -61,6 +61,9 @@ export type EnqueueResult =
   /** Saved as a dead letter at once: no active conversation reference for the target. */
   | { readonly status: 'undeliverable'; readonly entry: OutboxEntryRecord };
 
+/** What `enqueueMany` answers per request: `enqueue`'s results, or why a request was refused (nothing saved for it). */
+export type EnqueueManyResult = EnqueueResult | { readonly status: 'invalid'; readonly problems: readonly string[] };
+
 interface OutcomeBase {
   readonly idempotencyKey: string;
   readonly target: DeliveryTarget;
@@ -186,6 +189,8 @@ export class Outbox {
   private readonly attemptTimeoutMs: number;
   private readonly perConversationLimits: readonly RateWindow[];
   private saveTail: Promise<unknown> = Promise.resolve();
+  /** The enqueue write that has not started yet, which new enqueues join (see `saveNewEntries`). */
+  private nextEnqueueSave: { readonly batch: OutboxEntryRecord[]; readonly written: Promise<void> } | undefined;
   private timer: { cancel(): void } | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -248,26 +253,74 @@ export class Outbox {
   /**
    * Saves the request, then queues it. After `stop()` requests are still saved (and sent by the next start).
    * Throws `OutboxRequestError` for an invalid request and rethrows a failed save (then nothing was recorded).
+   * Requests made while an earlier save is being written share the next write.
    */
   async enqueue(request: OutboxRequest): Promise<EnqueueResult> {
-    const parsed = outboxRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      throw new OutboxRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`));
-    }
-    const { idempotencyKey, target, activity, update, requestedBy } = parsed.data;
-    const earlier = this.entries.get(idempotencyKey) ?? this.reserved.get(idempotencyKey);
-    if (earlier !== undefined) return { status: 'duplicate', entry: earlier };
+    const [result] = await this.enqueueMany([request]);
+    if (result === undefined) throw new Error('enqueueMany returned no result for one request');
+    if (result.status === 'invalid') throw new OutboxRequestError(result.problems);
+    return result;
+  }
 
+  /**
+   * `enqueue` for many messages at once (an alert fan-out, approval cards to every approver): the valid,
+   * new ones are saved in one write, and queued in the order given. An invalid request is answered
+   * `invalid` and does not stop the others. Rethrows a failed save (then none of them was recorded).
+   */
+  async enqueueMany(requests: readonly OutboxRequest[]): Promise<EnqueueManyResult[]> {
+    const results: (EnqueueManyResult | undefined)[] = [];
+    const toSave: OutboxEntryRecord[] = [];
+    for (const request of requests) {
+      const parsed = outboxRequestSchema.safeParse(request);
+      if (!parsed.success) {
+        results.push({ status: 'invalid', problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`) });
+        continue;
+      }
+      const earlier = this.entries.get(parsed.data.idempotencyKey) ?? this.reserved.get(parsed.data.idempotencyKey);
+      if (earlier !== undefined) {
+        results.push({ status: 'duplicate', entry: earlier });
+        continue;
+      }
+      const entry = this.newEntry(parsed.data);
+      this.reserved.set(entry.idempotencyKey, entry);
+      toSave.push(entry);
+      results.push(undefined);
+    }
+    if (toSave.length > 0) {
+      try {
+        await this.saveNewEntries(toSave);
+      } finally {
+        for (const entry of toSave) this.reserved.delete(entry.idempotencyKey);
+      }
+    }
+    let saved = 0;
+    const answered = results.map((result): EnqueueManyResult => {
+      if (result !== undefined) return result;
+      const entry = toSave[saved++];
+      if (entry === undefined) throw new Error('an enqueued entry went missing');
+      this.entries.set(entry.idempotencyKey, entry);
+      if (entry.state === 'dead') {
+        this.emit(entry);
+        return { status: 'undeliverable', entry };
+      }
+      if (entry.conversationId !== null) this.laneFor(entry.conversationId).queue.push(entry.idempotencyKey);
+      return { status: 'accepted', entry };
+    });
+    this.pump();
+    return answered;
+  }
+
+  private newEntry(request: z.output<typeof outboxRequestSchema>): OutboxEntryRecord {
+    const { idempotencyKey, target, activity, update, requestedBy } = request;
     const reference =
       target.kind === 'user' ? this.options.references.forUser(target.tenantId, target.aadObjectId) : this.options.references.forConversation(target.conversationId);
-    const at = this.isoNow();
     const pending: OutboxEntryRecord = {
       idempotencyKey,
       target,
       activity,
       update: update ?? null,
       requestedBy: requestedBy ?? null,
-      enqueuedAt: at,
+      enqueuedAt: this.isoNow(),
       conversationId: reference?.conversationId ?? null,
       state: 'pending',
       attempts: 0,
@@ -275,27 +328,32 @@ export class Outbox {
       sentAt: null,
       deadLetter: null,
     };
-    const entry =
-      reference === undefined
-        ? this.dead(pending, 'NotInstalled', noReferenceDetail(target))
-        : !reference.active
-          ? this.dead(pending, 'ReferenceInactive', `${describeTarget(target)} cannot be reached: ${reference.inactiveReason ?? 'its conversation is inactive'}.`)
-          : pending;
+    if (reference === undefined) return this.dead(pending, 'NotInstalled', noReferenceDetail(target));
+    if (!reference.active) {
+      return this.dead(pending, 'ReferenceInactive', `${describeTarget(target)} cannot be reached: ${reference.inactiveReason ?? 'its conversation is inactive'}.`);
+    }
+    return pending;
+  }
 
-    this.reserved.set(idempotencyKey, entry);
-    try {
-      await this.serialized(() => this.options.repository.save({ outbox: [entry] }));
-    } finally {
-      this.reserved.delete(idempotencyKey);
+  /**
+   * Saves new entries with the next write that has not started: callers arriving while a write is in
+   * flight share one write (each caller's entries are all in it, in call order), instead of queuing one
+   * write each behind it.
+   */
+  private saveNewEntries(entries: readonly OutboxEntryRecord[]): Promise<void> {
+    let next = this.nextEnqueueSave;
+    if (next === undefined) {
+      const batch: OutboxEntryRecord[] = [];
+      const written = this.serialized(async () => {
+        // From here on, new callers start the write after this one.
+        this.nextEnqueueSave = undefined;
+        await this.options.repository.save({ outbox: batch });
+      });
+      next = { batch, written };
+      this.nextEnqueueSave = next;
     }
-    this.entries.set(idempotencyKey, entry);
-    if (entry.state === 'dead') {
-      this.emit(entry);
-      return { status: 'undeliverable', entry };
-    }
-    if (entry.conversationId !== null) this.laneFor(entry.conversationId).queue.push(idempotencyKey);
-    this.pump();
-    return { status: 'accepted', entry };
+    next.batch.push(...entries);
+    return next.written;
   }
 
   /** The entry for a key, in whatever state. */

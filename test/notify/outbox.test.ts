@@ -293,6 +293,46 @@ describe('outbox', () => {
     ]);
   });
 
+  it('saves a batch from enqueueMany in one write, answers each request on its own, and sends in the order given', async () => {
+    const { chats, sender, repository, open } = await setup(3);
+    const outbox = await open();
+    await outbox.enqueue(message(chats[0] ?? only([]), 'earlier'));
+    const savesBefore = repository.saveCount;
+    const results = await outbox.enqueueMany([
+      message(chats[0] ?? only([]), 'a'),
+      { ...message(chats[1] ?? only([]), 'b'), activity: { text: 'x'.repeat(2), attachments: 'not a list' } } as never,
+      message(chats[1] ?? only([]), 'earlier'),
+      message(chats[2] ?? only([]), 'c'),
+      { idempotencyKey: 'nobody', target: { kind: 'conversation', conversationId: 'a:unknown' }, activity: { text: 'lost' } },
+      message(chats[2] ?? only([]), 'c'),
+    ]);
+
+    expect(repository.saveCount - savesBefore).toBe(1);
+    expect(results.map((result) => result.status)).toEqual(['accepted', 'invalid', 'duplicate', 'accepted', 'undeliverable', 'duplicate']);
+    expect(results[1]?.status === 'invalid' ? results[1].problems.join() : '').toMatch(/activity\.attachments/);
+    expect(repository.snapshot().outbox.map((entry) => [entry.idempotencyKey, entry.state])).toEqual([
+      ['earlier', 'pending'],
+      ['a', 'pending'],
+      ['c', 'pending'],
+      ['nobody', 'dead'],
+    ]);
+    outbox.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(sender.calls.map((call) => call.text)).toEqual(['earlier', 'c', 'a']);
+  });
+
+  it('lets enqueues that arrive while a save is being written share the next write, each still answered', async () => {
+    const { chats, repository, open } = await setup(40);
+    const outbox = await open();
+    const savesBefore = repository.saveCount;
+    const results = await Promise.all(chats.map((chat, index) => outbox.enqueue(message(chat, `k${index}`))));
+
+    expect(results.every((result) => result.status === 'accepted')).toBe(true);
+    // All 40 asked before the first write started, so they share it (one write each before).
+    expect(repository.saveCount - savesBefore).toBe(1);
+    expect(repository.snapshot().outbox.map((entry) => entry.idempotencyKey)).toEqual(chats.map((_, index) => `k${index}`));
+  });
+
   it('refuses an invalid request with the specific problems, saving nothing', async () => {
     const { chats, repository, open } = await setup(1);
     const outbox = await open();

@@ -14,7 +14,7 @@ import { isAlertConditionCode } from '../../domain/alert-catalog.js';
 import type { Alert } from '../../domain/model.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationReferenceRecord } from '../../notify/conversation-references.js';
-import { deliveryTargetSchema, OutboxRequestError, outboundActivitySchema, type DeliveryTarget, type OutboundActivity, type Outbox } from '../../notify/outbox.js';
+import { deliveryTargetSchema, outboundActivitySchema, type DeliveryTarget, type OutboundActivity, type Outbox, type OutboxRequest } from '../../notify/outbox.js';
 import { deadLetterExplanation, mailboxAlertActivity, mailboxAlertView, ownerHearsOf, profileAlertsActivity } from './views.js';
 
 /** What a pending notification carries in the job record. */
@@ -45,7 +45,7 @@ export function unreachableBecause(target: DeliveryTarget, references: Reference
 
 export interface OutboxJobNotificationsDependencies {
   readonly store: EmailConfigStore;
-  readonly outbox: Pick<Outbox, 'enqueue'>;
+  readonly outbox: Pick<Outbox, 'enqueueMany'>;
   readonly references: ReferenceLookup;
   readonly subscriptions: () => readonly AlertSubscriptionRecord[];
   /** Progress cards are someone else's concern; called for every change of a job. */
@@ -69,19 +69,21 @@ export class OutboxJobNotifications implements JobNotifications {
   }
 
   async deliver(job: JobRecord, notifications: readonly PlannedNotification[]): Promise<void> {
+    const requests: OutboxRequest[] = [];
     for (const notification of notifications) {
       const payload = notificationPayloadSchema.safeParse(notification.payload);
       if (!payload.success) {
         this.deps.logger.error('a saved job notification is not a message the outbox can send; skipped', { job: job.id, key: notification.key, problem: z.prettifyError(payload.error) });
         continue;
       }
-      try {
-        await this.deps.outbox.enqueue({ idempotencyKey: notification.key, target: payload.data.target, activity: payload.data.activity, requestedBy: `job ${job.id}` });
-      } catch (error) {
-        if (!(error instanceof OutboxRequestError)) throw error;
-        this.deps.logger.error('the outbox refused a job notification; skipped', { job: job.id, key: notification.key, problems: error.problems });
-      }
+      requests.push({ idempotencyKey: notification.key, target: payload.data.target, activity: payload.data.activity, requestedBy: `job ${job.id}` });
     }
+    // One outbox write for the whole batch of alerts.
+    const results = await this.deps.outbox.enqueueMany(requests);
+    results.forEach((result, index) => {
+      if (result.status !== 'invalid') return;
+      this.deps.logger.error('the outbox refused a job notification; skipped', { job: job.id, key: requests[index]?.idempotencyKey, problems: result.problems });
+    });
   }
 
   jobChanged(job: JobRecord): void {

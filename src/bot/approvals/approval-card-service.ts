@@ -27,7 +27,7 @@ import type { AppEvent } from '../../app/events.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
 import { EmailApprovalStatus } from '../../domain/options.js';
 import { canApproveEmail } from '../../domain/permissions.js';
-import { outboundAttachmentSchema, type DeadLetter, type DeadLetterReason, type OutboxEntryRecord, type OutboundActivity } from '../../notify/outbox.js';
+import { outboundAttachmentSchema, OutboxRequestError, type DeadLetter, type DeadLetterReason, type OutboxEntryRecord, type OutboundActivity, type OutboxRequest } from '../../notify/outbox.js';
 import type { Identification } from '../identity.js';
 import type { ApprovalCards, CoreServices } from '../services.js';
 import type { ApprovalActionHandler, ApprovalCardAction, CardActionAnswer, CardActionRequest } from '../turn-handler.js';
@@ -234,16 +234,21 @@ export class ApprovalCardService implements ApprovalCards {
     if (mailbox === undefined) return;
     const card = approverCard(request, mailbox, store);
     const requestedBy = store.userById(request.requestedById)?.aadObjectId;
-    for (const copy of request.copies) {
-      if (outbox.get(copy.idempotencyKey) !== undefined) continue;
+    const requests: OutboxRequest[] = request.copies.flatMap((copy) => {
       const approver = store.userById(copy.approverId);
-      if (approver === undefined) continue;
-      await outbox.enqueue({
-        idempotencyKey: copy.idempotencyKey,
-        target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: approver.aadObjectId },
-        activity: { type: 'message', summary: `Approval needed: ${mailbox.emailAddress}`, attachments: cardAttachment(card) },
-        requestedBy,
-      });
+      if (outbox.get(copy.idempotencyKey) !== undefined || approver === undefined) return [];
+      return [
+        {
+          idempotencyKey: copy.idempotencyKey,
+          target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: approver.aadObjectId },
+          activity: { type: 'message', summary: `Approval needed: ${mailbox.emailAddress}`, attachments: cardAttachment(card) },
+          requestedBy,
+        },
+      ];
+    });
+    // One write for the cards to every approver; an invalid one would be a bug in the card, so it throws.
+    for (const result of await outbox.enqueueMany(requests)) {
+      if (result.status === 'invalid') throw new OutboxRequestError(result.problems);
     }
   }
 
