@@ -74,6 +74,14 @@ const inboundActivitySchema = z.looseObject({
 });
 type InboundActivity = z.infer<typeof inboundActivitySchema>;
 
+/**
+ * The same shape with the serviceUrl read as plain text, for the check that an everyday activity changes
+ * nothing: a serviceUrl equal to the stored one was validated as a URL when it was stored, and any other
+ * serviceUrl goes through the full parse. Parsing a URL is most of the cost of the full parse.
+ */
+const knownActivitySchema = inboundActivitySchema.extend({ serviceUrl: z.string() });
+type KnownActivity = z.infer<typeof knownActivitySchema>;
+
 export type ReferenceChange = 'created' | 'refreshed' | 'unchanged' | 'deactivated' | 'reactivated';
 
 export interface InboundReferenceUpdate {
@@ -93,7 +101,7 @@ export interface ConversationReferenceRegistryOptions {
   readonly now?: () => Date;
 }
 
-const normalizeType = (activity: InboundActivity): ConversationType | { error: string } => {
+const normalizeType = (activity: InboundActivity | KnownActivity): ConversationType | { error: string } => {
   const declared = activity.conversation.conversationType;
   if (declared === 'personal' || declared === 'groupChat' || declared === 'channel') return declared;
   if (declared !== undefined && declared !== null && declared !== '') {
@@ -171,6 +179,24 @@ const withLifecycle = (
   return record;
 };
 
+type MaterialFields = Pick<ConversationReferenceRecord, (typeof materialFields)[number]>;
+
+/** The stored fields as this activity shows them. */
+function observedFields(inbound: InboundActivity | KnownActivity, conversationType: ConversationType, existing: ConversationReferenceRecord | undefined): MaterialFields {
+  const personal = conversationType === 'personal';
+  return {
+    conversationType,
+    channelId: inbound.channelId,
+    serviceUrl: inbound.serviceUrl,
+    tenantId: inbound.conversation.tenantId || inbound.channelData?.tenant?.id || existing?.tenantId || null,
+    botId: inbound.recipient.id,
+    // A personal chat's user does not change; keep a known value if this activity lacks it.
+    userId: personal ? (inbound.from?.id ?? existing?.userId ?? null) : null,
+    aadObjectId: personal ? (inbound.from?.aadObjectId || existing?.aadObjectId || null) : null,
+    teamId: conversationType === 'channel' ? (inbound.channelData?.team?.id || existing?.teamId || null) : null,
+  };
+}
+
 const materialFields = [
   'conversationType',
   'channelId',
@@ -190,6 +216,8 @@ export class ConversationReferenceRegistry {
   private readonly now: () => Date;
   /** Serializes mutations: each one reads the latest committed state, saves, then applies. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** Mutations queued or running; while any is, the committed state may be about to change. */
+  private pendingMutations = 0;
 
   private constructor(
     private readonly repository: NotifyRepository,
@@ -224,6 +252,10 @@ export class ConversationReferenceRegistry {
    * Bad input is refused with a specific message; nothing is written then. Unchanged references are not rewritten.
    */
   recordInbound(activity: unknown): Promise<InboundReferenceResult> {
+    // Nearly every activity is a message in a conversation already known as it is: answer that without the
+    // full parse and without queueing behind (or reading the clock for) a write that will not happen.
+    const unchanged = this.unchangedReference(activity);
+    if (unchanged !== undefined) return Promise.resolve({ ok: true, value: { change: 'unchanged', reference: unchanged, alsoChanged: [] } });
     const parsed = inboundActivitySchema.safeParse(activity);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(activity)'}: ${issue.message}`);
@@ -237,18 +269,7 @@ export class ConversationReferenceRegistry {
     return this.exclusive(async () => {
       const at = this.now().toISOString();
       const existing = this.byConversation.get(inbound.conversation.id);
-      const personal = conversationType === 'personal';
-      const observed = {
-        conversationType,
-        channelId: inbound.channelId,
-        serviceUrl: inbound.serviceUrl,
-        tenantId: inbound.conversation.tenantId || inbound.channelData?.tenant?.id || existing?.tenantId || null,
-        botId: inbound.recipient.id,
-        // A personal chat's user does not change; keep a known value if this activity lacks it.
-        userId: personal ? (inbound.from?.id ?? existing?.userId ?? null) : null,
-        aadObjectId: personal ? (inbound.from?.aadObjectId || existing?.aadObjectId || null) : null,
-        teamId: conversationType === 'channel' ? (inbound.channelData?.team?.id || existing?.teamId || null) : null,
-      };
+      const observed = observedFields(inbound, conversationType, existing);
       const effect = lifecycleOf(inbound);
 
       const refreshed: ConversationReferenceRecord =
@@ -308,6 +329,25 @@ export class ConversationReferenceRegistry {
     });
   }
 
+  /**
+   * The stored reference when `activity` would leave it exactly as it is: an activity with no lifecycle
+   * meaning (not an install or membership update) in an active conversation whose stored fields it repeats,
+   * while no other change is queued. Anything else returns undefined and takes the full path.
+   */
+  private unchangedReference(activity: unknown): ConversationReferenceRecord | undefined {
+    if (this.pendingMutations > 0) return undefined;
+    const parsed = knownActivitySchema.safeParse(activity);
+    if (!parsed.success) return undefined;
+    const inbound = parsed.data;
+    if (inbound.type === 'installationUpdate' || inbound.type === 'conversationUpdate') return undefined;
+    const existing = this.byConversation.get(inbound.conversation.id);
+    if (existing === undefined || !existing.active) return undefined;
+    const conversationType = normalizeType(inbound);
+    if (typeof conversationType !== 'string') return undefined;
+    const observed = observedFields(inbound, conversationType, existing);
+    return materialFields.every((field) => existing[field] === observed[field]) ? existing : undefined;
+  }
+
   private apply(record: ConversationReferenceRecord): void {
     this.byConversation.set(record.conversationId, record);
     if (record.conversationType !== 'personal' || record.tenantId === null || record.aadObjectId === null) return;
@@ -323,7 +363,10 @@ export class ConversationReferenceRegistry {
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work, work);
+    this.pendingMutations += 1;
+    const run = this.tail.then(work, work).finally(() => {
+      this.pendingMutations -= 1;
+    });
     this.tail = run.catch(() => undefined);
     return run;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationReferenceRegistry, conversationReferenceRecordSchema } from '../../src/notify/conversation-references.js';
-import { InMemoryNotifyRepository } from '../../src/notify/repository.js';
+import { InMemoryNotifyRepository, type NotifyChanges } from '../../src/notify/repository.js';
 import { BOT_ID, TENANT, channelMessage, installationUpdate, personalMessage, teamEvent, type ChannelConversation, type PersonalChat } from './activities.js';
 
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';
@@ -209,5 +209,69 @@ describe('conversation reference registry', () => {
     expect(registry.forConversation('emulator-1')?.conversationType).toBe('personal');
     expect(registry.forConversation('group-1')?.conversationType).toBe('groupChat');
     expect(registry.forConversation('group-1')?.userId).toBeNull();
+  });
+  it('answers an everyday message in a known conversation with the stored reference, without a write or a timestamp', async () => {
+    const repository = new InMemoryNotifyRepository();
+    let clockReads = 0;
+    const registry = await ConversationReferenceRegistry.open(repository, {
+      now: () => {
+        clockReads += 1;
+        return now();
+      },
+    });
+    await registry.recordInbound(personalMessage(ada));
+    const stored = registry.forConversation(ada.conversationId);
+    const [savesBefore, readsBefore] = [repository.saveCount, clockReads];
+
+    const again = await registry.recordInbound(personalMessage(ada, 'whoami'));
+    expect(again).toEqual({ ok: true, value: { change: 'unchanged', reference: stored, alsoChanged: [] } });
+    expect(again.ok && again.value.reference).toBe(stored);
+    expect(repository.saveCount).toBe(savesBefore);
+    expect(clockReads).toBe(readsBefore);
+  });
+
+  it('still validates a serviceUrl that differs from the stored one', async () => {
+    const { registry, repository } = await openRegistry();
+    await registry.recordInbound(personalMessage(ada));
+    const savesAfterCreate = repository.saveCount;
+    for (const serviceUrl of ['not a url', 'ftp://smba.trafficmanager.net/emea/']) {
+      const result = await registry.recordInbound(personalMessage({ ...ada, serviceUrl }));
+      expect(!result.ok && result.error).toMatch(/serviceUrl must be an http\(s\) URL/);
+    }
+    expect(registry.forUser(TENANT, ada.aadObjectId)?.serviceUrl).toBe(SERVICE_URL);
+    expect(repository.saveCount).toBe(savesAfterCreate);
+  });
+
+  it('reactivates a conversation when a message arrives while its deactivation is being saved', async () => {
+    let releaseSave = (): void => undefined;
+    let saveStarted = (): void => undefined;
+    const deactivationSaving = new Promise<void>((resolve) => (saveStarted = resolve));
+    class SlowRepository extends InMemoryNotifyRepository {
+      holdSaves = false;
+      override async save(changes: NotifyChanges): Promise<void> {
+        if (this.holdSaves) {
+          this.holdSaves = false;
+          const released = new Promise<void>((resolve) => (releaseSave = resolve));
+          saveStarted();
+          await released;
+        }
+        return super.save(changes);
+      }
+    }
+    const repository = new SlowRepository();
+    const { registry } = await openRegistry(repository);
+    await registry.recordInbound(personalMessage(ada));
+
+    repository.holdSaves = true;
+    const deactivation = registry.deactivate(ada.conversationId, 'Teams answered 403 ConversationBlockedByUser');
+    await deactivationSaving;
+    // The reference still reads active here, but the message must not be answered from that state.
+    const message = registry.recordInbound(personalMessage(ada, 'hello again'));
+    releaseSave();
+    await deactivation;
+    const back = await message;
+    expect(back.ok && back.value.change).toBe('reactivated');
+    expect(registry.forUser(TENANT, ada.aadObjectId)?.active).toBe(true);
+    expect(repository.snapshot().references[0]?.active).toBe(true);
   });
 });
