@@ -8,7 +8,7 @@ import { startBot, type StartOptions } from '../src/main.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 import { startProfiling, type ProfileSummary } from './cpu-profile.js';
 
-// Loaded before main() runs: the time tsx needs to load and transpile the bot's modules.
+// Loaded before main() runs: Node's own start plus loading the bot's compiled modules and their packages.
 const modulesLoadedAtMs = performance.now();
 
 const environmentSchema = z.object({

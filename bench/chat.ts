@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
 import { profileSummarySchema, type ProfileSummary } from './cpu-profile.js';
+import type { BenchChildScript } from './compile.js';
 import { cpuSplit, pinToCpus, startChild, type BenchChild } from './processes.js';
 
 export interface ChatOptions {
@@ -163,16 +164,16 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
   const pinned = split !== undefined && (await pinToCpus(process.pid, split.rest));
   const cpuPinning = pinned && split !== undefined ? `bot on CPU ${split.bot}; load generator and connector on CPU ${split.rest}` : 'not pinned (needs Linux taskset and 2 CPUs)';
   log(`chat: ${cpuPinning}`);
-  const startPinned = async (script: string, env?: Record<string, string>): Promise<BenchChild> => {
+  const startPinned = async (script: BenchChildScript, env?: Record<string, string>): Promise<BenchChild> => {
     const child = await startChild(script, env === undefined ? {} : { env });
     if (pinned && split !== undefined) await pinToCpus(child.pid, split.bot);
     return child;
   };
-  const connector = await startChild('loopback-connector.ts');
+  const connector = await startChild('loopback-connector');
   if (pinned && split !== undefined) await pinToCpus(connector.pid, split.rest);
   try {
     log('chat: echo bot (baseline)');
-    const echo = await startPinned('echo-bot.ts');
+    const echo = await startPinned('echo-bot');
     let echoRun;
     try {
       echoRun = await measureTarget(
@@ -190,7 +191,7 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
     const halfRate = echoPeak / 2;
 
     log('chat: Mailbox Sync Bot');
-    const bot = await startPinned('bot-process.ts', { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile });
+    const bot = await startPinned('bot-process', { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile });
     try {
       // The first message from a conversation records its reference (one write); later ones change nothing.
       await checkAnswer(bot, connector, JSON.stringify(messageActivity(options.user, 'help', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-first' })), personalChatOf(options.user), () => null);
@@ -228,7 +229,7 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
       const cardCeilings: ChatResult['cardCeilings'][number][] = [];
       for (const card of sentCards) {
         log(`chat: echo bot answering with the card of ${card.name} (${card.bytes} bytes)`);
-        const echoWithCard = await startPinned('echo-bot.ts', { BENCH_ECHO_REPLY_FILE: card.file });
+        const echoWithCard = await startPinned('echo-bot', { BENCH_ECHO_REPLY_FILE: card.file });
         try {
           const texts = ['hello'];
           const bodies = texts.map((text, index) => JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-card-${index}` })));

@@ -1,6 +1,6 @@
 // The child side of bench/processes.ts: answer the parent's requests, say when ready, stop on SIGTERM.
 import { z } from 'zod';
-import { parentRequestSchema, type ChildMessage, type MemorySnapshot } from './processes.js';
+import { parentRequestSchema, type ChildMessage, type ChildRuntime, type MemorySnapshot } from './processes.js';
 
 export type RequestHandler = (argument: unknown) => unknown;
 
@@ -103,9 +103,15 @@ export function serveParent(handlers: Readonly<Record<string, RequestHandler>>, 
   process.once('disconnect', () => process.exit(0));
 }
 
-export function announceReady(url: string | undefined, timings: Record<string, number> = {}): void {
-  send({ type: 'ready', ...(url === undefined ? {} : { url }), timings });
+/** How this process was started, for the parent to check that no module loader is involved. */
+function ownRuntime(): ChildRuntime {
+  return { node: process.version, execArgv: [...process.execArgv], nodeOptions: process.env.NODE_OPTIONS ?? '' };
 }
+
+export function announceReady(url: string | undefined, timings: Record<string, number> = {}): void {
+  send({ type: 'ready', ...(url === undefined ? {} : { url }), timings, runtime: ownRuntime() });
+}
+
 
 export function announceFailure(error: unknown): void {
   send({ type: 'failed', error: errorText(error) });

@@ -27,6 +27,7 @@ export const profileSummarySchema = z.object({
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;
 
+// Where src/ and bench/ are: .bench-build/ for the compiled children, so line numbers are those of the .js there.
 const projectRoot = new URL('../', import.meta.url).href;
 
 /** `src/cards`, `botbuilder`, `@azure/core-client`, `node`, `(garbage collector)`… for a call frame. */

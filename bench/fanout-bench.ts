@@ -73,7 +73,7 @@ export async function runFanoutBenchmark(options: FanoutOptions, log: (line: str
   const allowedPerSecond = Math.min(...limits.perTenant.map((window) => (window.limit * 1000) / window.windowMs));
   const connector = await startFakeConnector({ rateLimits: limits });
   connector.failFraction(0.1, faults.throttled(1));
-  const child = await startChild('fanout-process.ts', {
+  const child = await startChild('fanout-process', {
     env: { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: options.orgFile, BENCH_SERVICE_URL: connector.url, BENCH_CONVERSATIONS: String(options.alerts) },
   });
   try {

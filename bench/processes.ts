@@ -1,12 +1,13 @@
 // Child processes for the benchmarks: the bot, the echo bot, the loopback connector and the store and
 // fan-out workloads each run in their own Node process, so that the load generator never shares an event
-// loop or a heap with what it measures. Parent and child talk over Node's IPC channel; every message is
-// parsed with zod on arrival, in both directions.
+// loop or a heap with what it measures. Each runs its compiled JavaScript under plain node (compile.ts).
+// Parent and child talk over Node's IPC channel; every message is parsed with zod on arrival, in both directions.
 import { execFile, fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { compiledScriptPath, type BenchChildScript } from './compile.js';
 
 export const BENCH_DIRECTORY = import.meta.dirname;
 
@@ -19,9 +20,13 @@ export const memorySchema = z.object({
 });
 export type MemorySnapshot = z.infer<typeof memorySchema>;
 
+/** How a child's Node was started, as the child itself sees it: the proof that no loader ran. */
+export const childRuntimeSchema = z.object({ node: z.string(), execArgv: z.array(z.string()), nodeOptions: z.string() });
+export type ChildRuntime = z.infer<typeof childRuntimeSchema>;
+
 /** What a child sends to the parent. */
 export const childMessageSchema = z.union([
-  z.object({ type: z.literal('ready'), url: z.string().optional(), timings: z.record(z.string(), z.number()) }),
+  z.object({ type: z.literal('ready'), url: z.string().optional(), timings: z.record(z.string(), z.number()), runtime: childRuntimeSchema }),
   z.object({ type: z.literal('reply'), requestId: z.number(), ok: z.literal(true), value: z.unknown() }),
   z.object({ type: z.literal('reply'), requestId: z.number(), ok: z.literal(false), error: z.string() }),
   z.object({ type: z.literal('failed'), error: z.string() }),
@@ -106,11 +111,31 @@ export interface StartChildOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** Forks `bench/<script>` under tsx and waits for its ready message. */
-export async function startChild(script: string, options: StartChildOptions = {}): Promise<BenchChild> {
+/** Node flags that hook module loading (tsx, ts-node, any loader): a child started with one is not what ships. */
+const LOADER_FLAG = /(?:^|\s)(?:--import|--loader|--experimental-loader|--require|-r)(?:[=\s]|$)/;
+
+/** Why `runtime` is not plain node running compiled code, or undefined when it is. */
+export function loaderIn(runtime: ChildRuntime): string | undefined {
+  const flags = [...runtime.execArgv, runtime.nodeOptions].join(' ');
+  return LOADER_FLAG.test(flags) ? `it ran with a module loader (${flags.trim()})` : undefined;
+}
+
+/** Every distinct way children were started in this run (node version, flags), for the results. */
+const runtimesSeen = new Map<string, ChildRuntime>();
+export const childRuntimesSeen = (): readonly ChildRuntime[] => [...runtimesSeen.values()];
+
+/**
+ * Forks the compiled `.bench-build/bench/<script>.js` under plain node (bench/run.ts compiles it first) and
+ * waits for its ready message.
+ */
+export async function startChild(script: BenchChildScript, options: StartChildOptions = {}): Promise<BenchChild> {
+  const path = compiledScriptPath(script);
+  if (!existsSync(path)) throw new Error(`${path} does not exist: bench/run.ts compiles the bench before starting children`);
   const started = performance.now();
-  const child: ChildProcess = fork(resolve(BENCH_DIRECTORY, script), [], {
-    execArgv: ['--import', 'tsx', '--no-deprecation', ...(options.nodeFlags ?? [])],
+  // execArgv is given in full so that nothing of the parent's own (tsx's --import/--require) is inherited.
+  // --no-deprecation only keeps a warning out of the bench's output (process.binding in http-deceiver, which restify loads).
+  const child: ChildProcess = fork(path, [], {
+    execArgv: ['--no-deprecation', ...(options.nodeFlags ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -126,7 +151,7 @@ export async function startChild(script: string, options: StartChildOptions = {}
     pending.clear();
   };
 
-  const ready = new Promise<{ url: string | undefined; timings: Record<string, number> }>((resolveReady, rejectReady) => {
+  const ready = new Promise<{ url: string | undefined; timings: Record<string, number>; runtime: ChildRuntime }>((resolveReady, rejectReady) => {
     const timeout = setTimeout(() => rejectReady(new Error(`${script} was not ready within ${options.readyTimeoutMs ?? 120_000} ms`)), options.readyTimeoutMs ?? 120_000);
     child.on('message', (raw: unknown) => {
       const parsed = childMessageSchema.safeParse(raw);
@@ -137,7 +162,12 @@ export async function startChild(script: string, options: StartChildOptions = {}
       const message = parsed.data;
       if (message.type === 'ready') {
         clearTimeout(timeout);
-        resolveReady({ url: message.url, timings: message.timings });
+        const loader = loaderIn(message.runtime);
+        if (loader === undefined) resolveReady({ url: message.url, timings: message.timings, runtime: message.runtime });
+        else {
+          rejectReady(new Error(`${script} is not measured as it ships: ${loader}`));
+          child.kill('SIGKILL');
+        }
       } else if (message.type === 'failed') {
         clearTimeout(timeout);
         const error = new Error(`${script} failed: ${message.error}`);
@@ -157,7 +187,8 @@ export async function startChild(script: string, options: StartChildOptions = {}
       failAll(error);
     });
   });
-  const { url, timings } = await ready;
+  const { url, timings, runtime } = await ready;
+  runtimesSeen.set(JSON.stringify(runtime), runtime);
   const readyAfterMs = performance.now() - started;
 
   return {

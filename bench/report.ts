@@ -1,6 +1,7 @@
 // The results of `npm run bench` (written to bench/results.json) and the table printed at the end.
 import type { ChatResult } from './chat.js';
 import type { FanoutResult } from './fanout-bench.js';
+import type { ChildRuntime } from './processes.js';
 import type { StartupResult } from './startup-bench.js';
 import type { StoreResult } from './store-bench.js';
 import type { TestAndEnableResult } from './test-and-enable-bench.js';
@@ -19,6 +20,8 @@ export interface BenchResults {
     loadAverageAfter: readonly number[];
   };
   readonly organization: { readonly mailboxes: number; readonly users: number };
+  /** How the measured processes ran: compiled JavaScript under plain node, as `npm start` runs the bot. */
+  children?: { readonly code: string; readonly loader: 'none'; readonly compileMs: number; readonly runtimes: readonly ChildRuntime[] };
   chat?: ChatResult;
   testAndEnable?: TestAndEnableResult;
   fanout?: FanoutResult;
@@ -130,12 +133,12 @@ function startupSection(startup: StartupResult, mailboxes: number): string {
   return [
     `5. Start-up to ready with ${mailboxes.toLocaleString('en-US')} mailboxes, and memory at rest`,
     table([
-      ['start', 'fork to ready', 'loading modules (tsx)', 'startBot'],
+      ['start', 'fork to ready', 'process start + loading modules', 'startBot'],
       row('first start (seeds the data file)', startup.firstStart),
       row('restart (reads the data file)', startup.restart),
     ]),
     `at rest after restart: RSS ${megabytes(atRest.rss ?? atRest.memory.rss)}, heap used ${megabytes(atRest.memory.heapUsed)}, external ${megabytes(atRest.memory.external)}; after a full GC: RSS ${megabytes(atRest.rssAfterGc ?? atRest.memoryAfterGc.rss)}, heap used ${megabytes(atRest.memoryAfterGc.heapUsed)}`,
-    `for comparison, the bare echo bot at rest on the same runtime (tsx + restify + botbuilder): RSS ${megabytes(startup.echoAtRest.rss ?? startup.echoAtRest.memory.rss)}, heap used ${megabytes(startup.echoAtRest.memory.heapUsed)}`,
+    `for comparison, the bare echo bot at rest on the same runtime (plain node + restify + botbuilder): RSS ${megabytes(startup.echoAtRest.rss ?? startup.echoAtRest.memory.rss)}, heap used ${megabytes(startup.echoAtRest.memory.heapUsed)}`,
   ].join('\n');
 }
 
@@ -189,12 +192,19 @@ function fanoutSection(fanout: FanoutResult): string {
   ].join('\n');
 }
 
+function childrenLine(children: NonNullable<BenchResults['children']>): string {
+  const versions = [...new Set(children.runtimes.map((runtime) => runtime.node))].join(', ');
+  const flags = [...new Set(children.runtimes.flatMap((runtime) => runtime.execArgv))];
+  return `Children: node ${versions}, ${children.code} (${milliseconds(children.compileMs)}), no loader${flags.length === 0 ? '' : `; node flags used: ${flags.join(' ')}`}`;
+}
+
 export function formatReport(results: BenchResults): string {
   const { machine } = results;
   const sections = [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average ${machine.loadAverageBefore.map((value) => value.toFixed(2)).join(' ')} before, ${machine.loadAverageAfter.map((value) => value.toFixed(2)).join(' ')} after`,
     `Organization: ${results.organization.mailboxes.toLocaleString('en-US')} mailboxes, ${results.organization.users.toLocaleString('en-US')} users`,
   ];
+  if (results.children !== undefined) sections.push(childrenLine(results.children));
   if (results.chat !== undefined) sections.push(chatSection(results.chat));
   if (results.testAndEnable !== undefined) sections.push(testAndEnableSection(results.testAndEnable));
   if (results.fanout !== undefined) sections.push(fanoutSection(results.fanout));

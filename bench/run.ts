@@ -1,5 +1,7 @@
 // `npm run bench`: generates a 10,000-mailbox organization, runs the five benchmarks against the real bot
 // and store in child processes, prints a table and writes bench/results.json. See docs/performance.md.
+// This script may run under tsx; the children run what ships: it first compiles src/ and bench/ with
+// tsconfig.bench.json into .bench-build/, and every child is that JavaScript under plain node (compile.ts).
 //
 //   npm run bench                      everything (a few minutes)
 //   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup
@@ -10,9 +12,10 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { runChatBenchmark } from './chat.js';
+import { BENCH_BUILD_DIRECTORY, BENCH_TSCONFIG, compileBench } from './compile.js';
 import { runFanoutBenchmark } from './fanout-bench.js';
 import { generateValidatedOrganization } from './org-generator.js';
-import { BENCH_DIRECTORY, startChild } from './processes.js';
+import { BENCH_DIRECTORY, childRuntimesSeen, startChild } from './processes.js';
 import { formatReport, type BenchResults } from './report.js';
 import { runStartupBenchmark } from './startup-bench.js';
 import { runStoreBenchmark } from './store-bench.js';
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   log(`Mailbox Sync Bot benchmarks (${options.quick ? 'quick' : 'full'}), working in ${workDirectory}`);
   try {
+    const build = await compileBench();
+    log(`compiled src/ and bench/ (tsc -p ${BENCH_TSCONFIG}) into ${BENCH_BUILD_DIRECTORY} in ${(build.elapsedMs / 1000).toFixed(1)} s`);
     const realistic = await generateValidatedOrganization({ mailboxCount: scale.mailboxes });
     const realisticFile = join(workDirectory, 'org-realistic.json');
     await writeFile(realisticFile, JSON.stringify(realistic.file));
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
         { latencyMs: 0, file: fileFor(0), heapLimitMb: HEAP_LIMIT_MB },
       ];
       log('test and enable: "test mailboxes for profile" over every mailbox');
-      const connector = await startChild('loopback-connector.ts');
+      const connector = await startChild('loopback-connector');
       try {
         results.testAndEnable = await runTestAndEnableBenchmark(
           {
@@ -159,6 +164,7 @@ async function main(): Promise<void> {
       );
     }
 
+    results.children = { code: `compiled by tsc -p ${BENCH_TSCONFIG}`, loader: 'none', compileMs: build.elapsedMs, runtimes: childRuntimesSeen() };
     results.machine.loadAverageAfter = loadavg();
     results.finishedAt = new Date().toISOString();
     log('');

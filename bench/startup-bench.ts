@@ -8,7 +8,7 @@ import { memorySchema, startChild, type MemorySnapshot } from './processes.js';
 export interface StartupRun {
   /** `fork` to ready, measured by the bench. */
   readonly readyAfterMs: number;
-  /** Loading the bot's modules (under tsx, which transpiles TypeScript on the fly). */
+  /** Process start to the bot's compiled modules loaded (Node's own start included). */
   readonly modulesLoadedMs: number;
   /** `startBot` itself: data file, indexes, references, outbox, jobs, HTTP server. */
   readonly startBotMs: number;
@@ -20,7 +20,7 @@ export interface StartupResult {
   /** The data file exists: it is read and validated. */
   readonly restart: StartupRun;
   readonly atRest: { readonly rss: number | null; readonly memory: MemorySnapshot; readonly rssAfterGc: number | null; readonly memoryAfterGc: MemorySnapshot };
-  /** The bare echo bot at rest on the same runtime (tsx, restify, botbuilder): the floor under the bot's own memory. */
+  /** The bare echo bot at rest on the same runtime (plain node, compiled, restify, botbuilder): the floor under the bot's own memory. */
   readonly echoAtRest: { readonly rss: number | null; readonly memory: MemorySnapshot };
 }
 
@@ -35,12 +35,12 @@ export async function runStartupBenchmark(options: { readonly orgFile: string; r
   await mkdir(directory, { recursive: true });
   const env = { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: options.orgFile };
 
-  const first = await startChild('bot-process.ts', { env });
+  const first = await startChild('bot-process', { env });
   await first.stop();
   const firstStart = runOf(first);
   log(`startup: first start (seeding the data file) ready after ${firstStart.readyAfterMs.toFixed(0)} ms`);
 
-  const again = await startChild('bot-process.ts', { env, nodeFlags: ['--expose-gc'] });
+  const again = await startChild('bot-process', { env, nodeFlags: ['--expose-gc'] });
   try {
     const restart = runOf(again);
     log(`startup: restart ready after ${restart.readyAfterMs.toFixed(0)} ms; resting ${options.restSeconds} s`);
@@ -58,7 +58,7 @@ export async function runStartupBenchmark(options: { readonly orgFile: string; r
 }
 
 async function measureEchoAtRest(restSeconds: number): Promise<StartupResult['echoAtRest']> {
-  const echo = await startChild('echo-bot.ts');
+  const echo = await startChild('echo-bot');
   try {
     await new Promise((done) => setTimeout(done, restSeconds * 1000));
     const memory = await echo.request('memory', { collectGarbage: false }, memorySchema);

@@ -40,7 +40,7 @@ export async function runStoreBenchmark(options: StoreOptions, log: (line: strin
   const directory = join(options.workDirectory, 'store');
   await mkdir(directory, { recursive: true });
   const seeded = join(directory, 'seed.json');
-  const seeding = await startChild('store-process.ts', { env: { BENCH_DATA_FILE: seeded, BENCH_ORG_FILE: options.orgFile, BENCH_GROUP_COMMIT: 'on' } });
+  const seeding = await startChild('store-process', { env: { BENCH_DATA_FILE: seeded, BENCH_ORG_FILE: options.orgFile, BENCH_GROUP_COMMIT: 'on' } });
   await seeding.stop();
   const dataFileBytes = (await stat(seeded)).size;
 
@@ -49,7 +49,7 @@ export async function runStoreBenchmark(options: StoreOptions, log: (line: strin
     copies += 1;
     const dataFile = join(directory, `run-${copies}.json`);
     await copyFile(seeded, dataFile);
-    const child = await startChild('store-process.ts', { env: { BENCH_DATA_FILE: dataFile, BENCH_ORG_FILE: options.orgFile, BENCH_GROUP_COMMIT: 'on' } });
+    const child = await startChild('store-process', { env: { BENCH_DATA_FILE: dataFile, BENCH_ORG_FILE: options.orgFile, BENCH_GROUP_COMMIT: 'on' } });
     try {
       const sampler = sampleRss(child);
       const value = await run(child);

@@ -63,7 +63,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
   for (const [index, { latencyMs, file, heapLimitMb }] of options.runs.entries()) {
     const directory = join(options.workDirectory, `test-and-enable-${index}`);
     await mkdir(directory, { recursive: true });
-    const bot = await startChild('bot-process.ts', {
+    const bot = await startChild('bot-process', {
       env: { BENCH_DATA_FILE: join(directory, 'db.json'), BENCH_ORG_FILE: file, BENCH_JOB_CONCURRENCY: String(options.concurrency) },
       nodeFlags: heapLimitMb === undefined ? [] : [`--max-old-space-size=${heapLimitMb}`],
     });
