@@ -33,6 +33,8 @@ const MB = 1024 * 1024;
 export const megabytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? 'n/a' : `${(bytes / MB).toFixed(0)} MB`);
 export const milliseconds = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
 const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+/** How many of a count of data-file writes were whole-file snapshots (the rest are journal appends). */
+const snapshotsNote = (snapshots: number | null): string => (snapshots === null ? '' : ` (${snapshots.toLocaleString('en-US')} snapshots)`);
 
 /** A plain-text table: the first row is the header. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -117,7 +119,7 @@ function storeSection(store: StoreResult): string {
     `${scenario.approved.toLocaleString('en-US')} of ${scenario.attempted.toLocaleString('en-US')}`,
     milliseconds(scenario.elapsedMs),
     scenario.approved > 0 ? milliseconds(scenario.elapsedMs / scenario.approved) : 'n/a',
-    `${scenario.writes.toLocaleString('en-US')} for ${scenario.transactionsWritten.toLocaleString('en-US')} commits`,
+    `${scenario.writes.toLocaleString('en-US')}${snapshotsNote(scenario.snapshotsWritten)} for ${scenario.transactionsWritten.toLocaleString('en-US')} commits`,
     megabytes(scenario.peakRss),
     scenario.extrapolatedMs === null ? '' : `all ${store.mailboxes.toLocaleString('en-US')}: ~${milliseconds(scenario.extrapolatedMs)}`,
   ]);
@@ -153,7 +155,7 @@ function testAndEnableSection(result: TestAndEnableResult): string {
       verdict(target),
       megabytes(run.peakRss),
       verdict((run.peakRss ?? 0) < 300 * MB),
-      String(run.dataFileWrites),
+      `${run.dataFileWrites}${snapshotsNote(run.dataFileSnapshots)}`,
       Object.entries(run.verdicts).map(([name, count]) => `${name} ${count}`).join(', '),
     ];
   });

@@ -19,7 +19,10 @@ export interface StoreScenario {
   readonly attempted: number;
   readonly approved: number;
   readonly elapsedMs: number;
+  /** Data-file writes: journal appends and snapshots alike. */
   readonly writes: number;
+  /** Of those, whole-file snapshots; null when the store does not count them. */
+  readonly snapshotsWritten: number | null;
   readonly transactionsWritten: number;
   readonly peakRss: number | null;
   /** For a run cut short by its time budget: the time all `approvals` would take at the measured pace. */
@@ -33,8 +36,9 @@ export interface StoreResult {
   readonly scenarios: readonly StoreScenario[];
 }
 
-const singleSchema = z.object({ attempted: z.number(), approved: z.number(), refused: z.number(), elapsedMs: z.number(), writes: z.number(), transactionsWritten: z.number() });
-const bulkSchema = z.object({ approved: z.number(), outcomes: z.number(), elapsedMs: z.number(), writes: z.number(), transactionsWritten: z.number() });
+const writeCountsSchema = z.object({ writes: z.number(), snapshotsWritten: z.number().nullable(), transactionsWritten: z.number() });
+const singleSchema = writeCountsSchema.extend({ attempted: z.number(), approved: z.number(), refused: z.number(), elapsedMs: z.number() });
+const bulkSchema = writeCountsSchema.extend({ approved: z.number(), outcomes: z.number(), elapsedMs: z.number() });
 
 export async function runStoreBenchmark(options: StoreOptions, log: (line: string) => void): Promise<StoreResult> {
   const directory = join(options.workDirectory, 'store');
@@ -80,7 +84,8 @@ export async function runStoreBenchmark(options: StoreOptions, log: (line: strin
   scenarios.push({ name: 'one bulk approval', attempted: bulk.value.outcomes, ...bulk.value, peakRss: bulk.peakRss, extrapolatedMs: null });
 
   for (const result of scenarios) {
-    log(`  ${result.name}: ${result.approved}/${result.attempted} approved in ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.writes} writes for ${result.transactionsWritten} commits`);
+    const snapshots = result.snapshotsWritten === null ? '' : ` (${result.snapshotsWritten} snapshots)`;
+    log(`  ${result.name}: ${result.approved}/${result.attempted} approved in ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.writes} writes${snapshots} for ${result.transactionsWritten} commits`);
   }
   return { mailboxes: options.approvals, dataFileBytes, openMs: pipelined.openMs, scenarios };
 }

@@ -9,7 +9,7 @@ import { createInProcessEventBus } from '../src/app/events.js';
 import { approveEmail, decideEmailApproval } from '../src/app/index.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from '../src/store/email-config-store.js';
 import { seedDocument } from '../src/store/org-file.js';
-import { announceFailure, announceReady, serveParent } from './child-support.js';
+import { announceFailure, announceReady, serveParent, snapshotsWrittenBy } from './child-support.js';
 
 const environmentSchema = z.object({
   BENCH_DATA_FILE: z.string().min(1, 'BENCH_DATA_FILE must name the data file'),
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   };
   const approver = store.userById('user-ada');
   if (approver === undefined) throw new Error('The organization has no user-ada to approve with');
-  const counters = () => ({ writes: store.writesPerformed, transactionsWritten: store.transactionsWritten });
+  const counters = () => ({ writes: store.writesPerformed, snapshots: snapshotsWrittenBy(store), transactionsWritten: store.transactionsWritten });
+  const snapshotsBetween = (before: ReturnType<typeof counters>, after: ReturnType<typeof counters>): number | null =>
+    before.snapshots === null || after.snapshots === null ? null : after.snapshots - before.snapshots;
 
   serveParent({
     singleApprovals: async (argument) => {
@@ -65,7 +67,15 @@ async function main(): Promise<void> {
       }
       const elapsedMs = performance.now() - started;
       const after = counters();
-      return { attempted: approved + refused, approved, refused, elapsedMs, writes: after.writes - before.writes, transactionsWritten: after.transactionsWritten - before.transactionsWritten };
+      return {
+        attempted: approved + refused,
+        approved,
+        refused,
+        elapsedMs,
+        writes: after.writes - before.writes,
+        snapshotsWritten: snapshotsBetween(before, after),
+        transactionsWritten: after.transactionsWritten - before.transactionsWritten,
+      };
     },
     bulkApproval: async () => {
       const before = counters();
@@ -75,7 +85,14 @@ async function main(): Promise<void> {
       if (!result.ok) throw new Error(`approve mailbox pending was refused: ${result.error.message}`);
       const after = counters();
       const changed = result.value.outcomes.filter((outcome) => outcome.status === 'changed').length;
-      return { approved: changed, outcomes: result.value.outcomes.length, elapsedMs, writes: after.writes - before.writes, transactionsWritten: after.transactionsWritten - before.transactionsWritten };
+      return {
+        approved: changed,
+        outcomes: result.value.outcomes.length,
+        elapsedMs,
+        writes: after.writes - before.writes,
+        snapshotsWritten: snapshotsBetween(before, after),
+        transactionsWritten: after.transactionsWritten - before.transactionsWritten,
+      };
     },
   });
   announceReady(undefined, { openMs, mailboxes: store.mailboxes().length });

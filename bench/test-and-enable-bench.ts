@@ -32,7 +32,10 @@ export interface TestAndEnableRun {
   readonly jobMs: number;
   /** `mailboxes × latency / concurrency`: the time the Exchange calls alone need. */
   readonly idealMs: number;
+  /** Data-file writes: journal appends and snapshots alike. */
   readonly dataFileWrites: number;
+  /** Of those, whole-file snapshots; null when the store does not count them. */
+  readonly dataFileSnapshots: number | null;
   readonly peakRss: number | null;
   readonly rssBefore: number | null;
   /** The highest heap, external and array-buffer figures the bot saw during the job. */
@@ -55,7 +58,7 @@ const jobsSchema = z.array(
     completedAt: z.string().nullable(),
   }),
 );
-const storeSchema = z.object({ writes: z.number() });
+const storeSchema = z.object({ writes: z.number(), snapshots: z.number().nullable() });
 
 export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, connector: BenchChild, log: (line: string) => void): Promise<TestAndEnableResult> {
   const connectorUrl = connector.url ?? '';
@@ -69,7 +72,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
     });
     try {
       const { rss: rssBefore } = await bot.residentMemory();
-      const writesBefore = (await bot.request('store', {}, storeSchema)).writes;
+      const storeBefore = await bot.request('store', {}, storeSchema);
       await bot.request('startMemoryPeaks', {}, z.null());
       const sampler = sampleRss(bot);
       const command = `test mailboxes for profile "${options.profileName}"`;
@@ -93,7 +96,9 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
       }
       const { peakRss } = await sampler.stop();
       const peakMemory = await bot.request('stopMemoryPeaks', {}, memorySchema);
-      const writes = (await bot.request('store', {}, storeSchema)).writes - writesBefore;
+      const storeAfter = await bot.request('store', {}, storeSchema);
+      const writes = storeAfter.writes - storeBefore.writes;
+      const snapshots = storeAfter.snapshots === null || storeBefore.snapshots === null ? null : storeAfter.snapshots - storeBefore.snapshots;
       if (job.completedAt === null) throw new Error('A finished job has no completedAt');
       const run: TestAndEnableRun = {
         latencyMs,
@@ -103,11 +108,12 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         jobMs: Date.parse(job.completedAt) - Date.parse(job.createdAt),
         idealMs: (job.mailboxes * latencyMs) / options.concurrency,
         dataFileWrites: writes,
+        dataFileSnapshots: snapshots,
         peakRss,
         rssBefore,
         peakMemory,
       };
-      log(`  ${latencyMs} ms per test${heapLimitMb === undefined ? '' : `, heap limit ${heapLimitMb} MB`}: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
+      log(`  ${latencyMs} ms per test${heapLimitMb === undefined ? '' : `, heap limit ${heapLimitMb} MB`}: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes${snapshots === null ? '' : ` (${snapshots} snapshots)`}, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
       runs.push(run);
     } finally {
       await bot.stop();
