@@ -44,8 +44,15 @@ const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown
   return prototype === Object.prototype || prototype === null;
 };
 
-/** Sections (depth 0: the document, depth 1: objects like `notify`) are compared member by member; deeper values whole. */
-const MAX_CONTAINER_DEPTH = 1;
+/** Sections (depth 0: the document, depth 1: objects like `notify`) are compared member by member. */
+const MAX_SECTION_DEPTH = 1;
+/**
+ * Deeper, a changed record that holds arrays (a job and its growing `results`) is compared member by
+ * member too, down to this depth, so that a job's 10,000th result does not rewrite the other 9,999.
+ */
+const MAX_NESTED_DEPTH = 4;
+
+const holdsArrays = (value: unknown): value is Readonly<Record<string, unknown>> => isPlainObject(value) && Object.values(value).some(Array.isArray);
 
 /** The operations that turn `previous` into `next`, as JSON would see them (undefined members do not exist). */
 export function diffDocuments(previous: unknown, next: unknown): JournalOperation[] {
@@ -54,19 +61,29 @@ export function diffDocuments(previous: unknown, next: unknown): JournalOperatio
   return operations;
 }
 
+const comparedByMember = (previous: unknown, next: unknown, depth: number): boolean =>
+  depth <= MAX_SECTION_DEPTH ? isPlainObject(previous) && isPlainObject(next) : depth <= MAX_NESTED_DEPTH && holdsArrays(previous) && holdsArrays(next);
+
 function diffValue(previous: unknown, next: unknown, path: JournalPath, depth: number, operations: JournalOperation[]): void {
   if (previous === next) return;
   if (Array.isArray(previous) && Array.isArray(next) && path.length > 0) {
     const before: readonly unknown[] = previous;
     const after: readonly unknown[] = next;
     const set: [number, unknown][] = [];
+    const nested: JournalOperation[] = [];
     for (let index = 0; index < after.length; index++) {
-      if (index >= before.length || before[index] !== after[index]) set.push([index, after[index] ?? null]);
+      const old = index < before.length ? before[index] : undefined;
+      const now = after[index];
+      if (old === now && index < before.length) continue;
+      if (index < before.length && comparedByMember(old, now, depth + 1)) diffValue(old, now, [...path, index], depth + 1, nested);
+      else set.push([index, now ?? null]);
     }
+    // Length and replaced elements first: the nested changes address elements that exist before and after.
     if (set.length > 0 || before.length !== after.length) operations.push({ path: [...path], length: after.length, set });
+    operations.push(...nested);
     return;
   }
-  if (depth <= MAX_CONTAINER_DEPTH && isPlainObject(previous) && isPlainObject(next)) {
+  if (comparedByMember(previous, next, depth) && isPlainObject(previous) && isPlainObject(next)) {
     for (const [key, member] of Object.entries(next)) {
       if (member === undefined) continue;
       diffValue(previous[key], member, [...path, key], depth + 1, operations);

@@ -50,3 +50,24 @@ describe('the data-file journal diff', () => {
     expect(() => applyJournalOperations({ records: [] }, [{ path: ['records'], length: 1, set: [[3, {}]] }])).toThrow(/past the array's length/);
   });
 });
+
+describe('the journal diff inside records that hold arrays', () => {
+  it('records only the new results of a job, not the whole job, and replays it exactly', () => {
+    const results = Array.from({ length: 1_000 }, (_, index) => ({ mailboxId: `m${index}`, verdict: 'enabled' }));
+    const job = { id: 'J-1', status: 'running', mailboxes: results.map((result) => result.mailboxId), results };
+    const before = { schemaVersion: 1, jobs: [{ id: 'J-0', status: 'done', results: [] }, job] };
+    const after = { ...before, jobs: [before.jobs[0], { ...job, status: 'done', results: [...results, { mailboxId: 'm1000', verdict: 'disabled' }] }] };
+
+    const line = JSON.stringify({ changes: diffDocuments(before, after) });
+    expect(line.length).toBeLessThan(300);
+    expect(replay(before, after)).toEqual(asJson(after));
+  });
+
+  it('still replaces a record whole when it holds no arrays, and handles a record that gained or lost its arrays', () => {
+    const before = { schemaVersion: 1, jobs: [{ id: 'J-1', results: [1, 2] }, { id: 'J-2', name: 'a' }] };
+    const after = { schemaVersion: 1, jobs: [{ id: 'J-1', name: 'no results now' }, { id: 'J-2', results: [3] }] };
+    expect(replay(before, after)).toEqual(asJson(after));
+    const scalarOnly = { schemaVersion: 1, jobs: [{ id: 'J-2', name: 'b' }] };
+    expect(diffDocuments({ schemaVersion: 1, jobs: [{ id: 'J-2', name: 'a' }] }, scalarOnly)).toEqual([{ path: ['jobs'], length: 1, set: [[0, { id: 'J-2', name: 'b' }]] }]);
+  });
+});
