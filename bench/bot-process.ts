@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startBot, type StartOptions } from '../src/main.js';
-import { announceFailure, announceReady, serveParent, snapshotsWrittenBy } from './child-support.js';
+import { announceFailure, announceReady, serveParent } from './child-support.js';
 import { startProfiling, type ProfileSummary } from './cpu-profile.js';
 
 // Loaded before main() runs: Node's own start plus loading the bot's compiled modules and their packages.
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       },
       store: () => ({
         writes: store.writesPerformed,
-        snapshots: snapshotsWrittenBy(store),
+        snapshots: store.snapshotsWritten,
         transactionsWritten: store.transactionsWritten,
         mailboxes: store.mailboxes().length,
         document: Object.fromEntries(Object.entries(store.document()).map(([section, value]) => [section, Array.isArray(value) ? value.length : null])),

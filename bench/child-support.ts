@@ -112,14 +112,6 @@ export function announceReady(url: string | undefined, timings: Record<string, n
   send({ type: 'ready', ...(url === undefined ? {} : { url }), timings, runtime: ownRuntime() });
 }
 
-/**
- * Snapshots (whole data-file rewrites) the store has written, or null for a store that does not count them.
- * Read by name and parsed because the journaled store that counts them is being added alongside this bench.
- */
-export function snapshotsWrittenBy(store: object): number | null {
-  const parsed = z.number().safeParse(Reflect.get(store, 'snapshotsWritten'));
-  return parsed.success ? parsed.data : null;
-}
 
 export function announceFailure(error: unknown): void {
   send({ type: 'failed', error: errorText(error) });

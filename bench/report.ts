@@ -34,7 +34,7 @@ export const megabytes = (bytes: number | null | undefined): string => (bytes ==
 export const milliseconds = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(value < 10 ? 1 : 0)} ms`);
 const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
 /** How many of a count of data-file writes were whole-file snapshots (the rest are journal appends). */
-const snapshotsNote = (snapshots: number | null): string => (snapshots === null ? '' : ` (${snapshots.toLocaleString('en-US')} snapshots)`);
+const snapshotsNote = (snapshots: number): string => ` (${snapshots.toLocaleString('en-US')} snapshots)`;
 
 /** A plain-text table: the first row is the header. */
 export function table(rows: readonly (readonly string[])[]): string {

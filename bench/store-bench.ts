@@ -21,8 +21,8 @@ export interface StoreScenario {
   readonly elapsedMs: number;
   /** Data-file writes: journal appends and snapshots alike. */
   readonly writes: number;
-  /** Of those, whole-file snapshots; null when the store does not count them. */
-  readonly snapshotsWritten: number | null;
+  /** Of those, whole-file snapshots (the rest are journal appends). */
+  readonly snapshotsWritten: number;
   readonly transactionsWritten: number;
   readonly peakRss: number | null;
   /** For a run cut short by its time budget: the time all `approvals` would take at the measured pace. */
@@ -36,7 +36,7 @@ export interface StoreResult {
   readonly scenarios: readonly StoreScenario[];
 }
 
-const writeCountsSchema = z.object({ writes: z.number(), snapshotsWritten: z.number().nullable(), transactionsWritten: z.number() });
+const writeCountsSchema = z.object({ writes: z.number(), snapshotsWritten: z.number(), transactionsWritten: z.number() });
 const singleSchema = writeCountsSchema.extend({ attempted: z.number(), approved: z.number(), refused: z.number(), elapsedMs: z.number() });
 const bulkSchema = writeCountsSchema.extend({ approved: z.number(), outcomes: z.number(), elapsedMs: z.number() });
 
@@ -84,8 +84,7 @@ export async function runStoreBenchmark(options: StoreOptions, log: (line: strin
   scenarios.push({ name: 'one bulk approval', attempted: bulk.value.outcomes, ...bulk.value, peakRss: bulk.peakRss, extrapolatedMs: null });
 
   for (const result of scenarios) {
-    const snapshots = result.snapshotsWritten === null ? '' : ` (${result.snapshotsWritten} snapshots)`;
-    log(`  ${result.name}: ${result.approved}/${result.attempted} approved in ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.writes} writes${snapshots} for ${result.transactionsWritten} commits`);
+    log(`  ${result.name}: ${result.approved}/${result.attempted} approved in ${(result.elapsedMs / 1000).toFixed(2)} s, ${result.writes} writes (${result.snapshotsWritten} snapshots) for ${result.transactionsWritten} commits`);
   }
   return { mailboxes: options.approvals, dataFileBytes, openMs: pipelined.openMs, scenarios };
 }

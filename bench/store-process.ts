@@ -9,7 +9,7 @@ import { createInProcessEventBus } from '../src/app/events.js';
 import { approveEmail, decideEmailApproval } from '../src/app/index.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from '../src/store/email-config-store.js';
 import { seedDocument } from '../src/store/org-file.js';
-import { announceFailure, announceReady, serveParent, snapshotsWrittenBy } from './child-support.js';
+import { announceFailure, announceReady, serveParent } from './child-support.js';
 
 const environmentSchema = z.object({
   BENCH_DATA_FILE: z.string().min(1, 'BENCH_DATA_FILE must name the data file'),
@@ -40,9 +40,7 @@ async function main(): Promise<void> {
   };
   const approver = store.userById('user-ada');
   if (approver === undefined) throw new Error('The organization has no user-ada to approve with');
-  const counters = () => ({ writes: store.writesPerformed, snapshots: snapshotsWrittenBy(store), transactionsWritten: store.transactionsWritten });
-  const snapshotsBetween = (before: ReturnType<typeof counters>, after: ReturnType<typeof counters>): number | null =>
-    before.snapshots === null || after.snapshots === null ? null : after.snapshots - before.snapshots;
+  const counters = () => ({ writes: store.writesPerformed, snapshots: store.snapshotsWritten, transactionsWritten: store.transactionsWritten });
 
   serveParent({
     singleApprovals: async (argument) => {
@@ -73,7 +71,7 @@ async function main(): Promise<void> {
         refused,
         elapsedMs,
         writes: after.writes - before.writes,
-        snapshotsWritten: snapshotsBetween(before, after),
+        snapshotsWritten: after.snapshots - before.snapshots,
         transactionsWritten: after.transactionsWritten - before.transactionsWritten,
       };
     },
@@ -90,7 +88,7 @@ async function main(): Promise<void> {
         outcomes: result.value.outcomes.length,
         elapsedMs,
         writes: after.writes - before.writes,
-        snapshotsWritten: snapshotsBetween(before, after),
+        snapshotsWritten: after.snapshots - before.snapshots,
         transactionsWritten: after.transactionsWritten - before.transactionsWritten,
       };
     },

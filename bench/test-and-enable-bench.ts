@@ -34,8 +34,8 @@ export interface TestAndEnableRun {
   readonly idealMs: number;
   /** Data-file writes: journal appends and snapshots alike. */
   readonly dataFileWrites: number;
-  /** Of those, whole-file snapshots; null when the store does not count them. */
-  readonly dataFileSnapshots: number | null;
+  /** Of those, whole-file snapshots (the rest are journal appends). */
+  readonly dataFileSnapshots: number;
   readonly peakRss: number | null;
   readonly rssBefore: number | null;
   /** The highest heap, external and array-buffer figures the bot saw during the job. */
@@ -58,7 +58,7 @@ const jobsSchema = z.array(
     completedAt: z.string().nullable(),
   }),
 );
-const storeSchema = z.object({ writes: z.number(), snapshots: z.number().nullable() });
+const storeSchema = z.object({ writes: z.number(), snapshots: z.number() });
 
 export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, connector: BenchChild, log: (line: string) => void): Promise<TestAndEnableResult> {
   const connectorUrl = connector.url ?? '';
@@ -98,7 +98,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
       const peakMemory = await bot.request('stopMemoryPeaks', {}, memorySchema);
       const storeAfter = await bot.request('store', {}, storeSchema);
       const writes = storeAfter.writes - storeBefore.writes;
-      const snapshots = storeAfter.snapshots === null || storeBefore.snapshots === null ? null : storeAfter.snapshots - storeBefore.snapshots;
+      const snapshots = storeAfter.snapshots - storeBefore.snapshots;
       if (job.completedAt === null) throw new Error('A finished job has no completedAt');
       const run: TestAndEnableRun = {
         latencyMs,
@@ -113,7 +113,7 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         rssBefore,
         peakMemory,
       };
-      log(`  ${latencyMs} ms per test${heapLimitMb === undefined ? '' : `, heap limit ${heapLimitMb} MB`}: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes${snapshots === null ? '' : ` (${snapshots} snapshots)`}, peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
+      log(`  ${latencyMs} ms per test${heapLimitMb === undefined ? '' : `, heap limit ${heapLimitMb} MB`}: ${run.mailboxes} mailboxes in ${(run.jobMs / 1000).toFixed(1)} s, ${writes} data-file writes (${snapshots} snapshots), peak RSS ${((peakRss ?? 0) / 2 ** 20).toFixed(0)} MB (heap ${(peakMemory.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(peakMemory.external / 2 ** 20).toFixed(0)} MB)`);
       runs.push(run);
     } finally {
       await bot.stop();
