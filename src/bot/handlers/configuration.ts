@@ -11,7 +11,7 @@ import {
 import { closestNames } from '../../app/suggestions.js';
 import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard, type AdaptiveCardJson } from '../../cards/index.js';
 import { domainError, type DomainError } from '../../domain/errors.js';
-import type { Result } from '../../domain/result.js';
+import { ok, type Result } from '../../domain/result.js';
 import {
   emailSettingsView,
   helpCommandView,
@@ -23,6 +23,7 @@ import {
   type DefaultSettingChanged,
 } from '../views/index.js';
 import type { HandlerEnvironment } from './environment.js';
+import { cardForState } from './state-cards.js';
 import type { CommandHandlers } from './types.js';
 
 /** Help depends only on the registry and the conversation scope, so each card is rendered once. */
@@ -55,10 +56,15 @@ export const configurationHandlers: Pick<
   },
 
   whoami: async (_args, env) => {
-    const result = await whoAmI(env.useCases, env.requester);
-    if (!result.ok) return env.fail(result.error, 'Show who you are');
-    const unitId = env.requester.businessUnitId;
-    await env.sendCard(renderWhoAmICard(whoAmIView(result.value, env.deps.store.businessUnitById(unitId)?.name ?? unitId)));
+    const { store } = env.useCases;
+    const card = await cardForState(store, env.requester, 'whoami', async () => {
+      const result = await whoAmI(env.useCases, env.requester);
+      if (!result.ok) return result;
+      const unitId = env.requester.businessUnitId;
+      return ok(renderWhoAmICard(whoAmIView(result.value, store.businessUnitById(unitId)?.name ?? unitId)));
+    });
+    if (!card.ok) return env.fail(card.error, 'Show who you are');
+    await env.sendCard(card.value);
   },
 
   profiles: async (_args, env) => {

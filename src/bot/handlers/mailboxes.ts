@@ -26,8 +26,10 @@ import {
   requestApprovalNotice,
   syncFromThisOrgOnlyNotice,
 } from '../views/index.js';
+import { ok } from '../../domain/result.js';
 import { describeSelection, mailboxSelector } from './environment.js';
 import { tellTestAndEnableFollows } from './jobs.js';
+import { cardForState } from './state-cards.js';
 import type { CommandHandlers } from './types.js';
 
 export const mailboxHandlers: Pick<
@@ -44,17 +46,26 @@ export const mailboxHandlers: Pick<
   | 'approvalRequired'
 > = {
   mailboxes: async (args, env) => {
-    const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page });
-    if (!result.ok) return env.fail(result.error, 'List mailboxes');
-    const pageCommand = (page: number): string => commandLine({ kind: 'command', id: 'mailboxes', args: { ...args, page } });
-    await env.sendCard(renderMailboxListCard(mailboxListView(result.value, pageCommand)));
+    // Keyed by every argument: the Previous/Next buttons repeat them.
+    const card = await cardForState(env.useCases.store, env.requester, `mailboxes\u0000${JSON.stringify(args)}`, async () => {
+      const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page });
+      if (!result.ok) return result;
+      const pageCommand = (page: number): string => commandLine({ kind: 'command', id: 'mailboxes', args: { ...args, page } });
+      return ok(renderMailboxListCard(mailboxListView(result.value, pageCommand)));
+    });
+    if (!card.ok) return env.fail(card.error, 'List mailboxes');
+    await env.sendCard(card.value);
   },
 
   mailbox: async (args, env) => {
     const typed = mailboxRefText(args.mailbox);
-    const result = await mailboxDetail(env.useCases, env.requester, { mailbox: typed });
-    if (!result.ok) return env.fail(result.error, `Show the mailbox ${typed}`);
-    await env.sendCard(renderMailboxDetailCard(mailboxDetailView(result.value)));
+    // The detail card shows the mailbox's records and the requester's permissions, not its alerts (see state-cards.ts).
+    const card = await cardForState(env.useCases.store, env.requester, `mailbox\u0000${typed}`, async () => {
+      const result = await mailboxDetail(env.useCases, env.requester, { mailbox: typed });
+      return result.ok ? ok(renderMailboxDetailCard(mailboxDetailView(result.value))) : result;
+    });
+    if (!card.ok) return env.fail(card.error, `Show the mailbox ${typed}`);
+    await env.sendCard(card.value);
   },
 
   applyDefaultSettings: async (args, env) => {
