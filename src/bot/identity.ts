@@ -15,15 +15,19 @@ export type Identification =
   | { readonly ok: false; readonly problem: 'wrongTenant' | 'noEntraId' | 'unknownUser' | 'inactiveUser'; readonly message: string };
 
 /** The tenant an activity came from: Teams puts it in channelData.tenant.id in every context. */
+type ActivityIdentity = z.infer<typeof activityIdentitySchema>;
+
+const tenantIn = (identity: ActivityIdentity): string | undefined => identity.channelData?.tenant?.id ?? identity.conversation?.tenantId;
+
 export function tenantOf(activity: unknown): string | undefined {
   const parsed = activityIdentitySchema.safeParse(activity);
-  if (!parsed.success) return undefined;
-  return parsed.data.channelData?.tenant?.id ?? parsed.data.conversation?.tenantId;
+  return parsed.success ? tenantIn(parsed.data) : undefined;
 }
 
 export function identifyRequester(activity: unknown, organization: Organization, userByAadObjectId: (id: string) => User | undefined): Identification {
+  // One parse serves both the tenant and the Entra id.
   const parsed = activityIdentitySchema.safeParse(activity);
-  const tenantId = tenantOf(activity);
+  const tenantId = parsed.success ? tenantIn(parsed.data) : undefined;
   if (tenantId === undefined || tenantId.toLowerCase() !== organization.tenantId.toLowerCase()) {
     return {
       ok: false,

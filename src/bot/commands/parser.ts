@@ -80,6 +80,31 @@ function leadingWords(tokens: readonly Token[]): readonly string[] {
   return words;
 }
 
+/**
+ * Distinct command beginnings whose near-miss check is remembered. The check compares the input with every
+ * longer command phrase on each message although people type the same few commands over and over; any
+ * text can be typed, so the memory is bounded (each entry is a few words and usually an empty list).
+ */
+export const NEARLY_LONGER_MEMO_ENTRIES = 512;
+const nearlyLongerMemo = new Map<string, readonly PhraseMatch<CommandId>[]>();
+let longestPhraseWords: number | undefined;
+
+/** nearlyLongerPhrases over the command phrases, which are fixed: the answer depends on the leading words only. */
+function nearlyLongerCommands(words: readonly string[], matchedWordCount: number): readonly PhraseMatch<CommandId>[] {
+  longestPhraseWords ??= Math.max(...commandPhrases().map((phrase) => phrase.words.length));
+  // Words past one more than the longest phrase are never compared.
+  const key = `${matchedWordCount} ${JSON.stringify(words.slice(0, longestPhraseWords + 1))}`;
+  const remembered = nearlyLongerMemo.get(key);
+  if (remembered !== undefined) return remembered;
+  const matches = Object.freeze(nearlyLongerPhrases(words, matchedWordCount, commandPhrases()));
+  nearlyLongerMemo.set(key, matches);
+  if (nearlyLongerMemo.size > NEARLY_LONGER_MEMO_ENTRIES) {
+    const oldest = nearlyLongerMemo.keys().next();
+    if (oldest.done !== true) nearlyLongerMemo.delete(oldest.value);
+  }
+  return matches;
+}
+
 /** Parses one chat message. Non-string input (a broken client) counts as empty. */
 export function parseCommand(text: unknown, options: ParseOptions = {}): ParsedCommand {
   const message = messageSchema.safeParse(text);
@@ -102,7 +127,7 @@ export function parseCommand(text: unknown, options: ParseOptions = {}): ParsedC
   if (match === undefined) {
     return { kind: 'unknown', input, suggestions: suggestionsFrom(closestPhrases(words, commandPhrases()), tokens) };
   }
-  const nearlyLonger = nearlyLongerPhrases(words, match.wordCount, commandPhrases());
+  const nearlyLonger = nearlyLongerCommands(words, match.wordCount);
   if (nearlyLonger.length > 0) return { kind: 'unknown', input, suggestions: suggestionsFrom(nearlyLonger.slice(0, 3), tokens) };
 
   const command = commandRegistry[match.id];

@@ -85,7 +85,8 @@ export function nearlyLongerPhrases<Id extends string>(
   const matches: PhraseMatch<Id>[] = [];
   for (const phrase of phrases) {
     const size = phrase.words.length;
-    if (size <= matchedWordCount) continue;
+    // Only inputs of size - 1 to size + 1 words are compared, and this one is too short for all of them.
+    if (size <= matchedWordCount || size - 1 > words.length) continue;
     const target = phrase.words.join(' ');
     // Typos are allowed in proportion to the words beyond the match, so `audit 10` is not `audit log`.
     const allowance = typoAllowance(phrase.words.slice(matchedWordCount).join(' ').length);
