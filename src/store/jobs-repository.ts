@@ -18,6 +18,68 @@ function parseAll<T>(section: string, schema: z.ZodType<T>, records: readonly un
   return [];
 }
 
+/** The job record's arrays that grow while it runs (10,000 results for a 10,000-mailbox job). */
+const GROWING_JOB_ARRAYS = ['mailboxes', 'results', 'pendingNotifications', 'notificationKeys', 'unreachable'] as const;
+
+/** How many leading elements `update` shares, as the very same objects, with `stored` (which were validated when stored). */
+function sharedPrefixLength(stored: readonly unknown[], update: readonly unknown[]): number {
+  let length = 0;
+  while (length < stored.length && length < update.length && stored[length] === update[length]) length++;
+  return length;
+}
+
+/**
+ * Validates a changed job. The elements a job shares with its stored version are the validated records
+ * themselves, so only what is new is parsed, and the stored objects are kept: re-parsing every result
+ * of a 10,000-mailbox job for each batch allocated hundreds of MB, and gave the journal 10,000 "changed"
+ * results to write each time.
+ */
+function parseJob(stored: JobRecord | undefined, update: unknown, index: number, problems: string[]): JobRecord | undefined {
+  const candidate = typeof update === 'object' && update !== null ? (update as Readonly<Record<string, unknown>>) : undefined;
+  const prefixes = new Map<(typeof GROWING_JOB_ARRAYS)[number], number>();
+  let tails: Record<string, unknown> | undefined;
+  if (stored !== undefined && candidate !== undefined) {
+    tails = { ...candidate };
+    for (const field of GROWING_JOB_ARRAYS) {
+      const value = candidate[field];
+      if (!Array.isArray(value)) continue;
+      const prefix = sharedPrefixLength(stored[field], value);
+      prefixes.set(field, prefix);
+      tails[field] = value.slice(prefix);
+    }
+  }
+  const parsed = jobRecordSchema.safeParse(tails ?? update);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [field, position, ...rest] = issue.path;
+      const prefix = typeof field === 'string' ? (prefixes.get(field as (typeof GROWING_JOB_ARRAYS)[number]) ?? 0) : 0;
+      const path = typeof position === 'number' ? [field ?? '', position + prefix, ...rest] : issue.path;
+      problems.push(...describeIssues(new z.ZodError([{ ...issue, path: ['jobs', index, ...path] }])));
+    }
+    return undefined;
+  }
+  if (stored === undefined) return parsed.data;
+  const job: JobRecord = { ...parsed.data };
+  for (const field of GROWING_JOB_ARRAYS) {
+    const prefix = prefixes.get(field) ?? 0;
+    if (prefix === 0) continue;
+    const tail: readonly unknown[] = parsed.data[field];
+    // Unchanged arrays stay the stored array itself.
+    (job as Record<string, unknown>)[field] = tail.length === 0 && prefix === stored[field].length ? stored[field] : [...stored[field].slice(0, prefix), ...tail];
+  }
+  return job;
+}
+
+function parseJobs(existing: readonly JobRecord[], updates: readonly unknown[] | undefined, problems: string[]): JobRecord[] {
+  if (updates === undefined || updates.length === 0) return [];
+  const storedById = new Map(existing.map((job) => [job.id, job]));
+  return updates.flatMap((update, index) => {
+    const id: unknown = typeof update === 'object' && update !== null && 'id' in update ? update.id : undefined;
+    const job = parseJob(typeof id === 'string' ? storedById.get(id) : undefined, update, index, problems);
+    return job === undefined ? [] : [job];
+  });
+}
+
 /** Upserts mailboxes by id; the store owns versions, so each written one gets the stored version plus one. */
 function upsertMailboxes(existing: readonly Mailbox[], updates: readonly Mailbox[], problems: string[]): readonly Mailbox[] {
   if (updates.length === 0) return existing;
@@ -57,10 +119,10 @@ export function applyJobChanges(document: DataFileDocument, changes: JobDocument
   const mailboxes = parseAll('mailboxes', mailboxSchema, changes.mailboxes, problems);
   const alerts: Alert[] = parseAll('alerts', alertSchema, changes.alerts, problems);
   const audit: AuditEntry[] = parseAll('audit', auditEntrySchema, changes.audit, problems);
-  const jobs = parseAll('jobs', jobRecordSchema, changes.jobs, problems);
+  const existingJobs = document.jobs ?? [];
+  const jobs = parseJobs(existingJobs, changes.jobs, problems);
   const subscriptions = changes.subscriptions === undefined ? undefined : parseAll('alertSubscriptions', alertSubscriptionRecordSchema, changes.subscriptions, problems);
   const removed = new Set(changes.removeJobIds ?? []);
-  const existingJobs = document.jobs ?? [];
   const next: DataFileDocument = {
     ...document,
     mailboxes: upsertMailboxes(document.mailboxes, mailboxes, problems),
