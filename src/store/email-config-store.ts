@@ -687,6 +687,30 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
    * at a time, each against the document the previous one left. A version mismatch writes nothing and
    * returns the conflicting ids; a failed write rejects and leaves the store exactly as it was.
    */
+  /**
+   * A unit of work of another subsystem (Test & Enable jobs) that changes domain records and its own
+   * sections in one write. The domain records go through the same path as `commit` (validated, versions
+   * set by the store, indexes updated in place instead of rebuilt); `sections` then sets the subsystem's
+   * own sections on the resulting document. `changes: null` writes nothing.
+   */
+  transactWithChangeSet<R>(
+    work: (current: DataFileDocument, mailboxById: (id: string) => Mailbox | undefined) => {
+      readonly changes: ChangeSet | null;
+      readonly sections?: (next: DataFileDocument) => DataFileDocument;
+      readonly result: R;
+    },
+  ): Promise<R> {
+    return this.#database.transact<R>((current) => {
+      const working = this.#workingFor(current);
+      const { changes, sections, result } = work(current, (id) => working.mailboxById(id));
+      if (changes === null) return { next: null, result };
+      const applied = applyChangeSet(current, working, changes);
+      const next = sections === undefined ? applied.next : sections(applied.next);
+      working.record(next, applied);
+      return { next, result };
+    });
+  }
+
   commit(changes: ChangeSet): Promise<CommitOutcome> {
     return this.#database.transact<CommitOutcome>((current) => {
       const working = this.#workingFor(current);

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { alertSubscriptionRecordSchema, jobRecordSchema, type AlertSubscriptionRecord, type JobRecord } from '../app/jobs/job-records.js';
 import type { JobDocumentChanges, JobDocumentView, JobRepository } from '../app/jobs/ports.js';
-import type { Alert, AuditEntry, Mailbox } from '../domain/model.js';
+import type { Mailbox } from '../domain/model.js';
 import { upsertByKey } from '../notify/repository.js';
 import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
-import { alertSchema, auditEntrySchema, mailboxSchema, type DataFileDocument } from './schema.js';
-import { describeIssues, formatJsonPath } from './zod-problems.js';
+import type { DataFileDocument } from './schema.js';
+import { describeIssues } from './zod-problems.js';
 
 function parseAll<T>(section: string, schema: z.ZodType<T>, records: readonly unknown[] | undefined, problems: string[]): T[] {
   if (records === undefined || records.length === 0) return [];
@@ -80,74 +80,24 @@ function parseJobs(existing: readonly JobRecord[], updates: readonly unknown[] |
   });
 }
 
-/** Upserts mailboxes by id; the store owns versions, so each written one gets the stored version plus one. */
-function upsertMailboxes(existing: readonly Mailbox[], updates: readonly Mailbox[], problems: string[]): readonly Mailbox[] {
-  if (updates.length === 0) return existing;
-  const next = [...existing];
-  const positions = new Map(existing.map((mailbox, index) => [mailbox.id, index]));
-  const seen = new Set<string>();
-  for (const update of updates) {
-    if (seen.has(update.id)) problems.push(`mailboxes: "${update.id}" appears more than once in the change set`);
-    seen.add(update.id);
-    const position = positions.get(update.id);
-    const stored = position === undefined ? undefined : next[position];
-    if (position === undefined || stored === undefined) {
-      // Jobs only change mailboxes that exist; a new one here is a bug in the caller.
-      problems.push(`mailboxes: "${update.id}" does not exist; a job cannot create mailboxes`);
-      continue;
-    }
-    next[position] = { ...update, version: stored.version + 1 };
-  }
-  return next;
-}
-
-/** Appended ids that are already used, or used twice in the batch. */
-function newIdClashes(section: string, existing: readonly { readonly id: string }[], appended: readonly { readonly id: string }[]): string[] {
-  if (appended.length === 0) return [];
-  const used = new Set(existing.map((record) => record.id));
+/** The job sections after one unit of work; throws `InvalidChangeSetError` (nothing written) for records that break the schema. */
+export function applyJobChanges(document: DataFileDocument, changes: Pick<JobDocumentChanges, 'jobs' | 'removeJobIds' | 'subscriptions'>): DataFileDocument {
   const problems: string[] = [];
-  appended.forEach((record, index) => {
-    if (used.has(record.id)) problems.push(`${formatJsonPath([section, existing.length + index, 'id'])}: duplicate id "${record.id}"`);
-    used.add(record.id);
-  });
-  return problems;
-}
-
-/** The document after one unit of work; throws `InvalidChangeSetError` (nothing written) for records that break the schema. */
-export function applyJobChanges(document: DataFileDocument, changes: JobDocumentChanges): DataFileDocument {
-  const problems: string[] = [];
-  const mailboxes = parseAll('mailboxes', mailboxSchema, changes.mailboxes, problems);
-  const alerts: Alert[] = parseAll('alerts', alertSchema, changes.alerts, problems);
-  const audit: AuditEntry[] = parseAll('audit', auditEntrySchema, changes.audit, problems);
   const existingJobs = document.jobs ?? [];
   const jobs = parseJobs(existingJobs, changes.jobs, problems);
   const subscriptions = changes.subscriptions === undefined ? undefined : parseAll('alertSubscriptions', alertSubscriptionRecordSchema, changes.subscriptions, problems);
+  if (problems.length > 0) throw new InvalidChangeSetError(problems);
   const removed = new Set(changes.removeJobIds ?? []);
-  const next: DataFileDocument = {
+  return {
     ...document,
-    mailboxes: upsertMailboxes(document.mailboxes, mailboxes, problems),
-    alerts: alerts.length === 0 ? document.alerts : [...document.alerts, ...alerts],
-    audit: audit.length === 0 ? document.audit : [...document.audit, ...audit],
     jobs: jobs.length === 0 && removed.size === 0 ? existingJobs : upsertByKey(existingJobs, jobs, (job) => job.id).filter((job) => !removed.has(job.id)),
     alertSubscriptions: subscriptions ?? document.alertSubscriptions ?? [],
   };
-  // Jobs change no key the store indexes by except the ids of what they append, so only those are checked.
-  problems.push(...newIdClashes('alerts', document.alerts, alerts), ...newIdClashes('audit', document.audit, audit));
-  if (problems.length > 0) throw new InvalidChangeSetError(problems);
-  return next;
 }
 
-/** A view of one document; the mailbox index is built on first use. */
-function viewOf(document: DataFileDocument): JobDocumentView {
-  let mailboxesById: Map<string, Mailbox> | undefined;
-  return {
-    jobs: document.jobs ?? [],
-    subscriptions: document.alertSubscriptions ?? [],
-    mailboxById: (id) => {
-      mailboxesById ??= new Map(document.mailboxes.map((mailbox) => [mailbox.id, mailbox]));
-      return mailboxesById.get(id);
-    },
-  };
+/** A view of one document, with the store's mailbox index (it includes earlier commits of a group-commit batch). */
+function viewOf(document: DataFileDocument, mailboxById: (id: string) => Mailbox | undefined): JobDocumentView {
+  return { jobs: document.jobs ?? [], subscriptions: document.alertSubscriptions ?? [], mailboxById };
 }
 
 const hasChanges = (changes: JobDocumentChanges): boolean =>
@@ -167,10 +117,18 @@ export class DocumentJobRepository implements JobRepository {
   }
 
   transact<R>(work: (view: JobDocumentView) => { readonly changes: JobDocumentChanges | null; readonly result: R }): Promise<R> {
-    return this.store.transactDocument((current) => {
-      const { changes, result } = work(viewOf(current));
-      if (changes === null || !hasChanges(changes)) return { next: null, result };
-      return { next: applyJobChanges(current, changes), result };
+    return this.store.transactWithChangeSet((current, mailboxById) => {
+      const { changes, result } = work(viewOf(current, mailboxById));
+      if (changes === null || !hasChanges(changes)) return { changes: null, result };
+      // Jobs only change mailboxes that exist; a new one here is a bug in the caller.
+      const unknown = (changes.mailboxes ?? []).filter((mailbox) => mailboxById(mailbox.id) === undefined);
+      if (unknown.length > 0) throw new InvalidChangeSetError(unknown.map((mailbox) => `mailboxes: "${mailbox.id}" does not exist; a job cannot create mailboxes`));
+      return {
+        // Mailboxes, alerts and audit entries go through the store's own path (versions, indexes, checks).
+        changes: { mailboxes: changes.mailboxes ?? [], alerts: changes.alerts ?? [], audit: changes.audit ?? [] },
+        sections: (next) => applyJobChanges(next, changes),
+        result,
+      };
     });
   }
 }
