@@ -196,8 +196,9 @@ function fanoutSection(fanout: FanoutResult): string {
 
 function childrenLine(children: NonNullable<BenchResults['children']>): string {
   const versions = [...new Set(children.runtimes.map((runtime) => runtime.node))].join(', ');
-  const flags = [...new Set(children.runtimes.flatMap((runtime) => runtime.execArgv))];
-  return `Children: node ${versions}, ${children.code} (${milliseconds(children.compileMs)}), no loader${flags.length === 0 ? '' : `; node flags used: ${flags.join(' ')}`}`;
+  // One entry per distinct command line, so a flag given to one run (a heap limit) is not read as given to all.
+  const flagSets = [...new Set(children.runtimes.map((runtime) => (runtime.execArgv.length === 0 ? '(none)' : runtime.execArgv.join(' '))))];
+  return `Children: node ${versions}, ${children.code} (${milliseconds(children.compileMs)}), no loader; node flags by child: ${flagSets.join(' | ')}`;
 }
 
 export function formatReport(results: BenchResults): string {
