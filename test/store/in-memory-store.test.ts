@@ -86,6 +86,22 @@ describe('the in-memory email configuration store', () => {
     expect(store.writesPerformed).toBe(0);
   });
 
+  it('validates a changed field of a stored mailbox, and the whole record when its fields are not the stored ones', async () => {
+    const store = createInMemoryEmailConfigStore(documentWithMailboxes(2));
+    const stored = store.mailboxById('mbx-0002');
+    if (stored === undefined) throw new Error('mbx-0002 is missing');
+    const badStatus = store.commit({ mailboxes: [mailboxRecord(1), { ...stored, incomingEmailStatus: 7 as never }] });
+    await expect(badStatus).rejects.toThrow(/mailboxes\[1\]\.incomingEmailStatus: /);
+    const extraField = store.commit({ mailboxes: [{ ...stored, colour: 'blue' } as never] });
+    await expect(extraField).rejects.toThrow(/mailboxes\[0\]: Unrecognized key: "colour"/);
+    const missingField = store.commit({ mailboxes: [{ ...stored, active: undefined } as never] });
+    await expect(missingField).rejects.toThrow(/mailboxes\[0\]\.active: /);
+    expect(store.mailboxById('mbx-0002')).toBe(stored);
+
+    await expect(store.commit({ mailboxes: [{ ...stored, name: 'Renamed', mailboxStatus: 1 }] })).resolves.toEqual({ ok: true });
+    expect(store.mailboxById('mbx-0002')).toEqual({ ...stored, name: 'Renamed', mailboxStatus: 1, version: stored.version + 1 });
+  });
+
   it('rejects an invalid starting document with the JSON path of each problem', () => {
     const document = documentWithMailboxes(1);
     const broken = { ...document, mailboxes: [{ ...mailboxRecord(1), incomingEmailDeliveryMethod: 7 }] };
