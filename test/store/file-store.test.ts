@@ -280,7 +280,7 @@ describe('the data file journal', () => {
     expect(reopened.document()).toEqual(compacted);
   });
 
-  it('compacts the journal into a new snapshot once it has grown past the snapshot', async () => {
+  it('compacts the journal into a new snapshot once it has grown past twice the snapshot (or 1 MB for small files)', async () => {
     const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
     // 1 MB is the smallest journal that is compacted; each of these commits appends a few KB.
     let commits = 0;
