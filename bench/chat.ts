@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
 import { profileSummarySchema, type ProfileSummary } from './cpu-profile.js';
 import type { BenchChildScript } from './compile.js';
-import { cpuSplit, pinToCpus, startChild, type BenchChild } from './processes.js';
+import { cpuSplit, cpuTimeMs, pinToCpus, startChild, type BenchChild } from './processes.js';
 
 export interface ChatOptions {
   readonly orgFile: string;
@@ -36,6 +36,11 @@ export interface LoadFigures {
   readonly errors: number;
   /** Requests per second of every run of this measurement (the figures above are from the best one). */
   readonly runs: readonly number[];
+  /**
+   * CPU time (user + system) the measured process used per request, lowest over the runs (µs; null without
+   * /proc). Unlike requests per second, it does not depend on whether the load generator kept up.
+   */
+  readonly cpuMicrosPerRequest: number | null;
 }
 
 export interface ChatTargetResult {
@@ -45,6 +50,11 @@ export interface ChatTargetResult {
   readonly peak: LoadFigures;
   readonly halfRate: LoadFigures & { readonly targetRate: number };
   readonly ratioToEcho: number;
+  /**
+   * The echo bot's CPU time per request divided by this target's: the throughput ratio a saturated bot
+   * would reach, measured without depending on the load generator keeping up (null without /proc).
+   */
+  readonly cpuRatioToEcho: number | null;
   /** Where the bot's CPU time went under this load (with --profile), and how many requests it served meanwhile. */
   readonly profile?: ProfileSummary & { readonly requests: number };
 }
@@ -57,7 +67,18 @@ export interface ChatResult {
    * The echo bot answering every message with the card a bot target sent: what carrying that card through
    * botbuilder costs by itself, so the ceiling for any bot that answers with it.
    */
-  readonly cardCeilings: readonly { readonly name: string; readonly cardBytes: number; readonly peak: LoadFigures; readonly ratioToEcho: number }[];
+  readonly cardCeilings: readonly {
+    readonly name: string;
+    readonly cardBytes: number;
+    readonly peak: LoadFigures;
+    readonly ratioToEcho: number;
+    readonly cpuRatioToEcho: number | null;
+  }[];
+  /**
+   * The plain echo bot while it holds the bot's data file open through the real store (unused): what keeping
+   * the organization in memory costs per request by itself, through the garbage collector.
+   */
+  readonly echoHoldingOrganization?: { readonly mailboxes: number; readonly peak: LoadFigures; readonly ratioToEcho: number; readonly cpuRatioToEcho: number | null };
   readonly connections: number;
   readonly durationSeconds: number;
   readonly echoPeakRequestsPerSecond: number;
@@ -77,7 +98,7 @@ interface Target {
   readonly expect: (visible: string) => string | null;
 }
 
-const figures = (result: autocannon.Result, runs: readonly number[]): LoadFigures => ({
+const figures = (result: autocannon.Result, runs: readonly number[], cpuMicrosPerRequest: number | null): LoadFigures => ({
   requestsPerSecond: result.requests.average,
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
@@ -85,24 +106,43 @@ const figures = (result: autocannon.Result, runs: readonly number[]): LoadFigure
   non2xx: result.non2xx,
   errors: result.errors,
   runs,
+  cpuMicrosPerRequest,
 });
 
-/** Runs the same load `repeats` times and keeps the best run: the highest throughput, or the lowest p99 at a fixed rate. */
+/**
+ * Runs the same load `repeats` times and keeps the best run: the highest throughput, or the lowest p99 at a
+ * fixed rate. With `measured`, also the CPU time that process spent per request in each run.
+ */
 async function bestOf(
   repeats: number,
   run: () => Promise<autocannon.Result>,
   better: (a: autocannon.Result, b: autocannon.Result) => boolean,
+  measured?: BenchChild,
 ): Promise<LoadFigures> {
   const results: autocannon.Result[] = [];
-  for (let index = 0; index < repeats; index++) results.push(await run());
+  const cpuPerRequest: number[] = [];
+  for (let index = 0; index < repeats; index++) {
+    const cpuBefore = measured === undefined ? null : await cpuTimeMs(measured.pid);
+    const result = await run();
+    const cpuAfter = measured === undefined ? null : await cpuTimeMs(measured.pid);
+    results.push(result);
+    if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) cpuPerRequest.push(((cpuAfter - cpuBefore) * 1000) / result.requests.total);
+  }
   const best = results.reduce((kept, result) => (better(result, kept) ? result : kept));
   // Failed requests are never hidden by picking a run: they are summed over all runs.
   return {
-    ...figures(best, results.map((result) => result.requests.average)),
+    ...figures(
+      best,
+      results.map((result) => result.requests.average),
+      cpuPerRequest.length === 0 ? null : Math.min(...cpuPerRequest),
+    ),
     non2xx: results.reduce((total, result) => total + result.non2xx, 0),
     errors: results.reduce((total, result) => total + result.errors, 0),
   };
 }
+/** How many requests the measured process serves per request of the baseline, CPU for CPU. */
+export const cpuRatio = (baseline: LoadFigures, measured: LoadFigures): number | null =>
+  baseline.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === 0 ? null : baseline.cpuMicrosPerRequest / measured.cpuMicrosPerRequest;
 const higherThroughput = (a: autocannon.Result, b: autocannon.Result): boolean => a.requests.average > b.requests.average;
 const lowerP99 = (a: autocannon.Result, b: autocannon.Result): boolean => a.latency.p99 < b.latency.p99;
 
@@ -141,7 +181,7 @@ async function measureTarget(
   const check = await checkAnswer(bot, connector, bodies[0] ?? '', personalChatOf(options.user), target.expect);
   log(`  ${target.name}: ${check.ok ? 'answers as expected' : `CHECK FAILED (${check.detail})`}`);
   await load(url, bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-  const peak = await bestOf(options.repeats, () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput);
+  const peak = await bestOf(options.repeats, () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput, bot);
   const targetRate = Math.max(1, Math.round(halfRate ?? peak.requestsPerSecond / 2));
   const half = await bestOf(
     options.repeats,
@@ -210,11 +250,11 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
         },
         { name: 'whoami', texts: ['whoami'], expect: (visible) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
       ];
-      const results: ChatTargetResult[] = [{ name: 'echo bot (baseline)', ...echoRun, ratioToEcho: 1 }];
+      const results: ChatTargetResult[] = [{ name: 'echo bot (baseline)', ...echoRun, ratioToEcho: 1, cpuRatioToEcho: 1 }];
       const sentCards: { name: string; file: string; bytes: number }[] = [];
       for (const target of targets) {
         const run = await measureTarget(bot, connector, target, options, halfRate, log);
-        results.push({ name: target.name, ...run, ratioToEcho: run.peak.requestsPerSecond / echoPeak });
+        results.push({ name: target.name, ...run, ratioToEcho: run.peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, run.peak) });
         const sent = replyShapeSchema.parse(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
         const file = join(dirname(options.dataFile), `reply-${sentCards.length}.json`);
         const text = JSON.stringify({ ...(sent.text === undefined ? {} : { text: sent.text }), ...(sent.attachments === undefined ? {} : { attachments: sent.attachments }) });
@@ -238,17 +278,32 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
             options.repeats,
             () => load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }),
             higherThroughput,
+            echoWithCard,
           );
           log(`  peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
-          cardCeilings.push({ name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak });
+          cardCeilings.push({ name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, peak) });
         } finally {
           await echoWithCard.stop();
         }
+      }
+      log('chat: echo bot holding the organization in memory');
+      const holding = await startPinned('echo-bot', { BENCH_ECHO_HOLD_DATA_FILE: options.dataFile });
+      let echoHoldingOrganization: ChatResult['echoHoldingOrganization'];
+      try {
+        const mailboxes = await holding.request('heldMailboxes', {}, z.number());
+        const bodies = [JSON.stringify(messageActivity(options.user, 'hello', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-held-0' }))];
+        await load(holding.url ?? '', bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
+        const peak = await bestOf(options.repeats, () => load(holding.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput, holding);
+        log(`  ${mailboxes} mailboxes held: peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
+        echoHoldingOrganization = { mailboxes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, peak) };
+      } finally {
+        await holding.stop();
       }
       return {
         repeats: options.repeats,
         cpuPinning,
         cardCeilings,
+        echoHoldingOrganization,
         connections: options.connections,
         durationSeconds: options.durationSeconds,
         echoPeakRequestsPerSecond: echoPeak,

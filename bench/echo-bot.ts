@@ -7,12 +7,18 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConfigurationSer
 import { readFile } from 'node:fs/promises';
 import restify from 'restify';
 import { z } from 'zod';
+import { openEmailConfigStore } from '../src/store/email-config-store.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 import { startProfiling, type ProfileSummary } from './cpu-profile.js';
 
 const replySchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.looseObject({ contentType: z.string(), content: z.unknown() })).optional() });
 
 async function main(): Promise<void> {
+  // With BENCH_ECHO_HOLD_DATA_FILE it also opens the bot's data file through the real store and keeps it (and
+  // its indexes) in memory, unused: what holding a 10,000-mailbox organization costs a bot by itself (the
+  // garbage collector works over a larger heap), with none of the bot's work per request.
+  const holdFile = z.string().min(1).optional().parse(process.env.BENCH_ECHO_HOLD_DATA_FILE);
+  const held = holdFile === undefined ? undefined : await openEmailConfigStore(holdFile, () => Promise.reject(new Error(`${holdFile} must exist`)));
   const replyFile = z.string().min(1).optional().parse(process.env.BENCH_ECHO_REPLY_FILE);
   const fixedReply = replyFile === undefined ? undefined : replySchema.parse(JSON.parse(await readFile(replyFile, 'utf8')));
   const authentication = new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({}));
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
         if (stopProfiling === undefined) throw new Error('profiling was not started');
         return stopProfiling();
       },
+      heldMailboxes: () => held?.mailboxes().length ?? 0,
     },
     () =>
       new Promise((resolve) => {

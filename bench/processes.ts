@@ -55,6 +55,24 @@ const kibibytesField = (status: string, field: string): number | null => {
   return match?.[1] === undefined ? null : Number(match[1]) * 1024;
 };
 
+/** Kernel clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on every Linux Node supports). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; `null` where /proc does not exist. */
+export async function cpuTimeMs(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is 14th, stime 15th overall.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    if (!Number.isFinite(user) || !Number.isFinite(system)) return null;
+    return ((user + system) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** Reads VmRSS and VmHWM (peak) of a process from /proc; nulls where /proc does not exist. */
 export async function procMemory(pid: number): Promise<{ readonly rss: number | null; readonly peakRss: number | null }> {
   try {
@@ -128,6 +146,15 @@ export const childRuntimesSeen = (): readonly ChildRuntime[] => [...runtimesSeen
  * Forks the compiled `.bench-build/bench/<script>.js` under plain node (bench/run.ts compiles it first) and
  * waits for its ready message.
  */
+/**
+ * Extra node flags for every child, for diagnosing a run (e.g. BENCH_CHILD_FLAGS="--trace-gc"); they are
+ * listed with the children in the report. Loader flags are refused like anywhere else.
+ */
+function extraChildFlags(): string[] {
+  const raw = z.string().optional().parse(process.env.BENCH_CHILD_FLAGS);
+  return raw === undefined ? [] : raw.split(' ').filter((flag) => flag.length > 0);
+}
+
 export async function startChild(script: BenchChildScript, options: StartChildOptions = {}): Promise<BenchChild> {
   const path = compiledScriptPath(script);
   if (!existsSync(path)) throw new Error(`${path} does not exist: bench/run.ts compiles the bench before starting children`);
@@ -135,7 +162,7 @@ export async function startChild(script: BenchChildScript, options: StartChildOp
   // execArgv is given in full so that nothing of the parent's own (tsx's --import/--require) is inherited.
   // --no-deprecation only keeps a warning out of the bench's output (process.binding in http-deceiver, which restify loads).
   const child: ChildProcess = fork(path, [], {
-    execArgv: ['--no-deprecation', ...(options.nodeFlags ?? [])],
+    execArgv: ['--no-deprecation', ...extraChildFlags(), ...(options.nodeFlags ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

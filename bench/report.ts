@@ -82,32 +82,49 @@ function profileTable(chat: ChatResult): string[] {
 function chatSection(chat: ChatResult): string {
   const halfRate = Math.round(chat.echoPeakRequestsPerSecond / 2);
   const spread = (runs: readonly number[]): string => (runs.length > 1 ? ` (${Math.min(...runs).toFixed(0)}-${Math.max(...runs).toFixed(0)})` : '');
+  const ratio = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)}x`);
+  const cpu = (figures: { readonly cpuMicrosPerRequest: number | null }): string => (figures.cpuMicrosPerRequest === null ? 'n/a' : figures.cpuMicrosPerRequest.toFixed(0));
   const rows = chat.targets.map((target) => [
     target.name,
     `${target.peak.requestsPerSecond.toFixed(0)}/s${spread(target.peak.runs)}`,
     `${target.peak.p50Ms} / ${target.peak.p99Ms}`,
     `${target.ratioToEcho.toFixed(2)}x`,
+    cpu(target.peak),
+    ratio(target.cpuRatioToEcho),
     `${target.halfRate.p50Ms} / ${target.halfRate.p99Ms}`,
     target.peak.non2xx + target.peak.errors + target.halfRate.non2xx + target.halfRate.errors === 0 ? 'none' : `${target.peak.non2xx + target.halfRate.non2xx} non-2xx, ${target.peak.errors + target.halfRate.errors} errors`,
-    target.name.startsWith('echo') ? '' : `${verdict(target.ratioToEcho >= 0.9)} / ${verdict(target.halfRate.p99Ms < 50)}${target.check.ok ? '' : ' (ANSWER CHECK FAILED)'}`,
+    target.name.startsWith('echo')
+      ? ''
+      : `${verdict(target.ratioToEcho >= 0.9)} / ${target.cpuRatioToEcho === null ? 'n/a' : verdict(target.cpuRatioToEcho >= 0.9)} / ${verdict(target.halfRate.p99Ms < 50)}${target.check.ok ? '' : ' (ANSWER CHECK FAILED)'}`,
   ]);
   return [
     `1. Chat throughput and latency (${chat.connections} connections; best of ${chat.repeats} runs of ${chat.durationSeconds} s; half rate = ${halfRate} req/s; ${chat.cpuPinning})`,
-    table([['target', 'peak (all runs)', 'p50 / p99 ms', 'vs echo', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x / p99<50ms'], ...rows]),
+    table([
+      ['target', 'peak (all runs)', 'p50 / p99 ms', 'vs echo', 'CPU µs/request', 'vs echo by CPU', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x (rate / CPU) / p99<50ms'],
+      ...rows,
+    ]),
     'The echo bot answering with the card each command sent (the cost of carrying that card through botbuilder, none of the bot\'s work):',
     table([
-      ['card of', 'bytes', 'peak', 'vs echo', 'bot vs this ceiling'],
+      ['card of', 'bytes', 'peak', 'vs echo', 'CPU µs/request', 'vs echo by CPU', 'bot vs this ceiling (rate / CPU)'],
       ...chat.cardCeilings.map((ceiling) => {
         const bot = chat.targets.find((target) => target.name === ceiling.name);
+        const byCpu = bot === undefined || bot.peak.cpuMicrosPerRequest === null || ceiling.peak.cpuMicrosPerRequest === null ? null : ceiling.peak.cpuMicrosPerRequest / bot.peak.cpuMicrosPerRequest;
         return [
           ceiling.name,
           String(ceiling.cardBytes),
           `${ceiling.peak.requestsPerSecond.toFixed(0)}/s`,
           `${ceiling.ratioToEcho.toFixed(2)}x`,
-          bot === undefined ? '' : `${(bot.peak.requestsPerSecond / ceiling.peak.requestsPerSecond).toFixed(2)}x`,
+          cpu(ceiling.peak),
+          ratio(ceiling.cpuRatioToEcho),
+          bot === undefined ? '' : `${(bot.peak.requestsPerSecond / ceiling.peak.requestsPerSecond).toFixed(2)}x / ${ratio(byCpu)}`,
         ];
       }),
     ]),
+    ...(chat.echoHoldingOrganization === undefined
+      ? []
+      : [
+          `The plain echo bot holding the ${chat.echoHoldingOrganization.mailboxes.toLocaleString('en-US')}-mailbox data file open through the store (unused): ${chat.echoHoldingOrganization.peak.requestsPerSecond.toFixed(0)}/s, ${ratio(chat.echoHoldingOrganization.ratioToEcho)} the plain echo (${cpu(chat.echoHoldingOrganization.peak)} µs CPU/request, ${ratio(chat.echoHoldingOrganization.cpuRatioToEcho)} by CPU)`,
+        ]),
     `bot after chat load: RSS ${megabytes(chat.botMemoryAfterLoad.rss)}, heap ${megabytes(chat.botMemoryAfterLoad.heapUsed)}; data-file writes during the load: ${chat.botStoreWritesDuringLoad}`,
     ...profileTable(chat),
   ].join('\n');
