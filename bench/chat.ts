@@ -1,14 +1,17 @@
 // Part 1: chat throughput and latency. autocannon (in this process) posts Teams-shaped activities to
 // /api/messages of a bot in a child process; a loopback Bot Connector (another child) answers the bot's
-// replies. Baseline: a bare echo bot on the same stack. Each target is run flat out (peak throughput),
-// then at half the echo bot's peak rate (latency under ordinary load).
-import { writeFile } from 'node:fs/promises';
+// replies. Baseline: a bare echo bot on the same stack; also the echo bot answering with each command's
+// card, and the echo bot holding the organization in memory. Every target is run flat out (peak
+// throughput) and the bot's commands and the echo bot also at half the echo bot's peak rate (latency under
+// ordinary load), in rounds over all targets.
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { z } from 'zod';
 import { messageActivity, personalChatOf, visibleText, type BenchUser } from './activities.js';
 import { profileSummarySchema, type ProfileSummary } from './cpu-profile.js';
 import type { BenchChildScript } from './compile.js';
+import { journalPathOf } from '../src/store/json-file.js';
 import { cpuSplit, cpuTimeMs, pinToCpus, startChild, type BenchChild } from './processes.js';
 
 export interface ChatOptions {
@@ -109,37 +112,6 @@ const figures = (result: autocannon.Result, runs: readonly number[], cpuMicrosPe
   cpuMicrosPerRequest,
 });
 
-/**
- * Runs the same load `repeats` times and keeps the best run: the highest throughput, or the lowest p99 at a
- * fixed rate. With `measured`, also the CPU time that process spent per request in each run.
- */
-async function bestOf(
-  repeats: number,
-  run: () => Promise<autocannon.Result>,
-  better: (a: autocannon.Result, b: autocannon.Result) => boolean,
-  measured?: BenchChild,
-): Promise<LoadFigures> {
-  const results: autocannon.Result[] = [];
-  const cpuPerRequest: number[] = [];
-  for (let index = 0; index < repeats; index++) {
-    const cpuBefore = measured === undefined ? null : await cpuTimeMs(measured.pid);
-    const result = await run();
-    const cpuAfter = measured === undefined ? null : await cpuTimeMs(measured.pid);
-    results.push(result);
-    if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) cpuPerRequest.push(((cpuAfter - cpuBefore) * 1000) / result.requests.total);
-  }
-  const best = results.reduce((kept, result) => (better(result, kept) ? result : kept));
-  // Failed requests are never hidden by picking a run: they are summed over all runs.
-  return {
-    ...figures(
-      best,
-      results.map((result) => result.requests.average),
-      cpuPerRequest.length === 0 ? null : Math.min(...cpuPerRequest),
-    ),
-    non2xx: results.reduce((total, result) => total + result.non2xx, 0),
-    errors: results.reduce((total, result) => total + result.errors, 0),
-  };
-}
 /** How many requests the measured process serves per request of the baseline, CPU for CPU. */
 export const cpuRatio = (baseline: LoadFigures, measured: LoadFigures): number | null =>
   baseline.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === 0 ? null : baseline.cpuMicrosPerRequest / measured.cpuMicrosPerRequest;
@@ -166,155 +138,200 @@ async function checkAnswer(bot: BenchChild, connector: BenchChild, body: string,
   return problem === null ? { ok: true, detail: visible.split('\n').slice(0, 3).join(' | ').slice(0, 160) } : { ok: false, detail: `${problem}; the bot said: ${visible.slice(0, 240)}` };
 }
 
-async function measureTarget(
-  bot: BenchChild,
-  connector: BenchChild,
-  target: Target,
-  options: ChatOptions,
-  halfRate: number | undefined,
-  log: (line: string) => void,
-): Promise<{ check: ChatTargetResult['check']; peak: LoadFigures; halfRate: LoadFigures & { targetRate: number }; profile?: ChatTargetResult['profile'] }> {
-  const url = bot.url ?? '';
-  const bodies = target.texts.map((text, index) =>
-    JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-${target.name}-${index}` })),
-  );
-  const check = await checkAnswer(bot, connector, bodies[0] ?? '', personalChatOf(options.user), target.expect);
-  log(`  ${target.name}: ${check.ok ? 'answers as expected' : `CHECK FAILED (${check.detail})`}`);
-  await load(url, bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-  const peak = await bestOf(options.repeats, () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput, bot);
-  const targetRate = Math.max(1, Math.round(halfRate ?? peak.requestsPerSecond / 2));
-  const half = await bestOf(
-    options.repeats,
-    () => load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }),
-    lowerP99,
-  );
-  log(`  ${target.name}: peak ${peak.requestsPerSecond.toFixed(0)} req/s (p50 ${peak.p50Ms} ms, p99 ${peak.p99Ms} ms); at ${targetRate} req/s p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms`);
-  if (!options.profile) return { check, peak, halfRate: { ...half, targetRate } };
-  // Measured apart from the figures above: the profiler itself slows the bot down.
-  await bot.request('startProfiling', {}, z.null());
-  const profiled = await load(url, bodies, { connections: options.connections, durationSeconds: options.durationSeconds });
-  const profile = { ...(await bot.request('stopProfiling', {}, profileSummarySchema)), requests: profiled.requests.total };
-  return { check, peak, halfRate: { ...half, targetRate }, profile };
+/** One thing measured under load: a process and the messages posted to it. */
+interface LoadTarget {
+  readonly name: string;
+  readonly child: BenchChild;
+  readonly bodies: readonly string[];
+  /** Measured at half the echo bot's peak rate too, and counted against the targets. */
+  readonly withLatency: boolean;
 }
+
+/**
+ * Runs every target's measurement in rounds (round 1 of each target, then round 2 of each...), all
+ * processes running at once but only one under load, so that drift of the machine during the part (another
+ * process waking up, the kernel's caches, a bot's start-up garbage) spreads over all targets instead of
+ * landing on whichever target came first.
+ */
+async function inRounds(
+  targets: readonly LoadTarget[],
+  repeats: number,
+  run: (target: LoadTarget) => Promise<autocannon.Result>,
+  better: (a: autocannon.Result, b: autocannon.Result) => boolean,
+): Promise<Map<string, LoadFigures>> {
+  const results = new Map<string, autocannon.Result[]>();
+  const cpu = new Map<string, number[]>();
+  for (let round = 0; round < repeats; round++) {
+    for (const target of targets) {
+      const cpuBefore = await cpuTimeMs(target.child.pid);
+      const result = await run(target);
+      const cpuAfter = await cpuTimeMs(target.child.pid);
+      results.set(target.name, [...(results.get(target.name) ?? []), result]);
+      if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) {
+        cpu.set(target.name, [...(cpu.get(target.name) ?? []), ((cpuAfter - cpuBefore) * 1000) / result.requests.total]);
+      }
+    }
+  }
+  const figuresByTarget = new Map<string, LoadFigures>();
+  for (const [name, runs] of results) {
+    const best = runs.reduce((kept, result) => (better(result, kept) ? result : kept));
+    const cpuRuns = cpu.get(name) ?? [];
+    // Failed requests are never hidden by picking a run: they are summed over all runs.
+    figuresByTarget.set(name, {
+      ...figures(
+        best,
+        runs.map((result) => result.requests.average),
+        cpuRuns.length === 0 ? null : Math.min(...cpuRuns),
+      ),
+      non2xx: runs.reduce((total, result) => total + result.non2xx, 0),
+      errors: runs.reduce((total, result) => total + result.errors, 0),
+    });
+  }
+  return figuresByTarget;
+}
+
+const figuresOf = (measured: Map<string, LoadFigures>, name: string): LoadFigures => {
+  const found = measured.get(name);
+  if (found === undefined) throw new Error(`no measurement for ${name}`);
+  return found;
+};
 
 export async function runChatBenchmark(options: ChatOptions, log: (line: string) => void): Promise<ChatResult> {
   // On a small machine the load generator competes with the bot for the CPU, and then the ratio to the echo
-  // bot says as much about the scheduler as about the bot. Give each measured bot a CPU of its own.
+  // bot says as much about the scheduler as about the bot. Give the measured processes a CPU of their own.
   const split = cpuSplit();
   const pinned = split !== undefined && (await pinToCpus(process.pid, split.rest));
-  const cpuPinning = pinned && split !== undefined ? `bot on CPU ${split.bot}; load generator and connector on CPU ${split.rest}` : 'not pinned (needs Linux taskset and 2 CPUs)';
+  const cpuPinning = pinned && split !== undefined ? `bots on CPU ${split.bot}, one under load at a time; load generator and connector on CPU ${split.rest}` : 'not pinned (needs Linux taskset and 2 CPUs)';
   log(`chat: ${cpuPinning}`);
+  const children: BenchChild[] = [];
   const startPinned = async (script: BenchChildScript, env?: Record<string, string>): Promise<BenchChild> => {
     const child = await startChild(script, env === undefined ? {} : { env });
+    children.push(child);
     if (pinned && split !== undefined) await pinToCpus(child.pid, split.bot);
     return child;
   };
   const connector = await startChild('loopback-connector');
   if (pinned && split !== undefined) await pinToCpus(connector.pid, split.rest);
+  const bodiesOf = (texts: readonly string[], tag: string): string[] =>
+    texts.map((text, index) => JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-${tag}-${index}` })));
   try {
-    log('chat: echo bot (baseline)');
     const echo = await startPinned('echo-bot');
-    let echoRun;
-    try {
-      echoRun = await measureTarget(
-        echo,
-        connector,
-        { name: 'echo', texts: ['hello'], expect: (visible) => (visible === 'hello' ? null : 'expected the echo "hello"') },
-        options,
-        undefined,
-        log,
-      );
-    } finally {
-      await echo.stop();
-    }
-    const echoPeak = echoRun.peak.requestsPerSecond;
-    const halfRate = echoPeak / 2;
-
-    log('chat: Mailbox Sync Bot');
     const bot = await startPinned('bot-process', { BENCH_DATA_FILE: options.dataFile, BENCH_ORG_FILE: options.orgFile });
-    try {
-      // The first message from a conversation records its reference (one write); later ones change nothing.
-      await checkAnswer(bot, connector, JSON.stringify(messageActivity(options.user, 'help', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-first' })), personalChatOf(options.user), () => null);
-      const writesBefore = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
-      const firstAddress = options.mailboxAddresses[0] ?? '';
-      const targets: Target[] = [
-        {
-          name: 'mailbox <address>',
-          texts: options.mailboxAddresses.map((address) => `mailbox ${address}`),
-          expect: (visible) => (visible.toLowerCase().includes(firstAddress.toLowerCase()) ? null : `expected a card about ${firstAddress}`),
-        },
-        {
-          name: 'mailboxes pending',
-          texts: ['mailboxes pending'],
-          expect: (visible) => (/pending/i.test(visible) && visible.includes('@') ? null : 'expected a page of pending mailboxes'),
-        },
-        { name: 'whoami', texts: ['whoami'], expect: (visible) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
-      ];
-      const results: ChatTargetResult[] = [{ name: 'echo bot (baseline)', ...echoRun, ratioToEcho: 1, cpuRatioToEcho: 1 }];
-      const sentCards: { name: string; file: string; bytes: number }[] = [];
-      for (const target of targets) {
-        const run = await measureTarget(bot, connector, target, options, halfRate, log);
-        results.push({ name: target.name, ...run, ratioToEcho: run.peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, run.peak) });
-        const sent = replyShapeSchema.parse(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
-        const file = join(dirname(options.dataFile), `reply-${sentCards.length}.json`);
-        const text = JSON.stringify({ ...(sent.text === undefined ? {} : { text: sent.text }), ...(sent.attachments === undefined ? {} : { attachments: sent.attachments }) });
-        await writeFile(file, text);
-        sentCards.push({ name: target.name, file, bytes: Buffer.byteLength(text) });
-      }
-      const memory = await bot.request('memory', {}, z.object({ heapUsed: z.number() }));
-      const { rss } = await bot.residentMemory();
-      const writesAfter = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
-      await bot.stop();
+    // The first message from a conversation records its reference (one write); later ones change nothing.
+    await checkAnswer(bot, connector, bodiesOf(['help'], 'first')[0] ?? '', personalChatOf(options.user), () => null);
+    const writesBefore = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
+    // A copy for the echo bot that holds the organization, so that the two processes never share a file.
+    const heldFile = join(dirname(options.dataFile), 'held', 'db.json');
+    await mkdir(dirname(heldFile), { recursive: true });
+    await copyFile(options.dataFile, heldFile);
+    await copyFile(journalPathOf(options.dataFile), journalPathOf(heldFile));
 
-      const cardCeilings: ChatResult['cardCeilings'][number][] = [];
-      for (const card of sentCards) {
-        log(`chat: echo bot answering with the card of ${card.name} (${card.bytes} bytes)`);
-        const echoWithCard = await startPinned('echo-bot', { BENCH_ECHO_REPLY_FILE: card.file });
-        try {
-          const texts = ['hello'];
-          const bodies = texts.map((text, index) => JSON.stringify(messageActivity(options.user, text, { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: `bench-card-${index}` })));
-          await load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-          const peak = await bestOf(
-            options.repeats,
-            () => load(echoWithCard.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }),
-            higherThroughput,
-            echoWithCard,
-          );
-          log(`  peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
-          cardCeilings.push({ name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, peak) });
-        } finally {
-          await echoWithCard.stop();
-        }
-      }
-      log('chat: echo bot holding the organization in memory');
-      const holding = await startPinned('echo-bot', { BENCH_ECHO_HOLD_DATA_FILE: options.dataFile });
-      let echoHoldingOrganization: ChatResult['echoHoldingOrganization'];
-      try {
-        const mailboxes = await holding.request('heldMailboxes', {}, z.number());
-        const bodies = [JSON.stringify(messageActivity(options.user, 'hello', { serviceUrl: connector.url ?? '', tenantId: options.tenantId, id: 'bench-held-0' }))];
-        await load(holding.url ?? '', bodies, { connections: options.connections, durationSeconds: options.warmupSeconds });
-        const peak = await bestOf(options.repeats, () => load(holding.url ?? '', bodies, { connections: options.connections, durationSeconds: options.durationSeconds }), higherThroughput, holding);
-        log(`  ${mailboxes} mailboxes held: peak ${peak.requestsPerSecond.toFixed(0)} req/s (${(peak.requestsPerSecond / echoPeak).toFixed(2)}x the plain echo)`);
-        echoHoldingOrganization = { mailboxes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak, cpuRatioToEcho: cpuRatio(echoRun.peak, peak) };
-      } finally {
-        await holding.stop();
-      }
-      return {
-        repeats: options.repeats,
-        cpuPinning,
-        cardCeilings,
-        echoHoldingOrganization,
-        connections: options.connections,
-        durationSeconds: options.durationSeconds,
-        echoPeakRequestsPerSecond: echoPeak,
-        targets: results,
-        botMemoryAfterLoad: { rss, heapUsed: memory.heapUsed },
-        botStoreWritesDuringLoad: writesAfter - writesBefore,
-      };
-    } finally {
-      await bot.stop();
+    const firstAddress = options.mailboxAddresses[0] ?? '';
+    const commands = [
+      {
+        name: 'mailbox <address>',
+        texts: options.mailboxAddresses.map((address) => `mailbox ${address}`),
+        expect: (visible: string) => (visible.toLowerCase().includes(firstAddress.toLowerCase()) ? null : `expected a card about ${firstAddress}`),
+      },
+      {
+        name: 'mailboxes pending',
+        texts: ['mailboxes pending'],
+        expect: (visible: string) => (/pending/i.test(visible) && visible.includes('@') ? null : 'expected a page of pending mailboxes'),
+      },
+      { name: 'whoami', texts: ['whoami'], expect: (visible: string) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
+    ];
+    const echoName = 'echo bot (baseline)';
+    const checks = new Map<string, ChatTargetResult['check']>();
+    checks.set(echoName, await checkAnswer(echo, connector, bodiesOf(['hello'], 'echo')[0] ?? '', personalChatOf(options.user), (visible) => (visible === 'hello' ? null : 'expected the echo "hello"')));
+    const sentCards: { name: string; file: string; bytes: number }[] = [];
+    for (const command of commands) {
+      const check = await checkAnswer(bot, connector, bodiesOf(command.texts, command.name)[0] ?? '', personalChatOf(options.user), command.expect);
+      checks.set(command.name, check);
+      log(`  ${command.name}: ${check.ok ? 'answers as expected' : `CHECK FAILED (${check.detail})`}`);
+      // The card this command answers with, for the echo bot that replies with it.
+      const sent = replyShapeSchema.parse(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
+      const file = join(dirname(options.dataFile), `reply-${sentCards.length}.json`);
+      const text = JSON.stringify({ ...(sent.text === undefined ? {} : { text: sent.text }), ...(sent.attachments === undefined ? {} : { attachments: sent.attachments }) });
+      await writeFile(file, text);
+      sentCards.push({ name: command.name, file, bytes: Buffer.byteLength(text) });
     }
+    const cardEchoes = await Promise.all(sentCards.map(async (card) => ({ card, child: await startPinned('echo-bot', { BENCH_ECHO_REPLY_FILE: card.file }) })));
+    const holding = await startPinned('echo-bot', { BENCH_ECHO_HOLD_DATA_FILE: heldFile });
+    const heldMailboxes = await holding.request('heldMailboxes', {}, z.number());
+
+    const cardName = (name: string): string => `echo with the card of ${name}`;
+    const holdingName = 'echo holding the organization';
+    const latencyTargets: LoadTarget[] = [
+      { name: echoName, child: echo, bodies: bodiesOf(['hello'], 'echo'), withLatency: true },
+      ...commands.map((command) => ({ name: command.name, child: bot, bodies: bodiesOf(command.texts, command.name), withLatency: true })),
+    ];
+    const allTargets: LoadTarget[] = [
+      ...latencyTargets,
+      ...cardEchoes.map(({ card, child }) => ({ name: cardName(card.name), child, bodies: bodiesOf(['hello'], `card-${card.name}`), withLatency: false })),
+      { name: holdingName, child: holding, bodies: bodiesOf(['hello'], 'held'), withLatency: false },
+    ];
+    const flatOut = (target: LoadTarget, seconds: number) => load(target.child.url ?? '', target.bodies, { connections: options.connections, durationSeconds: seconds });
+    log(`chat: warming up ${allTargets.length} targets`);
+    for (const target of allTargets) await flatOut(target, options.warmupSeconds);
+    log(`chat: peak throughput, ${options.repeats} rounds over every target`);
+    const peaks = await inRounds(allTargets, options.repeats, (target) => flatOut(target, options.durationSeconds), higherThroughput);
+    const echoPeak = figuresOf(peaks, echoName);
+    const targetRate = Math.max(1, Math.round(echoPeak.requestsPerSecond / 2));
+    log(`chat: latency at ${targetRate} req/s (half the echo bot's peak), ${options.repeats} rounds`);
+    const halves = await inRounds(
+      latencyTargets,
+      options.repeats,
+      (target) => load(target.child.url ?? '', target.bodies, { connections: options.connections, durationSeconds: options.durationSeconds, overallRate: targetRate }),
+      lowerP99,
+    );
+    for (const target of latencyTargets) {
+      const peak = figuresOf(peaks, target.name);
+      const half = figuresOf(halves, target.name);
+      log(`  ${target.name}: peak ${peak.requestsPerSecond.toFixed(0)} req/s (p50 ${peak.p50Ms} ms, p99 ${peak.p99Ms} ms); at ${targetRate} req/s p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms`);
+    }
+
+    const results: ChatTargetResult[] = [];
+    for (const target of latencyTargets) {
+      const peak = figuresOf(peaks, target.name);
+      let profile: ChatTargetResult['profile'];
+      if (options.profile) {
+        // Measured apart from the figures above: the profiler itself slows the process down.
+        await target.child.request('startProfiling', {}, z.null());
+        const profiled = await flatOut(target, options.durationSeconds);
+        profile = { ...(await target.child.request('stopProfiling', {}, profileSummarySchema)), requests: profiled.requests.total };
+      }
+      results.push({
+        name: target.name,
+        check: checks.get(target.name) ?? { ok: false, detail: 'not checked' },
+        peak,
+        halfRate: { ...figuresOf(halves, target.name), targetRate },
+        ratioToEcho: peak.requestsPerSecond / echoPeak.requestsPerSecond,
+        cpuRatioToEcho: cpuRatio(echoPeak, peak),
+        ...(profile === undefined ? {} : { profile }),
+      });
+    }
+    const cardCeilings = sentCards.map((card) => {
+      const peak = figuresOf(peaks, cardName(card.name));
+      return { name: card.name, cardBytes: card.bytes, peak, ratioToEcho: peak.requestsPerSecond / echoPeak.requestsPerSecond, cpuRatioToEcho: cpuRatio(echoPeak, peak) };
+    });
+    const heldPeak = figuresOf(peaks, holdingName);
+    const memory = await bot.request('memory', {}, z.object({ heapUsed: z.number() }));
+    const { rss } = await bot.residentMemory();
+    const writesAfter = (await bot.request('store', {}, z.object({ writes: z.number() }))).writes;
+    return {
+      repeats: options.repeats,
+      cpuPinning,
+      cardCeilings,
+      echoHoldingOrganization: { mailboxes: heldMailboxes, peak: heldPeak, ratioToEcho: heldPeak.requestsPerSecond / echoPeak.requestsPerSecond, cpuRatioToEcho: cpuRatio(echoPeak, heldPeak) },
+      connections: options.connections,
+      durationSeconds: options.durationSeconds,
+      echoPeakRequestsPerSecond: echoPeak.requestsPerSecond,
+      targets: results,
+      botMemoryAfterLoad: { rss, heapUsed: memory.heapUsed },
+      botStoreWritesDuringLoad: writesAfter - writesBefore,
+    };
   } finally {
+    for (const child of children) await child.stop();
     await connector.stop();
     if (pinned && split !== undefined) await pinToCpus(process.pid, split.all);
   }

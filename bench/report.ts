@@ -98,7 +98,7 @@ function chatSection(chat: ChatResult): string {
       : `${verdict(target.ratioToEcho >= 0.9)} / ${target.cpuRatioToEcho === null ? 'n/a' : verdict(target.cpuRatioToEcho >= 0.9)} / ${verdict(target.halfRate.p99Ms < 50)}${target.check.ok ? '' : ' (ANSWER CHECK FAILED)'}`,
   ]);
   return [
-    `1. Chat throughput and latency (${chat.connections} connections; best of ${chat.repeats} runs of ${chat.durationSeconds} s; half rate = ${halfRate} req/s; ${chat.cpuPinning})`,
+    `1. Chat throughput and latency (${chat.connections} connections; best of ${chat.repeats} rounds over all targets, ${chat.durationSeconds} s per run; half rate = ${halfRate} req/s; ${chat.cpuPinning})`,
     table([
       ['target', 'peak (all runs)', 'p50 / p99 ms', 'vs echo', 'CPU µs/request', 'vs echo by CPU', `p50 / p99 ms at ${halfRate}/s`, 'failures', 'targets ≥0.9x (rate / CPU) / p99<50ms'],
       ...rows,
