@@ -1,6 +1,7 @@
 // A bounded least-recently-used cache of expanded cards. Expanding a template with adaptivecards-templating
 // costs hundreds of µs per card; the same data (the same mailbox, the same page, the same requester's whoami)
 // comes back often, and serializing the data to a key costs a small fraction of an expansion.
+import { LruCache } from '../lru-cache.js';
 import type { AdaptiveCardJson } from './card-json.js';
 
 /**
@@ -18,36 +19,24 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Expanded cards by template path and data; each card is frozen before it is shared. */
 export class ExpandedCardCache {
-  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used entry first.
-  private readonly cards = new Map<string, AdaptiveCardJson>();
+  readonly #cards: LruCache<AdaptiveCardJson>;
 
   constructor(readonly maxEntries: number = EXPANDED_CARD_CACHE_ENTRIES) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`The card cache needs room for at least one card; got ${maxEntries}`);
+    this.#cards = new LruCache(maxEntries);
   }
 
   get size(): number {
-    return this.cards.size;
+    return this.#cards.size;
   }
 
   /** The cached card for `key`, or the one `expand` makes (frozen, then cached). */
   getOrExpand(key: string, expand: () => AdaptiveCardJson): AdaptiveCardJson {
-    const cached = this.cards.get(key);
-    if (cached !== undefined) {
-      this.cards.delete(key);
-      this.cards.set(key, cached);
-      return cached;
-    }
-    const card = deepFreeze(expand());
-    this.cards.set(key, card);
-    if (this.cards.size > this.maxEntries) {
-      const oldest = this.cards.keys().next();
-      if (oldest.done !== true) this.cards.delete(oldest.value);
-    }
-    return card;
+    return this.#cards.getOrCreate(key, () => deepFreeze(expand()));
   }
 
   clear(): void {
-    this.cards.clear();
+    this.#cards.clear();
   }
 }

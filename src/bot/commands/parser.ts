@@ -13,6 +13,7 @@ import {
   type ConversationScope,
 } from './registry.js';
 import { closestPhrases, nearlyLongerPhrases, type PhraseMatch } from './suggest.js';
+import { LruCache } from '../../lru-cache.js';
 import { cleanMessage, MAX_COMMAND_LENGTH, renderTokens, shorten, tokenize, type Token } from './text.js';
 
 /** The arguments a handler receives for one command, as the registry's zod schema outputs them. */
@@ -86,7 +87,7 @@ function leadingWords(tokens: readonly Token[]): readonly string[] {
  * text can be typed, so the memory is bounded (each entry is a few words and usually an empty list).
  */
 export const NEARLY_LONGER_MEMO_ENTRIES = 512;
-const nearlyLongerMemo = new Map<string, readonly PhraseMatch<CommandId>[]>();
+const nearlyLongerMemo = new LruCache<readonly PhraseMatch<CommandId>[]>(NEARLY_LONGER_MEMO_ENTRIES);
 let longestPhraseWords: number | undefined;
 
 /** nearlyLongerPhrases over the command phrases, which are fixed: the answer depends on the leading words only. */
@@ -94,15 +95,7 @@ function nearlyLongerCommands(words: readonly string[], matchedWordCount: number
   longestPhraseWords ??= Math.max(...commandPhrases().map((phrase) => phrase.words.length));
   // Words past one more than the longest phrase are never compared.
   const key = `${matchedWordCount} ${JSON.stringify(words.slice(0, longestPhraseWords + 1))}`;
-  const remembered = nearlyLongerMemo.get(key);
-  if (remembered !== undefined) return remembered;
-  const matches = Object.freeze(nearlyLongerPhrases(words, matchedWordCount, commandPhrases()));
-  nearlyLongerMemo.set(key, matches);
-  if (nearlyLongerMemo.size > NEARLY_LONGER_MEMO_ENTRIES) {
-    const oldest = nearlyLongerMemo.keys().next();
-    if (oldest.done !== true) nearlyLongerMemo.delete(oldest.value);
-  }
-  return matches;
+  return nearlyLongerMemo.getOrCreate(key, () => Object.freeze(nearlyLongerPhrases(words, matchedWordCount, commandPhrases())));
 }
 
 /** Parses one chat message. Non-string input (a broken client) counts as empty. */

@@ -9,7 +9,7 @@ import {
   type EmailSettingsChange,
 } from '../../app/index.js';
 import { closestNames } from '../../app/suggestions.js';
-import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard, type AdaptiveCardJson } from '../../cards/index.js';
+import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard } from '../../cards/index.js';
 import { domainError, type DomainError } from '../../domain/errors.js';
 import { ok, type Result } from '../../domain/result.js';
 import {
@@ -26,16 +26,6 @@ import type { HandlerEnvironment } from './environment.js';
 import { cardForState } from './state-cards.js';
 import type { CommandHandlers } from './types.js';
 
-/** Help depends only on the registry and the conversation scope, so each card is rendered once. */
-const helpCards = new Map<string, AdaptiveCardJson>();
-function helpCard(key: string, render: () => AdaptiveCardJson): AdaptiveCardJson {
-  const cached = helpCards.get(key);
-  if (cached !== undefined) return cached;
-  const card = render();
-  helpCards.set(key, card);
-  return card;
-}
-
 async function answerSettingsChange(env: HandlerEnvironment, result: Result<EmailSettingsChange, DomainError>, setting: DefaultSettingChanged, attempted: string): Promise<void> {
   if (!result.ok) return env.fail(result.error, attempted);
   await env.send({ text: settingsChangeText(result.value, setting), card: renderEmailSettingsCard(emailSettingsView(result.value)) });
@@ -46,13 +36,9 @@ export const configurationHandlers: Pick<
   'help' | 'whoami' | 'profiles' | 'verifyProfile' | 'setDefaultProfile' | 'settings' | 'setDefaultIncoming' | 'setDefaultOutgoing' | 'setDefaultAct'
 > = {
   help: async (args, env) => {
-    const { command } = args;
-    const { scope } = env.request.conversation;
-    await env.sendCard(
-      command === undefined
-        ? helpCard(`overview:${scope}`, () => renderHelpCard(helpOverviewView(scope)))
-        : helpCard(`command:${command}`, () => renderHelpCard(helpCommandView(command))),
-    );
+    // The expanded card is cached by its data (src/cards/expansion-cache.ts).
+    const view = args.command === undefined ? helpOverviewView(env.request.conversation.scope) : helpCommandView(args.command);
+    await env.sendCard(renderHelpCard(view));
   },
 
   whoami: async (_args, env) => {

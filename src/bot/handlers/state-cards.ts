@@ -7,6 +7,7 @@ import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { Organization, User } from '../../domain/model.js';
 import { ok, type Result } from '../../domain/result.js';
+import { LruCache } from '../../lru-cache.js';
 
 /**
  * Cards kept per store. Each is at most CARD_BYTE_BUDGET (28 KB) and usually the very object the expanded-card
@@ -52,10 +53,11 @@ interface CachedCard {
 
 class StateCards {
   private sources: StateSources | undefined;
-  // Insertion order is recency order: a hit is re-inserted, the first key is the least recently used.
-  private readonly cards = new Map<string, CachedCard>();
+  private readonly cards: LruCache<CachedCard>;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(maxEntries: number) {
+    this.cards = new LruCache(maxEntries);
+  }
 
   get size(): number {
     return this.cards.size;
@@ -73,22 +75,11 @@ class StateCards {
       this.cards.clear();
     }
     const cached = this.cards.get(key);
-    if (cached !== undefined && cached.requester === requester) {
-      this.cards.delete(key);
-      this.cards.set(key, cached);
-      return ok(cached.card);
-    }
+    if (cached !== undefined && cached.requester === requester) return ok(cached.card);
     const rendered = await render();
     // Refusals and unknown names are answered afresh each time; a card made while a commit landed is not kept.
     const stillCurrent = this.sources !== undefined && sameSources(this.sources, current) && sameSources(current, sourcesOf(store));
-    if (rendered.ok && stillCurrent) {
-      this.cards.delete(key);
-      this.cards.set(key, { requester, card: rendered.value });
-      if (this.cards.size > this.maxEntries) {
-        const oldest = this.cards.keys().next();
-        if (oldest.done !== true) this.cards.delete(oldest.value);
-      }
-    }
+    if (rendered.ok && stillCurrent) this.cards.set(key, { requester, card: rendered.value });
     return rendered;
   }
 }
