@@ -235,7 +235,6 @@ class JournaledJsonFile<T> implements Adapter<T> {
 
   async #writeSnapshot(document: T): Promise<void> {
     const snapshotId = randomUUID();
-    // A fresh serializer: snapshots are rare now, and a long-lived one would keep a file's worth of text.
     const bytes = serializeDocument({ snapshotId, ...document });
     await writeFileAtomically(this.path, bytes, this.operations);
     this.#snapshotBytes = bytes.byteLength;
@@ -264,21 +263,9 @@ const parseJsonLine = (line: string | undefined): unknown => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Serialization. A data file holds tens of thousands of records and every commit rewrites all of them, so
-// the JSON text of array sections is kept in blocks of consecutive records, each reused as long as it holds
-// the very same record objects. Records are immutable (the store replaces a changed record with a new
-// object), so an identical block has identical text: a commit that changes three mailboxes encodes at most
-// three blocks, and the rest is copied into one reused output buffer. The file has one section per line at the top and one record
-// per line inside array sections: still readable, and `grep` finds a whole record.
-
-/** A piece of the output and its UTF-8 size. */
-interface Chunk {
-  readonly text: string;
-  readonly byteLength: number;
-}
-const chunkOf = (text: string): Chunk => ({ text, byteLength: Buffer.byteLength(text, 'utf8') });
-/** Records per cached block: small enough that one change re-encodes little, big enough that copying is cheap. */
-const BLOCK_SIZE = 256;
+// Serialization of snapshots. The file has one section per line at the top and one record per line inside
+// array sections (also nested ones such as `notify.outbox`): still readable, and `grep` finds a whole
+// record. Snapshots are rare (commits go to the journal), so nothing is cached between them.
 
 const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -293,89 +280,36 @@ const isContainer = (value: unknown, depth: number): value is Readonly<Record<st
 /** Whether JSON.stringify leaves this property out of an object. */
 const omittedInObject = (value: unknown): boolean => value === undefined || typeof value === 'function' || typeof value === 'symbol';
 
-interface EncodedBlock {
-  readonly records: readonly unknown[];
-  /** Kept as a string (V8 heap) and encoded straight into the output: no buffer per block for the GC to chase. */
-  readonly text: string;
-  readonly byteLength: number;
-}
-
-const sameRecords = (block: EncodedBlock | undefined, records: readonly unknown[], from: number): boolean =>
-  block !== undefined && block.records.length === Math.min(BLOCK_SIZE, records.length - from) && block.records.every((record, index) => record === records[from + index]);
-
-/**
- * Turns data-file documents into bytes: the same JSON value as `JSON.stringify(document)`, laid out with
- * sections and nested sections (such as `notify.outbox`) one per line and each record on one line. One
- * serializer per file: it remembers the blocks of the last document it wrote.
- */
-export class DocumentSerializer {
-  /** Encoded blocks of each array section, by the section's path in the document. */
-  readonly #blocks = new Map<string, EncodedBlock[]>();
-  /** Reused for every document, so that each write does not leave a file-sized buffer for the GC to find. */
-  #output: Buffer = Buffer.alloc(0);
-
-  /** The document's bytes. The view is valid until the next call (the same memory is reused). */
-  serialize(document: unknown): Buffer {
-    const chunks: Chunk[] = [];
-    const seen = new Set<string>();
-    this.#layout(document, '', '', 0, chunks, seen);
-    chunks.push(chunkOf('\n'));
-    // Sections that are gone keep no memory.
-    for (const path of this.#blocks.keys()) if (!seen.has(path)) this.#blocks.delete(path);
-    const length = chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
-    if (this.#output.byteLength < length) this.#output = Buffer.allocUnsafeSlow(Math.ceil(length * 1.25));
-    let offset = 0;
-    for (const chunk of chunks) offset += this.#output.write(chunk.text, offset, chunk.byteLength, 'utf8');
-    return this.#output.subarray(0, length);
-  }
-
-  #layout(value: unknown, path: string, indent: string, depth: number, chunks: Chunk[], seen: Set<string>): void {
-    const inner = `${indent}  `;
-    if (Array.isArray(value)) {
-      const records: readonly unknown[] = value;
-      if (records.length === 0) {
-        chunks.push(chunkOf('[]'));
-        return;
-      }
-      seen.add(path);
-      const between = `,\n${inner}`;
-      const previous = this.#blocks.get(path) ?? [];
-      const blocks: EncodedBlock[] = [];
-      chunks.push(chunkOf(`[\n${inner}`));
-      for (let from = 0, index = 0; from < records.length; from += BLOCK_SIZE, index++) {
-        const cached = previous[index];
-        const block =
-          cached !== undefined && sameRecords(cached, records, from)
-            ? cached
-            : (() => {
-                const slice = records.slice(from, from + BLOCK_SIZE);
-                return { records: slice, ...chunkOf(slice.map((record) => JSON.stringify(record) ?? 'null').join(between)) };
-              })();
-        if (index > 0) chunks.push(chunkOf(between));
-        chunks.push(block);
-        blocks.push(block);
-      }
-      this.#blocks.set(path, blocks);
-      chunks.push(chunkOf(`\n${indent}]`));
+function layOut(value: unknown, indent: string, depth: number, parts: string[]): void {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    const records: readonly unknown[] = value;
+    if (records.length === 0) {
+      parts.push('[]');
       return;
     }
-    if (isContainer(value, depth)) {
-      const members = Object.entries(value).filter(([, member]) => !omittedInObject(member));
-      chunks.push(chunkOf('{'));
-      members.forEach(([key, member], index) => {
-        chunks.push(chunkOf(`${index > 0 ? ',' : ''}\n${inner}${JSON.stringify(key)}: `));
-        this.#layout(member, `${path}/${key}`, inner, depth + 1, chunks, seen);
-      });
-      chunks.push(chunkOf(`\n${indent}}`));
-      return;
-    }
-    chunks.push(chunkOf(JSON.stringify(value) ?? 'null'));
+    parts.push(`[\n${inner}`, records.map((record) => JSON.stringify(record) ?? 'null').join(`,\n${inner}`), `\n${indent}]`);
+    return;
   }
+  if (isContainer(value, depth)) {
+    const members = Object.entries(value).filter(([, member]) => !omittedInObject(member));
+    parts.push('{');
+    members.forEach(([key, member], index) => {
+      parts.push(`${index > 0 ? ',' : ''}\n${inner}${JSON.stringify(key)}: `);
+      layOut(member, inner, depth + 1, parts);
+    });
+    parts.push(`\n${indent}}`);
+    return;
+  }
+  parts.push(JSON.stringify(value) ?? 'null');
 }
 
-/** One-off serialization (no reuse between calls): the bytes `DocumentSerializer` writes for `document`. */
+/** The bytes of a snapshot of `document`: the same JSON value as `JSON.stringify(document)`, laid out as above. */
 export function serializeDocument(document: unknown): Buffer {
-  return new DocumentSerializer().serialize(document);
+  const parts: string[] = [];
+  layOut(document, '', 0, parts);
+  parts.push('\n');
+  return Buffer.from(parts.join(''), 'utf8');
 }
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
