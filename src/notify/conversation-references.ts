@@ -330,8 +330,8 @@ export class ConversationReferenceRegistry {
   }
 
   /**
-   * The stored reference when `activity` would leave it exactly as it is: an activity with no lifecycle
-   * meaning (not an install or membership update) in an active conversation whose stored fields it repeats,
+   * The stored reference when `activity` would leave it exactly as it is: an activity that neither
+   * deactivates its conversation nor changes others (see `lifecycleOf`), in an active conversation whose stored fields it repeats,
    * while no other change is queued. Anything else returns undefined and takes the full path.
    */
   private unchangedReference(activity: unknown): ConversationReferenceRecord | undefined {
@@ -339,9 +339,11 @@ export class ConversationReferenceRegistry {
     const parsed = knownActivitySchema.safeParse(activity);
     if (!parsed.success) return undefined;
     const inbound = parsed.data;
-    if (inbound.type === 'installationUpdate' || inbound.type === 'conversationUpdate') return undefined;
     const existing = this.byConversation.get(inbound.conversation.id);
     if (existing === undefined || !existing.active) return undefined;
+    // Reactivating an active reference changes nothing; deactivating it or touching others does.
+    const effect = lifecycleOf(inbound);
+    if (effect.own === 'deactivate' || effect.others !== undefined) return undefined;
     const conversationType = normalizeType(inbound);
     if (typeof conversationType !== 'string') return undefined;
     const observed = observedFields(inbound, conversationType, existing);
