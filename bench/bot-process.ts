@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startBot, type StartOptions } from '../src/main.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
-import { startProfiling, type ProfileSummary } from './cpu-profile.js';
+import { profilingHandlers } from './cpu-profile.js';
 
 // Loaded before main() runs: Node's own start plus loading the bot's compiled modules and their packages.
 const modulesLoadedAtMs = performance.now();
@@ -53,19 +53,9 @@ async function main(): Promise<void> {
   const readyAtMs = performance.now();
   const { store } = bot.services;
 
-  let stopProfiling: (() => Promise<ProfileSummary>) | undefined;
   serveParent(
     {
-      startProfiling: async () => {
-        stopProfiling = await startProfiling();
-        return null;
-      },
-      stopProfiling: () => {
-        if (stopProfiling === undefined) throw new Error('profiling was not started');
-        const stop = stopProfiling;
-        stopProfiling = undefined;
-        return stop();
-      },
+      ...profilingHandlers(),
       store: () => ({
         writes: store.writesPerformed,
         snapshots: store.snapshotsWritten,

@@ -110,3 +110,20 @@ export async function startProfiling(): Promise<() => Promise<ProfileSummary>> {
     return summarizeProfile(profile);
   };
 }
+
+/** The `startProfiling` / `stopProfiling` requests a measured child answers (see `serveParent`). */
+export function profilingHandlers(): { startProfiling: () => Promise<null>; stopProfiling: () => Promise<ProfileSummary> } {
+  let stop: (() => Promise<ProfileSummary>) | undefined;
+  return {
+    startProfiling: async () => {
+      stop = await startProfiling();
+      return null;
+    },
+    stopProfiling: () => {
+      if (stop === undefined) throw new Error('profiling was not started');
+      const stopping = stop;
+      stop = undefined;
+      return stopping();
+    },
+  };
+}

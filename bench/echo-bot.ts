@@ -9,7 +9,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import { openEmailConfigStore } from '../src/store/email-config-store.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
-import { startProfiling, type ProfileSummary } from './cpu-profile.js';
+import { profilingHandlers } from './cpu-profile.js';
 
 const replySchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.looseObject({ contentType: z.string(), content: z.unknown() })).optional() });
 
@@ -35,17 +35,9 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = z.object({ port: z.number() }).parse(server.address());
-  let stopProfiling: (() => Promise<ProfileSummary>) | undefined;
   serveParent(
     {
-      startProfiling: async () => {
-        stopProfiling = await startProfiling();
-        return null;
-      },
-      stopProfiling: () => {
-        if (stopProfiling === undefined) throw new Error('profiling was not started');
-        return stopProfiling();
-      },
+      ...profilingHandlers(),
       heldMailboxes: () => held?.mailboxes().length ?? 0,
     },
     () =>
