@@ -33,6 +33,7 @@ import {
 } from './schema.js';
 import type { DataFileDocument } from './schema.js';
 import { describeIssues, formatJsonPath } from './zod-problems.js';
+import { LruCache } from '../lru-cache.js';
 
 /** A change set the store refuses to write (a programming error, not a user error). Nothing is written. */
 export class InvalidChangeSetError extends Error {
@@ -406,20 +407,14 @@ function parseRecords<T>(section: string, schema: z.ZodType<T>, records: readonl
 type MailboxField = keyof Mailbox;
 const MAILBOX_FIELDS = new Set<string>(Object.keys(mailboxSchema.shape));
 /** Schemas for the fields an update changes, by the sorted field list (a handful of distinct lists in practice). */
-const changedFieldSchemas = new Map<string, z.ZodType<Partial<Mailbox>>>();
-const MAX_CACHED_FIELD_SCHEMAS = 64;
+const changedFieldSchemas = new LruCache<z.ZodType<Partial<Mailbox>>>(64);
 
 function schemaForFields(fields: readonly MailboxField[]): z.ZodType<Partial<Mailbox>> {
-  const key = fields.join(',');
-  let schema = changedFieldSchemas.get(key);
-  if (schema === undefined) {
+  return changedFieldSchemas.getOrCreate(fields.join(','), () => {
     const mask: { [Field in MailboxField]?: true } = {};
     for (const field of fields) mask[field] = true;
-    schema = mailboxSchema.pick(mask);
-    if (changedFieldSchemas.size >= MAX_CACHED_FIELD_SCHEMAS) changedFieldSchemas.clear();
-    changedFieldSchemas.set(key, schema);
-  }
-  return schema;
+    return mailboxSchema.pick(mask);
+  });
 }
 
 /**
@@ -488,10 +483,10 @@ function upsertById<T extends { readonly id: string }>(
 }
 
 /** Ids whose stored version differs from the expected one (a mailbox that no longer exists differs too). */
-function mailboxVersionConflicts(working: WorkingChanges, expected: ChangeSet['expectedMailboxVersions']): string[] {
+function mailboxVersionConflicts(mailboxById: (id: string) => Mailbox | undefined, expected: ChangeSet['expectedMailboxVersions']): string[] {
   if (expected === undefined) return [];
   return Object.entries(expected)
-    .filter(([id, version]) => working.mailboxById(id)?.version !== version)
+    .filter(([id, version]) => mailboxById(id)?.version !== version)
     .map(([id]) => id);
 }
 
@@ -739,11 +734,6 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
   }
 
   /**
-   * Checks `expectedMailboxVersions`, then applies every upsert and append as one write. Commits run one
-   * at a time, each against the document the previous one left. A version mismatch writes nothing and
-   * returns the conflicting ids; a failed write rejects and leaves the store exactly as it was.
-   */
-  /**
    * A unit of work of another subsystem (Test & Enable jobs) that changes domain records and its own
    * sections in one write. The domain records go through the same path as `commit` (validated, versions
    * set by the store, indexes updated in place instead of rebuilt); `sections` then sets the subsystem's
@@ -767,14 +757,15 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
     });
   }
 
+  /**
+   * Checks `expectedMailboxVersions`, then applies every upsert and append as one write. Commits run one
+   * at a time, each against the document the previous one left. A version mismatch writes nothing and
+   * returns the conflicting ids; a failed write rejects and leaves the store exactly as it was.
+   */
   commit(changes: ChangeSet): Promise<CommitOutcome> {
-    return this.#database.transact<CommitOutcome>((current) => {
-      const working = this.#workingFor(current);
-      const conflict = mailboxVersionConflicts(working, changes.expectedMailboxVersions);
-      if (conflict.length > 0) return { next: null, result: { ok: false, conflict } };
-      const applied = applyChangeSet(current, working, changes);
-      working.record(applied.next, applied);
-      return { next: applied.next, result: { ok: true } };
+    return this.transactWithChangeSet<CommitOutcome>((_current, mailboxById) => {
+      const conflict = mailboxVersionConflicts(mailboxById, changes.expectedMailboxVersions);
+      return conflict.length > 0 ? { changes: null, result: { ok: false, conflict } } : { changes, result: { ok: true } };
     });
   }
 }
