@@ -38,11 +38,18 @@ export const journalEntrySchema = z.object({ changes: z.array(journalOperationSc
 /** The journal's first line: which snapshot of the data file its entries continue. */
 export const journalHeaderSchema = z.object({ journalOf: z.string().min(1) }).strict();
 
+/**
+ * A JSON object in the document, as opposed to an array, a value, or an object JSON.stringify turns into
+ * something else (`toJSON`, such as a Date): only these are compared, and laid out, member by member.
+ */
 const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  return (prototype === Object.prototype || prototype === null) && !('toJSON' in value);
 };
+
+/** A plain object with an array member: a section like `notify`, or a record like a job with its results. */
+export const holdsArrays = (value: unknown): value is Readonly<Record<string, unknown>> => isPlainObject(value) && Object.values(value).some(Array.isArray);
 
 /** Sections (depth 0: the document, depth 1: objects like `notify`) are compared member by member. */
 const MAX_SECTION_DEPTH = 1;
@@ -51,8 +58,6 @@ const MAX_SECTION_DEPTH = 1;
  * member too, down to this depth, so that a job's 10,000th result does not rewrite the other 9,999.
  */
 const MAX_NESTED_DEPTH = 4;
-
-const holdsArrays = (value: unknown): value is Readonly<Record<string, unknown>> => isPlainObject(value) && Object.values(value).some(Array.isArray);
 
 /** The operations that turn `previous` into `next`, as JSON would see them (undefined members do not exist). */
 export function diffDocuments(previous: unknown, next: unknown): JournalOperation[] {

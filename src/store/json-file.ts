@@ -18,7 +18,7 @@ import { Low, Memory } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
-import { applyJournalOperations, diffDocuments, journalEntrySchema, journalHeaderSchema, JournalReplayError } from './journal.js';
+import { applyJournalOperations, diffDocuments, holdsArrays, journalEntrySchema, journalHeaderSchema, JournalReplayError } from './journal.js';
 import { describeIssues } from './zod-problems.js';
 
 /** A data file that cannot be used as it is. The file is never modified when this is thrown. */
@@ -267,15 +267,8 @@ const parseJsonLine = (line: string | undefined): unknown => {
 // array sections (also nested ones such as `notify.outbox`): still readable, and `grep` finds a whole
 // record. Snapshots are rare (commits go to the journal), so nothing is cached between them.
 
-const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return (prototype === Object.prototype || prototype === null) && !('toJSON' in value);
-};
-
 /** Objects holding arrays (the document, `notify`, `exchangeSimulation`) are laid out; anything else is one line. */
-const isContainer = (value: unknown, depth: number): value is Readonly<Record<string, unknown>> =>
-  depth < 3 && isPlainObject(value) && Object.values(value).some((member) => Array.isArray(member));
+const isContainer = (value: unknown, depth: number): value is Readonly<Record<string, unknown>> => depth < 3 && holdsArrays(value);
 
 /** Whether JSON.stringify leaves this property out of an object. */
 const omittedInObject = (value: unknown): boolean => value === undefined || typeof value === 'function' || typeof value === 'symbol';
