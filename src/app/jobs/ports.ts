@@ -1,6 +1,7 @@
 // What the Test & Enable job runner needs from the outside: a repository that writes job state together
 // with mailbox results in one atomic write, someone who turns results into notifications, and timers.
-import type { Alert, AuditEntry, EmailServerProfile, Mailbox } from '../../domain/model.js';
+import type { AuditEntry, EmailServerProfile, Mailbox } from '../../domain/model.js';
+import type { ChangeSet } from '../ports.js';
 import type { TestAndEnableResult } from '../../domain/test-and-enable.js';
 import type { AlertSubscriptionRecord, JobRecord, JobResult, PendingNotification, UnreachableRecipient } from './job-records.js';
 
@@ -11,14 +12,11 @@ export interface JobDocumentView {
   mailboxById(id: string): Mailbox | undefined;
 }
 
-/** Everything one unit of work writes, in one atomic write. */
-export interface JobDocumentChanges {
-  /** Upserted by id; the repository sets each version to the stored one plus one. */
-  readonly mailboxes?: readonly Mailbox[];
-  /** Appended to the Alerts walls. */
-  readonly alerts?: readonly Alert[];
-  /** Appended to the audit log. */
-  readonly audit?: readonly AuditEntry[];
+/**
+ * Everything one unit of work writes, in one atomic write: mailbox results, alerts and audit entries as in
+ * any change set (the store sets each mailbox version to the stored one plus one), and the job sections.
+ */
+export interface JobDocumentChanges extends Pick<ChangeSet, 'mailboxes' | 'alerts' | 'audit'> {
   /** Upserted by id. */
   readonly jobs?: readonly JobRecord[];
   readonly removeJobIds?: readonly string[];
