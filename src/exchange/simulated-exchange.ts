@@ -1,9 +1,12 @@
 // The default Exchange connector: answers from the organization file's simulated Exchange side.
 // Deterministic: the answer depends only on the simulation data, the request and the attempt number.
-import type { ExchangeConnector } from '../app/exchange-connector.js';
+// Like the real platform, a scheduled test is answered later (after the simulated latency) on the outcome
+// feed that `observe` reads, never as the reply to `schedule`.
+import type { ExchangeConnector, ObservedOutcomes, ScheduledTest } from '../app/exchange-connector.js';
 import type { MailboxPart } from '../domain/alert-catalog.js';
 import type { ServerType } from '../domain/options.js';
 import type { ConnectorTestResult, MailboxTestRequest, PartOutcome } from '../domain/test-and-enable.js';
+import { OutcomeFeed } from './outcome-feed.js';
 import type { ExchangeSimulation, SimulatedExchangeMailbox, SimulatedMailboxBehaviour } from './simulation-config.js';
 
 export type Sleep = (milliseconds: number) => Promise<void>;
@@ -53,6 +56,7 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
   private readonly primarySyncOrganization = new Map<string, string | null>();
   private readonly attempts = new Map<string, number>();
   private readonly sleep: Sleep;
+  private readonly feed = new OutcomeFeed();
 
   constructor(
     private readonly simulation: ExchangeSimulation,
@@ -73,18 +77,27 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
     return this.attempts.get(normalize(emailAddress)) ?? 0;
   }
 
-  async testMailbox(request: MailboxTestRequest): Promise<ConnectorTestResult> {
-    const address = normalize(request.mailbox.emailAddress);
-    const attemptsSoFar = (this.attempts.get(address) ?? 0) + 1;
-    this.attempts.set(address, attemptsSoFar);
-    // The stored attempt number wins so that a restarted bot gives the same answer as before.
-    const attempt = request.attempt ?? attemptsSoFar;
-    const simulated = this.mailboxes.get(address);
+  /** Accepts the tests at once; each is answered on the feed after its latency. Attempts count from the call. */
+  schedule(tests: readonly ScheduledTest[]): Promise<void> {
+    for (const test of tests) {
+      const address = normalize(test.request.mailbox.emailAddress);
+      const attemptsSoFar = (this.attempts.get(address) ?? 0) + 1;
+      this.attempts.set(address, attemptsSoFar);
+      // The stored attempt number wins so that a restarted bot gives the same answer as before.
+      void this.test(test, address, test.request.attempt ?? attemptsSoFar);
+    }
+    return Promise.resolve();
+  }
 
+  observe(cursor: string | undefined, signal: AbortSignal): Promise<ObservedOutcomes> {
+    return this.feed.read(cursor, signal);
+  }
+
+  private async test(test: ScheduledTest, address: string, attempt: number): Promise<void> {
+    const simulated = this.mailboxes.get(address);
     const latency = simulated?.behaviour.latencyMs ?? this.simulation.latencyMs;
     if (latency > 0) await this.sleep(latency);
-
-    return this.answer(request, address, simulated, attempt);
+    this.feed.report({ testId: test.testId, result: this.answer(test.request, address, simulated, attempt) });
   }
 
   private answer(request: MailboxTestRequest, address: string, simulated: SimulatedExchangeMailbox | undefined, attempt: number): ConnectorTestResult {

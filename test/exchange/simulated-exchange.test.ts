@@ -7,11 +7,13 @@ import {
   applyTestOutcome,
   planMailboxTest,
   scheduleTestAndEnable,
+  type ConnectorTestResult,
   type MailboxTestRequest,
   type TestAndEnableResult,
 } from '../../src/domain/test-and-enable.js';
 import { SimulatedExchangeConnector, type Sleep } from '../../src/exchange/simulated-exchange.js';
 import { exchangeSimulationSchema } from '../../src/exchange/simulation-config.js';
+import { testOnce } from '../support/exchange.js';
 
 const noWait: Sleep = () => Promise.resolve();
 
@@ -42,7 +44,7 @@ const request = (overrides: Partial<MailboxTestRequest> & { emailAddress?: strin
   };
 };
 
-const statuses = (result: Awaited<ReturnType<SimulatedExchangeConnector['testMailbox']>>): Record<string, string> =>
+const statuses = (result: ConnectorTestResult): Record<string, string> =>
   Object.fromEntries(Object.entries(result.parts).map(([part, outcome]) => [part, outcome.status === 'success' ? 'success' : `${outcome.status}:${outcome.condition}`]));
 
 describe('the simulated Exchange connector', () => {
@@ -52,29 +54,29 @@ describe('the simulated Exchange connector', () => {
 
   it('answers success for every requested part of a known mailbox, and only for those', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    expect(statuses(await connector.testMailbox(request()))).toEqual({ incoming: 'success', outgoing: 'success', act: 'success' });
-    expect(statuses(await connector.testMailbox(request({ parts: ['outgoing'] })))).toEqual({ outgoing: 'success' });
+    expect(statuses(await testOnce(connector, request()))).toEqual({ incoming: 'success', outgoing: 'success', act: 'success' });
+    expect(statuses(await testOnce(connector, request({ parts: ['outgoing'] })))).toEqual({ outgoing: 'success' });
   });
 
   it('finds addresses whatever their case', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    expect(statuses(await connector.testMailbox(request({ emailAddress: 'Ann@Contoso.com', parts: ['incoming'] })))).toEqual({ incoming: 'success' });
+    expect(statuses(await testOnce(connector, request({ emailAddress: 'Ann@Contoso.com', parts: ['incoming'] })))).toEqual({ incoming: 'success' });
   });
 
   it('cannot determine the location of an address Exchange does not have', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    const result = await connector.testMailbox(request({ emailAddress: 'nobody@contoso.com', parts: ['incoming', 'outgoing'] }));
+    const result = await testOnce(connector, request({ emailAddress: 'nobody@contoso.com', parts: ['incoming', 'outgoing'] }));
     expect(statuses(result)).toEqual({ incoming: 'permanent:MailboxNotFound', outgoing: 'permanent:MailboxNotFound' });
   });
 
   it('rejects the credentials when they are marked invalid', async () => {
     const connector = new SimulatedExchangeConnector({ ...contosoExchange, credentialsValid: false }, { sleep: noWait });
-    expect(statuses(await connector.testMailbox(request({ parts: ['incoming'] })))).toEqual({ incoming: 'permanent:Unauthorized' });
+    expect(statuses(await testOnce(connector, request({ parts: ['incoming'] })))).toEqual({ incoming: 'permanent:Unauthorized' });
   });
 
   it('rejects an Exchange Online profile whose tenant is not the tenant Exchange lives in', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    const result = await connector.testMailbox(request({ tenantId: 'tenant-fabrikam', parts: ['incoming'] }));
+    const result = await testOnce(connector, request({ tenantId: 'tenant-fabrikam', parts: ['incoming'] }));
     expect(statuses(result)).toEqual({ incoming: 'permanent:Unauthorized' });
     expect(result.parts.incoming?.message).toContain('tenant-fabrikam');
   });
@@ -82,7 +84,7 @@ describe('the simulated Exchange connector', () => {
   it('does not compare tenants for an on-premises Exchange profile, which has its own credentials', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
     const onPremises = request({ tenantId: 'tenant-fabrikam', parts: ['incoming'], profile: { id: 'p', name: 'Exchange 2019', serverType: 'ExchangeServer' } });
-    expect(statuses(await connector.testMailbox(onPremises))).toEqual({ incoming: 'success' });
+    expect(statuses(await testOnce(connector, onPremises))).toEqual({ incoming: 'success' });
   });
 
   it('fails every attempt with the configured permanent condition', async () => {
@@ -90,7 +92,7 @@ describe('the simulated Exchange connector', () => {
       const configured = simulation({ tenantId: 'tenant-contoso', mailboxes: [{ emailAddress: 'ann@contoso.com', behaviour: { permanentFailure } }] });
       const connector = new SimulatedExchangeConnector(configured, { sleep: noWait });
       for (let attempt = 0; attempt < 2; attempt++) {
-        expect(statuses(await connector.testMailbox(request({ parts: ['incoming', 'act'] })))).toEqual({
+        expect(statuses(await testOnce(connector, request({ parts: ['incoming', 'act'] })))).toEqual({
           incoming: `permanent:${permanentFailure}`,
           act: `permanent:${permanentFailure}`,
         });
@@ -101,51 +103,51 @@ describe('the simulated Exchange connector', () => {
   it('fails the first N attempts per address transiently, counting inside the instance', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
     const flaky = request({ emailAddress: 'flaky@contoso.com', parts: ['incoming'] });
-    expect(statuses(await connector.testMailbox(flaky))).toEqual({ incoming: 'transient:ServerUnreachable' });
-    expect(statuses(await connector.testMailbox(request({ parts: ['incoming'] })))).toEqual({ incoming: 'success' });
-    expect(statuses(await connector.testMailbox(flaky))).toEqual({ incoming: 'transient:ServerUnreachable' });
-    expect(statuses(await connector.testMailbox(flaky))).toEqual({ incoming: 'success' });
+    expect(statuses(await testOnce(connector, flaky))).toEqual({ incoming: 'transient:ServerUnreachable' });
+    expect(statuses(await testOnce(connector, request({ parts: ['incoming'] })))).toEqual({ incoming: 'success' });
+    expect(statuses(await testOnce(connector, flaky))).toEqual({ incoming: 'transient:ServerUnreachable' });
+    expect(statuses(await testOnce(connector, flaky))).toEqual({ incoming: 'success' });
     expect(connector.attemptsFor('flaky@contoso.com')).toBe(3);
     expect(connector.attemptsFor('ann@contoso.com')).toBe(1);
   });
 
   it('prefers the attempt number in the request, so a new instance after a restart answers the same', async () => {
     const restarted = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    expect(statuses(await restarted.testMailbox(request({ emailAddress: 'flaky@contoso.com', parts: ['incoming'], attempt: 3 })))).toEqual({ incoming: 'success' });
-    expect(statuses(await restarted.testMailbox(request({ emailAddress: 'flaky@contoso.com', parts: ['incoming'], attempt: 2 })))).toEqual({
+    expect(statuses(await testOnce(restarted, request({ emailAddress: 'flaky@contoso.com', parts: ['incoming'], attempt: 3 })))).toEqual({ incoming: 'success' });
+    expect(statuses(await testOnce(restarted, request({ emailAddress: 'flaky@contoso.com', parts: ['incoming'], attempt: 2 })))).toEqual({
       incoming: 'transient:ServerUnreachable',
     });
   });
 
   it('fails ACT for a mailbox Exchange synchronizes with another organization, leaving email and the stamp alone', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    const result = await connector.testMailbox(request({ emailAddress: 'moved@contoso.com' }));
+    const result = await testOnce(connector, request({ emailAddress: 'moved@contoso.com' }));
     expect(statuses(result)).toEqual({ incoming: 'success', outgoing: 'success', act: 'permanent:ActConfiguredWithAnotherOrganization' });
     expect(connector.primarySyncOrganizationOf('moved@contoso.com')).toBe('org-fabrikam');
   });
 
   it('makes this organization primary and passes ACT when asked to sync from this org only', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
-    const result = await connector.testMailbox(request({ emailAddress: 'moved@contoso.com', makePrimarySyncOrganization: true }));
+    const result = await testOnce(connector, request({ emailAddress: 'moved@contoso.com', makePrimarySyncOrganization: true }));
     expect(statuses(result)).toEqual({ incoming: 'success', outgoing: 'success', act: 'success' });
     expect(connector.primarySyncOrganizationOf('moved@contoso.com')).toBe('org-contoso');
     // The other organization is now the one that fails.
-    const fabrikam = await connector.testMailbox(request({ emailAddress: 'moved@contoso.com', organization: { id: 'org-fabrikam', name: 'Fabrikam' }, parts: ['act'] }));
+    const fabrikam = await testOnce(connector, request({ emailAddress: 'moved@contoso.com', organization: { id: 'org-fabrikam', name: 'Fabrikam' }, parts: ['act'] }));
     expect(statuses(fabrikam)).toEqual({ act: 'permanent:ActConfiguredWithAnotherOrganization' });
   });
 
   it('stamps this organization on a mailbox no organization synchronizes yet, and accepts its own stamp', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
     expect(connector.primarySyncOrganizationOf('ann@contoso.com')).toBeNull();
-    await connector.testMailbox(request({ parts: ['act'] }));
+    await testOnce(connector, request({ parts: ['act'] }));
     expect(connector.primarySyncOrganizationOf('ann@contoso.com')).toBe('org-contoso');
-    expect(statuses(await connector.testMailbox(request({ emailAddress: 'mine@contoso.com', parts: ['act'] })))).toEqual({ act: 'success' });
+    expect(statuses(await testOnce(connector, request({ emailAddress: 'mine@contoso.com', parts: ['act'] })))).toEqual({ act: 'success' });
   });
 
   it('refuses ACT on a POP3/SMTP profile even if asked', async () => {
     const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
     const pop3 = request({ profile: { id: 'p', name: 'Mail', serverType: 'Pop3Smtp' } });
-    expect(statuses(await connector.testMailbox(pop3))).toEqual({ incoming: 'success', outgoing: 'success', act: 'permanent:ActNotSupportedByProfile' });
+    expect(statuses(await testOnce(connector, pop3))).toEqual({ incoming: 'success', outgoing: 'success', act: 'permanent:ActNotSupportedByProfile' });
   });
 
   it('waits the mailbox latency, else the default, through the injected sleep', async () => {
@@ -155,11 +157,11 @@ describe('the simulated Exchange connector', () => {
       return Promise.resolve();
     };
     const connector = new SimulatedExchangeConnector({ ...contosoExchange, latencyMs: 200 }, { sleep: recordingSleep });
-    await connector.testMailbox(request({ emailAddress: 'slow@contoso.com' }));
-    await connector.testMailbox(request());
+    await testOnce(connector, request({ emailAddress: 'slow@contoso.com' }));
+    await testOnce(connector, request());
     expect(waits).toEqual([750, 200]);
     const instant = new SimulatedExchangeConnector(contosoExchange, { sleep: recordingSleep });
-    await instant.testMailbox(request());
+    await testOnce(instant, request());
     expect(waits).toEqual([750, 200]);
   });
 
@@ -167,7 +169,7 @@ describe('the simulated Exchange connector', () => {
     vi.useFakeTimers();
     const connector = new SimulatedExchangeConnector(contosoExchange);
     let answered = false;
-    const pending = connector.testMailbox(request({ emailAddress: 'slow@contoso.com', parts: ['incoming'] })).then((result) => {
+    const pending = testOnce(connector, request({ emailAddress: 'slow@contoso.com', parts: ['incoming'] })).then((result) => {
       answered = true;
       return result;
     });
@@ -242,7 +244,7 @@ describe('Test & Enable against the simulated Exchange', () => {
   async function runOnce(mailbox: Mailbox, connector: SimulatedExchangeConnector, now: Date): Promise<TestAndEnableResult> {
     const plan = planMailboxTest(mailbox, directoryOf(mailbox));
     if (plan.kind === 'blocked') return applyTestOutcome(mailbox, plan, settings, now, ids);
-    const result = await connector.testMailbox(plan.request);
+    const result = await testOnce(connector, plan.request);
     return applyTestOutcome(mailbox, { kind: 'tested', request: plan.request, result }, settings, now, ids);
   }
 

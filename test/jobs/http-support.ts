@@ -1,8 +1,7 @@
 // Helpers for Test & Enable tests over HTTP: an Exchange connector with a latency the test sets and a record
 // of every call, and ways to read jobs and outbox entries of a running test bot.
-import type { ExchangeConnector } from '../../src/app/exchange-connector.js';
+import type { ExchangeConnector, ObservedOutcomes, ScheduledTest } from '../../src/app/exchange-connector.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
-import type { ConnectorTestResult, MailboxTestRequest } from '../../src/domain/test-and-enable.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
 import type { AcceptedActivity } from '../support/fake-connector.js';
 import type { TestBot } from '../support/bot-harness.js';
@@ -25,10 +24,15 @@ export class TimedExchange implements ExchangeConnector {
     return new TimedExchange(new SimulatedExchangeConnector(exchangeSimulation, { sleep: () => Promise.resolve() }), latencyMs);
   }
 
-  async testMailbox(request: MailboxTestRequest): Promise<ConnectorTestResult> {
-    this.calls.push(request.mailbox.emailAddress.toLowerCase());
-    await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    return this.inner.testMailbox(request);
+  /** Accepts at once; Exchange starts testing (and reports later) after `latencyMs`. */
+  schedule(tests: readonly ScheduledTest[]): Promise<void> {
+    for (const test of tests) this.calls.push(test.request.mailbox.emailAddress.toLowerCase());
+    setTimeout(() => void this.inner.schedule(tests), this.latencyMs);
+    return Promise.resolve();
+  }
+
+  observe(cursor: string | undefined, signal: AbortSignal): Promise<ObservedOutcomes> {
+    return this.inner.observe(cursor, signal);
   }
 
   callsFor(address: string): number {

@@ -1,12 +1,11 @@
 // Set-up for the job-runner tests: a runner over a real document store, a hand-driven clock and timers (so a
-// five-minute retry takes no time), an Exchange connector whose answers a test can hold back, and a recorder
+// five-minute retry takes no time), an Exchange connector whose tests a test can hold back, and a recorder
 // of what the runner hands to the notification side.
-import type { ExchangeConnector } from '../../src/app/exchange-connector.js';
+import type { ExchangeConnector, ObservedOutcomes, ScheduledTest } from '../../src/app/exchange-connector.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
 import type { DecidedMailbox, JobNotifications, JobTimers, NotificationPlan, PlannedNotification } from '../../src/app/jobs/ports.js';
 import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from '../../src/app/jobs/runner.js';
 import type { Clock, IdGenerator } from '../../src/app/ports.js';
-import type { ConnectorTestResult, MailboxTestRequest } from '../../src/domain/test-and-enable.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
@@ -105,27 +104,44 @@ export class RecordingNotifications implements JobNotifications {
   }
 }
 
-/** Wraps a connector: counts calls per address, and can hold calls back until the test releases them. */
+/**
+ * Wraps a connector: counts scheduled tests per address, and can hold tests back (scheduled, but not passed
+ * on to Exchange, so their outcome is not reported) until the test releases them.
+ */
 export class ControlledConnector implements ExchangeConnector {
   readonly calls: string[] = [];
   private readonly held: { address: string; release: () => void }[] = [];
-  /** Addresses (lower case) whose calls wait for `release`; `'*'` holds every call. */
+  /** Addresses (lower case) whose tests wait for `release`; `'*'` holds every test. */
   readonly hold = new Set<string>();
-  /** Per address: throw this instead of answering. */
+  /** Per address: refuse to schedule with this error. */
   readonly failures = new Map<string, Error>();
-  /** Per address: answer this instead of a test result. */
+  /** Per address: report this instead of a test result. */
   readonly garbage = new Map<string, unknown>();
+  /** Test ids whose reported result is replaced, with what. */
+  private readonly garbageByTest = new Map<string, unknown>();
 
   constructor(private readonly inner: ExchangeConnector) {}
 
-  async testMailbox(request: MailboxTestRequest): Promise<ConnectorTestResult> {
-    const address = request.mailbox.emailAddress.toLowerCase();
-    this.calls.push(address);
-    if (this.hold.has(address) || this.hold.has('*')) await new Promise<void>((resolve) => this.held.push({ address, release: resolve }));
-    const failure = this.failures.get(address);
-    if (failure !== undefined) throw failure;
-    if (this.garbage.has(address)) return this.garbage.get(address) as ConnectorTestResult;
-    return this.inner.testMailbox(request);
+  async schedule(tests: readonly ScheduledTest[]): Promise<void> {
+    const passedOn: ScheduledTest[] = [];
+    for (const test of tests) {
+      const address = test.request.mailbox.emailAddress.toLowerCase();
+      this.calls.push(address);
+      const failure = this.failures.get(address);
+      if (failure !== undefined) throw failure;
+      if (this.garbage.has(address)) this.garbageByTest.set(test.testId, this.garbage.get(address));
+      if (this.hold.has(address) || this.hold.has('*')) this.held.push({ address, release: () => void this.inner.schedule([test]) });
+      else passedOn.push(test);
+    }
+    if (passedOn.length > 0) await this.inner.schedule(passedOn);
+  }
+
+  async observe(cursor: string | undefined, signal: AbortSignal): Promise<ObservedOutcomes> {
+    const observed = await this.inner.observe(cursor, signal);
+    return {
+      cursor: observed.cursor,
+      outcomes: observed.outcomes.map((outcome) => (this.garbageByTest.has(outcome.testId) ? { testId: outcome.testId, result: this.garbageByTest.get(outcome.testId) } : outcome)),
+    };
   }
 
   callsFor(address: string): number {

@@ -24,7 +24,7 @@ import { applyTestOutcome, isTestDue, planMailboxTest, scheduleTestAndEnable } f
 import { mailboxTarget } from '../audit.js';
 import type { ExchangeConnector } from '../exchange-connector.js';
 import type { Clock, EmailConfigStore, IdGenerator } from '../ports.js';
-import { callConnector } from './connector-call.js';
+import { ExchangeTests } from './exchange-tests.js';
 import {
   MAX_LISTED_UNREACHABLE,
   SYSTEM_ACTOR_ID,
@@ -54,7 +54,7 @@ export interface TestAndEnableRunnerOptions {
   readonly batchDelayMs?: number;
   /** Testing pauses while this many results wait for a write, which bounds memory. Default 5000. */
   readonly maxPendingResults?: number;
-  /** A connector call with no answer after this long counts as a connector error (transient). Default 60 s. */
+  /** A scheduled test with no reported outcome after this long counts as a connector error (transient). Default 60 s. */
   readonly connectorTimeoutMs?: number;
   /** How long `stop()` waits for tests in flight before leaving them to the next start. Default 5 s. */
   readonly stopGraceMs?: number;
@@ -143,6 +143,7 @@ export class TestAndEnableRunner {
   private readonly options: Required<TestAndEnableRunnerOptions>;
   private readonly timers: JobTimers;
   private readonly log: RunnerLog;
+  private readonly exchangeTests: ExchangeTests;
   /** Every retained job: committed state, plus `running`/`startedAt` not written yet. */
   private readonly records = new Map<string, JobRecord>();
   /** Unfinished jobs, in creation order. */
@@ -170,6 +171,7 @@ export class TestAndEnableRunner {
     this.options = { ...DEFAULTS, ...options };
     this.timers = deps.timers ?? systemJobTimers;
     this.log = deps.log ?? silentLog;
+    this.exchangeTests = new ExchangeTests(deps.connector, deps.ids, { timers: this.timers, timeoutMs: this.options.connectorTimeoutMs });
     for (const name of ['concurrency', 'batchSize', 'maxPendingResults', 'retainedJobs'] as const) {
       const value = this.options[name];
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
@@ -219,6 +221,8 @@ export class TestAndEnableRunner {
     this.batchTimer = undefined;
     await this.flushing;
     if (this.pending.length > 0) await this.flushOnce();
+    // Tests still at Exchange are left to the next start; their outcomes are no longer awaited.
+    await this.exchangeTests.close('the bot stopped before Exchange reported the outcome');
     this.running = false;
     this.wakeIdleWaiters();
   }
@@ -524,7 +528,7 @@ export class TestAndEnableRunner {
       rule = decision.rule;
     }
     const plan = planMailboxTest(mailbox, store);
-    const outcome = plan.kind === 'blocked' ? plan : await callConnector(this.deps.connector, plan.request, this.timers, this.options.connectorTimeoutMs);
+    const outcome = plan.kind === 'blocked' ? plan : await this.exchangeTests.run(plan.request);
     const now = clock.now();
     const test = applyTestOutcome(mailbox, outcome, store.organization.settings, now, ids);
     const profileId = plan.kind === 'ready' ? plan.request.profile.id : plan.profileId;
