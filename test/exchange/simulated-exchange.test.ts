@@ -11,6 +11,7 @@ import {
   type MailboxTestRequest,
   type TestAndEnableResult,
 } from '../../src/domain/test-and-enable.js';
+import { connectorTestResultSchema } from '../../src/app/jobs/exchange-tests.js';
 import { SimulatedExchangeConnector, type Sleep } from '../../src/exchange/simulated-exchange.js';
 import { exchangeSimulationSchema } from '../../src/exchange/simulation-config.js';
 import { testOnce } from '../support/exchange.js';
@@ -282,5 +283,71 @@ describe('Test & Enable against the simulated Exchange', () => {
       ['MailboxNotFound', 'mailbox'],
       ['MailboxNotFound', 'emailserverprofile'],
     ]);
+  });
+});
+
+// The port's shape: scheduling only accepts; outcomes arrive later on the feed `observe` reads.
+describe('the simulated Exchange reports scheduled tests on its outcome feed', () => {
+  /** A sleep the test ends by hand, so a test stays "at Exchange" until released. */
+  function heldSleep(): { sleep: Sleep; releaseAll: () => void; waiting: () => number } {
+    const sleepers: (() => void)[] = [];
+    return {
+      sleep: () => new Promise<void>((resolve) => sleepers.push(resolve)),
+      releaseAll: () => sleepers.splice(0).forEach((wake) => wake()),
+      waiting: () => sleepers.length,
+    };
+  }
+  const slowExchange = simulation({ ...contosoExchange, latencyMs: 1_000 });
+  const scheduled = (testId: string, emailAddress = 'ann@contoso.com') => ({ testId, request: request({ emailAddress, parts: ['incoming'] }) });
+
+  it('accepts a schedule before testing, and reports the outcome only once Exchange has tested', async () => {
+    const held = heldSleep();
+    const connector = new SimulatedExchangeConnector(slowExchange, { sleep: held.sleep });
+    const signal = new AbortController().signal;
+    let reported: Awaited<ReturnType<SimulatedExchangeConnector['observe']>> | undefined;
+    const reading = connector.observe(undefined, signal).then((page) => (reported = page));
+    await expect(connector.schedule([scheduled('t-1')])).resolves.toBeUndefined();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(held.waiting()).toBe(1);
+    expect(reported).toBeUndefined();
+    held.releaseAll();
+    await reading;
+    expect(reported?.outcomes.map((outcome) => outcome.testId)).toEqual(['t-1']);
+    expect(statuses(connectorTestResultSchema.parse(reported?.outcomes[0]?.result))).toEqual({ incoming: 'success' });
+  });
+
+  it('reads on from a cursor: each outcome once, in the order Exchange finished them, and none from before a read without cursor', async () => {
+    const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
+    const signal = new AbortController().signal;
+    // Reported before anyone reads: not part of a read that starts later without a cursor.
+    const early = connector.observe(undefined, signal);
+    await connector.schedule([scheduled('before')]);
+    const afterEarly = await early;
+    expect(afterEarly.outcomes.map((outcome) => outcome.testId)).toEqual(['before']);
+
+    const fromNow = connector.observe(undefined, signal);
+    await connector.schedule([scheduled('a'), scheduled('b', 'nobody@contoso.com')]);
+    const page = await fromNow;
+    expect(page.outcomes.map((outcome) => outcome.testId)).toEqual(['a', 'b']);
+    expect(statuses(connectorTestResultSchema.parse(page.outcomes[1]?.result))).toEqual({ incoming: 'permanent:MailboxNotFound' });
+
+    const next = connector.observe(page.cursor, signal);
+    await connector.schedule([scheduled('c')]);
+    expect((await next).outcomes.map((outcome) => outcome.testId)).toEqual(['c']);
+    // An older cursor reads the same outcomes again: reading is idempotent.
+    expect((await connector.observe(afterEarly.cursor, signal)).outcomes.map((outcome) => outcome.testId)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('ends a waiting read with no outcomes at the same cursor when it is aborted, and refuses a cursor it never gave out', async () => {
+    const connector = new SimulatedExchangeConnector(contosoExchange, { sleep: noWait });
+    const controller = new AbortController();
+    const start = connector.observe(undefined, new AbortController().signal);
+    await connector.schedule([scheduled('t-1')]);
+    const { cursor } = await start;
+    const waiting = connector.observe(cursor, controller.signal);
+    controller.abort();
+    await expect(waiting).resolves.toEqual({ outcomes: [], cursor });
+    await expect(connector.observe('999', new AbortController().signal)).rejects.toThrow('is not a cursor');
+    await expect(connector.observe('next-page', new AbortController().signal)).rejects.toThrow('is not a cursor');
   });
 });
