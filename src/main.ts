@@ -5,25 +5,38 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { UseCaseContext } from './app/context.js';
 import { createInProcessEventBus } from './app/events.js';
+import { withDirectoryRoles } from './app/authorization.js';
 import type { ExchangeConnector } from './app/exchange-connector.js';
+import { systemJobTimers, type JobRepository, type JobTimers } from './app/jobs/ports.js';
+import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from './app/jobs/runner.js';
+import { TestAndEnableJobService } from './app/jobs/service.js';
 import type { Clock, IdGenerator } from './app/ports.js';
+import type { RoleDirectory } from './app/role-directory.js';
 import { botAppIdOf, createCloudAdapter } from './bot/adapter.js';
-import { createAlertSubscriptions, createTestAndEnableJobs, type TestAndEnableJobsOptions } from './bot/alerts/index.js';
+import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAlertsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
 import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
 import { close, createHttpServer, listen } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
-import { createTurnHandler } from './bot/turn-handler.js';
+import { createTurnHandler, type ApprovalActionHandler, type CommandDispatcher } from './bot/turn-handler.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.js';
 import { SimulatedExchangeConnector } from './exchange/simulated-exchange.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConversationReferenceRegistry } from './notify/conversation-references.js';
 import { Outbox, type OutboxOptions } from './notify/outbox.js';
 import { TeamsSender } from './notify/teams-sender.js';
+import { DocumentApprovalRequestRepository } from './store/approvals-repository.js';
 import { DataFileError } from './store/json-file.js';
-import { openEmailConfigStore } from './store/email-config-store.js';
+import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
+import { DocumentJobRepository } from './store/jobs-repository.js';
 import { DocumentNotifyRepository } from './store/notify-repository.js';
 import { OrganizationFileError, seedDocument } from './store/org-file.js';
+import { OrganizationFileRoleDirectory } from './store/organization-roles.js';
+
+/** Test & Enable job tuning: the runner's, the job cards', and the timers both use. */
+export interface TestAndEnableJobsOptions extends TestAndEnableRunnerOptions, JobAlertsOptions {
+  readonly timers?: JobTimers;
+}
 
 export interface StartOptions {
   readonly logger?: Logger;
@@ -35,13 +48,59 @@ export interface StartOptions {
   readonly outbox?: Partial<Pick<OutboxOptions, 'backoff' | 'maxAttempts' | 'globalLimits' | 'perConversationLimits' | 'maxConcurrentSends'>>;
   /** Test & Enable job tuning (concurrency, batching, card update interval; tests shorten them). */
   readonly jobs?: TestAndEnableJobsOptions;
+  /** Replaces the organization file as the source of people's directory (Entra) roles. */
+  readonly roles?: RoleDirectory;
+}
+
+/** The services of a running bot, with the concrete data file store (tests and benchmarks read it). */
+export interface RunningServices extends CoreServices {
+  readonly store: DocumentEmailConfigStore;
 }
 
 export interface RunningBot {
   readonly url: string;
   readonly port: number;
-  readonly services: CoreServices;
+  readonly services: RunningServices;
   stop(): Promise<void>;
+}
+
+/** The Test & Enable jobs of the bot: the runner over `repository`, the service, and their bot-side adapters. */
+export function createTestAndEnableJobs(
+  core: CoreServices,
+  repository: JobRepository,
+  options: TestAndEnableJobsOptions = {},
+): { readonly runner: TestAndEnableRunner; readonly service: TestAndEnableJobService } {
+  const { store, outbox, references, clock, ids, logger } = core;
+  const timers = options.timers ?? systemJobTimers;
+  const alerts = createJobAlerts(
+    {
+      directory: store,
+      outbox,
+      references,
+      subscriptions: () => repository.subscriptions(),
+      // Called only once jobs run, after `runner` below exists.
+      jobs: { job: (jobId) => runner.job(jobId), markDeliveryReported: (jobId) => runner.markDeliveryReported(jobId) },
+      clock,
+      timers,
+      logger,
+    },
+    options,
+  );
+  const runner = new TestAndEnableRunner({ store, repository, connector: core.connector, clock, ids, notifications: alerts.notifications, timers, log: logger }, options);
+  const service = new TestAndEnableJobService({ runner, events: core.events, directory: store, cards: alerts.cards, log: logger });
+  return { runner, service };
+}
+
+/** Every check made for a command or a card action sees the requester's roles as the role directory has them now. */
+function withRequesterRoles(roles: RoleDirectory, dispatch: CommandDispatcher, handleApprovalAction: ApprovalActionHandler) {
+  return {
+    dispatchCommand: (async (command, request) => dispatch(command, { ...request, requester: await withDirectoryRoles(request.requester, roles) })) satisfies CommandDispatcher,
+    handleApprovalAction: (async (action, request) => {
+      const { identification } = request;
+      if (!identification.ok) return handleApprovalAction(action, request);
+      return handleApprovalAction(action, { ...request, identification: { ...identification, user: await withDirectoryRoles(identification.user, roles) } });
+    }) satisfies ApprovalActionHandler,
+  };
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -62,15 +121,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const events = createInProcessEventBus((error, event) => logger.error('event listener failed', { event: event.type, error }));
   const useCases: UseCaseContext = { store, clock, ids, events };
   const connector = options.connector ?? new SimulatedExchangeConnector(store.exchangeSimulation());
-  const core: CoreServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
+  const roles = options.roles ?? new OrganizationFileRoleDirectory(store);
+  const services: RunningServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
 
-  const jobs = createTestAndEnableJobs(core, options.jobs);
-  const subscriptions = createAlertSubscriptions(core);
-  const approvals = createApprovalCards(core);
+  const jobRepository = new DocumentJobRepository(store);
+  const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
+  const subscriptions = createAlertSubscriptions(useCases, jobRepository);
+  const approvals = createApprovalCards(services, new DocumentApprovalRequestRepository(store));
   const handleTurn = createTurnHandler({
     store,
-    dispatchCommand: createCommandDispatcher({ ...core, jobs, subscriptions }),
-    handleApprovalAction: approvals.handleAction,
+    ...withRequesterRoles(roles, createCommandDispatcher({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
     references,
     welcome: welcomeReply,
     logger,
@@ -88,7 +148,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   return {
     url,
     port,
-    services: core,
+    services,
     stop: async () => {
       ready = false;
       await close(server);

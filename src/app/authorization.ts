@@ -8,12 +8,20 @@
 //  - The audit log names everyone's actions, so only a System Administrator reads it.
 //  - Requesting approval for a mailbox: a System Administrator, or the mailbox owner.
 //  - A disabled user may do none of these, as in the permission model.
+// Every check reads the requester's Microsoft 365 roles from the User it is given; `withDirectoryRoles`
+// makes that the role directory's answer (see role-directory.ts) before any check runs.
 import type { Directory } from '../domain/directory.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Mailbox, User } from '../domain/model.js';
 import type { PrivilegeDepth } from '../domain/options.js';
 import { permissionEditionFor, type PermissionDecision } from '../domain/permissions.js';
 import { checkPrivilege, describePrivilegeShortfall, effectivePrivilegeDepth, hasRoleTemplate, mailboxOwnership } from '../domain/privileges.js';
+import type { RoleDirectory } from './role-directory.js';
+
+/** The requester as the permission checks must see them: with the Entra roles the role directory holds now. */
+export async function withDirectoryRoles(requester: User, roles: RoleDirectory): Promise<User> {
+  return { ...requester, office365Roles: await roles.rolesOf(requester.aadObjectId) };
+}
 
 /** The refusal a use case returns: the permission model's rule and reason travel with it. */
 export function refusal(attempted: string, decision: PermissionDecision): DomainError {

@@ -1,8 +1,9 @@
 // The services the bot layer talks to, as interfaces. main.ts builds the concrete ones; tests may fake them.
 import type { UseCaseContext } from '../app/context.js';
-import type { InProcessEventBus, TestAndEnableOrigin } from '../app/events.js';
+import type { InProcessEventBus } from '../app/events.js';
 import type { ExchangeConnector } from '../app/exchange-connector.js';
-import type { Clock, IdGenerator } from '../app/ports.js';
+import type { Clock, EmailConfigStore, IdGenerator } from '../app/ports.js';
+import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
 import type { DomainError } from '../domain/errors.js';
 import type { User } from '../domain/model.js';
@@ -10,33 +11,20 @@ import type { Result } from '../domain/result.js';
 import type { Logger } from '../logger.js';
 import type { ConversationReferenceRegistry } from '../notify/conversation-references.js';
 import type { Outbox } from '../notify/outbox.js';
-import type { DocumentEmailConfigStore } from '../store/email-config-store.js';
 import type { ApprovalActionHandler } from './turn-handler.js';
 
 /** Where a job's progress card lives, so it can be updated in place. */
-export interface ProgressMessage {
-  readonly conversationId: string;
-  readonly activityId: string;
-}
+export type ProgressMessage = JobCardMessage;
 
-/** Test & Enable as persisted background jobs (issue: Test & Enable, jobs, alerts). */
+/** Test & Enable as persisted background jobs (src/app/jobs), with jobs shown as job card views. */
 export interface TestAndEnableJobs {
   /** Queues a job and returns at once; the job runs in the background. */
-  startJob(input: {
-    readonly requester: User;
-    readonly mailboxIds: readonly string[];
-    readonly origin: TestAndEnableOrigin | 'profile';
-    readonly title: string;
-    /** Ask Exchange to make this organization the primary sync organization (the "this org only" check box). */
-    readonly syncFromThisOrgOnly?: boolean;
-  }): Promise<Result<JobProgressView, DomainError>>;
+  startJob(input: StartJobInput): Promise<Result<JobProgressView, DomainError>>;
   /** Once the job card is sent, progress updates go to that message. */
   reportProgressTo(jobId: string, message: ProgressMessage): Promise<void>;
   job(jobId: string): JobProgressView | undefined;
   /** The newest job the user started, for `job` without an id. */
   latestJobOf(userId: string): JobProgressView | undefined;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** Channels and group chats that receive a profile's alerts. */
@@ -54,7 +42,7 @@ export interface ApprovalCards {
 
 /** Everything the concrete services are built from. */
 export interface CoreServices {
-  readonly store: DocumentEmailConfigStore;
+  readonly store: EmailConfigStore;
   readonly useCases: UseCaseContext;
   readonly events: InProcessEventBus;
   readonly outbox: Outbox;

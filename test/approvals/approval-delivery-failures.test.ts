@@ -14,6 +14,7 @@ import { Outbox } from '../../src/notify/outbox.js';
 import type { OutboundActivity } from '../../src/notify/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
+import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';
 import { DocumentNotifyRepository } from '../../src/store/notify-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
 
@@ -78,7 +79,7 @@ async function setUp(refused: (users: { evan: User; dana: User }) => ReadonlyMap
   const ids = { next: (prefix: string) => `${prefix}-${++counter}` };
   const useCases: UseCaseContext = { store, clock, ids, events };
   const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation()), clock, ids, logger: silentLogger };
-  const cards = createApprovalCards(core, { reportAfterMs: 2_000 });
+  const cards = createApprovalCards(core, new DocumentApprovalRequestRepository(store), { reportAfterMs: 2_000 });
   await cards.start();
   return { store, ada, sender, useCases, core, stop: async () => { await cards.stop(); await outbox.stop(); } };
 }

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UseCaseContext } from '../../src/app/context.js';
 import { createInProcessEventBus } from '../../src/app/events.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
-import { createTestAndEnableJobs, type TestAndEnableJobService } from '../../src/bot/alerts/index.js';
+import type { TestAndEnableJobService } from '../../src/app/jobs/service.js';
+import { createTestAndEnableJobs } from '../../src/main.js';
 import type { CoreServices } from '../../src/bot/services.js';
 import type { User } from '../../src/domain/model.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
@@ -16,6 +17,7 @@ import { Outbox } from '../../src/notify/outbox.js';
 import type { OutboundActivity } from '../../src/notify/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
 import { DocumentNotifyRepository } from '../../src/store/notify-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
 import { taggedIds, waitUntil } from './support.js';
@@ -120,7 +122,7 @@ async function startBot(store: DocumentEmailConfigStore, teams: ScriptedTeams, r
   const ids = taggedIds(tag);
   const useCases: UseCaseContext = { store, clock, ids, events };
   const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }), clock, ids, logger: silentLogger };
-  const jobs = createTestAndEnableJobs(core, { progressIntervalMs: 50, deliveryReportTimeoutMs: 10_000 });
+  const jobs = createTestAndEnableJobs(core, new DocumentJobRepository(store), { progressIntervalMs: 50, deliveryReportTimeoutMs: 10_000 }).service;
   await jobs.start();
   return {
     store,
@@ -146,8 +148,8 @@ async function testAll(bot: Bot): Promise<string> {
   const ada = person(bot.store, 'user-ada');
   const started = await bot.jobs.startJob({ requester: ada, mailboxIds: bot.store.mailboxes().map((mailbox) => mailbox.id), origin: 'command', title: 'Test & Enable all' });
   if (!started.ok) throw new Error(started.error.message);
-  await bot.jobs.reportProgressTo(started.value.jobId, { conversationId: chatOf(ada), activityId: CARD_ID });
-  return started.value.jobId;
+  await bot.jobs.reportProgressTo(started.value.id, { conversationId: chatOf(ada), activityId: CARD_ID });
+  return started.value.id;
 }
 
 const storedJob = (store: DocumentEmailConfigStore, jobId: string): JobRecord | undefined => (store.document().jobs ?? []).find((job) => job.id === jobId);

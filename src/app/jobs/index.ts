@@ -4,3 +4,4 @@ export { connectorTestResultSchema, ExchangeTests, type ExchangeTestsOptions } f
 export * from './job-records.js';
 export * from './ports.js';
 export * from './runner.js';
+export * from './service.js';

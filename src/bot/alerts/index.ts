@@ -1,53 +1,56 @@
-// Test & Enable jobs and profile alert subscriptions for the bot: the runner (src/app/jobs) wired to the data
-// file, the Exchange connector, the outbox and the job cards; jobs also start from `testAndEnableRequested`
-// events (Apply Default Email Settings, approvals) and then report to the requester's personal chat.
+// The bot side of Test & Enable jobs (the job service itself is src/app/jobs): who hears about results and
+// how (alert cards through the outbox), the job card kept up to date, and job records shown as card views to
+// the command handlers. main.ts builds the runner and the service and hands these adapters to them.
 import { subscribeToProfileAlerts, unsubscribeFromProfileAlerts } from '../../app/jobs/alert-subscriptions.js';
-import type { JobRecord } from '../../app/jobs/job-records.js';
-import { systemJobTimers, type JobTimers } from '../../app/jobs/ports.js';
-import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from '../../app/jobs/runner.js';
-import type { AppEvent, TestAndEnableOrigin } from '../../app/events.js';
+import type { AlertSubscriptionRecord, JobRecord } from '../../app/jobs/job-records.js';
+import type { JobNotifications, JobRepository, JobTimers } from '../../app/jobs/ports.js';
+import type { JobProgressCards, TestAndEnableJobService } from '../../app/jobs/service.js';
+import type { UseCaseContext } from '../../app/context.js';
+import type { Clock, EmailConfigStore } from '../../app/ports.js';
 import { ok } from '../../domain/result.js';
-import { DocumentJobRepository } from '../../store/jobs-repository.js';
-import type { AlertSubscriptions, CoreServices, TestAndEnableJobs } from '../services.js';
-import { OutboxJobNotifications } from './notifications.js';
-import { JobProgressReporter } from './progress.js';
+import type { Logger } from '../../logger.js';
+import type { AlertSubscriptions, TestAndEnableJobs } from '../services.js';
+import { OutboxJobNotifications, type OutboxJobNotificationsDependencies, type ReferenceLookup } from './notifications.js';
+import { JobProgressReporter, type JobProgressReporterDependencies } from './progress.js';
 import { jobProgressView } from './views.js';
 
 export { jobProgressView } from './views.js';
 
-export interface TestAndEnableJobsOptions extends TestAndEnableRunnerOptions {
+export interface JobAlertsOptions {
   /** Least time between two updates of a job card. Default 2000 ms. */
   readonly progressIntervalMs?: number;
   /** Wait before a job started by an event posts its card to the requester's personal chat. Default 1000 ms. */
   readonly personalCardDelayMs?: number;
   /** Longest the job summary waits for its alerts to be delivered before saying some are still on their way. Default 5 min. */
   readonly deliveryReportTimeoutMs?: number;
-  readonly timers?: JobTimers;
 }
 
-/** The service plus the runner, for tests and benchmarks that wait for jobs or trigger the retry scheduler. */
-export interface TestAndEnableJobService extends TestAndEnableJobs {
-  readonly runner: TestAndEnableRunner;
+export interface JobAlertsDependencies {
+  readonly directory: EmailConfigStore;
+  readonly outbox: OutboxJobNotificationsDependencies['outbox'] & JobProgressReporterDependencies['outbox'];
+  readonly references: ReferenceLookup;
+  /** The channels and group chats subscribed to profile alerts, as committed now. */
+  readonly subscriptions: () => readonly AlertSubscriptionRecord[];
+  /** The jobs as the runner knows them; called only once jobs run, so it may be bound after this is built. */
+  readonly jobs: JobProgressReporterDependencies['jobs'];
+  readonly clock: Clock;
+  readonly timers: JobTimers;
+  readonly logger: Logger;
 }
 
-const countText = (count: number): string => (count === 1 ? '1 mailbox' : `${count} mailboxes`);
+/** The notification side the runner reports to, and the job cards the service tells about jobs it starts. */
+export interface JobAlerts {
+  readonly notifications: JobNotifications;
+  readonly cards: JobProgressCards;
+}
 
-const eventTitle: Readonly<Record<TestAndEnableOrigin, (count: number) => string>> = {
-  applyDefaults: (count) => `Test & Enable after Apply Default Email Settings (${countText(count)})`,
-  approval: (count) => `Test & Enable after email approval (${countText(count)})`,
-  command: (count) => `Test & Enable ${countText(count)}`,
-};
-
-export function createTestAndEnableJobs(core: CoreServices, options: TestAndEnableJobsOptions = {}): TestAndEnableJobService {
-  const { store, outbox, references, logger, clock } = core;
-  const timers = options.timers ?? systemJobTimers;
-  const repository = new DocumentJobRepository(store);
+export function createJobAlerts(deps: JobAlertsDependencies, options: JobAlertsOptions = {}): JobAlerts {
+  const { directory, outbox, references, clock, timers, logger } = deps;
   const reporter = new JobProgressReporter({
     outbox,
-    store,
+    store: directory,
     references,
-    // Called only once jobs run, after `jobs` below exists.
-    jobs: { job: (jobId) => jobs.job(jobId), markDeliveryReported: (jobId) => jobs.markDeliveryReported(jobId) },
+    jobs: deps.jobs,
     clock,
     timers,
     intervalMs: options.progressIntervalMs ?? 2_000,
@@ -56,69 +59,33 @@ export function createTestAndEnableJobs(core: CoreServices, options: TestAndEnab
     logger,
   });
   const notifications = new OutboxJobNotifications({
-    store,
+    store: directory,
     outbox,
     references,
-    subscriptions: () => repository.subscriptions(),
+    subscriptions: deps.subscriptions,
     onJobChanged: (job) => reporter.jobChanged(job),
     logger,
   });
-  const jobs = new TestAndEnableRunner({ store, repository, connector: core.connector, clock, ids: core.ids, notifications, timers, log: logger }, options);
+  return { notifications, cards: reporter };
+}
 
-  const startFromEvent = async (event: AppEvent): Promise<void> => {
-    if (event.type !== 'testAndEnableRequested') return;
-    const requester = store.userById(event.requestedById);
-    if (requester === undefined) {
-      logger.warn('Test & Enable was requested by someone who is not a user; ignored', { requestedById: event.requestedById });
-      return;
-    }
-    const created = await jobs.createJob({
-      requester,
-      mailboxIds: event.mailboxIds,
-      origin: event.origin,
-      title: eventTitle[event.origin](event.mailboxIds.length),
-      report: { kind: 'personalChat', tenantId: store.organization.tenantId, aadObjectId: requester.aadObjectId },
-    });
-    if (!created.ok) {
-      logger.warn('Test & Enable requested by an event did not start', { origin: event.origin, error: created.error.message });
-      return;
-    }
-    reporter.jobChanged(created.value);
-  };
-  const unsubscribe = core.events.subscribe(startFromEvent);
-
+/** The job service as the command handlers use it: jobs shown as job card views. */
+export function jobsForCommands(service: TestAndEnableJobService): TestAndEnableJobs {
   const view = (job: JobRecord | undefined) => (job === undefined ? undefined : jobProgressView(job));
-
   return {
-    runner: jobs,
     startJob: async (input) => {
-      const created = await jobs.createJob({
-        requester: input.requester,
-        mailboxIds: input.mailboxIds,
-        origin: input.origin,
-        title: input.title,
-        ...(input.syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly: input.syncFromThisOrgOnly }),
-      });
+      const created = await service.startJob(input);
       return created.ok ? ok(jobProgressView(created.value)) : created;
     },
-    reportProgressTo: async (jobId, message) => {
-      await jobs.attachReport(jobId, { kind: 'message', conversationId: message.conversationId, activityId: message.activityId });
-    },
-    job: (jobId) => view(jobs.job(jobId)),
-    latestJobOf: (userId) => view(jobs.latestJobOf(userId)),
-    start: () => jobs.start(),
-    stop: async () => {
-      unsubscribe();
-      await jobs.stop();
-      reporter.stop();
-    },
+    reportProgressTo: (jobId, message) => service.reportProgressTo(jobId, message),
+    job: (jobId) => view(service.job(jobId)),
+    latestJobOf: (userId) => view(service.latestJobOf(userId)),
   };
 }
 
-export function createAlertSubscriptions(core: CoreServices): AlertSubscriptions {
-  const repository = new DocumentJobRepository(core.store);
+export function createAlertSubscriptions(useCases: UseCaseContext, repository: JobRepository): AlertSubscriptions {
   return {
-    subscribe: (input) => subscribeToProfileAlerts(core.useCases, repository, input.requester, { profileName: input.profileName, conversationId: input.conversationId }),
-    unsubscribe: (input) => unsubscribeFromProfileAlerts(core.useCases, repository, input.requester, { profileName: input.profileName, conversationId: input.conversationId }),
+    subscribe: (input) => subscribeToProfileAlerts(useCases, repository, input.requester, { profileName: input.profileName, conversationId: input.conversationId }),
+    unsubscribe: (input) => unsubscribeFromProfileAlerts(useCases, repository, input.requester, { profileName: input.profileName, conversationId: input.conversationId }),
   };
 }

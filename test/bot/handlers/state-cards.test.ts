@@ -18,8 +18,6 @@ const noJobs: TestAndEnableJobs = {
   reportProgressTo: () => Promise.resolve(),
   job: () => undefined,
   latestJobOf: () => undefined,
-  start: () => Promise.resolve(),
-  stop: () => Promise.resolve(),
 };
 const noSubscriptions: AlertSubscriptions = {
   subscribe: () => Promise.resolve(err(domainError('InvalidValue', 'no subscriptions in this test'))),
