@@ -40,7 +40,10 @@ export interface ApprovalCards {
   stop(): Promise<void>;
 }
 
-/** Everything the concrete services are built from. */
+/**
+ * Everything the concrete services are built from. The outbox and references are still the notify layer's
+ * classes because the approval cards use more of them than `ProactiveMessages` offers; the job alerts take the port.
+ */
 export interface CoreServices {
   readonly store: EmailConfigStore;
   readonly useCases: UseCaseContext;

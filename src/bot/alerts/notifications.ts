@@ -13,17 +13,22 @@ import type { EmailConfigStore } from '../../app/ports.js';
 import { isAlertConditionCode } from '../../domain/alert-catalog.js';
 import type { Alert } from '../../domain/model.js';
 import type { Logger } from '../../logger.js';
-import type { ConversationReferenceRecord } from '../../notify/conversation-references.js';
-import { deliveryTargetSchema, outboundActivitySchema, type DeliveryTarget, type OutboundActivity, type Outbox, type OutboxRequest } from '../../notify/outbox.js';
+import {
+  deliveryTargetSchema,
+  outboundActivitySchema,
+  type ConversationDirectory,
+  type DeliveryTarget,
+  type MessageRequest,
+  type OutboundActivity,
+  type ProactiveMessages,
+} from '../../app/proactive-messages.js';
 import { deadLetterExplanation, mailboxAlertActivity, mailboxAlertView, ownerHearsOf, profileAlertsActivity } from './views.js';
 
 /** What a pending notification carries in the job record. */
 export const notificationPayloadSchema = z.object({ target: deliveryTargetSchema, activity: outboundActivitySchema }).strict();
 
-export interface ReferenceLookup {
-  forUser(tenantId: string, aadObjectId: string): ConversationReferenceRecord | undefined;
-  forConversation(conversationId: string): ConversationReferenceRecord | undefined;
-}
+/** Where the bot can reach whom. */
+export type ReferenceLookup = ConversationDirectory;
 
 /** One recipient, the same whichever way it is reached: `user:<aadObjectId>` or `conversation:<id>`. */
 export const recipientKey = (target: DeliveryTarget): string => (target.kind === 'user' ? `user:${target.aadObjectId}` : `conversation:${target.conversationId}`);
@@ -45,7 +50,7 @@ export function unreachableBecause(target: DeliveryTarget, references: Reference
 
 export interface OutboxJobNotificationsDependencies {
   readonly store: EmailConfigStore;
-  readonly outbox: Pick<Outbox, 'enqueueMany'>;
+  readonly outbox: Pick<ProactiveMessages, 'enqueueMany'>;
   readonly references: ReferenceLookup;
   readonly subscriptions: () => readonly AlertSubscriptionRecord[];
   /** Progress cards are someone else's concern; called for every change of a job. */
@@ -69,7 +74,7 @@ export class OutboxJobNotifications implements JobNotifications {
   }
 
   async deliver(job: JobRecord, notifications: readonly PlannedNotification[]): Promise<void> {
-    const requests: OutboxRequest[] = [];
+    const requests: MessageRequest[] = [];
     for (const notification of notifications) {
       const payload = notificationPayloadSchema.safeParse(notification.payload);
       if (!payload.success) {

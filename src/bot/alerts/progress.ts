@@ -8,12 +8,12 @@ import type { JobRecord, UnreachableRecipient } from '../../app/jobs/job-records
 import type { JobTimers } from '../../app/jobs/ports.js';
 import type { Clock, EmailConfigStore } from '../../app/ports.js';
 import type { Logger } from '../../logger.js';
-import type { DeliveryReport, OutboundActivity, Outbox, OutboxRequest } from '../../notify/outbox.js';
+import type { DeliveryTarget, MessagesReport, OutboundActivity, ProactiveMessages } from '../../app/proactive-messages.js';
 import { recipientKey, recipientName, type ReferenceLookup } from './notifications.js';
 import { deadLetterExplanation, deliveryText, jobCardActivity, type DeliverySummary } from './views.js';
 
 export interface JobProgressReporterDependencies {
-  readonly outbox: Pick<Outbox, 'enqueue' | 'get' | 'deliveryReport' | 'whenSettled'>;
+  readonly outbox: Pick<ProactiveMessages, 'enqueue' | 'get' | 'deliveryReport' | 'whenSettled'>;
   readonly store: EmailConfigStore;
   readonly references: ReferenceLookup;
   readonly jobs: {
@@ -69,7 +69,7 @@ export class JobProgressReporter {
 
   /** The requester's view of the alerts so far. */
   deliverySummary(job: JobRecord): DeliverySummary {
-    const report: DeliveryReport = this.deps.outbox.deliveryReport(job.notificationKeys);
+    const report: MessagesReport = this.deps.outbox.deliveryReport(job.notificationKeys);
     const unreachable: UnreachableRecipient[] = [...job.unreachable];
     const known = new Set(unreachable.map((entry) => entry.recipient));
     let total = job.unreachableCount;
@@ -192,7 +192,7 @@ export class JobProgressReporter {
     this.send(key, { kind: 'conversation', conversationId: location.conversationId }, activity, { activityId: location.activityId });
   }
 
-  private send(key: string, target: OutboxRequest['target'], activity: OutboundActivity, update?: { activityId: string }): void {
+  private send(key: string, target: DeliveryTarget, activity: OutboundActivity, update?: { activityId: string }): void {
     this.deps.outbox
       .enqueue({ idempotencyKey: key, target, activity, ...(update === undefined ? {} : { update }) })
       .catch((error: unknown) => this.deps.logger.error('could not queue a job card message', { key, error }));

@@ -14,7 +14,7 @@ import {
 import { alertCondition, isAlertConditionCode, renderAdvice, type AlertConditionCode } from '../../domain/alert-catalog.js';
 import type { Alert, EmailServerProfile, EmailSettings, Mailbox } from '../../domain/model.js';
 import { AlertLevel } from '../../domain/options.js';
-import { outboundActivitySchema, type DeadLetterReason, type OutboundActivity } from '../../notify/outbox.js';
+import { outboundActivitySchema, type DeadLetterReason, type OutboundActivity } from '../../app/proactive-messages.js';
 
 /** What the job card shows for a job record. Failures are every mailbox not enabled, with the reason. */
 export function jobProgressView(job: JobRecord): JobProgressView {
