@@ -18,7 +18,7 @@ export class OutcomeFeed {
   private firstSequence = 1;
   private readonly wakers = new Set<() => void>();
 
-  /** @param retained outcomes kept for slow readers; a reader further behind skips the oldest (its tests time out). */
+  /** @param retained outcomes kept at least, for slow readers; a reader further behind skips the oldest (its tests time out). */
   constructor(private readonly retained = 10_000) {}
 
   /** The sequence number of the latest outcome (0 before the first). */
@@ -28,8 +28,9 @@ export class OutcomeFeed {
 
   report(outcome: ReportedTestOutcome): void {
     this.entries.push(outcome);
+    // Trimmed in steps of `retained`, so a long run copies each outcome at most once more.
     const excess = this.entries.length - this.retained;
-    if (excess > 0) {
+    if (excess >= this.retained) {
       this.entries = this.entries.slice(excess);
       this.firstSequence += excess;
     }

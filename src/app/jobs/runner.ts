@@ -13,6 +13,8 @@
 //   never two writes at a time: results that arrive during a write go into the next one.
 // - A restart resumes each unfinished job with the mailboxes it had not recorded, and hands the notifications
 //   of the last written batch to the outbox again (the outbox ignores keys it has seen).
+// - Exchange is asked by scheduling a test and reading its outcome from the connector's observation feed
+//   (exchange-tests.ts); a test still at Exchange when the bot stops is scheduled again by the next start.
 // - Transient failures are retried by a scheduler that wakes when the earliest `postponeTestEmailConfigurationUntil`
 //   is due and runs the due mailboxes (`isTestDue`) as a job of its own; the schedule lives on the mailboxes,
 //   so it survives restarts.
