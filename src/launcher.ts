@@ -10,8 +10,12 @@ import { ConfigError, loadConfig } from './config.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '..');
 
+/** dist/main.js next to dist/launcher.js; src/main.ts when the launcher itself runs from source (tsx). */
+const botEntry = existsSync(join(here, 'main.js')) ? join(here, 'main.js') : join(here, 'main.ts');
+
 function startBot(): ChildProcess {
-  return spawn(process.execPath, ['--no-deprecation', join(here, 'main.js')], { stdio: 'inherit', env: process.env });
+  // The bot runs under the same Node options as the launcher (a loader such as tsx, when run from source).
+  return spawn(process.execPath, [...process.execArgv, '--no-deprecation', botEntry], { stdio: 'inherit', env: process.env });
 }
 
 function findPlaygroundCli(): string | undefined {
@@ -64,6 +68,9 @@ async function main(): Promise<void> {
       process.exit(code);
     });
   };
+  // Ctrl-C sends SIGINT to the whole process group, so the bot usually has it already; the SIGTERM that
+  // stopAll sends each child anyway (a `kill` of the launcher alone reaches nobody else) is harmless,
+  // because the bot's shutdown is idempotent (src/main.ts). stopAll itself runs once.
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 

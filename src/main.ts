@@ -120,7 +120,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...options.outbox });
   const events = createInProcessEventBus((error, event) => logger.error('event listener failed', { event: event.type, error }));
   const useCases: UseCaseContext = { store, clock, ids, events };
-  const connector = options.connector ?? new SimulatedExchangeConnector(store.exchangeSimulation());
+  const connector =
+    options.connector ??
+    new SimulatedExchangeConnector(store.exchangeSimulation(), {
+      recordPrimarySyncOrganization: (emailAddress, organizationId) => store.recordSimulatedPrimarySyncOrganization(emailAddress, organizationId),
+    });
   const roles = options.roles ?? new OrganizationFileRoleDirectory(store);
   const services: RunningServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
 
@@ -145,12 +149,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   ready = true;
   logger.info(`Mailbox Sync Bot listening on ${url}/api/messages`, { organization: store.organization.name });
 
-  return {
-    url,
-    port,
-    services,
-    stop: async () => {
-      ready = false;
+  const stopOnce = async (): Promise<void> => {
+    ready = false;
+    try {
       await close(server);
       await approvals.stop();
       await jobs.stop();
@@ -159,7 +160,18 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       await store.compact().catch((error: unknown) => {
         logger.warn('could not compact the data file on stop; its journal still holds the latest changes', { error: String(error) });
       });
-    },
+    } finally {
+      // Waits for any write still in flight (no temp file is left) and releases the data file's lock.
+      await store.close();
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    services,
+    // Idempotent: Ctrl-C under `npm start` delivers SIGINT and then the launcher's SIGTERM.
+    stop: () => (stopping ??= stopOnce()),
   };
 }
 
@@ -186,12 +198,23 @@ async function runFromCommandLine(): Promise<void> {
     }
     throw error;
   }
-  const shutdown = () => {
-    logger.info('stopping');
-    void bot.stop().then(() => process.exit(0));
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    // Handlers stay installed, so that a second signal (Ctrl-C under `npm start` sends SIGINT, then the
+    // launcher forwards SIGTERM) is absorbed here instead of killing the process in the middle of a write.
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('the bot did not stop cleanly', { error: String(error) });
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -16,6 +16,12 @@ const realSleep: Sleep = (milliseconds) => new Promise((resolve) => setTimeout(r
 export interface SimulatedExchangeOptions {
   /** Injected so tests run with a fake timer or no waiting at all. */
   readonly sleep?: Sleep;
+  /**
+   * Keeps a changed primary sync organization (a test stamped or claimed the mailbox), as Exchange would
+   * across a restart of the bot. Awaited before the answer: if it fails, the change is undone and the test
+   * fails as unexpected (the caller retries it).
+   */
+  readonly recordPrimarySyncOrganization?: (emailAddress: string, organizationId: string | null) => Promise<void>;
 }
 
 type PermanentFailure = NonNullable<SimulatedMailboxBehaviour['permanentFailure']>;
@@ -57,6 +63,7 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
   private readonly attempts = new Map<string, number>();
   private readonly sleep: Sleep;
   private readonly feed = new OutcomeFeed();
+  private readonly recordPrimarySyncOrganization: SimulatedExchangeOptions['recordPrimarySyncOrganization'];
 
   constructor(
     private readonly simulation: ExchangeSimulation,
@@ -65,6 +72,7 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
     this.mailboxes = new Map(simulation.mailboxes.map((mailbox) => [mailbox.emailAddress, mailbox]));
     for (const mailbox of simulation.mailboxes) this.primarySyncOrganization.set(mailbox.emailAddress, mailbox.primarySyncOrganizationId);
     this.sleep = options.sleep ?? realSleep;
+    this.recordPrimarySyncOrganization = options.recordPrimarySyncOrganization;
   }
 
   /** The organization Exchange currently synchronizes this address with (`undefined` for unknown addresses). */
@@ -97,7 +105,22 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
     const simulated = this.mailboxes.get(address);
     const latency = simulated?.behaviour.latencyMs ?? this.simulation.latencyMs;
     if (latency > 0) await this.sleep(latency);
-    this.feed.report({ testId: test.testId, result: this.answer(test.request, address, simulated, attempt) });
+
+    const primaryBefore = this.primarySyncOrganization.get(address);
+    const result = this.answer(test.request, address, simulated, attempt);
+    const primaryAfter = this.primarySyncOrganization.get(address);
+    if (primaryAfter !== undefined && primaryAfter !== primaryBefore && this.recordPrimarySyncOrganization !== undefined) {
+      try {
+        await this.recordPrimarySyncOrganization(address, primaryAfter);
+      } catch (error) {
+        if (primaryBefore === undefined) this.primarySyncOrganization.delete(address);
+        else this.primarySyncOrganization.set(address, primaryBefore);
+        // Not a test result: the caller turns it into a connector error, and the test is tried again.
+        this.feed.report({ testId: test.testId, result: { notRecorded: error instanceof Error ? error.message : String(error) } });
+        return;
+      }
+    }
+    this.feed.report({ testId: test.testId, result });
   }
 
   private answer(request: MailboxTestRequest, address: string, simulated: SimulatedExchangeMailbox | undefined, attempt: number): ConnectorTestResult {

@@ -624,6 +624,14 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
     return this.#database.compact();
   }
 
+  /**
+   * Waits for every commit already queued, refuses later ones and releases the data file's lock, so that
+   * another process may open it. Idempotent.
+   */
+  close(): Promise<void> {
+    return this.#database.close();
+  }
+
   /** Writes that rewrote the whole data file; the others appended a line to its journal. */
   get snapshotsWritten(): number {
     return this.#database.snapshotsWritten;
@@ -649,6 +657,22 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
 
   exchangeSimulation(): ExchangeSimulation {
     return this.#database.current.exchangeSimulation;
+  }
+
+  /**
+   * Keeps what the simulated Exchange now synchronizes a mailbox with, so that a restarted bot starts
+   * from it instead of the organization file's value. Addresses the simulation does not know change nothing.
+   */
+  recordSimulatedPrimarySyncOrganization(emailAddress: string, organizationId: string | null): Promise<void> {
+    const address = lookupKey(emailAddress);
+    return this.#database.transact((current) => {
+      const simulation = current.exchangeSimulation;
+      const index = simulation.mailboxes.findIndex((mailbox) => mailbox.emailAddress === address);
+      const mailbox = simulation.mailboxes[index];
+      if (mailbox === undefined || mailbox.primarySyncOrganizationId === organizationId) return { next: null, result: undefined };
+      const mailboxes = simulation.mailboxes.with(index, { ...mailbox, primarySyncOrganizationId: organizationId });
+      return { next: { ...current, exchangeSimulation: { ...simulation, mailboxes } }, result: undefined };
+    });
   }
 
   get organization(): Organization {

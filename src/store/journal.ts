@@ -32,8 +32,32 @@ export const journalOperationSchema = z.union([
 ]);
 export type JournalOperation = z.infer<typeof journalOperationSchema>;
 
-/** One line of the journal: the changes of one write. */
-export const journalEntrySchema = z.object({ changes: z.array(journalOperationSchema) }).strict();
+/**
+ * Path steps no data-file member is named, and that plain-object property access would follow to a
+ * JavaScript prototype (`doc.__proto__.isAdmin = true` changes every object in the process).
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first step of `path` that leads to a prototype, if any. */
+export const prototypeStepOf = (path: JournalPath): string | undefined =>
+  path.find((step): step is string => typeof step === 'string' && PROTOTYPE_KEYS.has(step));
+
+/** One line of the journal: the changes of one write. A path through a prototype makes the line corrupt. */
+export const journalEntrySchema = z
+  .object({ changes: z.array(journalOperationSchema) })
+  .strict()
+  .superRefine((entry, context) => {
+    entry.changes.forEach((operation, index) => {
+      const step = prototypeStepOf(operation.path);
+      if (step !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['changes', index, 'path'],
+          message: `the path ${JSON.stringify(operation.path)} goes through ${JSON.stringify(step)}, which names no data-file member (replaying it would reach a JavaScript prototype)`,
+        });
+      }
+    });
+  });
 
 /** The journal's first line: which snapshot of the data file its entries continue. */
 export const journalHeaderSchema = z.object({ journalOf: z.string().min(1) }).strict();
@@ -111,6 +135,8 @@ export class JournalReplayError extends Error {}
  */
 export function applyJournalOperations(document: Record<string, unknown>, operations: readonly JournalOperation[]): Record<string, unknown> {
   for (const operation of operations) {
+    const forbidden = prototypeStepOf(operation.path);
+    if (forbidden !== undefined) throw new JournalReplayError(`${describePath(operation.path)} goes through ${JSON.stringify(forbidden)}, which names no data-file member`);
     const parentPath = operation.path.slice(0, -1);
     const last = operation.path[operation.path.length - 1];
     let parent: unknown = document;
@@ -138,7 +164,8 @@ export function applyJournalOperations(document: Record<string, unknown>, operat
 }
 
 function childOf(parent: unknown, step: string | number, fullPath: JournalPath): unknown {
-  if (typeof step === 'number' ? Array.isArray(parent) : isPlainObject(parent)) {
+  // Own members only: an inherited one (`toString`, `__proto__`) is not part of the document.
+  if ((typeof step === 'number' ? Array.isArray(parent) : isPlainObject(parent)) && Object.hasOwn(parent as object, step)) {
     const child = (parent as Record<string | number, unknown>)[step];
     if (child !== undefined) return child;
   }

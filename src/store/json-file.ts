@@ -12,27 +12,18 @@
 // one write; with `groupCommit`, updates queued while a write is in flight are applied together, in
 // order, and written once (each caller still gets its own result, after the write that holds its change).
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low, Memory } from 'lowdb';
 import type { Adapter } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import type { z } from 'zod';
 import { applyJournalOperations, diffDocuments, holdsArrays, journalEntrySchema, journalHeaderSchema, JournalReplayError } from './journal.js';
+import { DataFileError } from './data-file-error.js';
+import { lockDataFile, type DataFileLock } from './data-file-lock.js';
 import { describeIssues } from './zod-problems.js';
 
-/** A data file that cannot be used as it is. The file is never modified when this is thrown. */
-export class DataFileError extends Error {
-  override readonly name: string = 'DataFileError';
-  constructor(
-    readonly filePath: string,
-    /** One line per problem, each led by the JSON path it concerns. */
-    readonly problems: readonly string[],
-    summary = 'is not a valid data file',
-  ) {
-    super(`${filePath} ${summary}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  }
-}
+export { DataFileError };
 
 // ---------------------------------------------------------------------------------------------
 // Atomic, durable file replacement.
@@ -108,9 +99,11 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
 // (journal.ts). A write appends its line and fsyncs, which costs about as much as the change, not as
 // much as the document. When the journal has grown to twice the snapshot (or after a failed append), the
 // next write is a new snapshot, written atomically, followed by a fresh journal. A crash between the
-// two leaves a journal naming the old snapshot: its entries are already in the new one, so it is
-// ignored. A crash mid-append leaves a last line without its newline: that write never reported
-// success, so the line is ignored too. Anything else that does not parse stops start-up.
+// two leaves a journal naming the old snapshot: the new snapshot records (`compactedFrom`) that it
+// already holds that journal's entries, so the journal is ignored. A crash mid-append leaves a last line
+// without its newline: that write never reported success, so the line is ignored too. Anything else
+// stops start-up, naming the files: a damaged header, a journal that belongs to another snapshot, or a
+// journal whose data file is missing. A committed line is never skipped silently.
 
 /**
  * The journal is compacted into a new snapshot once it is this many times the snapshot's size: the files
@@ -134,6 +127,12 @@ class JournaledJsonFile<T> implements Adapter<T> {
   #needsSnapshot = true;
   /** Set by `requestSnapshot`: the next write rewrites the whole file even if it could append. */
   #snapshotRequested = false;
+  /**
+   * The snapshot the journal on disk continues (its header), `undefined` when there is none. The next
+   * snapshot records it as `compactedFrom`: proof that the journal left behind by a crash right after
+   * that snapshot holds nothing the snapshot lacks.
+   */
+  #journalOnDiskOf: string | undefined;
   /** Snapshots written since opening (including the first one of a new file). */
   snapshotsWritten = 0;
 
@@ -150,10 +149,18 @@ class JournaledJsonFile<T> implements Adapter<T> {
     return journalPathOf(this.path);
   }
 
-  /** The validated document (snapshot plus journal), or `null` when the data file does not exist. */
+  /** The validated document (snapshot plus journal), or `null` when neither the data file nor its journal exists. */
   async read(): Promise<T | null> {
     const text = await this.#readText(this.#reader, this.path);
-    if (text === null) return null;
+    if (text === null) {
+      // Creating the file from the seed would throw away every change the journal holds.
+      if ((await this.#readText(this.#journalReader, this.journalPath)) === null) return null;
+      throw new DataFileError(
+        this.path,
+        [`its journal ${this.journalPath} exists, so committed changes depend on it; it was not created again from the organization file. Restore ${this.path} (both files belong together), or delete both to start over.`],
+        'is missing',
+      );
+    }
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -161,9 +168,10 @@ class JournaledJsonFile<T> implements Adapter<T> {
       throw new DataFileError(this.path, [`(root): not JSON (${errorMessage(error)})`], 'is corrupt');
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return this.parse(raw);
-    const { snapshotId, ...document } = raw as Record<string, unknown>;
+    const { snapshotId, compactedFrom, ...document } = raw as Record<string, unknown>;
     this.#snapshotBytes = Buffer.byteLength(text, 'utf8');
-    const replayed = await this.#replayJournal(document, typeof snapshotId === 'string' ? snapshotId : undefined);
+    const snapshot = { id: typeof snapshotId === 'string' ? snapshotId : undefined, compactedFrom: typeof compactedFrom === 'string' ? compactedFrom : undefined };
+    const replayed = await this.#replayJournal(document, snapshot);
     const parsed = this.parse(replayed);
     this.#lastWritten = parsed;
     return parsed;
@@ -177,18 +185,39 @@ class JournaledJsonFile<T> implements Adapter<T> {
     }
   }
 
-  async #replayJournal(document: Record<string, unknown>, snapshotId: string | undefined): Promise<Record<string, unknown>> {
+  async #replayJournal(document: Record<string, unknown>, snapshot: { readonly id: string | undefined; readonly compactedFrom: string | undefined }): Promise<Record<string, unknown>> {
     this.#needsSnapshot = true;
+    this.#journalOnDiskOf = undefined;
     const text = await this.#readText(this.#journalReader, this.journalPath);
-    if (text === null || snapshotId === undefined) return document;
+    if (text === null) return document;
     const lines = text.split('\n');
     // The text after the last newline is a write that never finished (and never reported success).
     const complete = lines.slice(0, -1);
+    // The header is written whole (atomically, like a snapshot), so it is never a torn tail.
     const header = journalHeaderSchema.safeParse(parseJsonLine(complete[0]));
-    if (!header.success || header.data.journalOf !== snapshotId) return document; // a journal of an older snapshot
+    if (!header.success) {
+      throw new DataFileError(
+        this.journalPath,
+        [`line 1: not a journal header (${JSON.stringify((complete[0] ?? lines[0] ?? '').slice(0, 80))}), so the changes after it cannot be matched to ${this.path}. Neither file was changed.`],
+        'is corrupt',
+      );
+    }
+    this.#journalOnDiskOf = header.data.journalOf;
+    if (header.data.journalOf !== snapshot.id) {
+      const entries = complete.length - 1;
+      // A crash between a new snapshot and its fresh journal: the snapshot says it holds this journal's entries.
+      if (entries === 0 || header.data.journalOf === snapshot.compactedFrom) return document;
+      throw new DataFileError(
+        this.journalPath,
+        [
+          `line 1: it continues snapshot ${header.data.journalOf}, but ${this.path} is ${snapshot.id === undefined ? 'a data file without a snapshot id' : `snapshot ${snapshot.id}`}, which does not hold its ${entries} committed change(s). Put back the data file this journal belongs to; neither file was changed.`,
+        ],
+        'belongs to another data file',
+      );
+    }
     for (let index = 1; index < complete.length; index++) {
       const entry = journalEntrySchema.safeParse(parseJsonLine(complete[index]));
-      const problem = entry.success ? undefined : `line ${index + 1}: not a journal entry (${entry.error.issues[0]?.message ?? 'invalid'})`;
+      const problem = entry.success ? undefined : `line ${index + 1}: not a journal entry (${describeFirstIssue(entry.error)})`;
       try {
         if (problem !== undefined) throw new JournalReplayError(problem);
         if (entry.success) applyJournalOperations(document, entry.data.changes);
@@ -235,7 +264,8 @@ class JournaledJsonFile<T> implements Adapter<T> {
 
   async #writeSnapshot(document: T): Promise<void> {
     const snapshotId = randomUUID();
-    const bytes = serializeDocument({ snapshotId, ...document });
+    const compactedFrom = this.#journalOnDiskOf;
+    const bytes = serializeDocument({ snapshotId, ...(compactedFrom === undefined ? {} : { compactedFrom }), ...document });
     await writeFileAtomically(this.path, bytes, this.operations);
     this.#snapshotBytes = bytes.byteLength;
     this.snapshotsWritten += 1;
@@ -245,10 +275,11 @@ class JournaledJsonFile<T> implements Adapter<T> {
     const header = `${JSON.stringify({ journalOf: snapshotId })}\n`;
     try {
       await writeFileAtomically(this.journalPath, header, this.operations);
+      this.#journalOnDiskOf = snapshotId;
       this.#journalBytes = Buffer.byteLength(header, 'utf8');
       this.#needsSnapshot = false;
     } catch {
-      // Left as it was, the old journal names the old snapshot and is ignored on the next read.
+      // Left as it was, the old journal names an older snapshot, which this one was compacted from: the next read ignores it.
     }
   }
 }
@@ -305,6 +336,13 @@ export function serializeDocument(document: unknown): Buffer {
   return Buffer.from(parts.join(''), 'utf8');
 }
 
+/** The first problem zod found in a journal line, led by its path inside the line. */
+const describeFirstIssue = (error: z.ZodError): string => {
+  const issue = error.issues[0];
+  if (issue === undefined) return 'invalid';
+  return issue.path.length === 0 ? issue.message : `${issue.path.map(String).join('.')}: ${issue.message}`;
+};
+
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // ---------------------------------------------------------------------------------------------
@@ -339,8 +377,12 @@ export class DocumentDatabase<T> {
   #transactionsWritten = 0;
   #waiting: QueuedTransaction<T>[] = [];
   #draining = false;
+  /** Set by `close`: what the close resolves with, once every earlier transaction is done. */
+  #closing: Promise<void> | undefined;
+  readonly #lock: DataFileLock | undefined;
 
-  constructor(low: Low<T>, writesAlreadyPerformed = 0, options: DocumentDatabaseOptions = {}) {
+  constructor(low: Low<T>, writesAlreadyPerformed = 0, options: DocumentDatabaseOptions = {}, lock?: DataFileLock) {
+    this.#lock = lock;
     this.#low = low;
     this.#committed = low.data;
     this.#writesPerformed = writesAlreadyPerformed;
@@ -380,6 +422,11 @@ export class DocumentDatabase<T> {
    * earlier transactions whose write is still to come; if that write fails, this one fails too.
    */
   transact<R>(work: (current: T) => Transaction<T, R>): Promise<R> {
+    if (this.#closing !== undefined) return Promise.reject(new Error('The data file is closed: nothing more can be written to it.'));
+    return this.#enqueue(work);
+  }
+
+  #enqueue<R>(work: (current: T) => Transaction<T, R>): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#waiting.push({
         apply: (current) => {
@@ -408,6 +455,16 @@ export class DocumentDatabase<T> {
       adapter.requestSnapshot();
       return { next: current, result: undefined };
     });
+  }
+
+  /**
+   * Lets every transaction queued so far finish, refuses later ones, and releases the data file's lock.
+   * Idempotent: a second call (a second signal during shutdown) waits for the same close. Writes never
+   * start after it resolves, so a process that exits then leaves no temp file behind.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#enqueue(() => ({ next: null, result: undefined })).finally(() => this.#lock?.release());
+    return this.#closing;
   }
 
   /** `transact` for callers that always write and need no result. */
@@ -503,15 +560,36 @@ export async function openJsonFile<T extends { readonly schemaVersion: number }>
     return parsed.data;
   };
   const adapter = new JournaledJsonFile<T>(path, parse, { ...nodeFileWriteOperations, ...options.operations });
-  const existing = await adapter.read();
   const databaseOptions: DocumentDatabaseOptions = { groupCommit: options.groupCommit ?? false };
-  if (existing !== null) return new DocumentDatabase(new Low(adapter, existing), 0, databaseOptions);
-
-  const seeded = parse(await options.seed(), 'cannot be created: the seed document is invalid');
+  // The lock comes first: nothing is read, cleaned up or seeded while another process may be writing.
   await mkdir(dirname(path), { recursive: true });
-  const low = new Low(adapter, seeded);
-  await low.write();
-  return new DocumentDatabase(low, 1, databaseOptions);
+  const lock = await lockDataFile(path);
+  try {
+    await removeLeftoverTempFiles(path);
+    const existing = await adapter.read();
+    if (existing !== null) return new DocumentDatabase(new Low(adapter, existing), 0, databaseOptions, lock);
+
+    const seeded = parse(await options.seed(), 'cannot be created: the seed document is invalid');
+    const low = new Low(adapter, seeded);
+    await low.write();
+    return new DocumentDatabase(low, 1, databaseOptions, lock);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+/**
+ * Removes the temp files of atomic writes that a crash (or an exit in the middle of a write) left next
+ * to the data file and its journal. Only the lock holder writes them, so none of them is in use.
+ */
+async function removeLeftoverTempFiles(path: string): Promise<void> {
+  const directory = dirname(path);
+  const name = basename(path);
+  const isLeftover = (entry: string): boolean =>
+    entry.endsWith('.tmp') && [`.${name}.`, `.${basename(journalPathOf(path))}.`].some((prefix) => entry.startsWith(prefix) && /^\d+\.[0-9a-f-]{36}\.tmp$/.test(entry.slice(prefix.length)));
+  const entries = await readdir(directory).catch(() => []);
+  await Promise.all(entries.filter(isLeftover).map((entry) => rm(join(directory, entry), { force: true })));
 }
 
 /** The same database kept only in memory (lowdb's `Memory` adapter): for tests and dry runs. */

@@ -43,7 +43,8 @@ describe('the file-backed email configuration store', () => {
     const { snapshotId, ...onDisk } = z.object({ snapshotId: z.string() }).loose().parse(JSON.parse(await readFile(nestedPath, 'utf8')));
     expect(snapshotId).toMatch(/^[0-9a-f-]{36}$/);
     expect(onDisk).toEqual(store.document());
-    expect(await readdir(join(directory, 'data', 'contoso'))).toEqual(['store.json', 'store.json.journal']);
+    // The lock says which process has the file open (see data-file-lock.ts).
+    expect(await readdir(join(directory, 'data', 'contoso'))).toEqual(['store.json', 'store.json.journal', 'store.json.lock']);
   });
 
   it('rejects a seed document that breaks the schema without creating the file', async () => {
@@ -163,7 +164,7 @@ describe('the file-backed email configuration store', () => {
     await expect(store.commit({ mailboxes: [mailboxRecord(1, { emailRouterAccessApproval: 1 })] })).rejects.toThrow('simulated crash before rename');
 
     expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
-    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal']);
+    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal', 'data.json.lock']);
     expect(store.mailboxById('mbx-0001')).toMatchObject({ emailRouterAccessApproval: 0, version: 1 });
     expect(store.writesPerformed).toBe(1);
 
@@ -202,7 +203,7 @@ describe('the file-backed email configuration store', () => {
     // That commit only appended to the journal; a compaction is what rewrites the file, and it crashes.
     await expect(crashing.compact()).rejects.toThrow('simulated crash mid-write');
     expect(await readFile(dataPath, 'utf8')).toBe(bytesBefore);
-    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal']);
+    expect(await readdir(directory)).toEqual(['data.json', 'data.json.journal', 'data.json.lock']);
     expect(healthy.mailboxById('mbx-0001')?.active).toBe(true);
     // The committed change is still in the journal, after the snapshot it continues.
     expect(crashing.mailboxById('mbx-0001')?.active).toBe(false);
@@ -299,7 +300,9 @@ describe('the data file journal', () => {
     const store = await openEmailConfigStore(dataPath, seedWith(documentWithMailboxes(2)));
     await store.commit(approve(2));
     await store.compact();
-    const { snapshotId: _snapshotId, ...onDisk } = z.object({ snapshotId: z.string() }).loose().parse(JSON.parse(await readFile(dataPath, 'utf8')));
+    const { snapshotId: _snapshotId, compactedFrom, ...onDisk } = z.object({ snapshotId: z.string(), compactedFrom: z.string() }).loose().parse(JSON.parse(await readFile(dataPath, 'utf8')));
+    // The snapshot names the journal it replaced, so a crash before the fresh journal cannot lose or repeat it.
+    expect(compactedFrom).toMatch(/^[0-9a-f-]{36}$/);
     expect(onDisk).toEqual(JSON.parse(JSON.stringify(store.document())));
     expect(await journalLines()).toHaveLength(1);
   });

@@ -48,7 +48,7 @@ describe('data-file serialization', () => {
     await store.compact();
     const onDisk: unknown = JSON.parse(await readFile(dataPath, 'utf8'));
     const expected: unknown = JSON.parse(JSON.stringify(store.document()));
-    expect(onDisk).toEqual({ snapshotId: expect.any(String) as unknown, ...(expected as object) });
+    expect(onDisk).toEqual({ snapshotId: expect.any(String) as unknown, compactedFrom: expect.any(String) as unknown, ...(expected as object) });
     expect(onDisk).toMatchObject({ mailboxes: [{ id: 'mbx-0001', version: 1 }, { id: 'mbx-0002', name: 'Renamed Again', emailRouterAccessApproval: 1, version: 3 }] });
   });
 });
