@@ -49,6 +49,21 @@ describe('the data-file journal diff', () => {
     expect(() => applyJournalOperations({ records: {} }, [{ path: ['records'], length: 1, set: [] }])).toThrow(/records is not an array/);
     expect(() => applyJournalOperations({ records: [] }, [{ path: ['records'], length: 1, set: [[3, {}]] }])).toThrow(/past the array's length/);
   });
+
+  it('never follows __proto__, constructor or prototype, with or without the entry schema, and never reaches Object.prototype', () => {
+    const paths = [['__proto__', 'isAdmin'], ['__proto__'], ['constructor', 'prototype', 'isAdmin'], ['records', 'prototype'], ['toString', 'isAdmin']];
+    for (const path of paths) {
+      for (const operation of [{ path, value: true }, { path, remove: true as const }, { path, length: 1, set: [] }]) {
+        expect(() => applyJournalOperations({ records: {} }, [operation]), JSON.stringify(operation)).toThrow(JournalReplayError);
+      }
+    }
+    for (const path of paths.slice(0, 4)) {
+      const parsed = journalEntrySchema.safeParse({ changes: [{ path, value: true }] });
+      expect(parsed.success, JSON.stringify(path)).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/names no data-file member/);
+    }
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
 });
 
 describe('the journal diff inside records that hold arrays', () => {
