@@ -188,7 +188,28 @@ async function runFromCommandLine(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.info(describeConfig(config));
-  let bot: RunningBot;
+  let bot: RunningBot | undefined;
+  let stopRequested = false;
+  const stopBot = (running: RunningBot): void => {
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('the bot did not stop cleanly', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  // Installed before start-up, so that no signal finds Node's default handler (which exits at once,
+  // possibly in the middle of a write), and kept, so that a second signal (Ctrl-C under `npm start` sends
+  // SIGINT, then the launcher forwards SIGTERM) is absorbed while the first one's shutdown runs.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopRequested) return;
+    stopRequested = true;
+    logger.info('stopping', { signal });
+    if (bot !== undefined) stopBot(bot);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   try {
     bot = await startBot(config, { logger });
   } catch (error) {
@@ -198,23 +219,8 @@ async function runFromCommandLine(): Promise<void> {
     }
     throw error;
   }
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    // Handlers stay installed, so that a second signal (Ctrl-C under `npm start` sends SIGINT, then the
-    // launcher forwards SIGTERM) is absorbed here instead of killing the process in the middle of a write.
-    if (stopping) return;
-    stopping = true;
-    logger.info('stopping', { signal });
-    bot.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('the bot did not stop cleanly', { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // A signal that came during start-up stops the bot as soon as it is up.
+  if (stopRequested) stopBot(bot);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
