@@ -8,7 +8,7 @@
 // already (tests reopen a file to simulate a restart) or an earlier process had the same pid, which is
 // usual in containers where the bot always runs as pid 1.
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DataFileError } from './data-file-error.js';
 
@@ -103,7 +103,11 @@ async function createWithContent(path: string, content: string): Promise<boolean
     } finally {
       await handle.close();
     }
-    await link(temp, path);
+    await link(temp, path).catch(async (error: unknown) => {
+      if (isCode(error, 'EEXIST')) throw error;
+      // A file system without hard links: an exclusive create, whose short empty moment a reader may see.
+      await writeFile(path, content, { flag: 'wx' });
+    });
     return true;
   } catch (error) {
     if (isCode(error, 'EEXIST')) return false;
