@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 const failed = (mailbox: Mailbox): Mailbox => ({ ...mailbox, mailboxStatus: TestStatus.Failure, incomingEmailStatus: TestStatus.Failure });
 const alert = (mailbox: Mailbox, code: string, createdOn: string, text = `${code} happened`): Alert => ({
-  id: `alert-${code}-${createdOn}`, level: AlertLevel.Error, code, text, createdOn, regarding: { type: 'mailbox', id: mailbox.id, name: mailbox.name },
+  id: `alert-${code}-${createdOn}`, level: AlertLevel.Error, code, text, createdOn, regarding: { type: 'mailbox', id: mailbox.id },
 });
 
 describe('diagnosing a mailbox', () => {
