@@ -162,7 +162,11 @@ const PAGE_RENDERER = String.raw`
     const context = new sdk.SerializationContext(sdk.Versions.v1_5);
     adaptiveCard.parse(card, context);
     const errors = [];
-    for (let index = 0; index < context.eventCount; index += 1) errors.push(context.getEventAt(index).message);
+    for (let index = 0; index < context.eventCount; index += 1) {
+      const message = context.getEventAt(index).message;
+      // Teams draws Chart.* elements; the SDK, like any other host, shows their fallback (checked in test/cards).
+      if (!/^Unknown element type "Chart\.[A-Za-z.]+"\. Fallback will be used if present\.$/.test(message)) errors.push(message);
+    }
     const rendered = adaptiveCard.render();
     if (rendered === undefined) return { errors: [...errors, 'the SDK rendered nothing'], width: 0, height: 0 };
     stage.appendChild(rendered);

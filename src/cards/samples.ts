@@ -1,5 +1,6 @@
 // Realistic view models for every card: the tests render them, and a card-gallery script can too.
 // Command texts here are sample data, not the bot's command registry.
+import { renderSyncHealthCard, type SyncHealthView } from './sync-health-card.js';
 import {
   ActDeliveryMethod,
   AlertLevel,
@@ -472,6 +473,29 @@ export interface CardGalleryEntry {
 }
 
 /** Every card once (twice where a card has distinct states), rendered from the samples above. */
+export const sampleSyncHealth: SyncHealthView = {
+  organizationName: 'Contoso',
+  activeMailboxes: 11,
+  byHealth: { working: 5, failing: 3, retrying: 1, blocked: 1, notTested: 1 },
+  byCause: [{ cause: 'anotherPrimaryOrganization', count: 2 }, { cause: 'credentials', count: 1 }, { cause: 'notApproved', count: 1 }, { cause: 'serverUnreachable', count: 1 }],
+  failingLongest: [
+    { mailboxId: 'mailbox-otto', name: 'Otto Owner', emailAddress: 'otto@contoso.com', cause: 'anotherPrimaryOrganization', summary: 'Exchange synchronizes this mailbox with another Dynamics 365 organization.', failingSince: '2026-11-28T09:00:00Z' },
+    { mailboxId: 'mailbox-support', name: 'Support', emailAddress: 'support@contoso.com', cause: 'credentials', summary: 'Exchange refused the credentials of the email server profile.', failingSince: '2026-12-03T14:30:00Z' },
+  ],
+  lastTestCompletedOn: '2026-12-06T08:00:00Z',
+  neverTested: 1,
+  pendingApprovals: [{ mailboxId: 'mailbox-pia', name: 'Pia Pending', emailAddress: 'pia@contoso.com', requestedOn: '2026-12-02T12:00:00Z', ageDays: 4 }],
+  trend: [
+    { day: '2026-11-30', succeeded: 2, failed: 1 },
+    { day: '2026-12-01', succeeded: 0, failed: 0 },
+    { day: '2026-12-02', succeeded: 4, failed: 2 },
+    { day: '2026-12-03', succeeded: 1, failed: 3 },
+    { day: '2026-12-04', succeeded: 0, failed: 1 },
+    { day: '2026-12-05', succeeded: 6, failed: 2 },
+    { day: '2026-12-06', succeeded: 3, failed: 3 },
+  ],
+};
+
 export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'help (overview)', template: 'help', render: () => renderHelpCard(sampleHelpOverview) },
   { name: 'help (one command)', template: 'help', render: () => renderHelpCard(sampleHelpCommand) },
@@ -496,4 +520,5 @@ export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'approval (approver)', template: 'approval', render: () => renderApprovalApproverCard(sampleApprovalRequest) },
   { name: 'approval (approved)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalApproved) },
   { name: 'approval (rejected)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalRejected) },
+  { name: 'sync health', template: 'sync-health', render: () => renderSyncHealthCard(sampleSyncHealth) },
 ];

@@ -30,6 +30,7 @@ export const CARD_TEMPLATE_NAMES = [
   'profiles',
   'refusal',
   'security-roles',
+  'sync-health',
   'usage-error',
   'whoami',
 ] as const;
