@@ -1,5 +1,6 @@
 // Realistic view models for every card: the tests render them, and a card-gallery script can too.
 // Command texts here are sample data, not the bot's command registry.
+import { renderDiagnosisCard, type DiagnosisView } from './diagnosis-card.js';
 import { renderSyncHealthCard, type SyncHealthView } from './sync-health-card.js';
 import {
   ActDeliveryMethod,
@@ -496,6 +497,38 @@ export const sampleSyncHealth: SyncHealthView = {
   ],
 };
 
+export const sampleDiagnosis: DiagnosisView = {
+  name: 'Otto Owner',
+  emailAddress: 'otto@contoso.com',
+  health: 'failing',
+  causes: [
+    {
+      code: 'anotherPrimaryOrganization',
+      summary: 'Exchange synchronizes this mailbox with another Dynamics 365 organization.',
+      advice: 'Otto Owner is configured to synchronize appointments, contacts, and tasks with another organization (Fabrikam Sales). To synchronize with this organization instead, turn on "Sync items with Exchange from this org only" and test again.',
+    },
+  ],
+  fix: { kind: 'syncFromThisOrgOnly', label: 'Sync from this org only' },
+  emailRouterAccessApproval: EmailApprovalStatus.Approved,
+  incomingEmailDeliveryMethod: IncomingEmailDeliveryMethod.ServerSideSynchronizationOrEmailRouter,
+  outgoingEmailDeliveryMethod: OutgoingEmailDeliveryMethod.ServerSideSynchronizationOrEmailRouter,
+  actDeliveryMethod: ActDeliveryMethod.ServerSideSynchronization,
+  mailboxStatus: TestStatus.Failure,
+  incomingEmailStatus: TestStatus.Success,
+  outgoingEmailStatus: TestStatus.Success,
+  actStatus: TestStatus.Failure,
+  testMailboxAccessCompletedOn: '2026-12-06T08:00:00Z',
+  postponeTestEmailConfigurationUntil: null,
+  latestAlerts: [
+    { level: AlertLevel.Error, text: 'Appointments, contacts, and tasks for Otto Owner are configured to synchronize with another organization (Fabrikam Sales).', createdOn: '2026-12-06T08:00:00Z' },
+    { level: AlertLevel.Information, text: 'Incoming and outgoing email for Otto Owner were tested and enabled.', createdOn: '2026-12-06T08:00:00Z' },
+  ],
+  actions: [
+    { title: 'Sync from this org only', command: 'sync from this org only otto@contoso.com on' },
+    { title: 'Alerts', command: 'alerts otto@contoso.com' },
+  ],
+};
+
 export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'help (overview)', template: 'help', render: () => renderHelpCard(sampleHelpOverview) },
   { name: 'help (one command)', template: 'help', render: () => renderHelpCard(sampleHelpCommand) },
@@ -521,4 +554,5 @@ export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'approval (approved)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalApproved) },
   { name: 'approval (rejected)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalRejected) },
   { name: 'sync health', template: 'sync-health', render: () => renderSyncHealthCard(sampleSyncHealth) },
+  { name: 'diagnosis', template: 'diagnosis', render: () => renderDiagnosisCard(sampleDiagnosis) },
 ];
