@@ -1,0 +1,181 @@
+// A fake Microsoft Entra ID v2 token endpoint for app-only (client credentials) tokens, over TLS:
+// msal-node accepts only https authorities. It serves what msal reads for a known authority: the
+// OpenID configuration, the JWKS and /{tenant}/oauth2/v2.0/token. Errors have Entra's shape
+// ({ error, error_description: "AADSTS…: …", error_codes }) with the AADSTS codes Entra uses.
+import { X509Certificate, constants, createHash, verify } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { decodeJwt, newSigningKey, publicJwk, signJwt } from './jwt.js';
+import type { SigningKey } from './jwt.js';
+import { readBody, sendJson, startLoopbackServer } from './loopback.js';
+import type { TestCertificates } from './tls.js';
+
+export interface FakeAppRegistration {
+  readonly clientId: string;
+  readonly secret?: string;
+  /** PEM of the certificate uploaded to the app registration (client assertion). */
+  readonly certificatePem?: string;
+  /** Object id of the app's service principal: the `oid` of its app-only tokens. */
+  readonly servicePrincipalObjectId: string;
+}
+
+export interface FakeTokenEndpointOptions {
+  readonly tenantId: string;
+  readonly apps: readonly FakeAppRegistration[];
+  readonly tokenLifetimeSeconds?: number;
+  readonly now?: () => number;
+}
+
+export interface TokenRequestRecord {
+  readonly clientId: string;
+  readonly scope: string;
+  readonly granted: boolean;
+}
+
+export interface FakeTokenEndpoint {
+  /** The authority host, e.g. `https://127.0.0.1:41234` (AZURE_AUTHORITY_HOST). */
+  readonly url: string;
+  readonly signingKey: SigningKey;
+  /** Every request received, by path, in order (to prove what msal fetched). */
+  readonly paths: string[];
+  readonly tokenRequests: TokenRequestRecord[];
+  setTokenLifetime(seconds: number): void;
+  close(): Promise<void>;
+}
+
+const tokenFormSchema = z.object({
+  grant_type: z.literal('client_credentials'),
+  client_id: z.string().min(1),
+  scope: z.string().min(1),
+  client_secret: z.string().optional(),
+  client_assertion: z.string().optional(),
+  client_assertion_type: z.string().optional(),
+});
+
+function entraError(response: ServerResponse, status: number, error: string, aadsts: number, description: string): void {
+  sendJson(response, status, {
+    error,
+    error_description: `AADSTS${aadsts}: ${description} Trace ID: 00000000-0000-0000-0000-000000000000 Timestamp: ${new Date().toISOString()}`,
+    error_codes: [aadsts],
+    timestamp: new Date().toISOString(),
+  });
+}
+
+function assertionMatches(assertion: string, certificatePem: string): boolean {
+  const decoded = decodeJwt(assertion);
+  if (decoded === null) return false;
+  const certificate = new X509Certificate(certificatePem);
+  const [header, payload, signature] = assertion.split('.');
+  if (header === undefined || payload === undefined || signature === undefined) return false;
+  const headerHint = z.object({ alg: z.string(), 'x5t#S256': z.string().optional(), x5t: z.string().optional() }).safeParse(decoded.header);
+  if (!headerHint.success) return false;
+  const der = certificate.raw;
+  const thumbprints = [createHash('sha256').update(der).digest('base64url'), createHash('sha1').update(der).digest('base64url')];
+  if (![headerHint.data['x5t#S256'], headerHint.data.x5t].some((hint) => hint !== undefined && thumbprints.includes(hint))) return false;
+  const data = Buffer.from(`${header}.${payload}`);
+  const signatureBytes = Buffer.from(signature, 'base64url');
+  const key = certificate.publicKey;
+  return headerHint.data.alg === 'PS256'
+    ? verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signatureBytes)
+    : verify('sha256', data, key, signatureBytes);
+}
+
+export async function startFakeTokenEndpoint(options: FakeTokenEndpointOptions, tls: TestCertificates): Promise<FakeTokenEndpoint> {
+  const signingKey = newSigningKey();
+  const paths: string[] = [];
+  const tokenRequests: TokenRequestRecord[] = [];
+  const now = options.now ?? Date.now;
+  let lifetime = options.tokenLifetimeSeconds ?? 3600;
+  let base = '';
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', base);
+    paths.push(url.pathname);
+    const [tenant, ...rest] = url.pathname.split('/').filter((segment) => segment !== '');
+    const route = rest.join('/');
+    if (tenant !== options.tenantId) {
+      entraError(response, 400, 'invalid_tenant', 90002, `Tenant '${tenant ?? ''}' not found.`);
+      return;
+    }
+    const tenantBase = `${base}/${tenant}`;
+    if (request.method === 'GET' && route === 'v2.0/.well-known/openid-configuration') {
+      sendJson(response, 200, {
+        token_endpoint: `${tenantBase}/oauth2/v2.0/token`,
+        authorization_endpoint: `${tenantBase}/oauth2/v2.0/authorize`,
+        end_session_endpoint: `${tenantBase}/oauth2/v2.0/logout`,
+        jwks_uri: `${tenantBase}/discovery/v2.0/keys`,
+        issuer: `${tenantBase}/v2.0`,
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+        tenant_region_scope: 'EU',
+      });
+      return;
+    }
+    if (request.method === 'GET' && route === 'discovery/v2.0/keys') {
+      sendJson(response, 200, { keys: [publicJwk(signingKey)] });
+      return;
+    }
+    if (request.method !== 'POST' || route !== 'oauth2/v2.0/token') {
+      entraError(response, 404, 'invalid_request', 900561, `The endpoint ${url.pathname} is not served by the fake.`);
+      return;
+    }
+    const form = tokenFormSchema.safeParse(Object.fromEntries(new URLSearchParams(await readBody(request))));
+    if (!form.success) {
+      entraError(response, 400, 'invalid_request', 900144, "The request body must contain grant_type=client_credentials, client_id and scope.");
+      return;
+    }
+    const { client_id: clientId, scope } = form.data;
+    const record = (granted: boolean): void => void tokenRequests.push({ clientId, scope, granted });
+    const app = options.apps.find((candidate) => candidate.clientId === clientId);
+    if (app === undefined) {
+      record(false);
+      entraError(response, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${options.tenantId}'.`);
+      return;
+    }
+    const secretOk = form.data.client_secret !== undefined && app.secret !== undefined && form.data.client_secret === app.secret;
+    const assertionOk = form.data.client_assertion !== undefined && app.certificatePem !== undefined && assertionMatches(form.data.client_assertion, app.certificatePem);
+    if (!secretOk && !assertionOk) {
+      record(false);
+      if (form.data.client_assertion !== undefined) entraError(response, 401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+      else entraError(response, 401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+      return;
+    }
+    if (!scope.endsWith('/.default')) {
+      record(false);
+      entraError(response, 400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return;
+    }
+    record(true);
+    const issuedAt = Math.floor(now() / 1000);
+    const accessToken = signJwt(
+      {
+        aud: scope.slice(0, -'/.default'.length),
+        iss: `https://sts.windows.net/${options.tenantId}/`,
+        iat: issuedAt,
+        nbf: issuedAt,
+        exp: issuedAt + lifetime,
+        appid: clientId,
+        oid: app.servicePrincipalObjectId,
+        sub: app.servicePrincipalObjectId,
+        tid: options.tenantId,
+        idtyp: 'app',
+        ver: '1.0',
+      },
+      signingKey,
+    );
+    sendJson(response, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken });
+  };
+
+  const server = await startLoopbackServer(handle, tls);
+  base = server.url;
+  return {
+    url: server.url,
+    signingKey,
+    paths,
+    tokenRequests,
+    setTokenLifetime: (seconds) => {
+      lifetime = seconds;
+    },
+    close: () => server.close(),
+  };
+}
