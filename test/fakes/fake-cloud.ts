@@ -1,0 +1,92 @@
+// Everything the Dataverse backend talks to, faked on loopback and seeded from one organization file:
+// the Entra token endpoint, Dataverse and Graph, all over TLS with the test CA (which this process
+// trusts). `settings` and `env` point the bot's Dataverse settings at them.
+import { loadOrganizationFile } from '../../src/store/org-file.js';
+import type { DataverseSettings } from '../../src/dataverse/config.js';
+import { FakeDirectory } from './directory.js';
+import { startFakeDataverse } from './fake-dataverse/server.js';
+import type { FakeDataverse, FakeDataverseOptions, ServiceProtectionLimits } from './fake-dataverse/server.js';
+import { startFakeGraph } from './fake-graph.js';
+import type { FakeGraph } from './fake-graph.js';
+import { startFakeTokenEndpoint } from './fake-token-endpoint.js';
+import type { FakeTokenEndpoint } from './fake-token-endpoint.js';
+import { testCertificates, trustTestAuthority } from './tls.js';
+
+export const FAKE_CLIENT_ID = 'b07b07b0-0000-4000-8000-00000000b070';
+export const FAKE_CLIENT_SECRET = 'fake-client-secret-Zq8~not-a-real-one';
+/** Object id of the bot's service principal: the `oid` of its app-only tokens. */
+export const FAKE_SERVICE_PRINCIPAL_ID = 'b07b07b0-0000-4000-8000-0000000005b0';
+
+export interface FakeCloudOptions {
+  readonly orgFile?: string;
+  readonly limits?: ServiceProtectionLimits | null;
+  readonly testDelayMs?: number;
+  readonly latencyMs?: number;
+  readonly applicationPrivileges?: readonly string[];
+  readonly tokenLifetimeSeconds?: number;
+  readonly graphPageSize?: number;
+}
+
+export interface FakeCloud {
+  readonly tokenEndpoint: FakeTokenEndpoint;
+  readonly dataverse: FakeDataverse;
+  readonly graph: FakeGraph;
+  readonly directory: FakeDirectory;
+  readonly settings: DataverseSettings;
+  /** The same, as environment variables (BACKEND=dataverse …) plus NODE_EXTRA_CA_CERTS for child processes. */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<FakeCloud> {
+  const certificates = testCertificates();
+  trustTestAuthority(certificates);
+  const data = await loadOrganizationFile(options.orgFile ?? 'examples/contoso.json');
+  const tenantId = data.organization.tenantId;
+  const tokenEndpoint = await startFakeTokenEndpoint(
+    { tenantId, apps: [{ clientId: FAKE_CLIENT_ID, secret: FAKE_CLIENT_SECRET, servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID }], ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) },
+    certificates,
+  );
+  const directory = FakeDirectory.fromOrganization(data);
+  const dataverseOptions: FakeDataverseOptions = {
+    data,
+    tokenKey: tokenEndpoint.signingKey.publicKey,
+    applicationUsers: [{ clientId: FAKE_CLIENT_ID, servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID, ...(options.applicationPrivileges === undefined ? {} : { privileges: options.applicationPrivileges }) }],
+    directory,
+    tls: certificates,
+    limits: options.limits ?? null,
+    ...(options.testDelayMs === undefined ? {} : { testDelayMs: options.testDelayMs }),
+    ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
+  };
+  const dataverse = await startFakeDataverse(dataverseOptions);
+  const graph = await startFakeGraph({ directory, tokenKey: tokenEndpoint.signingKey.publicKey, tls: certificates, ...(options.graphPageSize === undefined ? {} : { defaultPageSize: options.graphPageSize }) });
+  const settings: DataverseSettings = {
+    backend: 'dataverse',
+    dataverseUrl: dataverse.url,
+    tenantId,
+    clientId: FAKE_CLIENT_ID,
+    credential: { kind: 'secret', secret: FAKE_CLIENT_SECRET },
+    authorityHost: tokenEndpoint.url,
+    graphUrl: graph.url,
+  };
+  return {
+    tokenEndpoint,
+    dataverse,
+    graph,
+    directory,
+    settings,
+    env: {
+      BACKEND: 'dataverse',
+      DATAVERSE_URL: dataverse.url,
+      AZURE_TENANT_ID: tenantId,
+      AZURE_CLIENT_ID: FAKE_CLIENT_ID,
+      AZURE_CLIENT_SECRET: FAKE_CLIENT_SECRET,
+      AZURE_AUTHORITY_HOST: tokenEndpoint.url,
+      GRAPH_URL: graph.url,
+      NODE_EXTRA_CA_CERTS: certificates.caFile,
+    },
+    close: async () => {
+      await Promise.all([dataverse.close(), graph.close(), tokenEndpoint.close()]);
+    },
+  };
+}
