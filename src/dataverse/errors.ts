@@ -95,10 +95,14 @@ const ADVICE: Readonly<Record<DataverseErrorKind, (service: string) => string>> 
   'invalid-response': (service) => `${service} sent an answer the bot cannot read. Check that the URL points at the service itself and not at a proxy or sign-in page.`,
 };
 
+/** What admins call the services; "Dataverse" alone means little in chat. */
+const DISPLAY_NAME: Readonly<Record<string, string>> = { Dataverse: 'Dynamics 365 (Dataverse)' };
+
 /** The admin-facing message for a kind, with the platform's cleaned text when there is one. */
 export function adminMessage(kind: DataverseErrorKind, service: string, platformText?: string): string {
-  const advice = ADVICE[kind](service);
-  return platformText === undefined || platformText === '' ? advice : `${advice} ${service} says: "${platformText}"`;
+  const name = DISPLAY_NAME[service] ?? service;
+  const advice = ADVICE[kind](name);
+  return platformText === undefined || platformText === '' ? advice : `${advice} ${name} says: "${platformText}"`;
 }
 
 export function kindForStatus(status: number): DataverseErrorKind {

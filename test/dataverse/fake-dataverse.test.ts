@@ -189,6 +189,7 @@ describe('fake Dataverse: service protection', () => {
 
 describe('fake Dataverse: server-side synchronization', () => {
   it('completes a scheduled Test & Enable after the delay, sets the statuses and writes tracelogs regarding the mailbox', async () => {
+    cloud.dataverse.setTestDelay(400);
     const scheduledAt = new Date(Date.now() - 1).toISOString();
     for (const mailbox of [ada.mailbox, pia.mailbox]) {
       const answer = await request('PATCH', `mailboxes(${mailbox})`, { headers: { 'content-type': 'application/json', 'if-match': await etagOf('mailboxes', mailbox) }, body: JSON.stringify({ testemailconfigurationscheduled: true }) });

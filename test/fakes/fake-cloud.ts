@@ -1,6 +1,7 @@
 // Everything the Dataverse backend talks to, faked on loopback and seeded from one organization file:
 // the Entra token endpoint, Dataverse and Graph, all over TLS with the test CA (which this process
 // trusts). `settings` and `env` point the bot's Dataverse settings at them.
+import { readFileSync } from 'node:fs';
 import { loadOrganizationFile } from '../../src/store/org-file.js';
 import type { DataverseSettings } from '../../src/dataverse/config.js';
 import { FakeDirectory } from './directory.js';
@@ -16,6 +17,9 @@ export const FAKE_CLIENT_ID = 'b07b07b0-0000-4000-8000-00000000b070';
 export const FAKE_CLIENT_SECRET = 'fake-client-secret-Zq8~not-a-real-one';
 /** Object id of the bot's service principal: the `oid` of its app-only tokens. */
 export const FAKE_SERVICE_PRINCIPAL_ID = 'b07b07b0-0000-4000-8000-0000000005b0';
+
+/** The certificate uploaded to the app registration: the PEM file's certificate, without its key. */
+const certificateOnly = (pemFile: string): string => readFileSync(pemFile, 'utf8').split('-----BEGIN PRIVATE KEY-----')[0] ?? '';
 
 export interface FakeCloudOptions {
   readonly orgFile?: string;
@@ -33,6 +37,8 @@ export interface FakeCloud {
   readonly graph: FakeGraph;
   readonly directory: FakeDirectory;
   readonly settings: DataverseSettings;
+  /** A PEM file with a certificate the fake app registration accepts, and its key (AZURE_CLIENT_CERTIFICATE_PATH). */
+  readonly clientCertificateFile: string;
   /** The same, as environment variables (BACKEND=dataverse …) plus NODE_EXTRA_CA_CERTS for child processes. */
   readonly env: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -44,7 +50,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
   const data = await loadOrganizationFile(options.orgFile ?? 'examples/contoso.json');
   const tenantId = data.organization.tenantId;
   const tokenEndpoint = await startFakeTokenEndpoint(
-    { tenantId, apps: [{ clientId: FAKE_CLIENT_ID, secret: FAKE_CLIENT_SECRET, servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID }], ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) },
+    { tenantId, apps: [{ clientId: FAKE_CLIENT_ID, secret: FAKE_CLIENT_SECRET, certificatePem: certificateOnly(certificates.clientPemFile), servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID }], ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) },
     certificates,
   );
   const directory = FakeDirectory.fromOrganization(data);
@@ -75,6 +81,7 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     graph,
     directory,
     settings,
+    clientCertificateFile: certificates.clientPemFile,
     env: {
       BACKEND: 'dataverse',
       DATAVERSE_URL: dataverse.url,

@@ -93,6 +93,7 @@ export interface FakeDataverse {
   insert(entitySet: string, rows: readonly Row[]): void;
   setLimits(limits: ServiceProtectionLimits | null): void;
   setLatency(ms: number): void;
+  setTestDelay(ms: number): void;
   /** The next `count` requests fail with `status` (5xx tests). */
   failNext(count: number, status?: number): void;
   /** Resolves when no scheduled Test & Enable is pending. */
@@ -160,7 +161,7 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
   const organizationRow = [...(tables.get('organizations')?.values() ?? [])][0] ?? {};
   const organizationId = String(organizationRow.organizationid);
   const appPrivileges = new Map(options.applicationUsers.map((app) => [app.servicePrincipalObjectId.toLowerCase(), new Set(app.privileges ?? APPLICATION_USER_PRIVILEGES.map((privilege) => privilege.name))]));
-  const testDelayMs = options.testDelayMs ?? 50;
+  let testDelayMs = options.testDelayMs ?? 50;
   let limits = options.limits ?? null;
   let latencyMs = options.latencyMs ?? 0;
   let failures: { count: number; status: number } = { count: 0, status: 503 };
@@ -252,7 +253,7 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
       if (lookup !== undefined) {
         const targetName = typeof row.__regardingtype === 'string' && column === '_regardingobjectid_value' ? row.__regardingtype : lookup.targets[0];
         const target = targetName === undefined ? undefined : tableByLogicalName(targetName);
-        const targetRow = target === undefined ? undefined : tables.get(target.entitySet)?.get(String(value));
+        const targetRow = target === undefined ? undefined : typeof value !== 'string' ? undefined : tables.get(target.entitySet)?.get(value);
         out[`${column}@Microsoft.Dynamics.CRM.lookuplogicalname`] = targetName ?? null;
         if (target !== undefined && targetRow !== undefined) out[`${column}@OData.Community.Display.V1.FormattedValue`] = targetRow[target.primaryName] ?? null;
       }
@@ -343,7 +344,7 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
         const targetTable = target?.[1] === undefined ? undefined : TABLES[target[1]];
         const targetId = target?.[2]?.toLowerCase();
         if (targetTable === undefined || targetId === undefined || !lookup.targets.includes(targetTable.logicalName) || !tables.get(targetTable.entitySet)?.has(targetId)) {
-          throw new ODataFailure(400, '0x80040217', `The record ${String(value)} to bind ${navigation} to does not exist.`);
+          throw new ODataFailure(400, '0x80040217', `The record ${JSON.stringify(value)} to bind ${navigation} to does not exist.`);
         }
         requirePrivilege(context.caller, `prvAppend${table.logicalName === 'mailbox' ? 'Mailbox' : table.logicalName}`, table);
         requirePrivilege(context.caller, 'prvAppendToEmailServerProfile', targetTable);
@@ -703,6 +704,9 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
     },
     setLatency: (ms) => {
       latencyMs = ms;
+    },
+    setTestDelay: (ms) => {
+      testDelayMs = ms;
     },
     failNext: (count, status = 503) => {
       failures = { count, status };

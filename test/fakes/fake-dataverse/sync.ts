@@ -54,7 +54,7 @@ export interface MailboxTestInput {
 export function runMailboxTest(input: MailboxTestInput): 'done' | 'retry' {
   const mailbox = input.tables.get('mailboxes')?.get(input.mailboxId);
   if (mailbox === undefined) return 'done';
-  const address = String(mailbox.emailaddress ?? '');
+  const address = typeof mailbox.emailaddress === 'string' ? mailbox.emailaddress : '';
   const organizationRow = [...(input.tables.get('organizations')?.values() ?? [])][0] ?? {};
   const trace = (condition: TraceCondition, level: number): void => {
     const enabled = level === AlertLevel.Error ? organizationRow.generatealertsforerrors : level === AlertLevel.Warning ? organizationRow.generatealertsforwarnings : organizationRow.generatealertsforinformation;
