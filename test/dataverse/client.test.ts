@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DataverseClient } from '../../src/dataverse/client.js';
 import type { BatchOperation } from '../../src/dataverse/batch.js';
+import type { ThrottleEvent } from '../../src/dataverse/http-core.js';
 import { DataverseError } from '../../src/dataverse/errors.js';
 import { AppTokenSource, createConfidentialClient } from '../../src/dataverse/token.js';
 import { APPLICATION_USER_PRIVILEGES } from '../../src/dataverse/privileges.js';
@@ -111,20 +112,37 @@ describe('DataverseClient: writing', () => {
     expect(cloud.dataverse.row('mailboxes', mailboxOf('user-otto'))?.orgmarkedasprimaryforexchangesync).toBe(false);
     await expect(client.batch([{ method: 'PATCH', path: `mailboxes(${mailboxOf('user-ada')})`, body: {} }])).rejects.toThrow('needs the ETag');
   });
+
+  it('splits operations into change sets of the configured size and $batch requests of at most the configured count', async () => {
+    const client = newClient();
+    expect(client.changeSetSize).toBe(50);
+    const row = await client.retrieve('mailboxes', mailboxOf('user-gus'), ['versionnumber']);
+    const etag = z.string().parse(row?.['@odata.etag']);
+    // 120 updates of one row with one ETag: only the first can pass, so every change set fails at a known place.
+    const operations: BatchOperation[] = Array.from({ length: 120 }, () => ({ method: 'PATCH', path: `mailboxes(${mailboxOf('user-gus')})`, body: { actdeliverymethod: 1 }, etag }));
+    const before = cloud.dataverse.requests.length;
+    const results = await client.batch(operations, { requestsPerBatch: 100 });
+    expect(cloud.dataverse.requests.slice(before).map((record) => record.innerRequests).sort()).toEqual([100, 20]);
+    expect(results.filter((result) => result.outcome === 'conflict')).toHaveLength(3);
+    expect(results.filter((result) => result.outcome === 'rolled-back')).toHaveLength(117);
+    expect(cloud.dataverse.row('mailboxes', mailboxOf('user-gus'))?.versionnumber).toBe(row?.versionnumber);
+  });
 });
 
 describe('DataverseClient: staying within the limits', () => {
   it('pauses the whole client for Retry-After after a 429: the fake receives nothing during the wait, and every request still succeeds', async () => {
     cloud.dataverse.setLimits({ requestsPerWindow: 8, windowMs: 1_000, maxConcurrent: 52, executionMsPerWindow: 1e9, penaltyMsPerRequestWhileThrottled: 0 });
     const started = Date.now();
-    const throttles: number[] = [];
-    const client = newClient({ maxConcurrent: 4, onThrottle: (event) => throttles.push(event.retryAfterMs) });
+    const throttles: ThrottleEvent[] = [];
+    const client = newClient({ maxConcurrent: 4, onThrottle: (event) => throttles.push(event) });
     const first = cloud.dataverse.throttles.length;
     const answers = await Promise.all(Array.from({ length: 24 }, () => client.whoAmI()));
     expect(answers).toHaveLength(24);
     const windows = cloud.dataverse.throttles.slice(first);
     expect(windows.length).toBeGreaterThanOrEqual(1);
     expect(throttles.length).toBeGreaterThanOrEqual(1);
+    expect(throttles[0]).toMatchObject({ service: 'Dataverse', limit: 'numberOfRequests', request: 'GET /api/data/v9.2/WhoAmI()' });
+    expect(throttles[0]?.retryAfterMs).toBeGreaterThanOrEqual(1_000);
     // Requests already on the wire when the 429 left the fake may still arrive a moment later.
     const graceMs = 50;
     for (const window of windows) expect(cloud.dataverse.requestsBetween(window.at + graceMs, window.until)).toEqual([]);
@@ -139,6 +157,16 @@ describe('DataverseClient: staying within the limits', () => {
     expect(seenBefore).toBeLessThanOrEqual(3);
     await Promise.all(Array.from({ length: 15 }, () => client.whoAmI()));
     expect(cloud.dataverse.maxConcurrentSeen).toBe(3);
+  });
+
+  it('retries a read that timed out, and reports a time-out when every attempt does', async () => {
+    const client = newClient({ timeoutMs: 100, maxRetries: 1 });
+    cloud.dataverse.setLatency(300);
+    const before = cloud.dataverse.requests.length;
+    const error = await failureOf(client.retrieveVersion());
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toBe('Dynamics 365 (Dataverse) did not answer in time. It may be busy; the request can be tried again later.');
+    expect(cloud.dataverse.requests.length - before).toBe(2);
   });
 
   it('retries an idempotent request after 5xx answers, but not an update', async () => {
