@@ -14,7 +14,7 @@ export type DataverseErrorKind =
   | 'not-found'
   /** 400 and other request errors: a bug on our side or a column the environment lacks. */
   | 'bad-request'
-  /** A 429 that the client could not wait out (only when a wait would pass the caller's deadline). */
+  /** 429s whose waits would pass the caller's bound (HttpCoreOptions.maxThrottleWaitMs); without one the client waits. */
   | 'throttled'
   | 'server'
   /** The answer was not the JSON or multipart body the API documents. */

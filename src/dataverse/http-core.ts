@@ -45,6 +45,12 @@ export interface HttpCoreOptions {
   readonly maxRetries?: number;
   /** First back-off delay, doubled on each retry, plus up to 50% jitter (default 500 ms). */
   readonly retryBaseDelayMs?: number;
+  /**
+   * Give up on a request whose throttling waits would add up to more than this (default: never give
+   * up, so background jobs slow down instead of failing). A chat command can set a bound and answer
+   * "Dynamics 365 is limiting the bot's requests" instead of hanging. The pause applies either way.
+   */
+  readonly maxThrottleWaitMs?: number;
   /** Used when a 429 carries no readable Retry-After (default 5 s). */
   readonly defaultRetryAfterMs?: number;
   readonly clock?: Clock;
@@ -103,6 +109,7 @@ export class HttpCore {
     const described = describeRequest(request.method, request.url);
     let failures = 0;
     let refreshedToken = false;
+    let throttledForMs = 0;
     for (;;) {
       // The token is fetched outside the gate: waiting for Entra must not hold a Dataverse slot.
       const token = await this.options.tokens.getToken();
@@ -124,7 +131,12 @@ export class HttpCore {
       if (response.status === 429) {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) ?? this.defaultRetryAfterMs;
         this.gate.pause(retryAfterMs);
-        this.options.onThrottle?.({ service: this.options.service, retryAfterMs, limit: serviceProtectionLimitOf(parseODataError(response.text).code), request: described });
+        const code = parseODataError(response.text).code;
+        this.options.onThrottle?.({ service: this.options.service, retryAfterMs, limit: serviceProtectionLimitOf(code), request: described });
+        throttledForMs += retryAfterMs;
+        if (throttledForMs > (this.options.maxThrottleWaitMs ?? Number.POSITIVE_INFINITY)) {
+          throw new DataverseError('throttled', adminMessage('throttled', this.options.service), { service: this.options.service, status: 429, ...(code === undefined ? {} : { code }), request: described });
+        }
         continue; // A throttled request was not executed, so it is resent whatever its method.
       }
       if (response.status === 401 && !refreshedToken) {

@@ -150,6 +150,17 @@ describe('DataverseClient: staying within the limits', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
   });
 
+  it('gives up with a throttled error when the waits would pass the bound the caller set, and still pauses', async () => {
+    cloud.dataverse.setLimits({ requestsPerWindow: 1, windowMs: 2_000, maxConcurrent: 52, executionMsPerWindow: 1e9, penaltyMsPerRequestWhileThrottled: 0 });
+    const client = newClient({ maxThrottleWaitMs: 500 });
+    await client.whoAmI();
+    const error = await failureOf(client.whoAmI());
+    expect(error.kind).toBe('throttled');
+    expect(error.details.code).toBe('0x80072322');
+    expect(error.message).toBe("Dynamics 365 (Dataverse) is limiting the bot's requests (service protection). The work slows down; try again in a few minutes.");
+    expect(client.http.gate.pausedFor).toBeGreaterThan(0);
+  });
+
   it('never has more requests in flight than its concurrency cap', async () => {
     cloud.dataverse.setLatency(40);
     const client = newClient({ maxConcurrent: 3 });
@@ -195,6 +206,9 @@ describe('DataverseClient: tokens and errors', () => {
     now += 3_600_000 - 299_000; // inside the renewal margin of a one-hour token
     await client.whoAmI();
     expect(granted() - before).toBe(2);
+    // msal asked the authority itself for its metadata: no instance discovery elsewhere.
+    const tenant = cloud.settings.tenantId;
+    expect(new Set(cloud.tokenEndpoint.paths)).toEqual(new Set([`/${tenant}/v2.0/.well-known/openid-configuration`, `/${tenant}/oauth2/v2.0/token`]));
   });
 
   it('says which settings to check when the secret is wrong, without the secret', async () => {

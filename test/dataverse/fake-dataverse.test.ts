@@ -88,6 +88,19 @@ describe('fake Dataverse: paging', () => {
     expect(pages.flat().every((row) => Object.keys(row as object).sort().join() === '@odata.etag,emailaddress,mailboxid')).toBe(true);
   });
 
+  it('limits the rows with $top and answers a conditional GET with 304 while the row is unchanged', async () => {
+    const top = collectionSchema.parse((await request('GET', 'mailboxes?$select=name&$top=3', { headers: { prefer: 'odata.maxpagesize=2' } })).json());
+    expect(top.value).toHaveLength(2);
+    const rest = collectionSchema.parse((await request('GET', top['@odata.nextLink'] ?? '', { headers: { prefer: 'odata.maxpagesize=2' } })).json());
+    expect(rest.value).toHaveLength(1);
+    expect(rest['@odata.nextLink']).toBeUndefined();
+
+    const etag = await etagOf('mailboxes', ada.mailbox);
+    expect((await request('GET', `mailboxes(${ada.mailbox})`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    cloud.dataverse.modify('mailboxes', ada.mailbox, { name: 'Ada Admin (renamed)' });
+    expect((await request('GET', `mailboxes(${ada.mailbox})`, { headers: { 'if-none-match': etag } })).status).toBe(200);
+  });
+
   it('answers $skip with 400 and the OData error shape', async () => {
     const answer = await request('GET', 'mailboxes?$skip=5');
     expect(answer.status).toBe(400);
