@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { encodeBatch, parseBatchResponse } from './batch.js';
 import type { BatchOperation, BatchPartResponse } from './batch.js';
 import type { DataverseSettings } from './config.js';
-import { DataverseError, adminMessage, cleanPlatformText, kindForStatus, parseODataError } from './errors.js';
-import { HttpCore } from './http-core.js';
+import { DataverseError, adminMessage } from './errors.js';
+import { HttpCore, describeRequest } from './http-core.js';
 import type { HttpCoreOptions, HttpRequest, HttpResponse } from './http-core.js';
 import type { AccessTokenSource, AppTokenSourceOptions } from './token.js';
 import { AppTokenSource, createConfidentialClient } from './token.js';
@@ -121,13 +121,13 @@ export class DataverseClient {
     try {
       json = JSON.parse(response.text);
     } catch {
-      throw new DataverseError('invalid-response', adminMessage('invalid-response', 'Dataverse'), { service: 'Dataverse', status: response.status, request: `${request.method} ${new URL(request.url).pathname}` });
+      throw new DataverseError('invalid-response', adminMessage('invalid-response', 'Dataverse'), { service: 'Dataverse', status: response.status, request: describeRequest(request.method, request.url) });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const where = first === undefined ? '' : ` (${first.path.join('.') || 'body'}: ${first.message})`;
-      throw new DataverseError('invalid-response', `${adminMessage('invalid-response', 'Dataverse')}${where}`, { service: 'Dataverse', status: response.status, request: `${request.method} ${new URL(request.url).pathname}` });
+      throw new DataverseError('invalid-response', `${adminMessage('invalid-response', 'Dataverse')}${where}`, { service: 'Dataverse', status: response.status, request: describeRequest(request.method, request.url) });
     }
     return parsed.data;
   }
@@ -246,14 +246,7 @@ export class DataverseClient {
   }
 
   private partError(part: BatchPartResponse, operation: BatchOperation): DataverseError {
-    const { code, message } = parseODataError(part.body);
-    const kind = kindForStatus(part.status);
-    return new DataverseError(kind, adminMessage(kind, 'Dataverse', message === undefined ? undefined : cleanPlatformText(message)), {
-      service: 'Dataverse',
-      status: part.status,
-      ...(code === undefined ? {} : { code }),
-      request: `${operation.method} ${API_PATH}/${operation.path}`,
-    });
+    return this.http.errorFor({ status: part.status, headers: new Headers(part.headers), text: part.body }, { method: operation.method, url: `${this.apiRoot}/${operation.path}` });
   }
 
   /** WhoAmI: the calling (application) user. */

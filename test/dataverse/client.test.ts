@@ -113,6 +113,17 @@ describe('DataverseClient: writing', () => {
     await expect(client.batch([{ method: 'PATCH', path: `mailboxes(${mailboxOf('user-ada')})`, body: {} }])).rejects.toThrow('needs the ETag');
   });
 
+  it('reports a request the service rejected inside a change set as failed, with the platform text cleaned up', async () => {
+    const client = newClient();
+    const row = await client.retrieve('mailboxes', mailboxOf('user-erin'), ['versionnumber']);
+    const [result] = await client.batch([{ method: 'PATCH', path: `mailboxes(${mailboxOf('user-erin')})`, body: { actdeliverymethod: 7 }, etag: z.string().parse(row?.['@odata.etag']) }]);
+    expect(result?.outcome).toBe('failed');
+    const error = result?.outcome === 'failed' ? result.error : undefined;
+    expect(error?.kind).toBe('bad-request');
+    expect(error?.details).toMatchObject({ status: 400, request: `PATCH /api/data/v9.2/mailboxes(${mailboxOf('user-erin')})` });
+    expect(error?.message).toContain("The value 7 of 'actdeliverymethod' on record of type 'mailbox' is outside the valid range.");
+  });
+
   it('splits operations into change sets of the configured size and $batch requests of at most the configured count', async () => {
     const client = newClient();
     expect(client.changeSetSize).toBe(50);
