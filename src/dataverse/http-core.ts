@@ -114,6 +114,12 @@ export class HttpCore {
       // The token is fetched outside the gate: waiting for Entra must not hold a Dataverse slot.
       const token = await this.options.tokens.getToken();
       const release = await this.gate.acquire();
+      // A 429 may have been read while this request resumed from the gate; check again, and send in
+      // the same tick as the check, so nothing leaves after a pause began.
+      if (this.gate.pausedFor > 0) {
+        release();
+        continue;
+      }
       let response: HttpResponse;
       try {
         response = await this.attempt(request, token);

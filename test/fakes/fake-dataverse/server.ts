@@ -94,6 +94,8 @@ export interface FakeDataverse {
   setLimits(limits: ServiceProtectionLimits | null): void;
   setLatency(ms: number): void;
   setTestDelay(ms: number): void;
+  /** Starts measuring maxConcurrentSeen afresh. */
+  resetMaxConcurrentSeen(): void;
   /** The next `count` requests fail with `status` (5xx tests). */
   failNext(count: number, status?: number): void;
   /** Resolves when no scheduled Test & Enable is pending. */
@@ -707,6 +709,9 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
     },
     setTestDelay: (ms) => {
       testDelayMs = ms;
+    },
+    resetMaxConcurrentSeen: () => {
+      maxConcurrentSeen = 0;
     },
     failNext: (count, status = 503) => {
       failures = { count, status };
