@@ -29,6 +29,8 @@ export interface HttpResponse {
 export interface ThrottleEvent {
   readonly service: string;
   readonly retryAfterMs: number;
+  /** When the whole client sends again (the longest pause asked for so far), in epoch milliseconds. */
+  readonly resumesAt: number;
   readonly limit: ServiceProtectionLimit | null;
   readonly request: string;
 }
@@ -138,7 +140,7 @@ export class HttpCore {
         const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.clock.now()) ?? this.defaultRetryAfterMs;
         this.gate.pause(retryAfterMs);
         const code = parseODataError(response.text).code;
-        this.options.onThrottle?.({ service: this.options.service, retryAfterMs, limit: serviceProtectionLimitOf(code), request: described });
+        this.options.onThrottle?.({ service: this.options.service, retryAfterMs, resumesAt: this.gate.resumesAt, limit: serviceProtectionLimitOf(code), request: described });
         throttledForMs += retryAfterMs;
         if (throttledForMs > (this.options.maxThrottleWaitMs ?? Number.POSITIVE_INFINITY)) {
           throw new DataverseError('throttled', adminMessage('throttled', this.options.service), { service: this.options.service, status: 429, ...(code === undefined ? {} : { code }), request: described });

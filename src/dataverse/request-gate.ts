@@ -50,6 +50,11 @@ export class RequestGate {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
+  /** When the current (or last) pause ends, in the clock's milliseconds. */
+  get resumesAt(): number {
+    return this.pausedUntil;
+  }
+
   /** Milliseconds left in the current pause, 0 when not paused. */
   get pausedFor(): number {
     return Math.max(0, this.pausedUntil - this.clock.now());
