@@ -181,7 +181,7 @@ describe('fake Dataverse: service protection', () => {
 
   it('answers 429 with 0x80072326 beyond the concurrent requests', async () => {
     cloud.dataverse.setLimits({ requestsPerWindow: 1_000, windowMs: 60_000, maxConcurrent: 2, executionMsPerWindow: 1e9 });
-    cloud.dataverse.setLatency(150);
+    cloud.dataverse.setLatency(400);
     const answers = await Promise.all(Array.from({ length: 4 }, () => request('GET', 'WhoAmI()')));
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(2);
     const refused = answers.filter((answer) => answer.status === 429);
@@ -202,13 +202,13 @@ describe('fake Dataverse: service protection', () => {
 
 describe('fake Dataverse: server-side synchronization', () => {
   it('completes a scheduled Test & Enable after the delay, sets the statuses and writes tracelogs regarding the mailbox', async () => {
-    cloud.dataverse.setTestDelay(400);
+    cloud.dataverse.setTestDelay(1_000);
     const scheduledAt = new Date(Date.now() - 1).toISOString();
     for (const mailbox of [ada.mailbox, pia.mailbox]) {
       const answer = await request('PATCH', `mailboxes(${mailbox})`, { headers: { 'content-type': 'application/json', 'if-match': await etagOf('mailboxes', mailbox) }, body: JSON.stringify({ testemailconfigurationscheduled: true }) });
       expect(answer.status).toBe(204);
+      expect(cloud.dataverse.row('mailboxes', mailbox)).toMatchObject({ testemailconfigurationscheduled: true, testmailboxaccesscompletedon: mailbox === ada.mailbox ? '2025-01-15T09:00:00Z' : null });
     }
-    expect(cloud.dataverse.row('mailboxes', ada.mailbox)?.testemailconfigurationscheduled).toBe(true);
     await cloud.dataverse.whenSyncIdle();
 
     const adaRow = cloud.dataverse.row('mailboxes', ada.mailbox);
