@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { UseCaseContext } from './app/context.js';
-import { createInProcessEventBus } from './app/events.js';
 import { withDirectoryRoles } from './app/authorization.js';
+import { EventDispatcher, type StoredEvent } from './app/event-outbox.js';
 import type { ExchangeConnector } from './app/exchange-connector.js';
 import { systemJobTimers, type JobRepository, type JobTimers } from './app/jobs/ports.js';
 import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from './app/jobs/runner.js';
@@ -30,6 +30,7 @@ import { DataFileError } from './store/json-file.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
 import { DocumentJobRepository } from './store/jobs-repository.js';
 import { DocumentNotifyRepository } from './store/notify-repository.js';
+import { DocumentEventOutboxRepository } from './store/event-outbox-repository.js';
 import { OrganizationFileError, seedDocument } from './store/org-file.js';
 import { OrganizationFileRoleDirectory } from './store/organization-roles.js';
 
@@ -50,6 +51,8 @@ export interface StartOptions {
   readonly jobs?: TestAndEnableJobsOptions;
   /** Replaces the organization file as the source of people's directory (Entra) roles. */
   readonly roles?: RoleDirectory;
+  /** Test hook: events it holds stay in the event outbox undispatched, as if the process died after their commit. */
+  readonly holdEvent?: (stored: StoredEvent) => boolean;
 }
 
 /** The services of a running bot, with the concrete data file store (tests and benchmarks read it). */
@@ -118,7 +121,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const adapter = createCloudAdapter(config.credentials, logger);
   const sender = new TeamsSender({ adapter, botAppId: botAppIdOf(config.credentials), log: logger });
   const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...options.outbox });
-  const events = createInProcessEventBus((error, event) => logger.error('event listener failed', { event: event.type, error }));
+  // Events are committed to the data file's outbox with their change and dispatched from there (src/app/event-outbox.ts).
+  const events = new EventDispatcher({
+    repository: new DocumentEventOutboxRepository(store),
+    onError: (error, stored, consumer) => logger.error('event consumer failed; it gets the event again', { event: stored.event.type, sequence: stored.sequence, consumer, error }),
+    ...(options.holdEvent === undefined ? {} : { hold: options.holdEvent }),
+  });
   const useCases: UseCaseContext = { store, clock, ids, events };
   const connector =
     options.connector ??
@@ -146,6 +154,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   outbox.start();
   await jobs.start();
   await approvals.start();
+  events.start();
   ready = true;
   logger.info(`Mailbox Sync Bot listening on ${url}/api/messages`, { organization: store.organization.name });
 
@@ -153,6 +162,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ready = false;
     try {
       await close(server);
+      await events.stop();
       await approvals.stop();
       await jobs.stop();
       await outbox.stop();

@@ -55,22 +55,53 @@ function readyForTestAndEnableOnceApproved(approved: Mailbox, directory: Directo
 
 const actionFor = (decision: ApprovalDecision): string => (decision === 'approved' ? 'mailbox.approveEmail' : 'mailbox.rejectEmail');
 
+/** What a decision on one mailbox writes: the mailbox after it, its audit entry, and the events it causes. */
+export interface PlannedEmailDecision {
+  readonly after: Mailbox;
+  readonly audit: AuditEntry;
+  readonly events: readonly AppEvent[];
+}
+
+/** The approver's words with a decision: the reason of a rejection, or the comment of an approval. */
+export interface DecisionRemark {
+  readonly kind: 'reason' | 'comment';
+  readonly text: string;
+}
+
+/**
+ * One approver's decision on one mailbox, planned from `before` (already checked: permitted by `rule`, and a
+ * change). Test & Enable is asked for when approval was all the mailbox waited for and the approver may test it.
+ */
+export function planEmailDecision(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, before: Mailbox, rule: string, remark?: DecisionRemark): PlannedEmailDecision {
+  const { store } = context;
+  const after = decided(before, decision, requester);
+  const said = remark === undefined ? '' : `; ${remark.kind === 'reason' ? 'Reason' : 'Comment'}: ${remark.text}`;
+  const audit = auditEntry(context, requester, { action: actionFor(decision), target: mailboxTarget(before), rule, details: `${approvalDetails(before, after)}${said}` });
+  const events: AppEvent[] = [{ type: 'emailAddressDecided', mailboxId: after.id, decision, decidedById: requester.id, ...(remark === undefined ? {} : { remark: remark.text }) }];
+  if (decision === 'approved' && readyForTestAndEnableOnceApproved(after, store) && canTestAndEnable(requester, after, store).allowed) {
+    events.push({ type: 'testAndEnableRequested', mailboxIds: [after.id], requestedById: requester.id, origin: 'approval' });
+  }
+  return { after, audit, events };
+}
+
 interface DecisionPlan {
   readonly changedMailboxes: Mailbox[];
   readonly audit: AuditEntry[];
   readonly events: AppEvent[];
 }
 
-/** Audit entries and events for decided mailboxes (`after` as it will be committed). */
-function planDecisions(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, changes: readonly { before: Mailbox; after: Mailbox; rule: string }[]): DecisionPlan {
-  const { store } = context;
+/** Audit entries and events for decided mailboxes; one Test & Enable request for all that are ready. */
+function planDecisions(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, changes: readonly { before: Mailbox; rule: string }[], remark?: DecisionRemark): DecisionPlan {
   const plan: DecisionPlan = { changedMailboxes: [], audit: [], events: [] };
   const toTest: string[] = [];
-  for (const { before, after, rule } of changes) {
-    plan.changedMailboxes.push(after);
-    plan.audit.push(auditEntry(context, requester, { action: actionFor(decision), target: mailboxTarget(before), rule, details: approvalDetails(before, after) }));
-    plan.events.push({ type: 'emailAddressDecided', mailboxId: after.id, decision, decidedById: requester.id });
-    if (decision === 'approved' && readyForTestAndEnableOnceApproved(after, store) && canTestAndEnable(requester, after, store).allowed) toTest.push(after.id);
+  for (const { before, rule } of changes) {
+    const planned = planEmailDecision(context, requester, decision, before, rule, remark);
+    plan.changedMailboxes.push(planned.after);
+    plan.audit.push(planned.audit);
+    for (const event of planned.events) {
+      if (event.type === 'testAndEnableRequested') toTest.push(...event.mailboxIds);
+      else plan.events.push(event);
+    }
   }
   if (toTest.length > 0) plan.events.push({ type: 'testAndEnableRequested', mailboxIds: toTest, requestedById: requester.id, origin: 'approval' });
   return plan;
@@ -78,6 +109,8 @@ function planDecisions(context: UseCaseContext, requester: Requester, decision: 
 
 export interface EmailApprovalInput {
   readonly mailboxes: MailboxSelector;
+  /** Why (a rejection) or a comment (an approval), kept in the audit. */
+  readonly remark?: string;
 }
 
 function decideMany(context: UseCaseContext, requester: Requester, input: EmailApprovalInput, decision: ApprovalDecision): Promise<Result<BulkMailboxResult, DomainError>> {
@@ -86,7 +119,7 @@ function decideMany(context: UseCaseContext, requester: Requester, input: EmailA
     const selected = selectMailboxes(store, input.mailboxes);
     if (!selected.ok) return selected;
     const planned: PlannedOutcome[] = [];
-    const changes: { before: Mailbox; after: Mailbox; rule: string }[] = [];
+    const changes: { before: Mailbox; rule: string }[] = [];
     for (const mailbox of selected.value) {
       const permission = canApproveEmail(requester, mailbox, store);
       if (!permission.allowed) {
@@ -99,11 +132,12 @@ function decideMany(context: UseCaseContext, requester: Requester, input: EmailA
         continue;
       }
       planned.push({ mailbox: after, status: 'changed', reason: approvalDetails(mailbox, after), decision: permission });
-      changes.push({ before: mailbox, after, rule: permission.rule });
+      changes.push({ before: mailbox, rule: permission.rule });
     }
     const allowed = failIfNothingAllowed(decision === 'approved' ? 'approve these email addresses' : 'reject these email addresses', planned);
     if (!allowed.ok) return allowed;
-    const plan = planDecisions(context, requester, decision, changes);
+    const remark = input.remark?.trim();
+    const plan = planDecisions(context, requester, decision, changes, remark === undefined || remark === '' ? undefined : { kind: decision === 'rejected' ? 'reason' : 'comment', text: remark });
     return ok({ changes: { mailboxes: plan.changedMailboxes, audit: plan.audit }, events: plan.events, answer: () => bulkResult(store, planned) });
   });
 }
@@ -148,8 +182,9 @@ function versionConflict(mailbox: Mailbox, expectedVersion: number, directory: D
 }
 
 /**
- * One approver's decision on one mailbox, compare-and-set against the version the approver saw: if anyone
- * changed the mailbox in between, nothing is written and the current state comes back in the conflict.
+ * One decision on one mailbox without an approval request (the store benchmarks measure it), compare-and-set
+ * against the version the caller saw. Approval cards decide through `decideApprovalRequest`, which also closes
+ * the request in the same commit.
  */
 export async function decideEmailApproval(
   context: UseCaseContext,
@@ -165,20 +200,15 @@ export async function decideEmailApproval(
     const what = input.decision === 'approved' ? 'Approving' : 'Rejecting';
     return err({ ...refusal(`${what} the email address of ${mailbox.name}`, permission), code: 'PermissionDenied' });
   }
-  const after = decided(mailbox, input.decision, requester);
-  if (sameApproval(mailbox, after)) return ok({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' });
-  const plan = planDecisions(context, requester, input.decision, [{ before: mailbox, after, rule: permission.rule }]);
-  const committed = await store.commit({
-    mailboxes: plan.changedMailboxes,
-    audit: plan.audit,
-    expectedMailboxVersions: { [mailbox.id]: input.expectedVersion },
-  });
+  if (sameApproval(mailbox, decided(mailbox, input.decision, requester))) return ok({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' });
+  const plan = planEmailDecision(context, requester, input.decision, mailbox, permission.rule);
+  const committed = await store.commit({ mailboxes: [plan.after], audit: [plan.audit], events: plan.events, expectedMailboxVersions: { [mailbox.id]: input.expectedVersion } });
   if (!committed.ok) {
     const current = store.mailboxById(mailbox.id) ?? mailbox;
     return err(versionConflict(current, input.expectedVersion, store));
   }
   for (const event of plan.events) context.events.publish(event);
-  return ok({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? after, store), outcome: 'changed' });
+  return ok({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? plan.after, store), outcome: 'changed' });
 }
 
 export interface RequestApprovalInput {
@@ -186,8 +216,9 @@ export interface RequestApprovalInput {
 }
 
 /**
- * Puts a mailbox into Pending Approval so that approvers are asked (from Empty or Rejected), by its owner or
- * a System Administrator. Already pending: unchanged, but the approvers are asked again. Already approved: nothing to ask.
+ * Asks the approvers to decide on a mailbox's address, for its owner or a System Administrator. Empty becomes
+ * Pending Approval. Rejected stays Rejected until an approver decides: the rejection is not undone by asking again,
+ * and the new request shows it. Already pending: unchanged, but the approvers are asked again. Approved: nothing to ask.
  */
 export function requestApproval(context: UseCaseContext, requester: Requester, input: RequestApprovalInput): Promise<Result<DecidedMailbox, DomainError>> {
   return carryOut<DecidedMailbox>(context, () => {
@@ -200,11 +231,15 @@ export function requestApproval(context: UseCaseContext, requester: Requester, i
     if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.Approved) {
       return err(domainError('NotApplicable', `The email address of ${mailbox.name} (${mailbox.emailAddress}) is already approved; there is nothing to request.`));
     }
-    if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval) {
-      // Already pending: the status stays, but the approvers are asked again (their cards may be lost or stale).
+    if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval || mailbox.emailRouterAccessApproval === EmailApprovalStatus.Rejected) {
+      // The status stays (a rejection stands until an approver decides), but the approvers are asked again.
+      const details =
+        mailbox.emailRouterAccessApproval === EmailApprovalStatus.Rejected
+          ? 'Approvers asked again after a rejection; the address stays Rejected until an approver decides.'
+          : 'Approvers asked again; the address was already Pending Approval.';
       return ok({
         changes: {
-          audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details: 'Approvers asked again; the address was already Pending Approval.' })],
+          audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details })],
         },
         events: [{ type: 'approvalRequested', mailboxId: mailbox.id, requestedById: requester.id, reason: 'requested' }],
         answer: () => ({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' }),

@@ -1,6 +1,10 @@
-// Facts the use cases publish after a successful commit. Other parts react to them: the Test & Enable
-// job runner listens for `testAndEnableRequested`, the approval-card sender for the approval events.
-export type ApprovalRequestReason = 'newMailbox' | 'emailChanged' | 'requested';
+// Facts the use cases record with the change that caused them (`ChangeSet.events`, kept in the event outbox of
+// the data file, see event-outbox.ts) and publish once it is committed. Other parts react to them: the Test &
+// Enable job runner listens for `testAndEnableRequested`, the approval cards for the approval events.
+import { z } from 'zod';
+
+export const approvalRequestReasonSchema = z.enum(['newMailbox', 'emailChanged', 'requested']);
+export type ApprovalRequestReason = z.infer<typeof approvalRequestReasonSchema>;
 export type TestAndEnableOrigin = 'applyDefaults' | 'command' | 'approval';
 
 export type AppEvent =
@@ -15,6 +19,8 @@ export type AppEvent =
       readonly mailboxId: string;
       readonly decision: 'approved' | 'rejected';
       readonly decidedById: string;
+      /** The reason of a rejection or the comment of an approval, when the decider gave one. */
+      readonly remark?: string;
     }
   | {
       readonly type: 'testAndEnableRequested';
@@ -26,18 +32,28 @@ export type AppEvent =
 export type AppEventType = AppEvent['type'];
 
 /**
- * The port use cases publish through. Publishing never fails the use case: by the time an event is
- * published its changes are committed, so a subscriber's trouble is the subscriber's to report.
+ * The port use cases publish through, once the commit that recorded the event succeeded. Publishing never fails
+ * the use case: its changes are committed, so a subscriber's trouble is the subscriber's to report. With the
+ * event outbox, publishing records nothing (the commit did) and only wakes the dispatcher.
  */
 export interface AppEvents {
   publish(event: AppEvent): void;
 }
 
-export type AppEventListener = (event: AppEvent) => void | Promise<void>;
+/** Where a dispatched event came from: its place in the event outbox, the same on every retry. */
+export interface EventDelivery {
+  readonly sequence: number;
+}
+
+/** A listener that returns a promise is done with the event when it settles (the outbox waits for it). */
+export type AppEventListener = (event: AppEvent, delivery?: EventDelivery) => void | Promise<void>;
 
 export interface InProcessEventBus extends AppEvents {
-  /** Returns the function that unsubscribes. */
-  subscribe(listener: AppEventListener): () => void;
+  /**
+   * Returns the function that unsubscribes. `consumer` names the listener's position in the event outbox;
+   * it must stay the same across restarts.
+   */
+  subscribe(listener: AppEventListener, consumer?: string): () => void;
 }
 
 /**

@@ -29,6 +29,8 @@ export {
   type EmailApprovalInput,
   type RequestApprovalInput,
 } from './email-approval.js';
+export { decideApprovalRequest, type DecideApprovalRequestError, type DecideApprovalRequestInput, type DecidedApprovalRequest } from './approvals/decide-approval-request.js';
+export { EventDispatcher, type EventOutboxRepository, type StoredEvent } from './event-outbox.js';
 export { setApprovalRequirement, showApprovalRequirement, type ApprovalAudience, type ApprovalRequirementChange, type ApprovalRequirementView, type SetApprovalRequirementInput } from './approval-requirement.js';
 export { changeEmailAddress, type ChangeEmailAddressInput, type EmailAddressChange } from './change-email-address.js';
 export {

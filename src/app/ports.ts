@@ -11,6 +11,7 @@ import type {
   SecurityRole,
   User,
 } from '../domain/model.js';
+import type { AppEvent } from './events.js';
 
 export interface Clock {
   now(): Date;
@@ -33,6 +34,8 @@ export interface ChangeSet {
   readonly alerts?: readonly Alert[];
   /** Appended to the audit log. */
   readonly audit?: readonly AuditEntry[];
+  /** Domain events caused by these changes: written to the event outbox in the same commit (see event-outbox.ts). */
+  readonly events?: readonly AppEvent[];
   /** Compare-and-set: the commit fails with `VersionConflict` unless each mailbox still has this version. */
   readonly expectedMailboxVersions?: Readonly<Record<string, number>>;
 }

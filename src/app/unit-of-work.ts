@@ -9,7 +9,7 @@ import type { ChangeSet } from './ports.js';
 
 export interface Plan<T> {
   readonly changes: ChangeSet;
-  /** Published only after the commit succeeded. */
+  /** Recorded in the event outbox by the same commit, and published once it succeeded. */
   readonly events: readonly AppEvent[];
   /** Builds the answer from the state after the commit (so mailbox versions are the new ones). */
   readonly answer: () => T;
@@ -21,7 +21,7 @@ const MAX_ATTEMPTS = 3;
 export function hasChanges(changes: ChangeSet): boolean {
   return (
     changes.organization !== undefined ||
-    [changes.users, changes.queues, changes.mailboxes, changes.profiles, changes.securityRoles, changes.businessUnits, changes.alerts, changes.audit].some(
+    [changes.users, changes.queues, changes.mailboxes, changes.profiles, changes.securityRoles, changes.businessUnits, changes.alerts, changes.audit, changes.events].some(
       (records) => records !== undefined && records.length > 0,
     )
   );
@@ -34,7 +34,7 @@ function withExpectedVersions(changes: ChangeSet): ChangeSet {
 }
 
 /**
- * Computes the plan from the current state, commits it once, publishes its events, and answers.
+ * Computes the plan from the current state, commits it once with its events, publishes them, and answers.
  * A plan without changes answers without committing. `makePlan` must only read: it may run again.
  */
 export async function carryOut<T>(context: UseCaseContext, makePlan: () => Result<Plan<T>, DomainError>): Promise<Result<T, DomainError>> {
@@ -43,8 +43,9 @@ export async function carryOut<T>(context: UseCaseContext, makePlan: () => Resul
     const planned = makePlan();
     if (!planned.ok) return planned;
     const plan = planned.value;
-    if (!hasChanges(plan.changes)) return ok(plan.answer());
-    const outcome = await context.store.commit(withExpectedVersions(plan.changes));
+    const changes: ChangeSet = plan.events.length === 0 ? plan.changes : { ...plan.changes, events: [...(plan.changes.events ?? []), ...plan.events] };
+    if (!hasChanges(changes)) return ok(plan.answer());
+    const outcome = await context.store.commit(withExpectedVersions(changes));
     if (outcome.ok) {
       for (const event of plan.events) context.events.publish(event);
       return ok(plan.answer());

@@ -17,12 +17,23 @@ export const CARD_VERBS: readonly CardVerb[] = Object.values(CardVerb);
 /** Longest command a button may carry; longer text is not something a person typed. */
 export const MAX_COMMAND_LENGTH = 500;
 
+/** Longest text an approval card's input may carry; the use case words what is wrong with shorter text. */
+const MAX_CARD_INPUT_LENGTH = 4_000;
+const cardInputText = (name: string) => z.string({ error: `${name} must be text` }).max(MAX_CARD_INPUT_LENGTH, `${name} must be at most ${MAX_CARD_INPUT_LENGTH} characters`).optional();
+
+/** Input ids on the approval card: Teams sends each input's value next to the button's data. */
+export const ApprovalCardInput = { RejectReason: 'rejectReason', ApproveComment: 'approveComment' } as const;
+
 export const approvalDecisionDataSchema = z.object({
   requestId: z.string({ error: 'requestId must be a string' }).min(1, 'requestId must not be empty'),
   version: z
     .number({ error: 'version must be a number' })
     .int('version must be a whole number')
     .nonnegative('version must not be negative'),
+  /** Why the approver rejects (the reason input); required for a rejection, which the use case checks. */
+  [ApprovalCardInput.RejectReason]: cardInputText('The reason'),
+  /** The approver's optional comment on an approval. */
+  [ApprovalCardInput.ApproveComment]: cardInputText('The comment'),
 });
 export type ApprovalDecisionData = z.infer<typeof approvalDecisionDataSchema>;
 
@@ -74,7 +85,15 @@ export const submitActionSchema = z
     switch (value.verb) {
       case CardVerb.ApproveEmail:
       case CardVerb.RejectEmail:
-        return { verb: value.verb, data: { requestId: value.requestId, version: value.version } };
+        return {
+          verb: value.verb,
+          data: {
+            requestId: value.requestId,
+            version: value.version,
+            ...(value.rejectReason === undefined ? {} : { rejectReason: value.rejectReason }),
+            ...(value.approveComment === undefined ? {} : { approveComment: value.approveComment }),
+          },
+        };
       case CardVerb.RefreshApproval:
         return { verb: value.verb, data: { requestId: value.requestId } };
       case CardVerb.Command:

@@ -22,6 +22,10 @@ interface ApprovalCardData {
   readonly note: string;
   readonly isReadOnlyPending: boolean;
   readonly showDecisionButtons: boolean;
+  readonly hasRemark: boolean;
+  readonly remarkText: string;
+  readonly hasPreviousRejection: boolean;
+  readonly previousRejectionText: string;
 }
 
 const template = loadCardTemplate<ApprovalCardData>('approval');
@@ -40,7 +44,18 @@ export function approvalRefreshUserIds(approverUserIds: readonly string[]): stri
   return distinct;
 }
 
-function commonData(view: ApprovalCommon): Pick<ApprovalCardData, 'requestId' | 'version' | 'facts' | 'whyApprovalIsNeeded'> {
+/** "Rejected before by X at T: reason", on every view of a request that asks again after a rejection. */
+function previousRejectionData(view: ApprovalCommon): Pick<ApprovalCardData, 'hasPreviousRejection' | 'previousRejectionText'> {
+  const earlier = view.previousRejection;
+  if (earlier === undefined) return { hasPreviousRejection: false, previousRejectionText: '' };
+  const why = earlier.reason === null ? 'no reason was recorded' : `reason: ${earlier.reason}`;
+  return {
+    hasPreviousRejection: true,
+    previousRejectionText: escapeMarkdown(`Asked again after a rejection. Rejected before by ${earlier.decidedBy} at ${formatUtc(earlier.decidedAt)} (${why}). The address stays Rejected until an approver decides.`),
+  };
+}
+
+function commonData(view: ApprovalCommon): Pick<ApprovalCardData, 'requestId' | 'version' | 'facts' | 'whyApprovalIsNeeded' | 'hasPreviousRejection' | 'previousRejectionText'> {
   if (view.requestId.trim() === '') throw new RangeError('An approval card needs a requestId');
   if (!Number.isInteger(view.version) || view.version < 0) throw new RangeError(`Approval version must be a whole number ≥ 0; got ${view.version}`);
   return {
@@ -55,6 +70,7 @@ function commonData(view: ApprovalCommon): Pick<ApprovalCardData, 'requestId' | 
       fact('Requested by', `${view.requestedBy}, ${formatUtc(view.requestedAt)}`),
     ],
     whyApprovalIsNeeded: escapeMarkdown(view.whyApprovalIsNeeded),
+    ...previousRejectionData(view),
   };
 }
 
@@ -70,6 +86,8 @@ function pendingData(view: ApprovalRequestView, audience: 'everyone' | 'approver
     note: '',
     isReadOnlyPending: audience === 'everyone',
     showDecisionButtons: audience === 'approver',
+    hasRemark: false,
+    remarkText: '',
   };
 }
 
@@ -78,7 +96,10 @@ export function renderApprovalBaseCard(view: ApprovalRequestView): AdaptiveCardJ
   return template.expand(pendingData(view, 'everyone'));
 }
 
-/** The base view plus Approve and Reject, each carrying `{ requestId, version }` only. */
+/**
+ * The base view plus the decision: Approve (primary, leftmost, with an optional comment) and "Reject…", which opens
+ * a required reason before its Reject button. Buttons carry `{ requestId, version }` only; the inputs come with them.
+ */
 export function renderApprovalApproverCard(view: ApprovalRequestView): AdaptiveCardJson {
   return template.expand(pendingData(view, 'approver'));
 }
@@ -87,8 +108,9 @@ export function renderApprovalApproverCard(view: ApprovalRequestView): AdaptiveC
 export function renderApprovalDecidedCard(view: ApprovalDecidedView): AdaptiveCardJson {
   const verb = view.decision === 'approved' ? 'Approved' : 'Rejected';
   const statusText = `${verb} by ${escapeMarkdown(view.decidedBy)} at ${formatUtc(view.decidedAt)}`;
+  const remark = view.remark?.trim() ?? '';
   return template.expand({
-    fallbackText: `${verb} by ${view.decidedBy} at ${formatUtc(view.decidedAt)}: the email address ${view.emailAddress} of mailbox ${view.mailboxName}.`,
+    fallbackText: `${verb} by ${view.decidedBy} at ${formatUtc(view.decidedAt)}: the email address ${view.emailAddress} of mailbox ${view.mailboxName}.${remark === '' ? '' : ` ${view.decision === 'approved' ? 'Comment' : 'Reason'}: ${remark}`}`,
     ...commonData(view),
     hasRefresh: false,
     refreshUserIds: [],
@@ -98,5 +120,7 @@ export function renderApprovalDecidedCard(view: ApprovalDecidedView): AdaptiveCa
     note: escapeMarkdown(view.note ?? ''),
     isReadOnlyPending: false,
     showDecisionButtons: false,
+    hasRemark: remark !== '',
+    remarkText: escapeMarkdown(`${view.decision === 'approved' ? 'Comment' : 'Reason'}: ${remark}`),
   });
 }

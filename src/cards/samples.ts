@@ -465,6 +465,13 @@ export const sampleApprovalRejected: ApprovalDecidedView = {
   decidedBy: 'Erin Exchange',
   decidedAt: '2025-03-01T10:03:00Z',
   note: undefined,
+  remark: 'This address belongs to a shared mailbox that is being retired; use sales@contoso.com instead.',
+};
+
+/** A request made again after a rejection: the approver sees who rejected it before, when and why. */
+export const sampleApprovalAskedAgain: ApprovalRequestView = {
+  ...sampleApprovalRequest,
+  previousRejection: { decidedBy: 'Erin Exchange', decidedAt: '2025-02-27T16:40:00Z', reason: 'The mailbox still pointed at the old Exchange server.' },
 };
 
 export interface CardGalleryEntry {
@@ -551,6 +558,7 @@ export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'security roles', template: 'security-roles', render: () => renderSecurityRolesCard(sampleSecurityRoles) },
   { name: 'approval (base)', template: 'approval', render: () => renderApprovalBaseCard(sampleApprovalRequest) },
   { name: 'approval (approver)', template: 'approval', render: () => renderApprovalApproverCard(sampleApprovalRequest) },
+  { name: 'approval (asked again after a rejection)', template: 'approval', render: () => renderApprovalApproverCard(sampleApprovalAskedAgain) },
   { name: 'approval (approved)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalApproved) },
   { name: 'approval (rejected)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalRejected) },
   { name: 'sync health', template: 'sync-health', render: () => renderSyncHealthCard(sampleSyncHealth) },

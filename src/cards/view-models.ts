@@ -342,14 +342,18 @@ export interface ApprovalRequestView {
   readonly requestedAt: IsoTimestamp;
   /** Teams user MRIs (`29:…`) that get the approver view through `refresh`; at most 60. */
   readonly approverUserIds: readonly string[];
+  /** The rejection this request asks to reconsider: who, when and why. */
+  readonly previousRejection?: { readonly decidedBy: string; readonly decidedAt: IsoTimestamp; readonly reason: string | null };
 }
 
 export interface ApprovalDecisionView {
   readonly decision: 'approved' | 'rejected';
   readonly decidedBy: string;
   readonly decidedAt: IsoTimestamp;
-  /** Optional note from the approver or the system (e.g. the Test & Enable that followed). */
+  /** Optional note from the system (e.g. the Test & Enable that followed). */
   readonly note?: string;
+  /** The approver's reason for a rejection, or their comment on an approval. */
+  readonly remark?: string;
 }
 
 export type ApprovalDecidedView = Omit<ApprovalRequestView, 'approverUserIds'> & ApprovalDecisionView;

@@ -1,7 +1,13 @@
 // Approval requests as the `approvalRequests` section of the data file, written through the store's serialized
 // document transactions (so they never interleave with mailbox commits).
 import { z } from 'zod';
-import { approvalRequestRecordSchema, type ApprovalRequest, type ApprovalRequestRepository } from '../app/approvals/approval-requests.js';
+import {
+  approvalRequestRecordSchema,
+  type ApprovalDecisionCommit,
+  type ApprovalDecisionCommitOutcome,
+  type ApprovalRequest,
+  type ApprovalRequestRepository,
+} from '../app/approvals/approval-requests.js';
 import { upsertByKey } from '../notify/repository.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
 import { formatJsonPath } from './zod-problems.js';
@@ -33,16 +39,39 @@ export class DocumentApprovalRequestRepository implements ApprovalRequestReposit
     return this.#indexed.byId.get(id);
   }
 
+  /**
+   * The mailbox, its audit entry and events go through the store's commit path (validated, version set by the
+   * store, events appended to the outbox); the decided request is set on the same document: one write, or none.
+   */
+  commitDecision(decision: ApprovalDecisionCommit): Promise<ApprovalDecisionCommitOutcome> {
+    const record = this.#parsed([decision.request]);
+    return this.store.transactWithChangeSet<ApprovalDecisionCommitOutcome>((current, mailboxById) => {
+      const stored = (current.approvalRequests ?? []).find((request) => request.id === record[0]?.id);
+      if (stored?.status !== 'pending') return { changes: null, result: { ok: false, conflict: 'requestClosed' } };
+      if (mailboxById(decision.mailbox.id)?.version !== decision.expectedMailboxVersion) return { changes: null, result: { ok: false, conflict: 'mailboxChanged' } };
+      return {
+        changes: { mailboxes: [decision.mailbox], audit: decision.audit, events: decision.events },
+        sections: (next) => ({ ...next, approvalRequests: upsertByKey(next.approvalRequests ?? [], record, (request) => request.id) }),
+        result: { ok: true },
+      };
+    });
+  }
+
+  /** The records as the data file will hold them; a record the approval code built wrong is refused before writing. */
+  #parsed(upserts: readonly ApprovalRequest[]): ApprovalRequest[] {
+    const parsed = recordsSchema.safeParse(upserts);
+    if (!parsed.success) {
+      throw new InvalidApprovalRequestError(parsed.error.issues.map((issue) => `${formatJsonPath(['approvalRequests', ...issue.path])}: ${issue.message}`));
+    }
+    return parsed.data;
+  }
+
   update<R>(work: (requests: readonly ApprovalRequest[]) => { readonly upserts: readonly ApprovalRequest[]; readonly result: R }): Promise<R> {
     return this.store.transactDocument((current) => {
       const existing = current.approvalRequests ?? [];
       const { upserts, result } = work(existing);
       if (upserts.length === 0) return { next: null, result };
-      const parsed = recordsSchema.safeParse(upserts);
-      if (!parsed.success) {
-        throw new InvalidApprovalRequestError(parsed.error.issues.map((issue) => `${formatJsonPath(['approvalRequests', ...issue.path])}: ${issue.message}`));
-      }
-      return { next: { ...current, approvalRequests: upsertByKey(existing, parsed.data, (request) => request.id) }, result };
+      return { next: { ...current, approvalRequests: upsertByKey(existing, this.#parsed(upserts), (request) => request.id) }, result };
     });
   }
 }

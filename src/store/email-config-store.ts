@@ -2,6 +2,7 @@
 // indexes derived from the last committed document; every commit is one serialized, atomic write.
 // The file-backed and in-memory stores run the same code; only lowdb's adapter differs.
 import { z } from 'zod';
+import { appendEvents, EMPTY_EVENT_OUTBOX } from '../app/event-outbox.js';
 import type { CommitOutcome, ChangeSet, EmailConfigStore, MailboxQuery, Page } from '../app/ports.js';
 import type {
   Alert,
@@ -553,6 +554,7 @@ function applyChangeSet(document: DataFileDocument, working: WorkingChanges, cha
     mailboxes: unchangedOr(document.mailboxes, mailboxes, () => upsertById('mailboxes', document.mailboxes, mailboxes, problems, (id) => working.positionOf(id))),
     alerts: alerts.length === 0 ? document.alerts : [...document.alerts, ...alerts],
     audit: audit.length === 0 ? document.audit : [...document.audit, ...audit],
+    ...(changes.events === undefined || changes.events.length === 0 ? {} : { eventOutbox: appendEvents(document.eventOutbox ?? EMPTY_EVENT_OUTBOX, changes.events) }),
   };
   if (problems.length === 0 && mayDuplicate(working, changes, mailboxes, alerts, audit)) {
     problems.push(...uniquenessProblems(next).map((problem) => `${formatJsonPath(problem.path)}: ${problem.message}`));

@@ -37,6 +37,7 @@ import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
 import { alertSubscriptionRecordSchema, jobRecordSchema } from '../app/jobs/job-records.js';
 import { notifyStateSchema } from '../notify/repository.js';
 import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
+import { EMPTY_EVENT_OUTBOX, eventOutboxSectionSchema } from '../app/event-outbox.js';
 import { formatJsonPath } from './zod-problems.js';
 
 /** The only data-file layout this build reads and writes. Bump it with a migration, never silently. */
@@ -259,6 +260,8 @@ export const dataFileSections = {
    * type so that documents built before the section existed need no change; parsing fills in `[]`.
    */
   approvalRequests: z.array(approvalRequestRecordSchema).default([]).optional(),
+  /** Domain events written with the change that caused them, until every consumer handled them (see src/app/event-outbox.ts). */
+  eventOutbox: eventOutboxSectionSchema.default(EMPTY_EVENT_OUTBOX).optional(),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -237,12 +237,34 @@ describe('requestApproval', () => {
     expect(events.published).toEqual([{ type: 'approvalRequested', mailboxId: 'mailbox-otto', requestedById: 'otto', reason: 'requested' }]);
   });
 
-  it('lets a System Administrator ask again for a Rejected mailbox', async () => {
+  it('lets a System Administrator ask again for a Rejected mailbox, which stays Rejected until an approver decides', async () => {
+    const { context, store, events, user } = harnessForOrg(smallOrg());
+    await rejectEmail(context, user('ada'), { mailboxes: ['pia@contoso.com'], remark: 'Wrong owner' });
+    events.published.length = 0;
+    const rejectedVersion = store.mailboxById('mailbox-pia')?.version;
+
+    expect(expectOk(await requestApproval(context, user('sam'), { mailbox: 'pia@contoso.com' })).outcome).toBe('unchanged');
+
+    expect(store.mailboxById('mailbox-pia')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Rejected);
+    expect(store.mailboxById('mailbox-pia')?.version).toBe(rejectedVersion);
+    expect(store.recentAudit(1)[0]).toMatchObject({ rule: 'app:request-approval:system-administrator', details: expect.stringMatching(/stays Rejected until an approver decides/) });
+    expect(events.published).toEqual([{ type: 'approvalRequested', mailboxId: 'mailbox-pia', requestedById: 'sam', reason: 'requested' }]);
+  });
+
+  it('keeps the reason of a chat rejection in the audit and in the event', async () => {
+    const { context, store, events, user } = harnessForOrg(smallOrg());
+    expectOk(await rejectEmail(context, user('ada'), { mailboxes: ['pia@contoso.com'], remark: '  Wrong owner ' }));
+    expect(store.recentAudit(1)[0]?.details).toBe('Email Address Status: Pending Approval → Rejected; Reason: Wrong owner');
+    expect(events.published).toEqual([{ type: 'emailAddressDecided', mailboxId: 'mailbox-pia', decision: 'rejected', decidedById: 'ada', remark: 'Wrong owner' }]);
+  });
+
+  it('records the events of a decision in the same commit as the decision (the event outbox)', async () => {
     const { context, store, user } = harnessForOrg(smallOrg());
-    await rejectEmail(context, user('ada'), { mailboxes: ['pia@contoso.com'] });
-    expectOk(await requestApproval(context, user('sam'), { mailbox: 'pia@contoso.com' }));
-    expect(store.mailboxById('mailbox-pia')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.PendingApproval);
-    expect(store.recentAudit(1)[0]?.rule).toBe('app:request-approval:system-administrator');
+    expectOk(await approveEmail(context, user('evan'), { mailboxes: ['pia@contoso.com'] }));
+    expect(store.document().eventOutbox?.events.map((stored) => stored.event)).toEqual([
+      { type: 'emailAddressDecided', mailboxId: 'mailbox-pia', decision: 'approved', decidedById: 'evan' },
+    ]);
+    expect(store.transactionsWritten).toBe(1);
   });
 
   it('refuses someone who is neither the owner nor a System Administrator', async () => {

@@ -23,6 +23,7 @@ import {
   greet,
   invokeBodySchema,
   mailboxOf,
+  rejectDataOf,
   setEmailSetting,
   startApprovalBot,
   textsSentTo,
@@ -113,19 +114,49 @@ describe('deciding on an approval card', () => {
     });
   });
 
-  it('rejects with one click and tells the owner', async () => {
+  it('rejects with a reason: the reason is on every copy, in the audit and in the owner notice', async () => {
     const s = await scene();
-    const card = answeredCard((await click(s, s.evan, s.evanCard, CardVerb.RejectEmail, decisionDataOf(s.evanCard.card, CardVerb.RejectEmail))).body);
+    const reason = 'Cody left the sales team; this address is retired.';
+    const card = answeredCard((await click(s, s.evan, s.evanCard, CardVerb.RejectEmail, rejectDataOf(s.evanCard.card, `  ${reason} `))).body);
 
     expect(cardTextOf(card)).toMatch(new RegExp(`Rejected by Evan Exchange ${DECIDED_AT.source}`));
+    expect(cardTextOf(card)).toContain(`Reason: ${reason}`);
     expect(approvalOf(s)).toBe(EmailApprovalStatus.Rejected);
-    expect(decisionAudit(s.t, s.mailboxId).map((entry) => [entry.action, entry.actorName, entry.rule])).toEqual([
-      ['mailbox.rejectEmail', 'Evan Exchange', 'seed2019:ce-online/exchange-online:exchange-admin+system-admin'],
+    expect(decisionAudit(s.t, s.mailboxId).map((entry) => [entry.action, entry.actorName, entry.rule, entry.details])).toEqual([
+      ['mailbox.rejectEmail', 'Evan Exchange', 'seed2019:ce-online/exchange-online:exchange-admin+system-admin', `Email Address Status: Pending Approval → Rejected; Reason: ${reason}`],
     ]);
     await waitForCopiesToRead(s, /Rejected by Evan Exchange/, [s.adaCard, s.evanCard]);
+    for (const sent of [s.adaCard, s.evanCard]) expect(cardTextOf(currentApprovalCard(s.t, sent))).toContain(`Reason: ${reason}`);
     await s.t.connector.waitFor(() => textsSentTo(s.t, s.cody).some((text) => /rejected/.test(text)), 5_000, 'the owner notice');
-    expect(textsSentTo(s.t, s.cody).join('\n')).toMatch(/cody@contoso\.com of your mailbox was rejected by Evan Exchange/);
+    expect(textsSentTo(s.t, s.cody).join('\n')).toMatch(/cody@contoso\.com of your mailbox was rejected by Evan Exchange at .*\. Reason: Cody left the sales team; this address is retired\./);
   });
+
+  it.each([
+    ['no reason at all', undefined],
+    ['an empty reason', ''],
+    ['a reason of spaces only', '   \n  '],
+  ])('asks again, with a clear message, for a Reject with %s, and rejects nothing', async (_case, reason) => {
+    const s = await scene();
+    const data = reason === undefined ? decisionDataOf(s.evanCard.card, CardVerb.RejectEmail) : rejectDataOf(s.evanCard.card, reason);
+    const card = answeredCard((await click(s, s.evan, s.evanCard, CardVerb.RejectEmail, data)).body);
+
+    expect(cardTextOf(card)).toMatch(/Nothing was rejected\. Say why you reject this address/);
+    expect(buttonVerbs(card)).toEqual([CardVerb.ApproveEmail, CardVerb.RejectEmail]);
+    expect(approvalOf(s)).toBe(EmailApprovalStatus.PendingApproval);
+    expect(decisionAudit(s.t, s.mailboxId)).toEqual([]);
+    expect(s.t.bot.services.store.document().approvalRequests?.[0]?.status).toBe('pending');
+  });
+
+  it('keeps an approver\'s optional comment in the audit and shows it on the decided card', async () => {
+    const s = await scene();
+    const card = answeredCard((await click(s, s.ada, s.adaCard, CardVerb.ApproveEmail, { ...decisionDataOf(s.adaCard.card), approveComment: 'Checked with Cody.' })).body);
+
+    expect(cardTextOf(card)).toContain('Comment: Checked with Cody.');
+    const details = decisionAudit(s.t, s.mailboxId).map((entry) => entry.details);
+    expect(details).toHaveLength(1);
+    expect(details[0]).toMatch(/^Email Address Status: Pending Approval → Approved; .*Comment: Checked with Cody\.$/);
+  });
+
 
   it('answers a second click and a retried invoke with the current card, deciding nothing again', async () => {
     const s = await scene();
@@ -133,7 +164,7 @@ describe('deciding on an approval card', () => {
     const decidedVersion = s.t.bot.services.store.mailboxById(s.mailboxId)?.version;
 
     const again = answeredCard((await click(s, s.ada, s.adaCard)).body);
-    const rejectAfterwards = answeredCard((await click(s, s.evan, s.evanCard, CardVerb.RejectEmail, decisionDataOf(s.evanCard.card, CardVerb.RejectEmail))).body);
+    const rejectAfterwards = answeredCard((await click(s, s.evan, s.evanCard, CardVerb.RejectEmail, rejectDataOf(s.evanCard.card, 'Not ours.'))).body);
 
     expect(cardTextOf(again)).toMatch(/Approved by Ada Admin/);
     expect(cardTextOf(rejectAfterwards)).toMatch(/Approved by Ada Admin/);
@@ -146,7 +177,7 @@ describe('deciding on an approval card', () => {
     const s = await scene();
     const [adaAnswer, evanAnswer] = await Promise.all([
       click(s, s.ada, s.adaCard, CardVerb.ApproveEmail),
-      click(s, s.evan, s.evanCard, CardVerb.RejectEmail, decisionDataOf(s.evanCard.card, CardVerb.RejectEmail)),
+      click(s, s.evan, s.evanCard, CardVerb.RejectEmail, rejectDataOf(s.evanCard.card, 'Not ours.')),
     ]);
 
     const audit = decisionAudit(s.t, s.mailboxId);
@@ -350,6 +381,7 @@ describe('deciding on an approval card', () => {
       const unsubscribe = s.t.bot.services.events.subscribe((event) => void events.push(event));
 
       const card = answeredCard((await click(s, s.ada, s.adaCard)).body);
+      await s.t.connector.waitFor(() => events.some((event) => event.type === 'testAndEnableRequested'), 5_000, 'the Test & Enable request from the event outbox');
       unsubscribe();
 
       expect(cardTextOf(card)).toMatch(/so Test & Enable was started for it/);

@@ -121,6 +121,7 @@ describe('when Teams refuses an approval card', () => {
         throw new Error('the data file is gone');
       },
       update: () => Promise.reject(new Error('the data file is gone')),
+      commitDecision: () => Promise.reject(new Error('the data file is gone')),
     });
 
     const answer = await broken.handleAction(

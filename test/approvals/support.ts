@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { requestApproval } from '../../src/app/email-approval.js';
 import { approvalDecisionDataSchema, adaptiveCardJsonSchema, CardVerb, type AdaptiveCardJson } from '../../src/cards/index.js';
 import type { Mailbox, User } from '../../src/domain/model.js';
+import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { cardOf, startTestBot, type TestBot, type TestBotOptions } from '../support/bot-harness.js';
 import type { AcceptedActivity } from '../support/fake-connector.js';
 import { collectNodes } from '../cards/card-inspection.js';
@@ -47,11 +48,20 @@ export function mailboxOf(t: TestBot, user: User): Mailbox {
   return mailbox;
 }
 
-/** Puts the mailbox into Pending Approval through the use case, as `request approval <mailbox>` does. */
+/**
+ * Asks for approval through the use case, as `request approval <mailbox>` does: Empty becomes Pending Approval,
+ * Rejected stays Rejected with a new request. A mailbox already pending is a mistake in the test.
+ */
 export async function askForApproval(t: TestBot, requester: User, mailboxAddress: string): Promise<void> {
+  const before = t.bot.services.store.mailboxByEmail(mailboxAddress)?.emailRouterAccessApproval;
+  if (before === EmailApprovalStatus.PendingApproval) throw new Error(`${mailboxAddress} was already pending approval`);
   const result = await requestApproval(t.bot.services.useCases, requester, { mailbox: mailboxAddress });
   if (!result.ok) throw new Error(`request approval failed: ${result.error.message}`);
-  if (result.value.outcome !== 'changed') throw new Error(`${mailboxAddress} was already pending approval`);
+}
+
+/** The data of the Reject button inside "Reject…", with the reason typed into its input. */
+export function rejectDataOf(card: AdaptiveCardJson, reason: string): Record<string, unknown> {
+  return { ...decisionDataOf(card, CardVerb.RejectEmail), rejectReason: reason };
 }
 
 export interface SentApprovalCard {

@@ -79,10 +79,13 @@ describe('the approval card, decided view', () => {
     expect(cardProblems(card)).toEqual([]);
   });
 
-  it('says who rejected and when', () => {
+  it('says who rejected, when and why', () => {
     const card = renderApprovalDecidedCard(sampleApprovalRejected);
     expect(visibleTexts(card)[1]).toBe('Rejected by Erin Exchange at 2025-03-01 10:03 UTC');
-    expect(card.fallbackText).toBe('Rejected by Erin Exchange at 2025-03-01 10:03 UTC: the email address sales@contoso.com of mailbox Sales Inbox.');
+    expect(visibleTexts(card)).toContain(`Reason: ${sampleApprovalRejected.remark ?? ''}`);
+    expect(card.fallbackText).toBe(
+      `Rejected by Erin Exchange at 2025-03-01 10:03 UTC: the email address sales@contoso.com of mailbox Sales Inbox. Reason: ${sampleApprovalRejected.remark ?? ''}`,
+    );
   });
 });
 

@@ -40,6 +40,7 @@ const STRUCTURAL_KEYS: Readonly<Record<string, readonly string[]>> = {
   TableCell: ['items'],
   ColumnSet: ['columns'],
   ActionSet: ['actions'],
+  'Action.ShowCard': ['card'],
   Table: ['rows'],
   TableRow: ['cells'],
 };

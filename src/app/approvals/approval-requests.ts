@@ -3,11 +3,11 @@
 // the rules here are pure. Sending and updating the cards is the bot's business (src/bot/approvals).
 import { z } from 'zod';
 import type { Directory } from '../../domain/directory.js';
-import type { EmailSettings, Mailbox, User } from '../../domain/model.js';
+import type { AuditEntry, EmailSettings, Mailbox, User } from '../../domain/model.js';
 import { EmailApprovalStatus, TestStatus } from '../../domain/options.js';
 import { canApproveEmail, canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
 import { checkPreconditions } from '../../domain/test-and-enable.js';
-import type { ApprovalRequestReason } from '../events.js';
+import type { AppEvent, ApprovalRequestReason } from '../events.js';
 
 const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp like 2025-03-01T09:00:00.000Z' });
 const recordId = z.string().trim().min(1, 'must not be empty');
@@ -46,6 +46,9 @@ export type NotAskedApprover = z.infer<typeof notAskedApproverSchema>;
 export const approvalFollowUps = ['none', 'testAndEnableStarted', 'testAndEnableOffered'] as const;
 export type ApprovalFollowUp = (typeof approvalFollowUps)[number];
 
+/** Longest reason or comment an approver may give: a few sentences, not a document. */
+export const MAX_REMARK_LENGTH = 1_000;
+
 export const approvalDecisionRecordSchema = z
   .object({
     outcome: z.enum(['approved', 'rejected']),
@@ -58,9 +61,17 @@ export const approvalDecisionRecordSchema = z
       z.object({ kind: z.literal('elsewhere') }).strict(),
     ]),
     followUp: z.enum(approvalFollowUps),
+    /** Why the approver rejected (a card asks for it), or their optional comment on an approval. Absent in older files. */
+    remark: z.string().max(MAX_REMARK_LENGTH).nullable().optional(),
   })
   .strict();
 export type ApprovalDecisionRecord = z.infer<typeof approvalDecisionRecordSchema>;
+
+/** An earlier rejection of the same mailbox: who, when and why, shown on the new request's cards. */
+export const previousRejectionSchema = z
+  .object({ decidedById: recordId, decidedAt: isoTimestamp, reason: z.string().max(MAX_REMARK_LENGTH).nullable() })
+  .strict();
+export type PreviousRejection = z.infer<typeof previousRejectionSchema>;
 
 export const approvalRequestStatuses = ['pending', 'approved', 'rejected', 'superseded'] as const;
 export type ApprovalRequestStatus = (typeof approvalRequestStatuses)[number];
@@ -88,15 +99,32 @@ export const approvalRequestRecordSchema = z
     supersededById: recordId.nullable(),
     /** When every sent card was queued for its closing update (and the owner told): restarts finish the rest. */
     closedOutAt: isoTimestamp.nullable(),
+    /** The rejection this request asks to reconsider (asked again after a rejection); absent in older files. */
+    previousRejection: previousRejectionSchema.nullable().optional(),
   })
   .strict();
 export type ApprovalRequest = z.infer<typeof approvalRequestRecordSchema>;
+
+/** One decision as one write: the mailbox (compare-and-set), its audit entry, the decided request, and the events. */
+export interface ApprovalDecisionCommit {
+  readonly mailbox: Mailbox;
+  /** The mailbox version the decision was made against; another version means nothing is written. */
+  readonly expectedMailboxVersion: number;
+  readonly audit: readonly AuditEntry[];
+  readonly events: readonly AppEvent[];
+  /** The request as decided; written only if the stored one is still pending. */
+  readonly request: ApprovalRequest;
+}
+
+export type ApprovalDecisionCommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: 'mailboxChanged' | 'requestClosed' };
 
 /** Where approval requests are kept. Reads see the last committed state; `update` is one atomic write. */
 export interface ApprovalRequestRepository {
   /** Every request, oldest first. */
   all(): readonly ApprovalRequest[];
   byId(id: string): ApprovalRequest | undefined;
+  /** Writes a decision in ONE atomic write with the mailbox, the audit and the event outbox (see ApprovalDecisionCommit). */
+  commitDecision(decision: ApprovalDecisionCommit): Promise<ApprovalDecisionCommitOutcome>;
   /**
    * Runs `work` against the committed requests, after every earlier write, and upserts (by id) what it
    * returns in one write; nothing is written when `upserts` is empty. A record failing the schema rejects.
@@ -165,6 +193,21 @@ export function followUpAfterApproval(approved: Mailbox, approver: User, directo
   if (checkPreconditions(approved, directory).length > 0) return 'none';
   if (!canTestAndEnable(approver, approved, directory).allowed) return 'none';
   return directory.organization.settings.testAndEnableAfterApproval ? 'testAndEnableStarted' : 'testAndEnableOffered';
+}
+
+/**
+ * Whether a pending request can still be decided on this mailbox: it is Pending Approval, or Rejected and asked
+ * again (a rejection stands until an approver decides anew).
+ */
+export const awaitsDecision = (mailbox: Mailbox): boolean =>
+  mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval || mailbox.emailRouterAccessApproval === EmailApprovalStatus.Rejected;
+
+/** The newest rejection among the mailbox's requests, for a request that asks again. */
+export function latestRejection(requests: readonly ApprovalRequest[], mailboxId: string): PreviousRejection | null {
+  const rejected = requests.filter((request) => request.mailboxId === mailboxId && request.status === 'rejected' && request.decision !== null);
+  const newest = rejected.reduce<ApprovalRequest | undefined>((found, request) => (found === undefined || (request.decision?.decidedAt ?? '') >= (found.decision?.decidedAt ?? '') ? request : found), undefined);
+  const decision = newest?.decision;
+  return decision == null ? null : { decidedById: decision.decidedById, decidedAt: decision.decidedAt, reason: decision.remark ?? null };
 }
 
 /** The requests of one mailbox still waiting for a decision (normally at most one: a new one supersedes the old). */

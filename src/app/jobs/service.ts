@@ -11,8 +11,8 @@ import type { RunnerLog, TestAndEnableRunner } from './runner.js';
 
 /** Where events come from (the bot's event bus). */
 export interface AppEventSource {
-  /** Returns the function that unsubscribes. */
-  subscribe(listener: AppEventListener): () => void;
+  /** Returns the function that unsubscribes; `consumer` names the listener's offset in the event outbox. */
+  subscribe(listener: AppEventListener, consumer?: string): () => void;
 }
 
 /** The job card: told of every change of a job, so it can show progress (src/bot/alerts implements it). */
@@ -53,6 +53,9 @@ const eventTitle: Readonly<Record<TestAndEnableOrigin, (count: number) => string
   command: (count) => `Test & Enable ${countText(count)}`,
 };
 
+/** The job service's consumer name in the event outbox: keep it stable (its offset is stored under it). */
+export const TEST_AND_ENABLE_JOBS_CONSUMER = 'testAndEnableJobs';
+
 export class TestAndEnableJobService {
   private unsubscribe: (() => void) | undefined;
 
@@ -60,7 +63,7 @@ export class TestAndEnableJobService {
 
   /** Resumes unfinished jobs and starts listening for `testAndEnableRequested`. */
   async start(): Promise<void> {
-    this.unsubscribe ??= this.deps.events.subscribe((event) => this.startFromEvent(event));
+    this.unsubscribe ??= this.deps.events.subscribe((event) => this.startFromEvent(event), TEST_AND_ENABLE_JOBS_CONSUMER);
     await this.deps.runner.start();
   }
 

@@ -1,29 +1,27 @@
-// Approval cards end to end: when a mailbox enters Pending Approval, a card goes to every approver the permission
-// model allows who has a personal chat with the bot; the requester hears who was asked and who could not be
-// reached; a click is re-checked against the current state and the clicker's own permission, decided with a
-// compare-and-set on the mailbox version, and every card that was sent is then updated in place; the owner is told.
+// Approval cards: the bot's side of the approval workflow (src/app/approvals). As the workflow's notifier it
+// sends a card to every approver the permission model allows who has a personal chat with the bot, tells the
+// requester who was asked and who could not be reached, and updates every copy in place once the request is
+// closed (and tells the owner). A click is handed to the `decideApprovalRequest` use case, which checks, decides
+// and commits once; the follow-ups come back through the event outbox (`approvalFollowUps`).
 //
-// Concurrency: decisions and event handling run one at a time (`serially`), so two approvers clicking at once
-// are decided in turn and the second sees the first's decision. The store's compare-and-set still guards
-// against decisions made elsewhere (chat commands) in between.
 // Restarts: requests, sent copies and their message ids are persisted; `start()` finishes what was left
 // (cards not queued, requester not told, cards not updated). Every proactive message has an idempotency key
 // derived from the request, so finishing twice sends nothing twice.
+import { APPROVAL_FOLLOW_UPS_CONSUMER, approvalFollowUps, type ApprovalNotifier, type ApprovalRequestedEvent } from '../../app/approvals/approval-follow-ups.js';
 import {
+  awaitsDecision,
   eligibleApprovers,
-  followUpAfterApproval,
+  latestRejection,
   newestRequest,
   openRequestsFor,
   supersededBy,
-  withDecision,
   type ApprovalCardCopy,
-  type ApprovalDecisionRecord,
   type ApprovalRequest,
   type ApprovalRequestRepository,
   type NotAskedApprover,
 } from '../../app/approvals/approval-requests.js';
-import { decideEmailApproval, type ApprovalDecision } from '../../app/email-approval.js';
-import type { AppEvent } from '../../app/events.js';
+import { decideApprovalRequest } from '../../app/approvals/decide-approval-request.js';
+import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
 import { EmailApprovalStatus } from '../../domain/options.js';
 import { canApproveEmail } from '../../domain/permissions.js';
@@ -48,8 +46,6 @@ export interface ApprovalCardsOptions {
 
 const DEFAULT_REPORT_AFTER_MS = 10_000;
 
-type ApprovalRequestedEvent = Extract<AppEvent, { type: 'approvalRequested' }>;
-type DecisionVia = ApprovalDecisionRecord['via'];
 
 /** Idempotency keys of everything a request sends: stable, so a restart or a second attempt is a duplicate. */
 const keys = {
@@ -86,7 +82,7 @@ const cardAttachment = (card: AdaptiveCardJson): NonNullable<OutboundActivity['a
 
 const sameCopy = (a: ApprovalCardCopy, b: ApprovalCardCopy): boolean => a.delivery === b.delivery && a.activityId === b.activityId && a.failure === b.failure;
 
-export class ApprovalCardService implements ApprovalCards {
+export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   readonly handleAction: ApprovalActionHandler;
   readonly #core: CoreServices;
   readonly #repository: ApprovalRequestRepository;
@@ -116,7 +112,8 @@ export class ApprovalCardService implements ApprovalCards {
   }
 
   start(): Promise<void> {
-    this.#unsubscribe ??= this.#core.events.subscribe((event) => this.#onEvent(event));
+    const { events, store, clock } = this.#core;
+    this.#unsubscribe ??= events.subscribe(approvalFollowUps({ requests: this.#repository, directory: store, clock, notifier: this }), APPROVAL_FOLLOW_UPS_CONSUMER);
     for (const request of this.#repository.all()) this.#resume(request);
     return Promise.resolve();
   }
@@ -131,23 +128,17 @@ export class ApprovalCardService implements ApprovalCards {
   }
 
   // -------------------------------------------------------------------------------------------------------------
-  // Events
+  // The notifier
 
-  #onEvent(event: AppEvent): void {
+  /** Opens the request (once per `requestKey`) and queues its cards; the delivery report follows in the background. */
+  openRequest(event: ApprovalRequestedEvent, requestKey: string): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return this.#serially(() => this.#openRequest(event, `approval-${requestKey}`));
+  }
+
+  closeOut(requestId: string): void {
     if (this.#stopping) return;
-    switch (event.type) {
-      case 'approvalRequested':
-        this.#inBackground('send approval cards', () => this.#serially(() => this.#openRequest(event)));
-        return;
-      case 'emailAddressDecided':
-        // Decisions made by chat command close the request too; a card decision was already recorded (no-op then).
-        this.#inBackground('record an approval decision', () =>
-          this.#serially(() => this.#recordDecision(event.mailboxId, event.decision, event.decidedById, { kind: 'elsewhere' })),
-        );
-        return;
-      case 'testAndEnableRequested':
-        return;
-    }
+    this.#inBackground('update the cards of a closed request', () => this.#closeOut(requestId));
   }
 
   /** A restart finishes what the previous run left: unsent cards, the requester's report, closing updates. */
@@ -165,15 +156,20 @@ export class ApprovalCardService implements ApprovalCards {
     }
   }
 
-  async #openRequest(event: ApprovalRequestedEvent): Promise<void> {
-    const { store, clock, ids, references, logger } = this.#core;
+  async #openRequest(event: ApprovalRequestedEvent, requestId: string): Promise<void> {
+    const { store, clock, references, logger } = this.#core;
+    if (this.#repository.byId(requestId) !== undefined) {
+      // Handled before (the process stopped before the outbox noted it): finish that request, open no other.
+      await this.#sendMissingCards(requestId);
+      this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
+      return;
+    }
     const mailbox = store.mailboxById(event.mailboxId);
-    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) {
-      logger.info('approval requested for a mailbox that is not pending approval; no cards sent', { mailboxId: event.mailboxId });
+    if (mailbox === undefined || !awaitsDecision(mailbox)) {
+      logger.info('approval requested for a mailbox that is not pending approval or rejected; no cards sent', { mailboxId: event.mailboxId });
       return;
     }
     const tenantId = store.organization.tenantId;
-    const requestId = ids.next('approval');
     const eligible = eligibleApprovers(store.users(), mailbox, store);
     const copies: ApprovalCardCopy[] = [];
     const notAsked: NotAskedApprover[] = [];
@@ -213,11 +209,13 @@ export class ApprovalCardService implements ApprovalCards {
       decision: null,
       supersededById: null,
       closedOutAt: null,
+      previousRejection: null,
     };
     // The request is saved before any card is queued, so a restart knows every key it may have to finish.
     const replaced = await this.#repository.update((current) => {
       const older = openRequestsFor(current, mailbox.id).map((open) => supersededBy(open, requestId));
-      return { upserts: [...older, request], result: older };
+      const previousRejection = mailbox.emailRouterAccessApproval === EmailApprovalStatus.Rejected ? latestRejection(current, mailbox.id) : null;
+      return { upserts: [...older, { ...request, previousRejection }], result: older };
     });
     await this.#sendMissingCards(requestId);
     logger.info('approval cards queued', { requestId, mailboxId: mailbox.id, sentTo: copies.length, notAsked: notAsked.length });
@@ -315,21 +313,6 @@ export class ApprovalCardService implements ApprovalCards {
     });
   }
 
-  /** Closes the mailbox's open requests with the decision (no-op when none is open) and starts the card updates. */
-  async #recordDecision(mailboxId: string, outcome: ApprovalDecision, decidedById: string, via: DecisionVia): Promise<readonly ApprovalRequest[]> {
-    const { store, clock } = this.#core;
-    const mailbox = store.mailboxById(mailboxId);
-    const decider = store.userById(decidedById);
-    const followUp = outcome === 'approved' && mailbox !== undefined && decider !== undefined ? followUpAfterApproval(mailbox, decider, store) : 'none';
-    const decision: ApprovalDecisionRecord = { outcome, decidedById, decidedAt: clock.now().toISOString(), via, followUp };
-    const closed = await this.#repository.update((current) => {
-      const decided = openRequestsFor(current, mailboxId).map((open) => withDecision(open, decision));
-      return { upserts: decided, result: decided };
-    });
-    for (const request of closed) this.#inBackground('update the cards of a decided request', () => this.#closeOut(request.id));
-    return closed;
-  }
-
   /**
    * Updates every card of a closed request in place ("Approved by X at T", or replaced by a newer request) and
    * tells the owner of a decision. Waits for cards still being delivered: their message ids come with delivery.
@@ -389,7 +372,8 @@ export class ApprovalCardService implements ApprovalCards {
       return { card: this.#currentCard(approval.id, cardRequest.identification) };
     }
     const decision: ApprovalDecision = action.verb === CardVerb.ApproveEmail ? 'approved' : 'rejected';
-    return this.#serially(() => this.#decide(approval.id, decision, action.data.version, cardRequest));
+    const remark = decision === 'rejected' ? action.data.rejectReason : action.data.approveComment;
+    return this.#decide(approval.id, decision, action.data.version, remark, cardRequest);
   }
 
   /** The card this viewer should see now, whatever the clicked card said. */
@@ -409,43 +393,36 @@ export class ApprovalCardService implements ApprovalCards {
       case 'pending':
         break;
     }
-    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) return mailboxMovedOnCard(request, mailbox, store);
+    if (mailbox === undefined || !awaitsDecision(mailbox)) return mailboxMovedOnCard(request, mailbox, store);
     if (!identification.ok) return readOnlyCard(request, mailbox, store, identification.message);
     const permission = canApproveEmail(identification.user, mailbox, store);
     if (!permission.allowed) return readOnlyCard(request, mailbox, store, `You cannot approve or reject this address: ${permission.reason} (rule ${permission.rule})`);
     return approverCard(request, mailbox, store, notice ?? (request.id === clicked.id ? undefined : 'That card was for an earlier request; approval was asked for again since. Nothing was decided: this is the current request.'));
   }
 
-  /** One click: everything is read again here, inside the serial section, and identity comes only from the activity. */
-  async #decide(requestId: string, decision: ApprovalDecision, seenVersion: number, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
-    const { store, useCases } = this.#core;
+  /**
+   * One click, decided by the use case (one permission check, one version check, one commit). Identity comes only
+   * from the activity; whatever the outcome, the clicker gets the card as it is now, with why nothing was decided.
+   */
+  async #decide(requestId: string, decision: ApprovalDecision, seenVersion: number, remark: string | undefined, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
     const identification = cardRequest.identification;
-    const clicked = this.#repository.byId(requestId);
-    if (clicked === undefined) return { message: `Approval request ${requestId} no longer exists. Nothing was changed.` };
-    const current = () => ({ card: this.#currentCard(requestId, identification) });
-    if (!identification.ok || clicked.status !== 'pending') return current();
-    const mailbox = store.mailboxById(clicked.mailboxId);
-    if (mailbox?.emailRouterAccessApproval !== EmailApprovalStatus.PendingApproval) return current();
-    const approver = identification.user;
-    if (!canApproveEmail(approver, mailbox, store).allowed) return current();
-    if (seenVersion !== mailbox.version) {
-      return {
-        card: this.#currentCard(
-          requestId,
-          identification,
-          `This card showed version ${seenVersion} of the mailbox, but it has changed since (it is version ${mailbox.version} now). Nothing was decided: this is the current state; decide again if it still looks right.`,
-        ),
-      };
-    }
-    const decided = await decideEmailApproval(useCases, approver, { mailboxId: mailbox.id, decision, expectedVersion: seenVersion });
+    if (!identification.ok) return { card: this.#currentCard(requestId, identification) };
+    const decided = await decideApprovalRequest({ ...this.#core.useCases, requests: this.#repository }, identification.user, {
+      requestId,
+      decision,
+      seenVersion,
+      remark,
+      via: { kind: 'card', channel: cardRequest.via, conversationId: cardRequest.conversation.id, activityId: cardRequest.replyToId ?? null },
+    });
     if (!decided.ok) {
-      // Changed in between by a chat command (cards are serialized here), or refused: show what is true now.
-      return { card: this.#currentCard(requestId, identification, decided.error.code === 'VersionConflict' ? decided.error.message : undefined) };
+      const error = decided.error;
+      if (error.problem === 'unknownRequest') return { message: error.message };
+      // A refusal shows as the read-only card with its reason; a closed request as its closed card.
+      const notice = error.problem === 'stale' || error.problem === 'remarkInvalid' ? error.message : undefined;
+      return { card: this.#currentCard(requestId, identification, notice) };
     }
-    const via: DecisionVia = { kind: 'card', channel: cardRequest.via, conversationId: cardRequest.conversation.id, activityId: cardRequest.replyToId ?? null };
-    await this.#recordDecision(mailbox.id, decision, approver.id, via);
-    this.#core.logger.info('approval decided on a card', { requestId: clicked.id, mailboxId: mailbox.id, decision, approverId: approver.id });
-    return current();
+    this.#core.logger.info('approval decided on a card', { requestId, mailboxId: decided.value.mailbox.id, decision, approverId: identification.user.id });
+    return { card: this.#currentCard(requestId, identification) };
   }
 
   // -------------------------------------------------------------------------------------------------------------

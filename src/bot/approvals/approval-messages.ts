@@ -60,12 +60,13 @@ export function ownerNoticeText(request: ApprovalRequest, mailbox: Mailbox | und
   const address = escapeMarkdownLine(mailbox?.emailAddress ?? request.emailAddress);
   const whose = mailbox?.regarding.type === 'queue' ? `the queue mailbox ${escapeMarkdownLine(mailbox.name)}, which you own` : 'your mailbox';
   const decided = `${decision.outcome} by ${nameOf(store, decision.decidedById)} at ${utc(decision.decidedAt)}`;
+  const remark = decision.remark == null ? '' : ` ${decision.outcome === 'rejected' ? 'Reason' : 'Comment'}: ${escapeMarkdownLine(decision.remark)}.`;
   if (decision.outcome === 'rejected') {
-    return `The email address ${address} of ${whose} was ${decided}. No email is processed for it until its address is approved; once whatever was wrong is fixed, type **request approval ${address}**.`;
+    return `The email address ${address} of ${whose} was ${decided}.${remark} No email is processed for it until its address is approved; once whatever was wrong is fixed, type **request approval ${address}**.`;
   }
   const next =
     decision.followUp === 'testAndEnableStarted'
       ? ' Test & Enable was started for it.'
       : ' Server-side synchronization can process its email once the mailbox is tested and enabled.';
-  return `The email address ${address} of ${whose} was ${decided}.${next}`;
+  return `The email address ${address} of ${whose} was ${decided}.${remark}${next}`;
 }

@@ -48,6 +48,9 @@ export function approvalRequestView(request: ApprovalRequest, mailbox: Mailbox |
     requestedBy: requesterName,
     requestedAt: request.requestedAt,
     approverUserIds: refreshUserIdsOf(request),
+    ...(request.previousRejection == null
+      ? {}
+      : { previousRejection: { decidedBy: nameOf(store, request.previousRejection.decidedById), decidedAt: request.previousRejection.decidedAt, reason: request.previousRejection.reason } }),
   };
 }
 
@@ -103,6 +106,7 @@ export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefin
     decidedBy: nameOf(store, decision.decidedById),
     decidedAt: decision.decidedAt,
     ...(note === undefined ? {} : { note }),
+    ...(decision.remark == null ? {} : { remark: decision.remark }),
   });
   return offerTest ? withCommandButton(card, TEST_AND_ENABLE_BUTTON_TITLE, `test mailbox ${mailbox.emailAddress}`) : card;
 }
