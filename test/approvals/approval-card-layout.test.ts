@@ -30,7 +30,8 @@ describe('the approval card decision controls', () => {
   it('asks for a required reason inside "Reject…", before the Reject button', () => {
     const showCard = actions[1];
     const reason = collectNodes(showCard).find((node) => node.type === 'Input.Text');
-    expect(reason).toMatchObject({ id: 'rejectReason', isRequired: true, errorMessage: expect.stringMatching(/Give a reason/), maxLength: 1000 });
+    expect(reason).toMatchObject({ id: 'rejectReason', isRequired: true, maxLength: 1000 });
+    expect(String(reason?.errorMessage)).toMatch(/Give a reason/);
     const reject = executeActions(card).find((action) => action.verb === 'approval.reject');
     expect(reject?.title).toBe('Reject');
     expect(collectNodes(showCard)).toContainEqual(expect.objectContaining({ type: 'Action.Execute', verb: 'approval.reject' }));
@@ -42,7 +43,8 @@ describe('the approval card decision controls', () => {
     const invoke = parseExecuteAction({ verb: 'approval.reject', data: { requestId: 'apr-0042', version: 7, rejectReason: 'Wrong address' } });
     expect(invoke).toEqual({ ok: true, action: { verb: 'approval.reject', data: { requestId: 'apr-0042', version: 7, rejectReason: 'Wrong address' } } });
     expect(parseSubmitAction({ verb: 'approval.reject', requestId: 'apr-0042', version: 7, rejectReason: 'Wrong address' })).toEqual(invoke);
-    expect(parseExecuteAction({ verb: 'approval.reject', data: { requestId: 'apr-0042', version: 7, rejectReason: 42 } })).toMatchObject({ ok: false, error: expect.stringMatching(/reason must be text/) });
+    const wrong = parseExecuteAction({ verb: 'approval.reject', data: { requestId: 'apr-0042', version: 7, rejectReason: 42 } });
+    expect(wrong.ok ? 'parsed' : wrong.error).toMatch(/reason must be text/);
   });
 
   it('shows the earlier rejection (who, when, why) on the approver view and on the view everyone sees', () => {
