@@ -192,6 +192,14 @@ const readOneMailbox =
 
 const readMailboxes = (tokens: readonly Token[]): ReadOutcome<{ mailboxes: RawItem[] }> => mapRead(readMailboxItems(tokens), (mailboxes) => ({ mailboxes }));
 
+/** `<mailboxes> because <reason>`: the reason is free text after the first `because` (commas and all). */
+function readRejection(tokens: readonly Token[]): ReadOutcome<{ mailboxes: RawItem[]; reason?: string }> {
+  const at = tokens.findIndex((token) => isWord(token, 'because'));
+  if (at === -1) return readMailboxes(tokens);
+  const reason = renderTokens(tokens.slice(at + 1));
+  return mapRead(readMailboxItems(tokens.slice(0, at)), (mailboxes) => ({ mailboxes, reason }));
+}
+
 const email = (address: string): MailboxRef => ({ kind: 'email', address });
 const named = (name: string): MailboxRef => ({ kind: 'name', name });
 
@@ -710,15 +718,23 @@ export const commandRegistry = {
     name: 'reject mailbox',
     aliases: ['reject mailboxes', 'reject email', 'reject emails', 'reject email address', 'reject email addresses'],
     category: 'Approval',
-    summary: 'Reject the email address of mailboxes, so no email is processed for them.',
-    usage: 'reject mailbox <mailboxes|pending>',
-    examples: [{ input: 'reject mailbox "Old Sales Inbox", eve@contoso.com', args: { mailboxes: { kind: 'list', mailboxes: [named('Old Sales Inbox'), email('eve@contoso.com')] } } }],
-    notes: [SELECTOR_NOTE],
+    summary: 'Reject the email address of mailboxes, so no email is processed for them. Say why: the reason is kept in the audit and shown to the owner.',
+    usage: 'reject mailbox <mailboxes|pending> because <reason>',
+    examples: [
+      {
+        input: 'reject mailbox "Old Sales Inbox", eve@contoso.com because the addresses are retired',
+        args: { mailboxes: { kind: 'list', mailboxes: [named('Old Sales Inbox'), email('eve@contoso.com')] }, reason: 'the addresses are retired' },
+      },
+    ],
+    notes: [SELECTOR_NOTE, 'Without a reason nothing is rejected: the bot asks for one.'],
     mailboxKeywords: ['pending'],
     scopes: everywhere,
-    manifest: { menu: ['team', 'groupChat'], title: 'reject mailbox', description: 'Reject email addresses: one mailbox, a comma list, or pending' },
-    args: z.object({ mailboxes: mailboxSelectionSchema(['pending']) }),
-    readArgs: readMailboxes,
+    manifest: { menu: ['team', 'groupChat'], title: 'reject mailbox', description: 'Reject email addresses, saying why: one mailbox, a comma list, or pending' },
+    args: z.object({
+      mailboxes: mailboxSelectionSchema(['pending']),
+      reason: z.string().trim().min(1, 'Say why after because, e.g. because the address is retired.').max(1000, 'Keep the reason under 1000 characters.').optional(),
+    }),
+    readArgs: readRejection,
   }),
   requestApproval: defineCommand({
     id: 'requestApproval',

@@ -2,7 +2,7 @@
 // approval, email address changes and the "sync from this org only" switch.
 import type { ApprovalAudience, ApprovalRequirementChange, ApprovalRequirementView, DecidedMailbox, EmailAddressChange, MailboxChange } from '../../app/index.js';
 import type { CommandButtonView } from '../../cards/index.js';
-import { approvalStatusLabel } from '../../domain/options.js';
+import { EmailApprovalStatus, approvalStatusLabel } from '../../domain/options.js';
 import type { NoticeView } from './notice-card.js';
 
 const onOff = (value: boolean): string => (value ? 'On' : 'Off');
@@ -60,6 +60,16 @@ export function approvalRequirementChangeNotice(change: ApprovalRequirementChang
 export function requestApprovalNotice(decided: DecidedMailbox): NoticeView {
   const { mailbox } = decided.mailbox;
   const who = `${mailbox.name} (${mailbox.emailAddress})`;
+  if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.Rejected) {
+    return {
+      title: `Approval requested again for ${who}`,
+      tone: 'good',
+      lines: [
+        'Its email address stays Rejected until an approver decides: asking again does not undo the rejection. The people who may approve it are sent a new card with Approve and Reject that shows the earlier rejection.',
+      ],
+      actions: [{ title: 'Show mailbox', command: `mailbox ${mailbox.emailAddress}` }],
+    };
+  }
   return {
     title: decided.outcome === 'changed' ? `Approval requested for ${who}` : `${who} is already waiting for approval: the approvers are asked again`,
     tone: 'good',

@@ -62,7 +62,7 @@ const writers: Writers = {
   changeEmail: (args, rename) => `change email ${nameArgument(rename(mailboxRefText(args.target)))} to ${args.newAddress}`,
   syncFromThisOrgOnly: (args, rename) => `sync from this org only ${nameArgument(rename(mailboxRefText(args.mailbox)))} ${onOff(args.enabled)}`,
   approveMailbox: (args, rename) => `approve mailbox ${selectionText(args.mailboxes, rename)}`,
-  rejectMailbox: (args, rename) => `reject mailbox ${selectionText(args.mailboxes, rename)}`,
+  rejectMailbox: (args, rename) => `reject mailbox ${selectionText(args.mailboxes, rename)}${args.reason === undefined ? '' : ` because ${args.reason}`}`,
   requestApproval: (args, rename) => `request approval ${nameArgument(rename(mailboxRefText(args.mailbox)))}`,
   approvalRequired: (args) => (args.change === undefined ? 'approval required' : `approval required ${args.change.appliesTo} ${onOff(args.change.required)}`),
   testMailbox: (args, rename) => `test mailbox ${selectionText(args.mailboxes, rename)}`,

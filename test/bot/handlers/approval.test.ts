@@ -93,11 +93,12 @@ describe('approving and rejecting email addresses at 9.1.0.5805', () => {
 
   it('lets Ada reject the Sales Inbox queue mailbox by name and refuses Sam the same', async () => {
     const before = domainSnapshot(t.bot.services.store);
-    const refused = await sayForCard(t, t.user('sam'), 'reject mailbox "Sales Inbox"');
+    const refused = await sayForCard(t, t.user('sam'), 'reject mailbox "Sales Inbox" because the queue is retired');
     expect(textOf(refused.activity)).toContain('Reject the email address of Sales Inbox');
     expect(domainSnapshot(t.bot.services.store)).toBe(before);
-    const { activity } = await sayForCard(t, t.user('ada'), 'reject mailbox "Sales Inbox"');
+    const { activity } = await sayForCard(t, t.user('ada'), 'reject mailbox "Sales Inbox" because the queue is retired');
     expect(textOf(activity)).toContain('Email Address Status: Approved → Rejected');
+    expect(t.bot.services.store.recentAudit(1)[0]?.details).toMatch(/^Email Address Status: Approved → Rejected; .*Reason: the queue is retired$/);
     expect(approvalOf(t, 'sales@contoso.com')).toBe(EmailApprovalStatus.Rejected);
   });
 });
@@ -128,25 +129,33 @@ describe('requesting approval', () => {
     await t.stop();
   });
 
-  it('tells Otto there is nothing to request while his mailbox is approved, and lets him once it was rejected', async () => {
+  it('asks for a reason when a rejection has none, and rejects nothing', async () => {
+    const before = domainSnapshot(t.bot.services.store);
+    const answer = await t.say(t.user('ada'), 'reject mailbox otto@contoso.com');
+    expect(textOf(answer[0])).toContain('Why do you reject the email address of otto@contoso.com? Nothing was rejected');
+    expect(textOf(answer[0])).toContain('reject mailbox otto@contoso.com because <reason>');
+    expect(domainSnapshot(t.bot.services.store)).toBe(before);
+    const empty = await t.say(t.user('ada'), 'reject mailbox otto@contoso.com because');
+    expect(textOf(empty[0])).toContain('Say why after because');
+    expect(domainSnapshot(t.bot.services.store)).toBe(before);
+  });
+
+  it('tells Otto there is nothing to request while his mailbox is approved, and lets him ask again once it was rejected, which stays rejected', async () => {
     const before = domainSnapshot(t.bot.services.store);
     const approved = await sayForCard(t, t.user('otto'), 'request approval otto@contoso.com');
     expect(textOf(approved.activity)).toContain('is already approved; there is nothing to request');
     expect(domainSnapshot(t.bot.services.store)).toBe(before);
 
-    await sayForCard(t, t.user('ada'), 'reject mailbox otto@contoso.com');
+    await sayForCard(t, t.user('ada'), 'reject mailbox otto@contoso.com because it is a test address');
     const { activity } = await sayForCard(t, t.user('otto'), 'request approval otto@contoso.com');
-    expect(textOf(activity)).toContain('Approval requested for Otto Owner (otto@contoso.com)');
-    expect(approvalOf(t, 'otto@contoso.com')).toBe(EmailApprovalStatus.PendingApproval);
+    expect(textOf(activity)).toContain('Approval requested again for Otto Owner (otto@contoso.com)');
+    expect(textOf(activity)).toContain('stays Rejected until an approver decides');
+    expect(approvalOf(t, 'otto@contoso.com')).toBe(EmailApprovalStatus.Rejected);
     expect(buttonsIn(activity)).toEqual([{ title: 'Show mailbox', command: 'mailbox otto@contoso.com' }]);
-
-    const again = await sayForCard(t, t.user('otto'), 'request approval "Otto Owner"');
-    expect(textOf(again.activity)).toContain('is already waiting for approval: the approvers are asked again');
-    expect(approvalOf(t, 'otto@contoso.com')).toBe(EmailApprovalStatus.PendingApproval);
   });
 
   it('refuses Pia a request for Otto’s mailbox, which is not hers', async () => {
-    await sayForCard(t, t.user('ada'), 'reject mailbox otto@contoso.com');
+    await sayForCard(t, t.user('ada'), 'reject mailbox otto@contoso.com because it is a test address');
     const before = domainSnapshot(t.bot.services.store);
     const { activity } = await sayForCard(t, t.user('pia'), 'request approval otto@contoso.com');
     expect(textOf(activity)).toContain('app:request-approval:owner-or-system-administrator');
