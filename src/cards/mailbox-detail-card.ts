@@ -5,7 +5,7 @@ import { fact, type FactData } from './facts.js';
 import { escapeMarkdown, formatCount, formatUtcOrDash, yesNo } from './format.js';
 import { approvalStatusText, testStatusText, type TextColor } from './labels.js';
 import { loadCardTemplate } from './template-store.js';
-import type { MailboxDetailView } from './view-models.js';
+import type { CommandButtonView, MailboxDetailView } from './view-models.js';
 
 interface MailboxDetailCardData extends ButtonSetData {
   readonly fallbackText: string;
@@ -97,6 +97,16 @@ export function renderMailboxDetailCard(view: MailboxDetailView): AdaptiveCardJs
         ],
       },
     ],
-    ...toButtonSet(view.actions, 'mailbox detail'),
+    ...toButtonSet(rejectLast(view.actions), 'mailbox detail'),
   });
+}
+
+/**
+ * Reject is never the leftmost button (the one a quick click lands on): it goes last, whatever order the view
+ * listed. Its command carries no reason, so the bot asks for one before anything is rejected.
+ */
+function rejectLast(actions: readonly CommandButtonView[] | undefined): readonly CommandButtonView[] | undefined {
+  if (actions === undefined) return undefined;
+  const isReject = (action: CommandButtonView): boolean => /^reject\b/i.test(action.command.trim());
+  return [...actions.filter((action) => !isReject(action)), ...actions.filter(isReject)];
 }
