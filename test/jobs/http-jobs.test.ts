@@ -103,7 +103,10 @@ describe('jobs started by other commands and by events', () => {
     const t = await bot({ jobs: { progressIntervalMs: 200, personalCardDelayMs: 100 } });
     const ada = t.user('ada');
     await greet(t, ['ada']);
-    t.bot.services.events.publish({ type: 'testAndEnableRequested', mailboxIds: ['mailbox-user-dana'], requestedById: 'user-ada', origin: 'approval' });
+    // Events are committed to the event outbox with a change; publishing then wakes the dispatcher.
+    const event = { type: 'testAndEnableRequested', mailboxIds: ['mailbox-user-dana'], requestedById: 'user-ada', origin: 'approval' } as const;
+    expect(await t.bot.services.store.commit({ events: [event] })).toEqual({ ok: true });
+    t.bot.services.events.publish(event);
     await t.connector.waitFor(() => jobsOf(t).length === 1, 5_000, 'the job');
     const jobId = jobsOf(t)[0]?.id ?? '';
     await waitForReportedJob(t, jobId);

@@ -132,7 +132,8 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
 
   /** Opens the request (once per `requestKey`) and queues its cards; the delivery report follows in the background. */
   openRequest(event: ApprovalRequestedEvent, requestKey: string): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
+    // Refused, not skipped: the event outbox then keeps the event for the next start.
+    if (this.#stopping) return Promise.reject(new Error('The approval cards are stopping; the request is opened on the next start.'));
     return this.#serially(() => this.#openRequest(event, `approval-${requestKey}`));
   }
 

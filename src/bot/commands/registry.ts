@@ -729,7 +729,7 @@ export const commandRegistry = {
     notes: [SELECTOR_NOTE, 'Without a reason nothing is rejected: the bot asks for one.'],
     mailboxKeywords: ['pending'],
     scopes: everywhere,
-    manifest: { menu: ['team', 'groupChat'], title: 'reject mailbox', description: 'Reject email addresses, saying why: one mailbox, a comma list, or pending' },
+    manifest: { menu: ['team', 'groupChat'], title: 'reject mailbox', description: 'Reject email addresses: one mailbox, a comma list, or pending' },
     args: z.object({
       mailboxes: mailboxSelectionSchema(['pending']),
       reason: z.string().trim().min(1, 'Say why after because, e.g. because the address is retired.').max(1000, 'Keep the reason under 1000 characters.').optional(),

@@ -77,10 +77,11 @@ describe('mailbox lists and details', () => {
     const text = textOf(activity);
     expect(text).toContain('Queue: Sales Inbox');
     expect(text).toContain('Otto Owner');
+    // Reject is never the leftmost button (issue 12): it goes last.
     expect(buttonsIn(activity)).toEqual([
-      { title: 'Reject', command: 'reject mailbox sales@contoso.com' },
       { title: 'Test & Enable', command: 'test mailbox sales@contoso.com' },
       { title: 'Alerts', command: 'alerts mailbox sales@contoso.com' },
+      { title: 'Reject', command: 'reject mailbox sales@contoso.com' },
     ]);
   });
 
