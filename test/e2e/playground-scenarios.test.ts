@@ -161,4 +161,31 @@ describe('Mailbox Sync Bot in the Microsoft 365 Agents Playground, as the Contos
     expect(alertText).toMatch(/What to do/);
     await sam.chat.screenshot(screenshotPath('owner-alert'), { from: alert });
   });
+
+  it('asks Ada for a reason before rejecting; every copy of the card then shows who rejected the address and why', async () => {
+    const { ada } = env;
+    // Gus Global's address has never been requested (the organization file gives him no mailbox, so he has an
+    // Empty one). This runs last, so the Test & Enable scenarios above see the demo organization unchanged.
+    const before = await ada.botMessageCount();
+    await ada.send('request approval gus@contoso.com');
+    const card = await explained(ada.waitForReply(before, { showing: /^Email address approval\s+Pending approval[\s\S]*gus@contoso\.com/ }));
+    // Approve is the primary, leftmost action; Reject only opens a reason box.
+    const titles = await card.getByRole('button').allInnerTexts();
+    expect(titles.map((title) => title.trim()).slice(0, 2)).toEqual(['Approve', 'Reject…']);
+    await ada.button(card, /^Reject…$/).click();
+    const reason = card.getByRole('textbox', { name: /Why do you reject this address/ });
+    await expect(reason.count()).resolves.toBe(1);
+    // Without a reason nothing is sent: the card says a reason is needed, and the address stays pending.
+    await ada.button(card, /^Reject$/).click();
+    await ada.waitUntilShows(card, /Give a reason/);
+    expect(env.bot.services.store.mailboxByEmail('gus@contoso.com')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.PendingApproval);
+    await ada.screenshot(screenshotPath('reject-asks-for-a-reason'), { from: card.getByText('Why approval is needed') });
+
+    await reason.fill('Gus is leaving Contoso at the end of the month.');
+    await ada.button(card, /^Reject$/).click();
+    await ada.waitUntilShows(card, /Rejected by Ada Admin/);
+    expect(await ada.cardText(card)).toMatch(/Gus is leaving Contoso at the end of the month\./);
+    expect(env.bot.services.store.mailboxByEmail('gus@contoso.com')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Rejected);
+    await ada.screenshot(screenshotPath('rejected-with-reason'), { from: card.getByText('Why approval is needed') });
+  });
 });
