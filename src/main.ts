@@ -12,7 +12,7 @@ import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from './app/jobs
 import { TestAndEnableJobService } from './app/jobs/service.js';
 import type { Clock, IdGenerator } from './app/ports.js';
 import type { RoleDirectory } from './app/role-directory.js';
-import { botAppIdOf, createCloudAdapter } from './bot/adapter.js';
+import { botAppIdOf, createCloudAdapter, type AuthenticationEndpoints } from './bot/adapter.js';
 import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAlertsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
 import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
@@ -53,6 +53,8 @@ export interface StartOptions {
   readonly roles?: RoleDirectory;
   /** Test hook: events it holds stay in the event outbox undispatched, as if the process died after their commit. */
   readonly holdEvent?: (stored: StoredEvent) => boolean;
+  /** Replaces botbuilder's public-cloud token endpoints (tests: a loopback OpenID key set). */
+  readonly authenticationEndpoints?: AuthenticationEndpoints;
 }
 
 /** The services of a running bot, with the concrete data file store (tests and benchmarks read it). */
@@ -118,7 +120,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true });
   const notifyRepository = new DocumentNotifyRepository(store);
   const references = await ConversationReferenceRegistry.open(notifyRepository, { now: () => clock.now() });
-  const adapter = createCloudAdapter(config.credentials, logger);
+  const adapter = createCloudAdapter(config.credentials, logger, options.authenticationEndpoints);
   const sender = new TeamsSender({ adapter, botAppId: botAppIdOf(config.credentials), log: logger });
   const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...options.outbox });
   // Events are committed to the data file's outbox with their change and dispatched from there (src/app/event-outbox.ts).

@@ -3,12 +3,85 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
+  type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
 } from 'botbuilder';
+import { z } from 'zod';
 import type { BotCredentials } from '../config.js';
 import type { Logger } from '../logger.js';
 
-export function createCloudAdapter(credentials: BotCredentials | null, logger: Logger): CloudAdapter {
+/**
+ * Where tokens are checked and obtained. botbuilder's public-cloud endpoints unless given; tests point
+ * them at loopback so that JWT validation runs against a key set they control, with no network access.
+ */
+export interface AuthenticationEndpoints {
+  /** OpenID metadata whose `jwks_uri` lists the keys that sign channel tokens. */
+  readonly toBotFromChannelOpenIdMetadataUrl: string;
+  readonly toBotFromEmulatorOpenIdMetadataUrl: string;
+  /** The `iss` a channel token must carry. */
+  readonly toBotFromChannelTokenIssuer: string;
+  readonly toChannelFromBotLoginUrl: string;
+  readonly toChannelFromBotOAuthScope: string;
+  readonly oAuthUrl: string;
+}
+
+/** How an inbound request ended: refused before any turn ran, or answered by the turn. */
+export type InboundAnswer =
+  | { readonly kind: 'refused'; readonly status: 401 | 403 | 503; readonly reason: string }
+  | { readonly kind: 'answered'; readonly status: number; readonly body: unknown };
+
+type TurnLogic = (context: TurnContext) => Promise<void>;
+
+/**
+ * CloudAdapter whose inbound path authenticates before it runs the turn. `CloudAdapter.process` maps only
+ * botbuilder's own AuthenticationError to 401; a forged token that fails inside jsonwebtoken (bad signature,
+ * `nbf` ahead, `alg: none`, HS256 key confusion) became a 500 carrying the library's message.
+ */
+export class AuthenticatingCloudAdapter extends CloudAdapter {
+  async handleInbound(activity: Activity, authorization: string, logic: TurnLogic): Promise<InboundAnswer> {
+    const authenticated = await this.botFrameworkAuthentication.authenticateRequest(activity, authorization).then(
+      (result) => ({ ok: true as const, result }),
+      (error: unknown) => ({ ok: false as const, refusal: refusalFor(error) }),
+    );
+    if (!authenticated.ok) return authenticated.refusal;
+    const response = await this.processActivity(authenticated.result, withDates(activity), logic);
+    return { kind: 'answered', status: response?.status ?? 200, body: response?.body };
+  }
+}
+
+/** botbuilder's AuthenticationError carries the status it means (its own isStatusCodeError test). */
+const statusCodeErrorSchema = z.object({ statusCode: z.number() });
+
+function refusalFor(error: unknown): Extract<InboundAnswer, { kind: 'refused' }> {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const statusCode = statusCodeErrorSchema.safeParse(error).data?.statusCode;
+  if (statusCode === 403) return { kind: 'refused', status: 403, reason };
+  // botbuilder says 500 only when it could not load the signing keys: the token is unjudged, not bad.
+  if (statusCode !== undefined && statusCode >= 500) return { kind: 'refused', status: 503, reason };
+  // Everything else was thrown while judging the token the caller sent.
+  return { kind: 'refused', status: 401, reason };
+}
+
+/** What CloudAdapter.process does to the timestamps (botbuilder's validateAndFixActivity is not exported). */
+function withDates(activity: Activity): Activity {
+  const received: Record<string, unknown> = { ...activity };
+  const dates: Record<string, unknown> = {};
+  for (const [field, raw] of [
+    ['timestamp', 'rawTimestamp'],
+    ['expiration', 'rawExpiration'],
+    ['localTimestamp', 'rawLocalTimestamp'],
+  ] as const) {
+    const value = received[field];
+    if (typeof value === 'string') {
+      dates[raw] = value;
+      dates[field] = new Date(value);
+    }
+  }
+  return Object.assign({}, activity, dates);
+}
+
+export function createCloudAdapter(credentials: BotCredentials | null, logger: Logger, endpoints?: AuthenticationEndpoints): AuthenticatingCloudAdapter {
   // An empty options object is botbuilder's anonymous mode (no token required inbound, none sent outbound).
   const options: ConfigurationBotFrameworkAuthenticationOptions =
     credentials === null
@@ -18,9 +91,19 @@ export function createCloudAdapter(credentials: BotCredentials | null, logger: L
           MicrosoftAppPassword: credentials.appPassword ?? '',
           MicrosoftAppType: credentials.appType,
           MicrosoftAppTenantId: credentials.appTenantId ?? '',
+          ...(endpoints === undefined
+            ? {}
+            : {
+                ToBotFromChannelOpenIdMetadataUrl: endpoints.toBotFromChannelOpenIdMetadataUrl,
+                ToBotFromEmulatorOpenIdMetadataUrl: endpoints.toBotFromEmulatorOpenIdMetadataUrl,
+                ToBotFromChannelTokenIssuer: endpoints.toBotFromChannelTokenIssuer,
+                ToChannelFromBotLoginUrl: endpoints.toChannelFromBotLoginUrl,
+                ToChannelFromBotOAuthScope: endpoints.toChannelFromBotOAuthScope,
+                OAuthUrl: endpoints.oAuthUrl,
+              }),
         };
   const authentication = new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options));
-  const adapter = new CloudAdapter(authentication);
+  const adapter = new AuthenticatingCloudAdapter(authentication);
   adapter.onTurnError = async (context, error) => {
     // A proactive turn (continueConversationAsync) must fail loudly: the outbox decides retries and
     // dead letters from the error. Swallowing it here would record a failed send as delivered.

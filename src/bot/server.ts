@@ -1,8 +1,9 @@
 // The HTTP edge: restify with POST /api/messages (Bot Framework protocol) and GET /healthz.
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import type { AuthenticatingCloudAdapter } from './adapter.js';
 
 /** The smallest shape botbuilder needs; anything else is answered 400 before it reaches the adapter. */
 const inboundActivitySchema = z
@@ -14,8 +15,21 @@ const inboundActivitySchema = z
   })
   .loose();
 
+/** botbuilder's Activity, as far as botbuilder itself checks one (an object with a string type). */
+const activitySchema = z.custom<Activity>((value) => inboundActivitySchema.safeParse(value).success);
+
+/** A scheme and a token at most: anything else is not a credential (and is never echoed or logged). */
+const authorizationSchema = z.string().max(16 * 1024).catch('');
+
+/** Refusals say what kind of failure it was and nothing of the library's reasoning. */
+const refusalBodies = {
+  401: { error: { code: 'Unauthorized', message: 'The request is not authorized.' } },
+  403: { error: { code: 'Forbidden', message: 'The request is not allowed.' } },
+  503: { error: { code: 'ServiceUnavailable', message: 'The request could not be authenticated right now; try again later.' } },
+} as const;
+
 export interface HttpServerOptions {
-  readonly adapter: CloudAdapter;
+  readonly adapter: AuthenticatingCloudAdapter;
   readonly handleTurn: (context: TurnContext) => Promise<void>;
   readonly logger: Logger;
   /** Reported by /healthz; throwing or `false` makes it answer 503. */
@@ -34,8 +48,19 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
       res.json({ error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` } });
       return;
     }
+    const activity = activitySchema.parse(body);
     try {
-      await options.adapter.process(req, res, options.handleTurn);
+      const answer = await options.adapter.handleInbound(activity, authorizationSchema.parse(req.headers.authorization), options.handleTurn);
+      if (answer.kind === 'refused') {
+        // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
+        options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });
+        res.status(answer.status);
+        res.json(refusalBodies[answer.status]);
+        return;
+      }
+      res.status(answer.status);
+      if (answer.body === undefined) res.end();
+      else res.json(answer.body);
     } catch (error) {
       // botbuilder rejects shapes it cannot read by throwing; that is the caller's fault, not ours.
       options.logger.warn('rejected activity', { error });

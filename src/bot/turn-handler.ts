@@ -13,9 +13,12 @@ import {
   type AdaptiveCardJson,
   type CardAction,
 } from '../cards/index.js';
+import { LruCache } from '../lru-cache.js';
 import type { Logger } from '../logger.js';
+import type { InboundReferenceResult } from '../notify/conversation-references.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry, type ConversationScope } from './commands/registry.js';
+import { shorten } from './commands/text.js';
 import { identifyRequester, tenantOf, type Identification } from './identity.js';
 
 export const ADAPTIVE_CARD_INVOKE_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -69,7 +72,7 @@ export type ApprovalActionHandler = (action: ApprovalCardAction, request: CardAc
 
 /** Where conversation references are kept (see src/notify/conversation-references.ts). */
 export interface InboundRecorder {
-  recordInbound(activity: unknown): Promise<unknown>;
+  recordInbound(activity: unknown): Promise<InboundReferenceResult>;
 }
 
 export interface TurnDependencies {
@@ -98,6 +101,24 @@ const invokeValueSchema = z
   })
   .loose();
 
+/** The fields of lifecycle activities the handler reads; anything malformed counts as absent. */
+const accountIdSchema = z.looseObject({ id: z.string() });
+const lifecycleSchema = z.looseObject({
+  name: z.string().optional().catch(undefined),
+  action: z.string().optional().catch(undefined),
+  recipient: accountIdSchema.optional().catch(undefined),
+  membersAdded: z.array(z.unknown()).optional().catch(undefined),
+});
+type LifecycleFields = z.infer<typeof lifecycleSchema>;
+
+function botIsAmong(fields: LifecycleFields): boolean {
+  const botId = fields.recipient?.id;
+  return botId !== undefined && (fields.membersAdded ?? []).some((member) => accountIdSchema.safeParse(member).data?.id === botId);
+}
+
+/** Conversations welcomed without a stored reference (other tenants): bounded, since anyone can install. */
+const WELCOMED_WITHOUT_REFERENCE_ENTRIES = 1024;
+
 function conversationOf(activity: unknown): ConversationInfo | undefined {
   const parsed = conversationSchema.safeParse(activity);
   if (!parsed.success) return undefined;
@@ -109,6 +130,8 @@ function conversationOf(activity: unknown): ConversationInfo | undefined {
 const issuesText = (error: z.ZodError): string => error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
 
 export function createTurnHandler(deps: TurnDependencies): (context: TurnContext) => Promise<void> {
+  const welcomedWithoutReference = new LruCache<true>(WELCOMED_WITHOUT_REFERENCE_ENTRIES);
+
   const identify = (context: TurnContext): Identification =>
     identifyRequester(context.activity, deps.store.organization, (id) => deps.store.userByAadObjectId(id));
 
@@ -163,17 +186,18 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
   };
 
   const onSubmit = async (context: TurnContext, conversation: ConversationInfo, value: unknown): Promise<void> => {
+    // Strangers get the refusal whatever they clicked: no card, no echo of what the action names.
+    const identification = identify(context);
+    if (!identification.ok) {
+      await sendReply(context, { text: identification.message });
+      return;
+    }
     const action = submitActionSchema.safeParse(value);
     if (!action.success) {
       await sendReply(context, { text: `I could not read that card action (${issuesText(action.error)}). Nothing was changed.` });
       return;
     }
-    const identification = identify(context);
     if (action.data.verb === 'command') {
-      if (!identification.ok) {
-        await sendReply(context, { text: identification.message });
-        return;
-      }
       const request: CommandRequest = {
         requester: identification.user,
         tenantId: identification.tenantId,
@@ -199,6 +223,12 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
   };
 
   const onCardInvoke = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
+    // Strangers get the refusal whatever they clicked (a refresh included): no card, no echo of the action.
+    const identification = identify(context);
+    if (!identification.ok) {
+      await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
+      return;
+    }
     const value = invokeValueSchema.safeParse(context.activity.value);
     const action = value.success ? executeActionSchema.safeParse(value.data.action) : undefined;
     if (!value.success || action === undefined || !action.success) {
@@ -206,12 +236,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'BadRequest', message: `Invalid card action: ${problem}` });
       return;
     }
-    const identification = identify(context);
     if (action.data.verb === 'command') {
-      if (!identification.ok) {
-        await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
-        return;
-      }
       // The first reply replaces the clicked card (paging, did-you-mean); any further replies are new messages.
       let invokeAnswered = false;
       const respond: Responder = {
@@ -246,22 +271,39 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     else await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, answer.message);
   };
 
-  const botWasAdded = (context: TurnContext): boolean =>
-    (activityTypeOf(context) === 'installationUpdate' && context.activity.action === 'add') ||
-    (activityTypeOf(context) === 'conversationUpdate' &&
-      (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id));
+  const botWasAdded = (type: string, fields: LifecycleFields): boolean =>
+    (type === 'installationUpdate' && fields.action === 'add') || (type === 'conversationUpdate' && botIsAmong(fields));
 
-  return async (context: TurnContext): Promise<void> => {
+  /**
+   * Teams announces one install twice (installationUpdate and conversationUpdate membersAdded, in either
+   * order). Only the one that created or reactivated the conversation's reference is the install; the
+   * registry serializes them, so exactly one of the pair sees that.
+   */
+  const isFirstNoticeOfInstall = (conversationId: string, recorded: InboundReferenceResult | undefined): boolean => {
+    if (recorded?.ok === true) return recorded.value.change === 'created' || recorded.value.change === 'reactivated';
+    if (welcomedWithoutReference.get(conversationId) !== undefined) return false;
+    welcomedWithoutReference.set(conversationId, true);
+    return true;
+  };
+
+  const recordReference = async (context: TurnContext): Promise<InboundReferenceResult | undefined> => {
     try {
       // Only the organization's own tenant may leave a way to reach it.
       const tenantId = tenantOf(context.activity);
       if (tenantId !== undefined && tenantId.toLowerCase() === deps.store.organization.tenantId.toLowerCase()) {
-        await deps.references.recordInbound(context.activity);
+        return await deps.references.recordInbound(context.activity);
       }
     } catch (error) {
       // Losing a reference only delays proactive alerts; the user's request must still be answered.
       deps.logger.warn('could not record the conversation reference', { error });
     }
+    return undefined;
+  };
+
+  return async (context: TurnContext): Promise<void> => {
+    const recorded = await recordReference(context);
+    const lifecycle = lifecycleSchema.safeParse(context.activity);
+    const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
     const conversation = conversationOf(context.activity);
     const type = activityTypeOf(context);
     if (conversation === undefined) {
@@ -271,9 +313,9 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     if (type === 'message') {
       await onMessage(context, conversation);
     } else if (type === 'invoke') {
-      if (context.activity.name === 'adaptiveCard/action') await onCardInvoke(context, conversation);
-      else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${context.activity.name ?? 'unnamed'} invokes.` });
-    } else if (botWasAdded(context) && context.activity.action !== 'add-upgrade') {
+      if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation);
+      else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${shorten(fields.name ?? 'unnamed')} invokes.` });
+    } else if (botWasAdded(type, fields) && isFirstNoticeOfInstall(conversation.id, recorded)) {
       await sendReply(context, deps.welcome());
     }
     // Other activity types (typing, reactions, new Teams events) need no answer.

@@ -32,7 +32,9 @@ function decodeEntity(text: string, start: number): { readonly value: string; re
   if (window === -1) return undefined;
   const semicolon = start + 1 + window;
   const body = text.slice(start + 1, semicolon);
-  const named = NAMED_ENTITIES[body.toLowerCase()];
+  const name = body.toLowerCase();
+  // hasOwn: `&__proto__;` must not find Object.prototype.
+  const named = Object.hasOwn(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name] : undefined;
   if (named !== undefined) return { value: named, end: semicolon + 1 };
   const numeric = /^#(?:x([0-9a-f]{1,6})|([0-9]{1,7}))$/i.exec(body);
   if (numeric === null) return undefined;

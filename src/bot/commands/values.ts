@@ -236,16 +236,17 @@ export function mailboxSelectionSchema<const Keyword extends MailboxKeyword>(all
 
 export const mailboxFilters = ['pending', 'approved', 'rejected', 'failed', 'disabled', 'all'] as const;
 export type MailboxFilter = (typeof mailboxFilters)[number];
-const filterSynonyms: Readonly<Record<string, MailboxFilter>> = {
-  pendingapproval: 'pending',
-  active: 'all',
-  failing: 'failed',
-  failure: 'failed',
-};
+// Maps, not plain objects: a typed word such as constructor must not find Object.prototype's members.
+const filterSynonyms: ReadonlyMap<string, MailboxFilter> = new Map([
+  ['pendingapproval', 'pending'],
+  ['active', 'all'],
+  ['failing', 'failed'],
+  ['failure', 'failed'],
+]);
 
 export const mailboxFilterSchema = z.string().transform((typed, ctx): MailboxFilter => {
   const key = squash(typed);
-  const filter = mailboxFilters.find((candidate) => candidate === key) ?? filterSynonyms[key];
+  const filter = mailboxFilters.find((candidate) => candidate === key) ?? filterSynonyms.get(key);
   if (filter !== undefined) return filter;
   ctx.addIssue({ code: 'custom', message: notOneOf(typed.trim(), 'a mailbox filter', mailboxFilters) });
   return z.NEVER;
@@ -275,22 +276,22 @@ export const privilegeDepthSchema = z.string().transform((typed, ctx): Privilege
   return z.NEVER;
 });
 
-const switchSpellings: Readonly<Record<string, boolean>> = {
-  on: true,
-  yes: true,
-  true: true,
-  enable: true,
-  enabled: true,
-  off: false,
-  no: false,
-  false: false,
-  disable: false,
-  disabled: false,
-};
-export const isSwitchWord = (text: string): boolean => squash(text) in switchSpellings;
+const switchSpellings: ReadonlyMap<string, boolean> = new Map([
+  ['on', true],
+  ['yes', true],
+  ['true', true],
+  ['enable', true],
+  ['enabled', true],
+  ['off', false],
+  ['no', false],
+  ['false', false],
+  ['disable', false],
+  ['disabled', false],
+]);
+export const isSwitchWord = (text: string): boolean => switchSpellings.has(squash(text));
 
 export const switchSchema = z.string().transform((typed, ctx): boolean => {
-  const value = switchSpellings[squash(typed)];
+  const value = switchSpellings.get(squash(typed));
   if (value !== undefined) return value;
   ctx.addIssue({ code: 'custom', message: `${typed.trim()} is not on or off.` });
   return z.NEVER;
