@@ -28,7 +28,7 @@ export interface AuthenticationEndpoints {
 
 /** How an inbound request ended: refused before any turn ran, or answered by the turn. */
 export type InboundAnswer =
-  | { readonly kind: 'refused'; readonly status: 401 | 403 | 503; readonly reason: string }
+  | { readonly kind: 'refused'; readonly status: 401 | 403; readonly reason: string }
   | { readonly kind: 'answered'; readonly status: number; readonly body: unknown };
 
 type TurnLogic = (context: TurnContext) => Promise<void>;
@@ -55,12 +55,10 @@ const statusCodeErrorSchema = z.object({ statusCode: z.number() });
 
 function refusalFor(error: unknown): Extract<InboundAnswer, { kind: 'refused' }> {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // Everything else, including signing keys that could not be loaded (the reason, logged, says so), means
+  // the caller's token was not accepted: 401, never a 500 that suggests the caller broke something.
   const statusCode = statusCodeErrorSchema.safeParse(error).data?.statusCode;
-  if (statusCode === 403) return { kind: 'refused', status: 403, reason };
-  // botbuilder says 500 only when it could not load the signing keys: the token is unjudged, not bad.
-  if (statusCode !== undefined && statusCode >= 500) return { kind: 'refused', status: 503, reason };
-  // Everything else was thrown while judging the token the caller sent.
-  return { kind: 'refused', status: 401, reason };
+  return { kind: 'refused', status: statusCode === 403 ? 403 : 401, reason };
 }
 
 /** What CloudAdapter.process does to the timestamps (botbuilder's validateAndFixActivity is not exported). */

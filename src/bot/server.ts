@@ -25,7 +25,6 @@ const authorizationSchema = z.string().max(16 * 1024).catch('');
 const refusalBodies = {
   401: { error: { code: 'Unauthorized', message: 'The request is not authorized.' } },
   403: { error: { code: 'Forbidden', message: 'The request is not allowed.' } },
-  503: { error: { code: 'ServiceUnavailable', message: 'The request could not be authenticated right now; try again later.' } },
 } as const;
 
 export interface HttpServerOptions {

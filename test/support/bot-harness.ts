@@ -60,6 +60,10 @@ export interface TestBotOptions extends StartOptions {
    * closes it; `stop()` leaves it running.
    */
   readonly botConnector?: FakeConnector;
+  /** More configuration variables (e.g. MicrosoftAppId for authenticated mode). */
+  readonly configEnv?: Readonly<Record<string, string>>;
+  /** Headers for every POST (e.g. an Authorization bearer token). */
+  readonly headers?: () => Readonly<Record<string, string>>;
 }
 
 let activityCounter = 0;
@@ -68,7 +72,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const connector = options.botConnector ?? (await startFakeConnector(options.connectorOptions));
   const directory = options.dataFile === undefined ? await mkdtemp(join(tmpdir(), 'mailbox-bot-')) : undefined;
   const dataFile = options.dataFile ?? join(directory ?? '', 'db.json');
-  const config = loadConfig({ PORT: '0', DATA_FILE: dataFile, ORG_FILE: options.orgFile ?? CONTOSO_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ PORT: '0', DATA_FILE: dataFile, ORG_FILE: options.orgFile ?? CONTOSO_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent', ...options.configEnv });
   const bot = await startBot(config, { logger: silentLogger, ...options });
   const endpoint = `${bot.url}/api/messages`;
   const store = bot.services.store;
@@ -102,7 +106,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
   const post = async (body: unknown, rawText?: string): Promise<HttpAnswer> => {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...options.headers?.() },
       body: rawText ?? JSON.stringify(body),
     });
     const text = await response.text();
