@@ -5,13 +5,38 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { AuthenticatingCloudAdapter } from './adapter.js';
 
-/** The smallest shape botbuilder needs; anything else is answered 400 before it reaches the adapter. */
+/**
+ * A channel account as botbuilder copies it into every reply (from ↔ recipient): its serializer refuses a
+ * reply whose account fields have the wrong type, so such an activity is refused here instead of failing its turn.
+ */
+const accountSchema = z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  aadObjectId: z.string().optional(),
+  role: z.string().optional(),
+});
+
+/** The shape botbuilder needs to read the activity and to address replies; anything else is answered 400. */
 const inboundActivitySchema = z
   .object({
     type: z.string().min(1).max(64),
+    id: z.string().optional(),
     serviceUrl: z.string().min(1).max(2048).optional(),
     channelId: z.string().max(64).optional(),
-    conversation: z.object({ id: z.string().min(1) }).loose().optional(),
+    locale: z.string().max(64).optional(),
+    from: accountSchema.optional(),
+    recipient: accountSchema.optional(),
+    conversation: z
+      .looseObject({
+        id: z.string().min(1),
+        name: z.string().optional(),
+        conversationType: z.string().optional(),
+        tenantId: z.string().optional(),
+        isGroup: z.boolean().optional(),
+        aadObjectId: z.string().optional(),
+        role: z.string().optional(),
+      })
+      .optional(),
   })
   .loose();
 
