@@ -16,7 +16,7 @@ import { botAppIdOf, createCloudAdapter, type AuthenticationEndpoints } from './
 import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAlertsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
 import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
-import { close, createHttpServer, listen } from './bot/server.js';
+import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
 import { createTurnHandler, type ApprovalActionHandler, type CommandDispatcher } from './bot/turn-handler.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.js';
@@ -66,6 +66,8 @@ export interface RunningBot {
   readonly url: string;
   readonly port: number;
   readonly services: RunningServices;
+  /** What POST /api/messages does for a parsed body, without the socket (fuzzing many activities quickly). */
+  readonly receiveActivity: ActivityEndpoint;
   stop(): Promise<void>;
 }
 
@@ -151,7 +153,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
 
   let ready = false;
-  const server = createHttpServer({ adapter, handleTurn, logger, isReady: () => ready });
+  const receiveActivity = createActivityEndpoint({ adapter, handleTurn, logger });
+  const server = createHttpServer({ endpoint: receiveActivity, isReady: () => ready });
   const { port, url } = await listen(server, config.port, config.host);
   outbox.start();
   await jobs.start();
@@ -182,6 +185,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     url,
     port,
     services,
+    receiveActivity,
     // Idempotent: Ctrl-C under `npm start` delivers SIGINT and then the launcher's SIGTERM.
     stop: () => (stopping ??= stopOnce()),
   };

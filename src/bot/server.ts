@@ -52,10 +52,46 @@ const refusalBodies = {
   403: { error: { code: 'Forbidden', message: 'The request is not allowed.' } },
 } as const;
 
-export interface HttpServerOptions {
+export interface ActivityEndpointOptions {
   readonly adapter: AuthenticatingCloudAdapter;
   readonly handleTurn: (context: TurnContext) => Promise<void>;
   readonly logger: Logger;
+}
+
+/** What POST /api/messages answers: a status and a JSON body, if any. */
+export interface EndpointReply {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** POST /api/messages without the socket: a parsed JSON body and the Authorization header in, the reply out. */
+export type ActivityEndpoint = (body: unknown, authorization: unknown) => Promise<EndpointReply>;
+
+export function createActivityEndpoint(options: ActivityEndpointOptions): ActivityEndpoint {
+  return async (body, authorization) => {
+    const parsed = inboundActivitySchema.safeParse(body);
+    if (!parsed.success) {
+      return {
+        status: 400,
+        body: { error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` } },
+      };
+    }
+    try {
+      const answer = await options.adapter.handleInbound(activitySchema.parse(body), authorizationSchema.parse(authorization), options.handleTurn);
+      if (answer.kind === 'answered') return { status: answer.status, body: answer.body };
+      // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
+      options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });
+      return { status: answer.status, body: refusalBodies[answer.status] };
+    } catch (error) {
+      // botbuilder rejects shapes it cannot read by throwing; that is the caller's fault, not ours.
+      options.logger.warn('rejected activity', { error });
+      return { status: 400, body: { error: { code: 'BadRequest', message: 'The activity could not be read.' } } };
+    }
+  };
+}
+
+export interface HttpServerOptions {
+  readonly endpoint: ActivityEndpoint;
   /** Reported by /healthz; throwing or `false` makes it answer 503. */
   readonly isReady: () => boolean;
 }
@@ -65,34 +101,10 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
-    const body: unknown = req.body;
-    const parsed = inboundActivitySchema.safeParse(body);
-    if (!parsed.success) {
-      res.status(400);
-      res.json({ error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` } });
-      return;
-    }
-    const activity = activitySchema.parse(body);
-    try {
-      const answer = await options.adapter.handleInbound(activity, authorizationSchema.parse(req.headers.authorization), options.handleTurn);
-      if (answer.kind === 'refused') {
-        // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
-        options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });
-        res.status(answer.status);
-        res.json(refusalBodies[answer.status]);
-        return;
-      }
-      res.status(answer.status);
-      if (answer.body === undefined) res.end();
-      else res.json(answer.body);
-    } catch (error) {
-      // botbuilder rejects shapes it cannot read by throwing; that is the caller's fault, not ours.
-      options.logger.warn('rejected activity', { error });
-      if (!res.headersSent) {
-        res.status(400);
-        res.json({ error: { code: 'BadRequest', message: 'The activity could not be read.' } });
-      }
-    }
+    const reply = await options.endpoint(req.body, req.headers.authorization);
+    res.status(reply.status);
+    if (reply.body === undefined) res.end();
+    else res.json(reply.body);
   });
 
   // restify 11 wants handlers async or taking `next`.
