@@ -16,11 +16,25 @@ const accountSchema = z.looseObject({
   role: z.string().optional(),
 });
 
+const hasControlCharacter = (text: string): boolean => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+
+/**
+ * An id botbuilder puts into a Connector URL path when it replies (conversation id, activity id as replyToId):
+ * a dot segment would address another resource, and a huge id breaks the request after the turn has run.
+ */
+const pathIdSchema = (maxLength: number) =>
+  z
+    .string()
+    .min(1)
+    .max(maxLength)
+    .refine((id) => id !== '.' && id !== '..' && !hasControlCharacter(id), 'must not be a dot segment or hold control characters');
+
 /** The shape botbuilder needs to read the activity and to address replies; anything else is answered 400. */
 const inboundActivitySchema = z
   .object({
     type: z.string().min(1).max(64),
-    id: z.string().optional(),
+    id: pathIdSchema(512).optional(),
+    replyToId: pathIdSchema(512).optional(),
     serviceUrl: z.string().min(1).max(2048).optional(),
     channelId: z.string().max(64).optional(),
     locale: z.string().max(64).optional(),
@@ -28,7 +42,7 @@ const inboundActivitySchema = z
     recipient: accountSchema.optional(),
     conversation: z
       .looseObject({
-        id: z.string().min(1),
+        id: pathIdSchema(1024),
         name: z.string().optional(),
         conversationType: z.string().optional(),
         tenantId: z.string().optional(),

@@ -2,7 +2,7 @@
 // (installationUpdate and conversationUpdate membersAdded, in either order, sometimes at once): the welcome
 // is sent once per install. Fields of the wrong type are ignored or refused, never thrown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_ID, startTestBot, textOf, type ActivityOptions, type TestBot } from '../support/bot-harness.js';
+import { BOT_ID, CONTOSO_TENANT, startTestBot, textOf, type ActivityOptions, type TestBot } from '../support/bot-harness.js';
 import { capturingLogger, organizationRecords, type CapturedLog } from './support/records.js';
 
 const WELCOME = /^Hello! I manage server-side synchronization/;
@@ -98,6 +98,11 @@ describe('lifecycle activities', () => {
       ['a card value that is an array', { type: 'message', value: [{ verb: 'command', command: 'approve mailbox pending' }] }],
       ['a card value whose verb is __proto__', { type: 'message', value: { verb: '__proto__', command: 'whoami' } }],
       ['a replyToId that is an object', { type: 'message', text: 'whoami', replyToId: { id: 'x' } }],
+      // Ids end up in the Connector URL of the reply: a dot segment or a huge id must not get that far.
+      ['an activity id that is a dot segment', { type: 'message', text: 'whoami', id: '..' }],
+      ['an activity id of 20,000 commas', { type: 'message', text: 'whoami', id: ','.repeat(20_000) }],
+      ['a replyToId that is a dot segment', { type: 'message', text: 'whoami', replyToId: '..' }],
+      ['a conversation id that is a dot segment', { type: 'message', text: 'whoami', conversation: { id: '..', conversationType: 'personal', tenantId: CONTOSO_TENANT } }],
     ];
 
     it.each(cases)('ignores or refuses %s without an error', async (_name, fields) => {

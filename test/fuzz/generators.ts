@@ -193,3 +193,20 @@ export function hostileActivityFields(random: Random): GeneratedFields {
   if (roll < 0.95) return { type: 'conversationUpdate', membersAdded: hostileValue(random), membersRemoved: random.chance(0.3) ? hostileValue(random) : undefined };
   return { type: random.pick(['installationUpdate', 'messageReaction', 'event', 'typing', hostileAtom(random)]), action: hostileValue(random), name: hostileValue(random), value: hostileValue(random) };
 }
+
+/**
+ * Envelope fields an activity may carry with the wrong type (serviceUrl is left alone: a reply must not be
+ * sent anywhere but the fake connector, and nothing may leave the machine).
+ */
+const ENVELOPE_FIELDS = ['from', 'recipient', 'conversation', 'channelData', 'replyToId', 'locale', 'id', 'entities', 'attachments', 'timestamp', 'localTimestamp'] as const;
+
+/** Sometimes one envelope field replaced by a hostile value, or a hostile field added to the conversation. */
+export function hostileEnvelope(random: Random, activity: Record<string, unknown>): Record<string, unknown> {
+  if (!random.chance(0.05)) return activity;
+  const field = random.pick(ENVELOPE_FIELDS);
+  const current = activity[field];
+  if (random.chance(0.5) && typeof current === 'object' && current !== null && !Array.isArray(current)) {
+    return { ...activity, [field]: { ...current, ...hostileObject(random) } };
+  }
+  return { ...activity, [field]: hostileValue(random) };
+}

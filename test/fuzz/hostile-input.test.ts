@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/model.js';
 import { startTestBot, type ActivityOptions, type TestBot } from '../support/bot-harness.js';
 import { capturingLogger, organizationRecords, type CapturedLog } from '../bot/support/records.js';
-import { hostileActivityFields, seededRandom, type Random } from './generators.js';
+import { hostileActivityFields, hostileEnvelope, seededRandom, type Random } from './generators.js';
 
 const TOTAL = 10_000;
 const OVER_HTTP = 600;
@@ -67,7 +67,7 @@ describe(`fuzzing the bot with hostile input (seed ${SEED})`, () => {
     const random = seededRandom(SEED);
     const bodies = Array.from({ length: TOTAL }, () => {
       const from = sender(random);
-      return t.activityFrom(from.user, hostileActivityFields(random), from.options);
+      return hostileEnvelope(random, t.activityFrom(from.user, hostileActivityFields(random), from.options));
     });
     // Spread the HTTP share over the run rather than bunching it at one end.
     const overHttp = new Set(Array.from({ length: OVER_HTTP }, (_, i) => Math.floor((i * TOTAL) / OVER_HTTP)));
