@@ -16,18 +16,28 @@ const accountSchema = z.looseObject({
   role: z.string().optional(),
 });
 
+/** encodeURIComponent throws on a lone surrogate, as botbuilder would when it builds the reply's URL. */
+function encodable(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const hasControlCharacter = (text: string): boolean => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 
 /**
  * An id botbuilder puts into a Connector URL path when it replies (conversation id, activity id as replyToId):
- * a dot segment would address another resource, and a huge id breaks the request after the turn has run.
+ * a dot segment would address another resource, and a huge or unencodable id breaks the reply after the turn has run.
  */
 const pathIdSchema = (maxLength: number) =>
   z
     .string()
     .min(1)
     .max(maxLength)
-    .refine((id) => id !== '.' && id !== '..' && !hasControlCharacter(id), 'must not be a dot segment or hold control characters');
+    .refine((id) => id !== '.' && id !== '..' && !hasControlCharacter(id) && encodable(id), 'must not be a dot segment or hold control characters or lone surrogates');
 
 /** The shape botbuilder needs to read the activity and to address replies; anything else is answered 400. */
 const inboundActivitySchema = z
@@ -42,7 +52,8 @@ const inboundActivitySchema = z
     recipient: accountSchema.optional(),
     conversation: z
       .looseObject({
-        id: pathIdSchema(1024),
+        // Also sent as the x-ms-conversation-id header, which takes printable ASCII only (Teams ids are).
+        id: pathIdSchema(1024).refine((id) => /^[\x20-\x7e]+$/.test(id), 'must be printable ASCII'),
         name: z.string().optional(),
         conversationType: z.string().optional(),
         tenantId: z.string().optional(),

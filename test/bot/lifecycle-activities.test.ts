@@ -101,7 +101,9 @@ describe('lifecycle activities', () => {
       // Ids end up in the Connector URL of the reply: a dot segment or a huge id must not get that far.
       ['an activity id that is a dot segment', { type: 'message', text: 'whoami', id: '..' }],
       ['an activity id of 20,000 commas', { type: 'message', text: 'whoami', id: ','.repeat(20_000) }],
+      ['an activity id with a lone surrogate', { type: 'message', text: 'whoami', id: 'x\ud800' }],
       ['a replyToId that is a dot segment', { type: 'message', text: 'whoami', replyToId: '..' }],
+      ['a conversation id that is not ASCII', { type: 'message', text: 'whoami', conversation: { id: 'ﷺ_7', conversationType: 'personal', tenantId: CONTOSO_TENANT } }],
       ['a conversation id that is a dot segment', { type: 'message', text: 'whoami', conversation: { id: '..', conversationType: 'personal', tenantId: CONTOSO_TENANT } }],
     ];
 
