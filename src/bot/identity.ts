@@ -2,13 +2,17 @@
 import { z } from 'zod';
 import type { Organization, User } from '../domain/model.js';
 
-const activityIdentitySchema = z
-  .object({
-    from: z.object({ id: z.string().optional(), name: z.string().optional(), aadObjectId: z.string().min(1).optional() }).loose().optional(),
-    conversation: z.object({ tenantId: z.string().min(1).optional() }).loose().optional(),
-    channelData: z.object({ tenant: z.object({ id: z.string().min(1).optional() }).loose().optional() }).loose().optional(),
-  })
-  .loose();
+/** An identity field: a malformed value counts as absent, so it can't hide the other fields or throw. */
+const identityText = z.string().min(1).optional().catch(undefined);
+
+const activityIdentitySchema = z.looseObject({
+  from: z.looseObject({ aadObjectId: identityText }).optional().catch(undefined),
+  conversation: z.looseObject({ tenantId: identityText }).optional().catch(undefined),
+  channelData: z
+    .looseObject({ tenant: z.looseObject({ id: identityText }).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
+});
 
 export type Identification =
   | { readonly ok: true; readonly user: User; readonly tenantId: string }

@@ -1,0 +1,41 @@
+// Who is asking, from activities whose identity fields are malformed: a bad field counts as absent and never
+// hides the good ones or throws.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { identifyRequester, tenantOf } from '../../src/bot/identity.js';
+import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { exampleStore } from '../support/fixtures.js';
+
+const ADA = '00000000-0000-4000-8000-000000000001';
+
+describe('identifying the requester from a malformed activity', () => {
+  let store: DocumentEmailConfigStore;
+  beforeAll(async () => {
+    store = await exampleStore();
+  });
+
+  const identify = (activity: unknown) => identifyRequester(activity, store.organization, (id) => store.userByAadObjectId(id));
+  const tenant = () => store.organization.tenantId;
+
+  it('finds the tenant in conversation.tenantId when channelData is not an object', () => {
+    const result = identify({ from: { id: '29:ada', aadObjectId: ADA }, conversation: { id: 'a:1', tenantId: tenant() }, channelData: 'x' });
+    expect(result).toMatchObject({ ok: true, user: { fullName: 'Ada Admin' } });
+  });
+
+  it('falls back to conversation.tenantId when channelData.tenant.id is a number', () => {
+    expect(tenantOf({ conversation: { tenantId: tenant() }, channelData: { tenant: { id: 7 } } })).toBe(tenant());
+  });
+
+  it('ignores fields it does not use, whatever their type', () => {
+    const result = identify({ from: { id: 5, name: ['Ada'], aadObjectId: ADA }, conversation: { id: {}, tenantId: tenant() }, channelData: { tenant: { id: tenant() } } });
+    expect(result).toMatchObject({ ok: true, user: { fullName: 'Ada Admin' } });
+  });
+
+  it('treats an Entra id that is not a string as missing', () => {
+    const result = identify({ from: { aadObjectId: 12345 }, channelData: { tenant: { id: tenant() } } });
+    expect(result).toMatchObject({ ok: false, problem: 'noEntraId' });
+  });
+
+  it.each([null, 5, 'activity', [], { from: '__proto__', conversation: null, channelData: [] }])('refuses %j as from an unknown tenant', (activity) => {
+    expect(identify(activity)).toMatchObject({ ok: false, problem: 'wrongTenant' });
+  });
+});
