@@ -137,6 +137,10 @@ function decideMany(context: UseCaseContext, requester: Requester, input: EmailA
     const allowed = failIfNothingAllowed(decision === 'approved' ? 'approve these email addresses' : 'reject these email addresses', planned);
     if (!allowed.ok) return allowed;
     const remark = input.remark?.trim();
+    // Asked only once the mailboxes exist and the requester may reject them, so nobody is asked in vain.
+    if (decision === 'rejected' && changes.length > 0 && (remark === undefined || remark === '')) {
+      return err(domainError('ReasonRequired', 'A rejection needs a reason, which is kept in the audit and shown to the owner. Nothing was rejected.'));
+    }
     const plan = planDecisions(context, requester, decision, changes, remark === undefined || remark === '' ? undefined : { kind: decision === 'rejected' ? 'reason' : 'comment', text: remark });
     return ok({ changes: { mailboxes: plan.changedMailboxes, audit: plan.audit }, events: plan.events, answer: () => bulkResult(store, planned) });
   });

@@ -12,7 +12,9 @@ export type DomainErrorCode =
   | 'InvalidValue'
   | 'NothingSelected'
   | 'VersionConflict'
-  | 'NotApplicable';
+  | 'NotApplicable'
+  /** A rejection without a reason: it stands until someone decides again, so it is never made without one. */
+  | 'ReasonRequired';
 
 export interface DomainError {
   readonly code: DomainErrorCode;

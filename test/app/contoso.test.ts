@@ -115,7 +115,7 @@ describe('Contoso: configuring mailboxes as the seed describes', () => {
 
   it('lists rejected mailboxes and tells each demo user what they may do', async () => {
     const h = await contoso();
-    await rejectEmail(h.context, h.user('user-ada'), { mailboxes: ['pia@contoso.com'] });
+    await rejectEmail(h.context, h.user('user-ada'), { mailboxes: ['pia@contoso.com'], remark: 'Pia has not started yet.' });
     const rejected = expectOk(await listMailboxes(h.context, h.user('user-sam'), { filter: 'rejected' }));
     expect(rejected.items.map((view) => view.mailbox.emailAddress).sort()).toEqual(['erin@contoso.com', 'pia@contoso.com']);
     for (const user of h.store.users()) {

@@ -152,11 +152,21 @@ describe('rejectEmail', () => {
   it('sets Rejected and clears the Microsoft 365 admin approval', async () => {
     const org = smallOrg();
     const { context, store, events, user } = harnessForOrg(org);
-    const result = expectOk(await rejectEmail(context, user('evan'), { mailboxes: ['Sales Inbox'] }));
+    const result = expectOk(await rejectEmail(context, user('evan'), { mailboxes: ['Sales Inbox'], remark: 'The inbox is retired.' }));
     expect(result.outcomes[0]?.status).toBe('changed');
     expect(store.mailboxById('mailbox-sales-inbox')).toMatchObject({ emailRouterAccessApproval: EmailApprovalStatus.Rejected, isEmailAddressApprovedByO365Admin: false });
     expect(store.recentAudit(1)[0]?.action).toBe('mailbox.rejectEmail');
-    expect(events.published).toEqual([{ type: 'emailAddressDecided', mailboxId: 'mailbox-sales-inbox', decision: 'rejected', decidedById: 'evan' }]);
+    expect(events.published).toEqual([{ type: 'emailAddressDecided', mailboxId: 'mailbox-sales-inbox', decision: 'rejected', decidedById: 'evan', remark: 'The inbox is retired.' }]);
+  });
+
+  it('asks for a reason only once the mailbox exists and the requester may reject it, and changes nothing', async () => {
+    const { context, store, commit, user } = harnessForOrg(smallOrg());
+    const before = store.mailboxById('mailbox-sales-inbox');
+    expect(expectErr(await rejectEmail(context, user('evan'), { mailboxes: ['Sales Inbox'], remark: '  ' })).code).toBe('ReasonRequired');
+    expect(expectErr(await rejectEmail(context, user('evan'), { mailboxes: ['No Such Inbox'] })).code).toBe('UnknownMailbox');
+    expect(expectErr(await rejectEmail(context, user('otto'), { mailboxes: ['Sales Inbox'] })).code).toBe('PermissionDenied');
+    expect(commit).not.toHaveBeenCalled();
+    expect(store.mailboxById('mailbox-sales-inbox')).toBe(before);
   });
 
   it('refuses a user the permission model does not allow, with its reason', async () => {
@@ -188,7 +198,7 @@ describe('decideEmailApproval', () => {
   it('returns VersionConflict with the current state when the version moved, and writes nothing', async () => {
     const { context, store, commit, user } = harnessForOrg(smallOrg());
     const seen = store.mailboxById('mailbox-pia')?.version ?? 0;
-    expectOk(await rejectEmail(context, user('ada'), { mailboxes: ['pia@contoso.com'] }));
+    expectOk(await rejectEmail(context, user('ada'), { mailboxes: ['pia@contoso.com'], remark: 'Not a Contoso employee.' }));
     commit.mockClear();
 
     const error = expectErr(await decideEmailApproval(context, user('evan'), { mailboxId: 'mailbox-pia', decision: 'approved', expectedVersion: seen }));

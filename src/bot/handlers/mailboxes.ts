@@ -105,14 +105,14 @@ export const mailboxHandlers: Pick<
   },
 
   rejectMailbox: async (args, env) => {
-    if (args.reason === undefined) {
+    const result = await rejectEmail(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes), ...(args.reason === undefined ? {} : { remark: args.reason }) });
+    if (!result.ok && result.error.code === 'ReasonRequired') {
       // A rejection stands until someone decides again, so it is never made without saying why.
       await env.send({
         text: `Why do you reject the email address of ${describeSelection(args.mailboxes)}? Nothing was rejected: a rejection needs a reason, which is kept in the audit and shown to the owner. Type **${commandLine(env.command)} because <reason>**.`,
       });
       return;
     }
-    const result = await rejectEmail(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes), remark: args.reason });
     if (!result.ok) return env.fail(result.error, `Reject the email address of ${describeSelection(args.mailboxes)}`);
     await env.sendCard(renderOperationResultCard(operationResultView('Reject email', result.value, { title: 'Rejected mailboxes', command: 'mailboxes rejected' })));
   },

@@ -135,6 +135,7 @@ const titleByCode: Readonly<Record<Exclude<DomainErrorCode, 'PermissionDenied'>,
   NothingSelected: { title: 'Nothing to do', tone: 'neutral' },
   VersionConflict: { title: 'Changed by someone else in the meantime', tone: 'warning' },
   NotApplicable: { title: 'That does not apply here', tone: 'neutral' },
+  ReasonRequired: { title: 'A reason is needed', tone: 'warning' },
 };
 
 /** The notice for every error that is not a refusal by the permission model. */
