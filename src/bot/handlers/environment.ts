@@ -5,7 +5,7 @@ import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
 import type { RecognisedCommand } from '../commands/parser.js';
-import type { CommandId, MailboxKeyword, MailboxSelection } from '../commands/registry.js';
+import { commandRegistry, type MailboxKeyword, type MailboxSelection, type WriteKind } from '../commands/registry.js';
 import type { AlertSubscriptions, CoreServices, TestAndEnableJobs } from '../services.js';
 import type { CommandRequest, Reply } from '../turn-handler.js';
 import { mailboxRefText, problemCard } from '../views/index.js';
@@ -29,41 +29,15 @@ export interface HandlerEnvironment {
   fail(error: DomainError, attempted: string): Promise<void>;
 }
 
-/** Commands that change something; their failures say that nothing was changed. */
-const commandWrites: Readonly<Record<CommandId, boolean>> = {
-  help: false,
-  whoami: false,
-  profiles: false,
-  verifyProfile: false,
-  setDefaultProfile: true,
-  settings: false,
-  setDefaultIncoming: true,
-  setDefaultOutgoing: true,
-  setDefaultAct: true,
-  mailboxes: false,
-  mailbox: false,
-  applyDefaultSettings: true,
-  editMailboxes: true,
-  changeEmail: true,
-  syncFromThisOrgOnly: true,
-  approveMailbox: true,
-  rejectMailbox: true,
-  requestApproval: true,
-  approvalRequired: true,
-  testMailbox: true,
-  testProfileMailboxes: true,
-  job: false,
-  alerts: false,
-  audit: false,
-  subscribeAlerts: true,
-  unsubscribeAlerts: true,
-  roles: false,
-  grantApprovePrivilege: true,
-  revokeApprovePrivilege: true,
-};
+/** Whether the command changes something; its failures then say that nothing was changed. */
+export function writesSomething(command: RecognisedCommand): boolean {
+  const definition: { writeKind(args: typeof command.args): WriteKind } = commandRegistry[command.id];
+  return definition.writeKind(command.args) !== 'none';
+}
 
-export const writesSomething = (command: RecognisedCommand): boolean =>
-  command.id === 'approvalRequired' ? command.args.change !== undefined : commandWrites[command.id];
+/** A selection that names one mailbox writes one record; a longer list, `all` or `pending` writes several. */
+export const selectionWrite = (selection: MailboxSelection<MailboxKeyword>): WriteKind =>
+  selection.kind === 'list' && selection.mailboxes.length === 1 ? 'single' : 'bulk';
 
 export function handlerEnvironment(deps: CommandDispatcherDependencies, command: RecognisedCommand, request: CommandRequest): HandlerEnvironment {
   const send = (reply: Reply): Promise<string | undefined> => request.respond.send(reply);

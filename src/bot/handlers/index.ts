@@ -1,28 +1,18 @@
-// The command dispatcher: every command of the registry goes to its handler, which calls the use case with
+// The command dispatcher: every command of the registry goes to the handler of its registration, which calls the use case with
 // the requester identified from the activity and answers with a card.
 import type { CommandArgs, RecognisedCommand } from '../commands/parser.js';
 import { commandRegistry, type CommandId } from '../commands/registry.js';
 import type { CommandDispatcher, Reply } from '../turn-handler.js';
 import { renderNoticeCard } from '../views/index.js';
-import { configurationHandlers } from './configuration.js';
 import { handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
-import { jobHandlers } from './jobs.js';
-import { mailboxHandlers } from './mailboxes.js';
-import { monitoringHandlers } from './monitoring.js';
-import type { CommandHandlers } from './types.js';
 
 export type { CommandDispatcherDependencies } from './environment.js';
 
-const handlers: CommandHandlers = {
-  ...configurationHandlers,
-  ...mailboxHandlers,
-  ...jobHandlers,
-  ...monitoringHandlers,
-};
+type Handlers = { readonly [Id in CommandId]: { handle(args: CommandArgs<Id>, env: HandlerEnvironment): Promise<void> } };
 
 function runHandler<Id extends CommandId>(id: Id, args: CommandArgs<Id>, env: HandlerEnvironment): Promise<void> {
-  const handler: CommandHandlers[Id] = handlers[id];
-  return handler(args, env);
+  const definition: Handlers[Id] = commandRegistry[id];
+  return definition.handle(args, env);
 }
 
 export function createCommandDispatcher(deps: CommandDispatcherDependencies): CommandDispatcher {

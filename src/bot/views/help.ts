@@ -2,42 +2,7 @@
 // can never describe a command the parser does not accept.
 import type { CommandButtonView, HelpView } from '../../cards/index.js';
 import { commandHelp, helpOverview } from '../commands/help.js';
-import type { CommandId, ConversationScope } from '../commands/registry.js';
-
-/** Who may run each command, in words (the detail view's "Who can run it"). */
-export const whoCanRun: Readonly<Record<CommandId, string>> = {
-  help: 'Anyone in the organization.',
-  whoami: 'Anyone in the organization.',
-  profiles: 'System Administrator, System Customizer, or anyone with Read Mailbox or Read Email Server Profile.',
-  verifyProfile: 'System Administrator, System Customizer, or anyone with Read Mailbox or Read Email Server Profile.',
-  setDefaultProfile: 'System Administrator, or System Customizer with Write Organization (System Settings).',
-  settings: 'System Administrator, System Customizer, or anyone with Read Mailbox or Read Email Server Profile.',
-  setDefaultIncoming: 'System Administrator, or System Customizer with Write Organization (System Settings).',
-  setDefaultOutgoing: 'System Administrator, or System Customizer with Write Organization (System Settings).',
-  setDefaultAct: 'System Administrator, or System Customizer with Write Organization (System Settings).',
-  mailboxes: 'Anyone with Read Mailbox; the list holds the mailboxes that depth reaches.',
-  mailbox: 'Anyone with Read Mailbox reaching the mailbox.',
-  applyDefaultSettings: 'System Administrator or System Customizer, with Read and Write Mailbox reaching each mailbox.',
-  editMailboxes: 'System Administrator or System Customizer, with Read and Write Mailbox reaching each mailbox.',
-  changeEmail: 'System Administrator, or Write Mailbox reaching the user’s or queue’s mailbox.',
-  syncFromThisOrgOnly: 'System Administrator or System Customizer, with Read and Write Mailbox reaching the mailbox.',
-  approveMailbox:
-    'The approvers of the permission model for this organization’s version and deployment, holding Approve Email Addresses for Users or Queues reaching the mailbox (type whoami to see yours).',
-  rejectMailbox:
-    'The approvers of the permission model for this organization’s version and deployment, holding Approve Email Addresses for Users or Queues reaching the mailbox (type whoami to see yours).',
-  requestApproval: 'The mailbox owner, or a System Administrator.',
-  approvalRequired: 'Showing: anyone who may see the email configuration. Changing: the administrators of the permission model.',
-  testMailbox: 'System Administrator or System Customizer, or the mailbox owner with Write Mailbox.',
-  testProfileMailboxes: 'System Administrator or System Customizer, or the mailbox owner with Write Mailbox (for each mailbox).',
-  job: 'Anyone in the organization.',
-  alerts: 'Mailbox alerts: Read Mailbox reaching the mailbox. Profile alerts: anyone who may see the email configuration.',
-  audit: 'System Administrator.',
-  subscribeAlerts: 'System Administrator or System Customizer, in a team channel or group chat.',
-  unsubscribeAlerts: 'System Administrator or System Customizer, in a team channel or group chat.',
-  roles: 'System Administrator, System Customizer, or anyone with Read Mailbox or Read Email Server Profile.',
-  grantApprovePrivilege: 'System Administrator.',
-  revokeApprovePrivilege: 'System Administrator.',
-};
+import { commandRegistry, type CommandId, type ConversationScope } from '../commands/registry.js';
 
 const scopeLabel: Readonly<Record<ConversationScope, string>> = { personal: 'personal chat', team: 'team channels', groupChat: 'group chats' };
 
@@ -73,7 +38,7 @@ export function helpCommandView(id: CommandId): HelpView {
   return {
     kind: 'command',
     category: help.category,
-    command: { name: help.name, summary: help.summary, usage: help.usage, example, aliases: help.aliases, whoCanRunIt: whoCanRun[id], details },
+    command: { name: help.name, summary: help.summary, usage: help.usage, example, aliases: help.aliases, whoCanRunIt: commandRegistry[id].whoCanRun, details },
     actions,
   };
 }
