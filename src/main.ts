@@ -15,10 +15,10 @@ import type { RoleDirectory } from './app/role-directory.js';
 import { botAppIdOf, createCloudAdapter, type AuthenticationEndpoints } from './bot/adapter.js';
 import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAlertsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
-import { createCommandDispatcher, welcomeReply } from './bot/handlers/index.js';
+import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot/handlers/index.js';
 import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
-import { createTurnHandler, type ApprovalActionHandler, type CommandDispatcher } from './bot/turn-handler.js';
+import { createTurnHandler, type ApprovalActionHandler, type ChoiceActionHandler, type CommandDispatcher, type CommandRequest, type SuggestionOffer } from './bot/turn-handler.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.js';
 import { SimulatedExchangeConnector } from './exchange/simulated-exchange.js';
 import { createLogger, type Logger } from './logger.js';
@@ -99,9 +99,12 @@ export function createTestAndEnableJobs(
 }
 
 /** Every check made for a command or a card action sees the requester's roles as the role directory has them now. */
-function withRequesterRoles(roles: RoleDirectory, dispatch: CommandDispatcher, handleApprovalAction: ApprovalActionHandler) {
+function withRequesterRoles(roles: RoleDirectory, commands: CommandDispatch, handleApprovalAction: ApprovalActionHandler) {
+  const withRoles = async (request: CommandRequest): Promise<CommandRequest> => ({ ...request, requester: await withDirectoryRoles(request.requester, roles) });
   return {
-    dispatchCommand: (async (command, request) => dispatch(command, { ...request, requester: await withDirectoryRoles(request.requester, roles) })) satisfies CommandDispatcher,
+    dispatchCommand: (async (command, request) => commands.dispatchCommand(command, await withRoles(request))) satisfies CommandDispatcher,
+    handleChoice: (async (action, request) => commands.handleChoice(action, await withRoles(request))) satisfies ChoiceActionHandler,
+    offerSuggestions: (async (input, suggestions, request) => commands.offerSuggestions(input, suggestions, await withRoles(request))) satisfies SuggestionOffer,
     handleApprovalAction: (async (action, request) => {
       const { identification } = request;
       if (!identification.ok) return handleApprovalAction(action, request);
@@ -146,7 +149,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const approvals = createApprovalCards(services, new DocumentApprovalRequestRepository(store));
   const handleTurn = createTurnHandler({
     store,
-    ...withRequesterRoles(roles, createCommandDispatcher({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
+    ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
     references,
     welcome: welcomeReply,
     logger,

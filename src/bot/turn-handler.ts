@@ -6,7 +6,6 @@ import { z } from 'zod';
 import type { EmailConfigStore } from '../app/ports.js';
 import {
   executeActionSchema,
-  renderDidYouMeanCard,
   renderUsageErrorCard,
   submitActionSchema,
   toAdaptiveCardAttachment,
@@ -46,6 +45,8 @@ export interface ConversationInfo {
 
 export interface CommandRequest {
   readonly requester: Extract<Identification, { ok: true }>['user'];
+  /** Typed in chat, or chosen on a card; a chosen write is always previewed first (src/domain/confirmation.ts). */
+  readonly reachedBy?: 'typed' | 'button';
   readonly tenantId: string;
   readonly conversation: ConversationInfo;
   readonly respond: Responder;
@@ -53,7 +54,22 @@ export interface CommandRequest {
 
 export type CommandDispatcher = (command: RecognisedCommand, request: CommandRequest) => Promise<void>;
 
-export type ApprovalCardAction = Exclude<CardAction, { verb: 'command' }>;
+/** Card actions about a previewed write or a suggested command (src/bot/handlers/confirmations.ts). */
+export type ChoiceCardAction = Extract<CardAction, { verb: 'confirmation.confirm' | 'confirmation.cancel' | 'suggestion.choose' }>;
+
+export type ApprovalCardAction = Exclude<CardAction, { verb: 'command' } | ChoiceCardAction>;
+
+/**
+ * Answers a choice: `card` replaces the clicked card (a decision: confirmed, cancelled, previewed again),
+ * `message` leaves it as it was; anything else (the command's result) goes out through `request.respond`.
+ */
+export type ChoiceActionHandler = (action: ChoiceCardAction, request: CommandRequest) => Promise<CardActionAnswer>;
+
+/** Answers an unknown command with its closest commands as choices (src/bot/handlers/index.ts). */
+export type SuggestionOffer = (input: string, suggestions: readonly string[], request: CommandRequest) => Promise<void>;
+
+const choiceVerbs: ReadonlySet<string> = new Set<ChoiceCardAction['verb']>(['confirmation.confirm', 'confirmation.cancel', 'suggestion.choose']);
+const isChoiceAction = (action: CardAction): action is ChoiceCardAction => choiceVerbs.has(action.verb);
 
 export interface CardActionRequest {
   readonly identification: Identification;
@@ -79,6 +95,8 @@ export interface TurnDependencies {
   readonly store: EmailConfigStore;
   readonly dispatchCommand: CommandDispatcher;
   readonly handleApprovalAction: ApprovalActionHandler;
+  readonly handleChoice: ChoiceActionHandler;
+  readonly offerSuggestions: SuggestionOffer;
   readonly references: InboundRecorder;
   readonly welcome: () => Reply;
   readonly logger: Logger;
@@ -159,7 +177,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
         await request.respond.send({ card: renderUsageErrorCard(usageView(parsed)) });
         return;
       case 'unknown':
-        await request.respond.send({ card: renderDidYouMeanCard({ input: parsed.input, suggestions: parsed.suggestions.map((suggestion) => suggestion.input) }) });
+        await deps.offerSuggestions(parsed.input, parsed.suggestions.map((suggestion) => suggestion.input), request);
         return;
     }
   };
@@ -202,9 +220,17 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
         requester: identification.user,
         tenantId: identification.tenantId,
         conversation,
+        reachedBy: 'button',
         respond: { send: (reply) => sendReply(context, reply) },
       };
       await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), request);
+      return;
+    }
+    if (isChoiceAction(action.data)) {
+      const respond: Responder = { send: (reply) => sendReply(context, reply) };
+      const answer = await deps.handleChoice(action.data, { requester: identification.user, tenantId: identification.tenantId, conversation, reachedBy: 'button', respond });
+      // Without Action.Execute the clicked card cannot be replaced: the answer becomes a message of its own.
+      await sendReply(context, 'card' in answer ? { card: answer.card } : { text: answer.message });
       return;
     }
     const answer = await deps.handleApprovalAction(action.data, {
@@ -237,27 +263,24 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       return;
     }
     if (action.data.verb === 'command') {
-      // The first reply replaces the clicked card (paging, did-you-mean); any further replies are new messages.
-      let invokeAnswered = false;
-      const respond: Responder = {
-        send: async (reply) => {
-          if (!invokeAnswered && reply.card !== undefined) {
-            invokeAnswered = true;
-            await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, reply.card);
-            // The invoke response carries only the card: the text that went with it becomes its own message.
-            if (reply.text !== undefined) await sendReply(context, { text: reply.text });
-            return context.activity.replyToId;
-          }
-          return sendReply(context, reply);
-        },
-      };
+      // Navigation (paging, did-you-mean, next steps) posts new messages and leaves the clicked card as it was:
+      // only decisions (approvals, confirmations) replace a card in place.
+      const respond: Responder = { send: (reply) => sendReply(context, reply) };
       await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), {
         requester: identification.user,
         tenantId: identification.tenantId,
         conversation,
+        reachedBy: 'button',
         respond,
       });
-      if (!invokeAnswered) await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, 'Done.');
+      await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, 'Done.');
+      return;
+    }
+    if (isChoiceAction(action.data)) {
+      const respond: Responder = { send: (reply) => sendReply(context, reply) };
+      const answer = await deps.handleChoice(action.data, { requester: identification.user, tenantId: identification.tenantId, conversation, reachedBy: 'button', respond });
+      if ('card' in answer) await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, answer.card);
+      else await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, answer.message);
       return;
     }
     const answer = await deps.handleApprovalAction(action.data, {

@@ -9,6 +9,12 @@ export const CardVerb = {
   RefreshApproval: 'approval.refresh',
   /** Runs a chat command, as if the user had typed it (paging, did-you-mean, next steps). */
   Command: 'command',
+  /** Runs the write a confirmation card previewed (src/bot/handlers/confirmations.ts). */
+  ConfirmWrite: 'confirmation.confirm',
+  /** Drops the write a confirmation card previewed; nothing changes. */
+  CancelWrite: 'confirmation.cancel',
+  /** Picks a suggested command ("did you mean", a closest name); the bot previews it before any write. */
+  ChooseSuggestion: 'suggestion.choose',
 } as const;
 export type CardVerb = (typeof CardVerb)[keyof typeof CardVerb];
 
@@ -51,6 +57,20 @@ export const commandDataSchema = z.object({
 });
 export type CommandData = z.infer<typeof commandDataSchema>;
 
+/** An opaque id the bot issued; what it stands for (and for whom) stays in the bot's own state. */
+const opaqueIdSchema = (name: string) =>
+  z
+    .string({ error: `${name} must be a string` })
+    .min(1, `${name} must not be empty`)
+    .max(100, `${name} must be at most 100 characters`)
+    .regex(/^[A-Za-z0-9-]+$/, `${name} must be letters, digits and dashes`);
+
+export const confirmationDataSchema = z.object({ confirmationId: opaqueIdSchema('confirmationId') });
+export type ConfirmationData = z.infer<typeof confirmationDataSchema>;
+
+export const suggestionDataSchema = z.object({ suggestionId: opaqueIdSchema('suggestionId') });
+export type SuggestionData = z.infer<typeof suggestionDataSchema>;
+
 const unknownVerbMessage = `unknown card verb; expected one of ${CARD_VERBS.join(', ')}`;
 
 /** `activity.value.action` of an `adaptiveCard/action` invoke (the `type`/`id` fields are not needed). */
@@ -61,6 +81,9 @@ export const executeActionSchema = z.discriminatedUnion(
     z.object({ verb: z.literal(CardVerb.RejectEmail), data: approvalDecisionDataSchema }),
     z.object({ verb: z.literal(CardVerb.RefreshApproval), data: approvalRefreshDataSchema }),
     z.object({ verb: z.literal(CardVerb.Command), data: commandDataSchema }),
+    z.object({ verb: z.literal(CardVerb.ConfirmWrite), data: confirmationDataSchema }),
+    z.object({ verb: z.literal(CardVerb.CancelWrite), data: confirmationDataSchema }),
+    z.object({ verb: z.literal(CardVerb.ChooseSuggestion), data: suggestionDataSchema }),
   ],
   { error: (issue) => (issue.code === 'invalid_union' ? unknownVerbMessage : undefined) },
 );
@@ -78,6 +101,9 @@ export const submitActionSchema = z
       approvalDecisionDataSchema.extend({ verb: z.literal(CardVerb.RejectEmail) }),
       approvalRefreshDataSchema.extend({ verb: z.literal(CardVerb.RefreshApproval) }),
       commandDataSchema.extend({ verb: z.literal(CardVerb.Command) }),
+      confirmationDataSchema.extend({ verb: z.literal(CardVerb.ConfirmWrite) }),
+      confirmationDataSchema.extend({ verb: z.literal(CardVerb.CancelWrite) }),
+      suggestionDataSchema.extend({ verb: z.literal(CardVerb.ChooseSuggestion) }),
     ],
     { error: (issue) => (issue.code === 'invalid_union' ? unknownVerbMessage : undefined) },
   )
@@ -98,6 +124,11 @@ export const submitActionSchema = z
         return { verb: value.verb, data: { requestId: value.requestId } };
       case CardVerb.Command:
         return { verb: value.verb, data: { command: value.command } };
+      case CardVerb.ConfirmWrite:
+      case CardVerb.CancelWrite:
+        return { verb: value.verb, data: { confirmationId: value.confirmationId } };
+      case CardVerb.ChooseSuggestion:
+        return { verb: value.verb, data: { suggestionId: value.suggestionId } };
     }
   });
 

@@ -1,3 +1,4 @@
+import { suggestionDataSchema } from './actions.js';
 import { MAX_BUTTONS_PER_SET, toButtonSet, type ButtonSetData } from './buttons.js';
 import type { AdaptiveCardJson } from './card-json.js';
 import { clip, escapeMarkdownLine } from './format.js';
@@ -9,6 +10,7 @@ export const MAX_SUGGESTIONS = MAX_BUTTONS_PER_SET;
 const MAX_ECHOED_INPUT_LENGTH = 200;
 
 interface DidYouMeanCardData extends ButtonSetData {
+  readonly choices: readonly { readonly title: string; readonly suggestionId: string }[];
   readonly fallbackText: string;
   readonly unknownText: string;
   readonly questionText: string;
@@ -28,15 +30,26 @@ export function renderDidYouMeanCard(view: DidYouMeanView): AdaptiveCardJson {
   if (view.suggestions.length > MAX_SUGGESTIONS) {
     throw new RangeError(`The did-you-mean card offers at most ${MAX_SUGGESTIONS} suggestions; got ${view.suggestions.length}`);
   }
+  if (view.choiceIds !== undefined && view.choiceIds.length !== view.suggestions.length) {
+    throw new RangeError(`The did-you-mean card needs one choice id per suggestion; got ${view.choiceIds.length} for ${view.suggestions.length}`);
+  }
   const input = clip(view.input.trim(), MAX_ECHOED_INPUT_LENGTH);
+  const commands = toButtonSet(
+    view.suggestions.map((suggestion) => ({ title: suggestion, command: suggestion })),
+    'did-you-mean',
+  );
+  const { choiceIds } = view;
+  const choices =
+    choiceIds === undefined
+      ? []
+      : commands.actions.map((button, index) => ({ title: button.title, suggestionId: suggestionDataSchema.parse({ suggestionId: choiceIds[index] }).suggestionId }));
   const fallbackQuestion = view.suggestions.length === 0 ? 'Type "help" to see what I can do.' : `Did you mean: ${view.suggestions.join(' | ')}?`;
   return template.expand({
     fallbackText: `I don't know "${input}". ${fallbackQuestion}`,
     unknownText: `I don't know “${escapeMarkdownLine(input)}”.`,
     questionText: question(view.suggestions),
-    ...toButtonSet(
-      view.suggestions.map((suggestion) => ({ title: suggestion, command: suggestion })),
-      'did-you-mean',
-    ),
+    hasActions: commands.hasActions,
+    actions: choiceIds === undefined ? commands.actions : [],
+    choices,
   });
 }

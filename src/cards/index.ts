@@ -19,6 +19,14 @@ export type * from './view-models.js';
 export { renderAlertsWallCard, MAX_ALERTS_PER_CARD } from './alerts-wall-card.js';
 export { renderApprovalApproverCard, renderApprovalBaseCard, renderApprovalDecidedCard, approvalRefreshUserIds } from './approval-card.js';
 export { renderAuditListCard, MAX_AUDIT_ENTRIES_PER_CARD } from './audit-list-card.js';
+export {
+  renderConfirmationCard,
+  MAX_CONFIRMATION_RECORDS,
+  MAX_OVERWRITTEN_LINES,
+  type ConfirmationFieldView,
+  type ConfirmationRecordView,
+  type ConfirmationView,
+} from './confirmation-card.js';
 export { renderDidYouMeanCard, MAX_SUGGESTIONS } from './did-you-mean-card.js';
 export { renderEmailSettingsCard } from './email-settings-card.js';
 export { renderHelpCard } from './help-card.js';

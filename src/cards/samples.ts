@@ -15,6 +15,7 @@ import { renderApprovalApproverCard, renderApprovalBaseCard, renderApprovalDecid
 import { renderAuditListCard } from './audit-list-card.js';
 import type { AdaptiveCardJson } from './card-json.js';
 import type { CardTemplateName } from './template-store.js';
+import { renderConfirmationCard, type ConfirmationView } from './confirmation-card.js';
 import { renderDidYouMeanCard } from './did-you-mean-card.js';
 import { renderEmailSettingsCard } from './email-settings-card.js';
 import { renderHelpCard } from './help-card.js';
@@ -291,6 +292,36 @@ export const sampleDidYouMean: DidYouMeanView = {
   suggestions: ['approve mailbox sales@contoso.com', 'remove mailbox sales@contoso.com'],
 };
 
+/** `apply default settings to all` over mailboxes whose own methods differ from the defaults. */
+export const sampleConfirmation: ConfirmationView = {
+  title: 'Confirm: apply default settings to all',
+  summary: '3 mailboxes will change. Then Test & Enable runs for 3 mailboxes.',
+  reasons: ['it names several mailboxes, all or pending', 'it replaces values that were set before'],
+  records: [
+    {
+      name: 'Sales Inbox (sales@contoso.com)',
+      changes: [{ field: 'Appointments, Contacts, and Tasks', from: 'None', to: 'Server-Side Synchronization' }],
+    },
+    {
+      name: 'Sid Service (sid@contoso.com)',
+      changes: [
+        { field: 'Server Profile', from: '(none)', to: 'Microsoft Exchange Online' },
+        { field: 'Incoming Email', from: 'None', to: 'Server-Side Synchronization or Email Router' },
+      ],
+    },
+    { name: 'Cody Customizer (cody@contoso.com)', changes: [{ field: 'Outgoing Email', from: 'Microsoft Dynamics 365 for Outlook', to: 'Server-Side Synchronization or Email Router' }] },
+  ],
+  overwritten: [
+    'Sales Inbox (sales@contoso.com): Appointments, Contacts, and Tasks None → Server-Side Synchronization',
+    'Sid Service (sid@contoso.com): Incoming Email None → Server-Side Synchronization or Email Router',
+    'Cody Customizer (cody@contoso.com): Outgoing Email Microsoft Dynamics 365 for Outlook → Server-Side Synchronization or Email Router',
+  ],
+  notes: ['Test & Enable: Sales Inbox (sales@contoso.com), Sid Service (sid@contoso.com), Cody Customizer (cody@contoso.com).'],
+  expiry: 'Only Ada Admin can confirm. Expires at 2025-03-01 10:25 UTC; nothing changes until then.',
+  confirmTitle: 'Confirm',
+  confirmationId: 'C-3f9c2d4e-8a1b-4c5d-9e6f-0a1b2c3d4e5f',
+};
+
 export const sampleUsageError: UsageErrorView = {
   commandName: 'list mailboxes',
   problem: '"--page" must be a whole number from 1 to 500; got "two".',
@@ -548,6 +579,7 @@ export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'operation result', template: 'operation-result', render: () => renderOperationResultCard(sampleOperationResult) },
   { name: 'refusal', template: 'refusal', render: () => renderRefusalCard(sampleRefusal) },
   { name: 'did you mean', template: 'did-you-mean', render: () => renderDidYouMeanCard(sampleDidYouMean) },
+  { name: 'confirmation', template: 'confirmation', render: () => renderConfirmationCard(sampleConfirmation) },
   { name: 'usage error', template: 'usage-error', render: () => renderUsageErrorCard(sampleUsageError) },
   { name: 'job progress (running)', template: 'job-progress', render: () => renderJobProgressCard(sampleJobRunning) },
   { name: 'job progress (done)', template: 'job-progress', render: () => renderJobProgressCard(sampleJobDone) },

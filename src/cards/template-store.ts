@@ -19,6 +19,7 @@ export const CARD_TEMPLATE_NAMES = [
   'alerts-wall',
   'approval',
   'audit-list',
+  'confirmation',
   'diagnosis',
   'did-you-mean',
   'email-settings',

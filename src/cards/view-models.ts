@@ -216,6 +216,11 @@ export interface DidYouMeanView {
   readonly input: string;
   /** Complete commands to offer, best first; one button each. */
   readonly suggestions: readonly string[];
+  /**
+   * One opaque choice id per suggestion, when the bot keeps what each stands for: the buttons then carry the
+   * id (verb `suggestion.choose`) instead of the command, so no write runs from a click (issue 12).
+   */
+  readonly choiceIds?: readonly string[];
 }
 
 export interface UsageErrorView {

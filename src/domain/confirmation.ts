@@ -1,8 +1,16 @@
 // The confirmation rules, in one place (issue 12 "Safe actions"): which writes run straight away and which
-// first show a card with what will change, Confirm and Cancel. Pure: the bot asks, the preview supplies facts.
+// first show a card with what will change, Confirm and Cancel. Pure: the command's registration says what
+// kind of write it is, the preview supplies what it would overwrite.
 
-/** What a command changes: nothing, one named record, several records, or settings set deliberately. */
-export type WriteKind = 'none' | 'single' | 'bulk' | 'overwrites';
+/** What a command changes: nothing, one record it names, or several (a list, `all`, `pending`, a profile's mailboxes). */
+export type WriteKind = 'none' | 'single' | 'bulk';
+
+/** A command's write as its registration describes it. */
+export interface WriteDescription {
+  readonly kind: WriteKind;
+  /** It may replace values someone set deliberately (e.g. apply default settings over per-mailbox methods). */
+  readonly overwrites: boolean;
+}
 
 /** How the command arrived: typed in chat, or chosen on a card (a suggestion, "did you mean", a next step). */
 export type ReachedBy = 'typed' | 'button';
@@ -10,34 +18,24 @@ export type ReachedBy = 'typed' | 'button';
 export type ConfirmationReason =
   /** The person did not type it: a suggestion or guess may not be what they meant. */
   | 'chosenOnCard'
-  /** More than one record changes. */
-  | 'severalRecords'
-  /** `all` or `pending`: which records that is depends on the moment. */
-  | 'keyword'
-  /** Values that differ from the new ones are replaced. */
+  /** Several records, `all` or `pending`: which and how many is only known when it runs. */
+  | 'bulkSelection'
+  /** Values set before, which differ from the new ones, are replaced. */
   | 'overwritesSettings';
 
-/** Whether a preview must be made before running: a typed write naming one record runs directly. */
-export function mayNeedConfirmation(kind: WriteKind, reachedBy: ReachedBy): boolean {
-  if (kind === 'none') return false;
-  return reachedBy === 'button' || kind !== 'single';
+/** Whether a preview must be made before running: only a typed write naming one record, overwriting nothing, runs unseen. */
+export function mayNeedConfirmation(write: WriteDescription, reachedBy: ReachedBy): boolean {
+  if (write.kind === 'none') return false;
+  return reachedBy === 'button' || write.kind === 'bulk' || write.overwrites;
 }
 
-export interface PreviewFacts {
-  readonly recordCount: number;
-  readonly usesKeyword: boolean;
-  /** How many field values the write would replace with different ones, for a write of kind `overwrites`. */
-  readonly overwrittenValues: number;
-}
-
-/** Every reason this write needs a confirmation; none means it runs directly. */
-export function confirmationReasons(kind: WriteKind, reachedBy: ReachedBy, facts: PreviewFacts): readonly ConfirmationReason[] {
-  if (kind === 'none') return [];
+/** Every reason this write needs a confirmation, given how many previously set values it replaces; none means it runs directly. */
+export function confirmationReasons(write: WriteDescription, reachedBy: ReachedBy, overwrittenValues: number): readonly ConfirmationReason[] {
+  if (write.kind === 'none') return [];
   const reasons: ConfirmationReason[] = [];
   if (reachedBy === 'button') reasons.push('chosenOnCard');
-  if (facts.recordCount > 1) reasons.push('severalRecords');
-  if (facts.usesKeyword) reasons.push('keyword');
-  if (kind === 'overwrites' && facts.overwrittenValues > 0) reasons.push('overwritesSettings');
+  if (write.kind === 'bulk') reasons.push('bulkSelection');
+  if (write.overwrites && overwrittenValues > 0) reasons.push('overwritesSettings');
   return reasons;
 }
 

@@ -37,6 +37,10 @@ describe('card actions from strangers', () => {
       [CardVerb.RejectEmail]: decision,
       [CardVerb.RefreshApproval]: { requestId: decision.requestId },
       [CardVerb.Command]: { command: 'approve mailbox cody@contoso.com' },
+      // Ids a stranger may have copied from someone else's card: the identity gate answers before any lookup.
+      [CardVerb.ConfirmWrite]: { confirmationId: 'C-0000000001' },
+      [CardVerb.CancelWrite]: { confirmationId: 'C-0000000001' },
+      [CardVerb.ChooseSuggestion]: { suggestionId: 'S-0000000001' },
     };
   });
   afterAll(async () => {

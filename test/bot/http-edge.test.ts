@@ -73,8 +73,13 @@ describe('the HTTP edge and identity, over the real Bot Framework protocol', () 
     expect(JSON.stringify(t.bot.services.store.document())).toBe(before);
   });
 
-  it('answers a command button with a card that replaces the clicked one', async () => {
+  it('answers a command button with a new card and leaves the clicked one as it was (navigation never replaces a card)', async () => {
+    const chat = t.personalChatOf(t.user('ada'));
+    const before = t.connector.activitiesSentTo(chat).length;
     const answer = await t.invoke(t.user('ada'), { verb: 'command', data: { command: 'aprove' } }, { replyToId: 'card-1' });
-    expect(answer.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(answer.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    const posted = t.connector.activitiesSentTo(chat).slice(before);
+    expect(posted.map((activity) => activity.operation)).toEqual(['reply']);
+    expect(posted[0]?.attachments).toHaveLength(1);
   });
 });

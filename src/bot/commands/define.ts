@@ -4,14 +4,14 @@
 // collects them; the parser, the help card, docs/commands.md, the manifest, the dispatcher and the
 // confirmation rules all read them from there.
 import type { z } from 'zod';
-import type { WriteKind } from '../../domain/confirmation.js';
+import type { WriteDescription, WriteKind } from '../../domain/confirmation.js';
 import type { HandlerEnvironment } from '../handlers/environment.js';
 import type { Rename } from '../views/command-line.js';
 import type { ReadOutcome } from './arguments.js';
 import type { Token } from './text.js';
 import type { MailboxKeyword } from './values.js';
 
-export type { WriteKind } from '../../domain/confirmation.js';
+export type { WriteDescription, WriteKind } from '../../domain/confirmation.js';
 
 export const commandIds = [
   'help',
@@ -112,10 +112,12 @@ interface CommandSpec<Id extends CommandId, Schema extends z.ZodType> {
   readonly args: Schema;
   readonly readArgs: (tokens: readonly Token[]) => ArgumentOutcome<z.input<Schema>>;
   /**
-   * What the command changes, for the confirmation rules (src/domain/confirmation.ts): nothing, one named
-   * record, several records (a list, `all`, `pending`), or settings someone may have set deliberately.
+   * What the command changes, for the confirmation rules (src/domain/confirmation.ts): nothing, one record it
+   * names, or several (a list, `all`, `pending`, a profile's mailboxes).
    */
   readonly writes: WriteKind | ((args: z.output<Schema>) => WriteKind);
+  /** It may replace settings someone set deliberately; the confirmation card lists what it overwrites. */
+  readonly overwrites?: boolean;
   /** Who may run it, in words (the help card's "Who can run it"); the permission model decides for real. */
   readonly whoCanRun: string;
   /** The exact chat line for these arguments; `rename` rewrites every name or address typed in it. */
@@ -127,8 +129,8 @@ interface CommandSpec<Id extends CommandId, Schema extends z.ZodType> {
 export interface CommandDefinition<Id extends CommandId, Schema extends z.ZodType> extends CommandSpec<Id, Schema> {
   readonly notes: readonly string[];
   readonly mailboxKeywords: readonly MailboxKeyword[];
-  /** The kind of write these arguments make. */
-  writeKind(args: z.output<Schema>): WriteKind;
+  /** The write these arguments make. */
+  describeWrite(args: z.output<Schema>): WriteDescription;
   /** Reads the tokens after the command words and validates them with the schema. */
   interpret(tokens: readonly Token[]): Interpretation<Id, z.output<Schema>>;
 }
@@ -145,7 +147,7 @@ export function defineCommand<const Id extends CommandId, Schema extends z.ZodTy
     mailboxKeywords: spec.mailboxKeywords ?? [],
     toText: (args, rename) => spec.toText(args, rename),
     handle: (args, env) => spec.handle(args, env),
-    writeKind: (args) => (typeof spec.writes === 'function' ? spec.writes(args) : spec.writes),
+    describeWrite: (args) => ({ kind: typeof spec.writes === 'function' ? spec.writes(args) : spec.writes, overwrites: spec.overwrites ?? false }),
     interpret(tokens) {
       const outcome = spec.readArgs(tokens);
       if (outcome.kind !== 'read') return outcome;

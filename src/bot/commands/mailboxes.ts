@@ -156,7 +156,8 @@ export const mailboxCommands = {
     manifest: { menu: [], title: 'apply default settings to', description: 'Apply the default profile and methods to mailboxes, then test and enable them' },
     args: z.object({ mailboxes: mailboxSelectionSchema(['all']), test: z.boolean() }),
     readArgs: readApplyDefaults,
-    writes: 'overwrites',
+    writes: (args) => selectionWrite(args.mailboxes),
+    overwrites: true,
     whoCanRun: 'System Administrator or System Customizer, with Read and Write Mailbox reaching each mailbox.',
     toText(args, rename) {
       return `apply default settings to ${mailboxSelectionText(args.mailboxes, rename)}${args.test ? '' : ' without test'}`;

@@ -25,6 +25,7 @@ export {
   type ConversationScope,
   type Interpretation,
   type ManifestEntry,
+  type WriteDescription,
   type WriteKind,
 } from './define.js';
 export type { AlertsTarget, EditableSetting } from './grammar.js';

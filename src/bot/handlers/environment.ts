@@ -4,11 +4,12 @@ import type { MailboxSelector, UseCaseContext } from '../../app/index.js';
 import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
-import type { RecognisedCommand } from '../commands/parser.js';
-import { commandRegistry, type MailboxKeyword, type MailboxSelection, type WriteKind } from '../commands/registry.js';
+import type { CommandArgs, RecognisedCommand } from '../commands/parser.js';
+import { commandRegistry, type CommandId, type MailboxKeyword, type MailboxSelection, type WriteDescription, type WriteKind } from '../commands/registry.js';
 import type { AlertSubscriptions, CoreServices, TestAndEnableJobs } from '../services.js';
 import type { CommandRequest, Reply } from '../turn-handler.js';
 import { mailboxRefText, problemCard } from '../views/index.js';
+import type { PendingChoices } from './choices.js';
 
 export interface CommandDispatcherDependencies extends CoreServices {
   readonly jobs: TestAndEnableJobs;
@@ -31,15 +32,29 @@ export interface HandlerEnvironment {
 
 /** Whether the command changes something; its failures then say that nothing was changed. */
 export function writesSomething(command: RecognisedCommand): boolean {
-  const definition: { writeKind(args: typeof command.args): WriteKind } = commandRegistry[command.id];
-  return definition.writeKind(command.args) !== 'none';
+  return describeWrite(command).kind !== 'none';
 }
+
+type WriteDescribers = { readonly [Id in CommandId]: { describeWrite(args: CommandArgs<Id>): WriteDescription } };
+
+function describeWriteOf<Id extends CommandId>(id: Id, args: CommandArgs<Id>): WriteDescription {
+  const definition: WriteDescribers[Id] = commandRegistry[id];
+  return definition.describeWrite(args);
+}
+
+/** What the command's registration says it writes, for these arguments. */
+export const describeWrite = (command: RecognisedCommand): WriteDescription => describeWriteOf(command.id, command.args);
 
 /** A selection that names one mailbox writes one record; a longer list, `all` or `pending` writes several. */
 export const selectionWrite = (selection: MailboxSelection<MailboxKeyword>): WriteKind =>
   selection.kind === 'list' && selection.mailboxes.length === 1 ? 'single' : 'bulk';
 
-export function handlerEnvironment(deps: CommandDispatcherDependencies, command: RecognisedCommand, request: CommandRequest): HandlerEnvironment {
+/** With `choices`, corrections of a failed write are offered as choices kept there (see views/problems.ts). */
+export function handlerEnvironment(deps: CommandDispatcherDependencies, command: RecognisedCommand, request: CommandRequest, choices?: PendingChoices): HandlerEnvironment {
+  const offerChoice =
+    choices === undefined
+      ? undefined
+      : (commandText: string): string => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id;
   const send = (reply: Reply): Promise<string | undefined> => request.respond.send(reply);
   return {
     deps,
@@ -51,7 +66,7 @@ export function handlerEnvironment(deps: CommandDispatcherDependencies, command:
     sendCard: (card) => send({ card }),
     fail: async (error, attempted) => {
       const { organization } = deps.store;
-      await send({ card: problemCard(error, { command, attempted, organization, writes: writesSomething(command) }) });
+      await send({ card: problemCard(error, { command, attempted, organization, writes: writesSomething(command), ...(offerChoice === undefined ? {} : { offerChoice }) }) });
     },
   };
 }

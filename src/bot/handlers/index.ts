@@ -1,10 +1,23 @@
-// The command dispatcher: every command of the registry goes to the handler of its registration, which calls the use case with
-// the requester identified from the activity and answers with a card.
-import type { CommandArgs, RecognisedCommand } from '../commands/parser.js';
+// The command dispatcher: every command of the registry goes to the handler of its registration, which calls
+// the use case with the requester identified from the activity and answers with a card. A write that the
+// confirmation rules (src/domain/confirmation.ts) hold back is previewed first and runs only on Confirm.
+import { renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
+import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
+import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
 import { commandRegistry, type CommandId } from '../commands/registry.js';
-import type { CommandDispatcher, Reply } from '../turn-handler.js';
-import { renderNoticeCard } from '../views/index.js';
-import { handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
+import type { ChoiceActionHandler, CommandDispatcher, CommandRequest, Reply, SuggestionOffer } from '../turn-handler.js';
+import {
+  cancelledNotice,
+  choiceRefusedMessage,
+  choiceRefusedNotice,
+  commandLine,
+  confirmationView,
+  confirmedNotice,
+  renderNoticeCard,
+} from '../views/index.js';
+import { PendingChoices } from './choices.js';
+import { describeWrite, handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
+import { previewWrite, type WritePreview } from './preview.js';
 
 export type { CommandDispatcherDependencies } from './environment.js';
 
@@ -15,9 +28,18 @@ function runHandler<Id extends CommandId>(id: Id, args: CommandArgs<Id>, env: Ha
   return definition.handle(args, env);
 }
 
-export function createCommandDispatcher(deps: CommandDispatcherDependencies): CommandDispatcher {
-  return async (command: RecognisedCommand, request) => {
-    const env = handlerEnvironment(deps, command, request);
+/** The dispatcher, and the handlers of the choices its cards offer, sharing one set of pending choices. */
+export interface CommandDispatch {
+  readonly dispatchCommand: CommandDispatcher;
+  readonly handleChoice: ChoiceActionHandler;
+  readonly offerSuggestions: SuggestionOffer;
+}
+
+export function createCommandDispatch(deps: CommandDispatcherDependencies): CommandDispatch {
+  const choices = new PendingChoices(deps.useCases.clock);
+
+  const run = async (command: RecognisedCommand, request: CommandRequest): Promise<void> => {
+    const env = handlerEnvironment(deps, command, request, choices);
     try {
       await runHandler(command.id, command.args, env);
     } catch (error) {
@@ -36,6 +58,105 @@ export function createCommandDispatcher(deps: CommandDispatcherDependencies): Co
       });
     }
   };
+
+  /** The preview of a write, or undefined when it may run directly (or changes nothing). */
+  const confirmationFor = async (
+    command: RecognisedCommand,
+    request: CommandRequest,
+  ): Promise<{ readonly preview: WritePreview; readonly reasons: readonly ConfirmationReason[] } | undefined> => {
+    const write = describeWrite(command);
+    const reachedBy = request.reachedBy ?? 'typed';
+    if (!mayNeedConfirmation(write, reachedBy)) return undefined;
+    const outcome = await previewWrite(deps, request, command, (env) => runHandler(command.id, command.args, env));
+    if (outcome.kind === 'nothingChanges') return undefined;
+    const reasons = confirmationReasons(write, reachedBy, outcome.preview.overwrittenValues);
+    return reasons.length === 0 ? undefined : { preview: outcome.preview, reasons };
+  };
+
+  const confirmationCard = (
+    command: RecognisedCommand,
+    request: CommandRequest,
+    found: { readonly preview: WritePreview; readonly reasons: readonly ConfirmationReason[] },
+    previewedAgain: boolean,
+  ): AdaptiveCardJson => {
+    const commandText = commandLine(command);
+    const confirmation = choices.openConfirmation({
+      owner: request.requester,
+      commandText,
+      reachedBy: request.reachedBy ?? 'typed',
+      fingerprint: found.preview.fingerprint,
+      conversationId: request.conversation.id,
+    });
+    return renderConfirmationCard(confirmationView({ commandText, write: describeWrite(command), reasons: found.reasons, preview: found.preview, confirmation, previewedAgain }));
+  };
+
+  const dispatchCommand: CommandDispatcher = async (command, request) => {
+    const found = await confirmationFor(command, request).catch((error: unknown) => {
+      // A preview that breaks must not let the write through unseen: answer as for a failed command.
+      deps.logger.error('could not preview a write', { command: command.id, requester: request.requester.id, error });
+      return 'failed' as const;
+    });
+    if (found === 'failed') {
+      await request.respond.send({ card: renderNoticeCard(choiceRefusedNotice('unknown')) });
+      return;
+    }
+    if (found === undefined) return run(command, request);
+    await request.respond.send({ card: confirmationCard(command, request, found, false) });
+  };
+
+  const parsedAgain = (commandText: string, request: CommandRequest): RecognisedCommand | undefined => {
+    const parsed = parseCommand(commandText, { scope: request.conversation.scope });
+    return parsed.kind === 'command' ? parsed : undefined;
+  };
+
+  const handleChoice: ChoiceActionHandler = async (action, request) => {
+    switch (action.verb) {
+      case 'suggestion.choose': {
+        const taken = choices.findSuggestion(action.data.suggestionId, request.requester, request.conversation.id);
+        if (!taken.ok) return { message: choiceRefusedMessage(taken.refusal) };
+        const command = parsedAgain(taken.choice.commandText, request);
+        if (command === undefined) return { message: `“${taken.choice.commandText}” is no longer a command I understand. Nothing was changed.` };
+        // A chosen suggestion is never typed: any write it makes is previewed first, in a new message.
+        await dispatchCommand(command, { ...request, reachedBy: 'button' });
+        return { message: 'Here is what it would do.' };
+      }
+      case 'confirmation.cancel': {
+        const taken = choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
+        if (!taken.ok) return taken.refusal === 'someoneElse' || taken.refusal === 'otherConversation' ? { message: choiceRefusedMessage(taken.refusal) } : { card: renderNoticeCard(choiceRefusedNotice(taken.refusal)) };
+        return { card: renderNoticeCard(cancelledNotice(taken.choice.commandText, request.requester.fullName)) };
+      }
+      case 'confirmation.confirm': {
+        const taken = choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
+        if (!taken.ok) return taken.refusal === 'someoneElse' || taken.refusal === 'otherConversation' ? { message: choiceRefusedMessage(taken.refusal) } : { card: renderNoticeCard(choiceRefusedNotice(taken.refusal)) };
+        const confirmation = taken.choice;
+        const command = parsedAgain(confirmation.commandText, request);
+        if (command === undefined) return { card: renderNoticeCard(choiceRefusedNotice('unknown')) };
+        const asked: CommandRequest = { ...request, reachedBy: confirmation.reachedBy };
+        const outcome = await previewWrite(deps, asked, command, (env) => runHandler(command.id, command.args, env));
+        if (outcome.kind === 'preview' && outcome.preview.fingerprint !== confirmation.fingerprint) {
+          // The records changed since the preview: show what it would do now, to be confirmed again.
+          const write = describeWrite(command);
+          const reasons = confirmationReasons(write, 'button', outcome.preview.overwrittenValues);
+          return { card: confirmationCard(command, asked, { preview: outcome.preview, reasons }, true) };
+        }
+        await run(command, asked);
+        return { card: renderNoticeCard(confirmedNotice(confirmation.commandText, request.requester.fullName)) };
+      }
+    }
+  };
+
+  const offerSuggestions: SuggestionOffer = async (input, suggestions, request) => {
+    // Every suggestion is kept behind an id: a click is a choice, and a write it names is previewed first.
+    const choiceIds = suggestions.map((commandText) => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id);
+    await request.respond.send({ card: renderDidYouMeanCard({ input, suggestions, choiceIds }) });
+  };
+
+  return { dispatchCommand, handleChoice, offerSuggestions };
+}
+
+/** The dispatcher alone (tests that drive commands without cards). */
+export function createCommandDispatcher(deps: CommandDispatcherDependencies): CommandDispatcher {
+  return createCommandDispatch(deps).dispatchCommand;
 }
 
 export const welcomeReply = (): Reply => ({

@@ -8,3 +8,4 @@ export * from './mailboxes.js';
 export * from './monitoring.js';
 export * from './notice-card.js';
 export * from './problems.js';
+export * from './confirmation.js';

@@ -7,7 +7,9 @@ import {
   ADAPTIVE_CARD_SCHEMA_URL,
   ADAPTIVE_CARD_VERSION,
   CardVerb,
+  MAX_BUTTONS_PER_SET,
   escapeMarkdown,
+  suggestionDataSchema,
   type AdaptiveCardJson,
   type CommandButtonView,
 } from '../../cards/index.js';
@@ -26,6 +28,13 @@ export interface NoticeView {
   readonly lines: readonly string[];
   readonly facts?: readonly NoticeFact[];
   readonly actions?: readonly CommandButtonView[];
+  /** Suggested commands kept by the bot behind an opaque id (verb `suggestion.choose`): a click previews, never writes. */
+  readonly choices?: readonly SuggestionChoiceView[];
+}
+
+export interface SuggestionChoiceView {
+  readonly title: string;
+  readonly suggestionId: string;
 }
 
 /** Long texts (a use case may list several reasons) are cut visibly, so a notice stays far below the 28 KB budget. */
@@ -42,6 +51,8 @@ export function renderNoticeCard(view: NoticeView): AdaptiveCardJson {
   const lines = view.lines.filter((line) => line.trim() !== '').slice(0, MAX_LINES).map((line) => clip(line, MAX_LINE_LENGTH));
   const facts = (view.facts ?? []).slice(0, MAX_FACTS);
   const buttons = toButtonData(view.actions ?? [], 'notice');
+  const choices = (view.choices ?? []).map((choice) => ({ title: choice.title, suggestionId: suggestionDataSchema.parse({ suggestionId: choice.suggestionId }).suggestionId }));
+  if (buttons.length + choices.length > MAX_BUTTONS_PER_SET) throw new RangeError(`The notice card can show at most ${MAX_BUTTONS_PER_SET} buttons; got ${buttons.length + choices.length}`);
   const body: Record<string, unknown>[] = [
     { type: 'TextBlock', text: escapeMarkdown(view.title), size: 'Medium', weight: 'Bolder', color: toneColor[view.tone], wrap: true },
     ...lines.map((line) => ({ type: 'TextBlock', text: escapeMarkdown(line), spacing: 'Small', wrap: true })),
@@ -52,16 +63,25 @@ export function renderNoticeCard(view: NoticeView): AdaptiveCardJson {
       facts: facts.map((fact) => ({ title: escapeMarkdown(fact.title), value: escapeMarkdown(clip(fact.value, MAX_FACT_VALUE_LENGTH)) })),
     });
   }
-  if (buttons.length > 0) {
+  if (buttons.length + choices.length > 0) {
     body.push({
       type: 'ActionSet',
-      actions: buttons.map((button) => ({
-        type: 'Action.Execute',
-        title: button.title,
-        verb: CardVerb.Command,
-        data: { command: button.command },
-        fallback: { type: 'Action.Submit', title: button.title, data: { verb: CardVerb.Command, command: button.command } },
-      })),
+      actions: [
+        ...buttons.map((button) => ({
+          type: 'Action.Execute',
+          title: button.title,
+          verb: CardVerb.Command,
+          data: { command: button.command },
+          fallback: { type: 'Action.Submit', title: button.title, data: { verb: CardVerb.Command, command: button.command } },
+        })),
+        ...choices.map((choice) => ({
+          type: 'Action.Execute',
+          title: choice.title,
+          verb: CardVerb.ChooseSuggestion,
+          data: { suggestionId: choice.suggestionId },
+          fallback: { type: 'Action.Submit', title: choice.title, data: { verb: CardVerb.ChooseSuggestion, suggestionId: choice.suggestionId } },
+        })),
+      ],
     });
   }
   const fallbackFacts = facts.map((fact) => `${fact.title}: ${fact.value}`);

@@ -32,6 +32,11 @@ export interface ProblemContext {
   readonly organization: { readonly version: string; readonly deployment: Deployment };
   /** Whether the command writes; its failures then say that nothing was changed. */
   readonly writes: boolean;
+  /**
+   * Keeps a suggested command line for the requester and returns its opaque id. With it, corrections of a
+   * write are offered as choices that lead to a preview, never as a command a click would run (issue 12).
+   */
+  readonly offerChoice?: (commandText: string) => string;
 }
 
 export const NOTHING_CHANGED = 'Nothing was changed.';
@@ -147,8 +152,18 @@ export function problemNoticeView(error: DomainError, context: ProblemContext): 
   const unknownNames = error.unknownNames ?? [];
   if (unknownNames.length > 0) {
     const corrections = correctionButtons(context.command, unknownNames);
+    const title = `Not found: ${unknownNames.map((unknown) => `“${unknown.name}”`).join(', ')}`;
+    const { offerChoice } = context;
+    if (context.writes && offerChoice !== undefined && corrections.length > 0) {
+      return {
+        title,
+        tone: 'attention',
+        lines: [error.message, ...nothingChanged, 'Choose one to see what the command would change with it; nothing changes until you confirm:'],
+        choices: corrections.map((correction) => ({ title: correction.title, suggestionId: offerChoice(correction.command) })),
+      };
+    }
     return {
-      title: `Not found: ${unknownNames.map((unknown) => `“${unknown.name}”`).join(', ')}`,
+      title,
       tone: 'attention',
       lines: [error.message, ...nothingChanged, ...(corrections.length > 0 ? ['Choose one to run the command again with it:'] : [])],
       actions: corrections.length > 0 ? corrections : [helpButton(context.command)],

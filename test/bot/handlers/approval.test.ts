@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmailApprovalStatus } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { ask, buttonsIn, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+import { ask, buttonsIn, cardIn, choicesOf, choose, click, confirm, domainSnapshot, expectWellFormed, isConfirmationCard, sayAndConfirm, sayForCard } from './support.js';
 
 const CONTOSO_2025 = resolve(import.meta.dirname, '../../../examples/contoso-2025.json');
 
@@ -67,7 +67,8 @@ describe('approving and rejecting email addresses at 9.1.0.5805', () => {
   });
 
   it('lets Evan approve every pending mailbox at once', async () => {
-    const { activity } = await sayForCard(t, t.user('evan'), 'approve mailboxes pending');
+    const { activity, confirmation } = await sayAndConfirm(t, t.user('evan'), 'approve mailboxes pending');
+    expect(cardText(confirmation)).toContain('2 mailboxes will change.');
     expect(textOf(activity)).toContain('2 succeeded · 0 failed · 0 skipped (2 mailboxes)');
     expect(approvalOf(t, 'pia@contoso.com')).toBe(EmailApprovalStatus.Approved);
     expect(approvalOf(t, 'sam@contoso.com')).toBe(EmailApprovalStatus.Approved);
@@ -77,7 +78,8 @@ describe('approving and rejecting email addresses at 9.1.0.5805', () => {
   });
 
   it('reports an already approved mailbox in a comma list as skipped next to the approved one', async () => {
-    const { activity } = await sayForCard(t, t.user('ada'), 'approve mailbox pia@contoso.com, ada@contoso.com');
+    const { activity, confirmation } = await sayAndConfirm(t, t.user('ada'), 'approve mailbox pia@contoso.com, ada@contoso.com');
+    expect(cardText(confirmation)).toContain('1 mailbox will change.');
     const text = textOf(activity);
     expect(text).toContain('1 succeeded · 0 failed · 1 skipped');
     expect(text).toContain('Its email address is already Approved.');
@@ -87,7 +89,16 @@ describe('approving and rejecting email addresses at 9.1.0.5805', () => {
     const before = domainSnapshot(t.bot.services.store);
     const { activity } = await sayForCard(t, t.user('ada'), 'approve mailbox "Pia Pendng", sam@contoso.com');
     expect(textOf(activity)).toContain('Not found: “Pia Pendng”');
-    expect(buttonsIn(activity)[0]?.command).toBe('approve mailbox "Pia Pending", sam@contoso.com');
+    // The correction is a choice kept by the bot, never the approve command itself as a button.
+    expect(buttonsIn(activity)).toEqual([]);
+    const [correction] = choicesOf(cardIn(activity));
+    expect(correction?.title).toBe('approve mailbox "Pia Pending", sam@contoso.com');
+    if (correction === undefined) throw new Error('no correction');
+    const chosen = await choose(t, t.user('ada'), correction);
+    expect(chosen.replacement).toBeUndefined();
+    const [preview] = chosen.replies;
+    expect(isConfirmationCard(cardIn(preview))).toBe(true);
+    expect(cardText(cardIn(preview))).toContain('Email Address Status');
     expect(domainSnapshot(t.bot.services.store)).toBe(before);
   });
 
@@ -183,10 +194,16 @@ describe('the approval requirement', () => {
     ]);
     const queuesOff = buttons[1];
     if (queuesOff === undefined) throw new Error('no button');
-    const replaced = await click(t, t.user('ada'), queuesOff);
-    expectWellFormed(replaced);
-    expect(cardText(replaced)).toContain('“Process emails only for approved queues” is now off');
-    expect(cardText(replaced)).toContain('KB 4506139');
+    // A write chosen on a card is previewed first, in a new message.
+    const preview = await click(t, t.user('ada'), queuesOff);
+    expectWellFormed(preview);
+    expect(cardText(preview)).toContain('Require approval for queue email');
+    expect(t.bot.services.store.organization.settings).toMatchObject({ requireApprovalForQueueEmail: true });
+    const confirmed = await confirm(t, t.user('ada'), preview);
+    const result = cardIn(confirmed.replies[0]);
+    expectWellFormed(result);
+    expect(cardText(result)).toContain('“Process emails only for approved queues” is now off');
+    expect(cardText(result)).toContain('KB 4506139');
     expect(t.bot.services.store.organization.settings).toMatchObject({ requireApprovalForQueueEmail: false, requireApprovalForUserEmail: true });
   });
 

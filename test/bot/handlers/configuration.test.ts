@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { ask, buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+import { ask, buttonsIn, buttonsOf, cardIn, choicesOf, choose, domainSnapshot, expectWellFormed, invokeAction, isConfirmationCard, sayForCard } from './support.js';
 
 describe('help and whoami', () => {
   let t: TestBot;
@@ -104,14 +104,14 @@ describe('email server profiles', () => {
     expect(buttons).toEqual([{ title: 'verify profile "Legacy POP3"', command: 'verify profile "Legacy POP3"' }]);
     const [button] = buttons;
     if (button === undefined) throw new Error('no button');
-    const conversation = t.personalChatOf(t.user('ada'));
-    const before = t.connector.messagesSentTo(conversation).length;
-    const replaced = await click(t, t.user('ada'), button);
-    expectWellFormed(replaced);
-    expect(cardText(replaced)).toContain('Legacy POP3');
-    // The summary that goes with the card arrives as its own message, since an invoke answer carries only the card.
-    await t.connector.waitFor(() => t.connector.messagesSentTo(conversation).length > before, 5_000, 'the verification summary');
-    expect(t.connector.messagesSentTo(conversation).at(-1)?.text).toContain('“Legacy POP3” is not the default profile');
+    // Navigation: the answer is a new message with its card and summary; the clicked card stays as it was.
+    const clicked = await invokeAction(t, t.user('ada'), { verb: 'command', data: { command: button.command } });
+    expect(clicked.replacement).toBeUndefined();
+    const [answer] = clicked.replies;
+    const shown = cardIn(answer);
+    expectWellFormed(shown);
+    expect(cardText(shown)).toContain('Legacy POP3');
+    expect(answer?.text).toContain('“Legacy POP3” is not the default profile');
   });
 });
 
@@ -192,7 +192,16 @@ describe('default email settings', () => {
     const before = domainSnapshot(t.bot.services.store);
     const { activity, card } = await sayForCard(t, t.user('ada'), 'set default profile "Microsoft Exchange Onlin"');
     expect(textOf(activity)).toContain('No email server profile is called "Microsoft Exchange Onlin"');
-    expect(buttonsOf(card)).toContainEqual({ title: 'set default profile "Microsoft Exchange Online"', command: 'set default profile "Microsoft Exchange Online"' });
+    // A write's correction is a choice: clicking it previews the change, it never runs it.
+    expect(buttonsOf(card)).toEqual([]);
+    const correction = choicesOf(card).find((choice) => choice.title === 'set default profile "Microsoft Exchange Online"');
+    if (correction === undefined) throw new Error('no correction');
+    const chosen = await choose(t, t.user('ada'), correction);
+    // It is the default already: the preview finds nothing to change, so the answer says so without asking.
+    expect(chosen.replacement).toBeUndefined();
+    const answer = cardIn(chosen.replies[0]);
+    expect(isConfirmationCard(answer)).toBe(false);
+    expect(cardText(answer)).toContain('Microsoft Exchange Online');
     expect(domainSnapshot(t.bot.services.store)).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 // The dispatcher with recording Test & Enable and subscription services over the real store of a running
 // bot: which service calls a command makes, with which requester and ids, and what is sent back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandDispatcher } from '../../../src/bot/handlers/index.js';
+import { createCommandDispatch } from '../../../src/bot/handlers/index.js';
 import type { AlertSubscriptions, ProgressMessage, TestAndEnableJobs } from '../../../src/bot/services.js';
 import type { CommandRequest, Reply } from '../../../src/bot/turn-handler.js';
 import { parseCommand } from '../../../src/bot/commands/parser.js';
@@ -12,7 +12,7 @@ import type { User } from '../../../src/domain/model.js';
 import { err, ok, type Result } from '../../../src/domain/result.js';
 import { startTestBot, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { buttonsOf, expectWellFormed } from './support.js';
+import { buttonsOf, choicesOf, confirmationIdOf, expectWellFormed } from './support.js';
 
 type StartInput = Parameters<TestAndEnableJobs['startJob']>[0];
 type SubscriptionInput = Parameters<AlertSubscriptions['subscribe']>[0];
@@ -85,12 +85,9 @@ describe('the command dispatcher with recording services', () => {
   function setUp(scope: ConversationScope = 'personal') {
     const jobs = new RecordingJobs();
     const subscriptions = new RecordingSubscriptions();
-    const dispatch = createCommandDispatcher({ ...t.bot.services, jobs, subscriptions });
+    const { dispatchCommand: dispatch, handleChoice } = createCommandDispatch({ ...t.bot.services, jobs, subscriptions });
     const sent: Reply[] = [];
-    const run = async (user: User, text: string): Promise<Reply[]> => {
-      const command = parseCommand(text, { scope });
-      if (command.kind !== 'command') throw new Error(`"${text}" is not a command: ${JSON.stringify(command)}`);
-      const request: CommandRequest = {
+    const requestOf = (user: User): CommandRequest => ({
         requester: user,
         tenantId: t.bot.services.store.organization.tenantId,
         conversation: { id: `conversation-${scope}`, type: scope === 'team' ? 'channel' : scope, scope, fromId: `29:${user.aadObjectId}` },
@@ -100,12 +97,24 @@ describe('the command dispatcher with recording services', () => {
             return Promise.resolve(`message-${sent.length}`);
           },
         },
-      };
+      });
+    const run = async (user: User, text: string): Promise<Reply[]> => {
+      const command = parseCommand(text, { scope });
+      if (command.kind !== 'command') throw new Error(`"${text}" is not a command: ${JSON.stringify(command)}`);
       const before = sent.length;
-      await dispatch(command, request);
+      await dispatch(command, requestOf(user));
       return sent.slice(before);
     };
-    return { jobs, subscriptions, run };
+    /** Types a write the rules hold back: expects its confirmation card, confirms it, returns what follows. */
+    const runConfirmed = async (user: User, text: string): Promise<Reply[]> => {
+      const [preview] = await run(user, text);
+      const card = cardOfReply(preview);
+      const before = sent.length;
+      const answer = await handleChoice({ verb: 'confirmation.confirm', data: { confirmationId: confirmationIdOf(card) } }, requestOf(user));
+      expect('card' in answer && cardText(answer.card)).toContain('Confirmed');
+      return sent.slice(before);
+    };
+    return { jobs, subscriptions, run, runConfirmed };
   }
 
   const cardOfReply = (reply: Reply | undefined) => {
@@ -115,20 +124,20 @@ describe('the command dispatcher with recording services', () => {
   };
 
   it('starts one job for the named mailboxes as the requester, sends its card and hands that message to the jobs service', async () => {
-    const { jobs, run } = setUp();
+    const { jobs, runConfirmed } = setUp();
     const ada = t.user('ada');
-    const replies = await run(ada, 'test mailbox pia@contoso.com, "Sales Inbox"');
+    const replies = await runConfirmed(ada, 'test mailbox pia@contoso.com, "Sales Inbox"');
     expect(jobs.started).toHaveLength(1);
     expect(jobs.started[0]).toMatchObject({ requester: { id: 'user-ada' }, mailboxIds: ['mailbox-user-pia', 'mailbox-queue-sales'], origin: 'command', title: 'Test & Enable 2 mailboxes' });
     expect(replies).toHaveLength(1);
     expect(cardText(cardOfReply(replies[0]))).toContain('Test & Enable 2 mailboxes');
     expect(buttonsOf(cardOfReply(replies[0]))).toEqual([{ title: 'Refresh', command: 'job J-1' }]);
-    expect(jobs.reported).toEqual([{ jobId: 'J-1', message: { conversationId: 'conversation-personal', activityId: 'message-1' } }]);
+    expect(jobs.reported).toEqual([{ jobId: 'J-1', message: { conversationId: 'conversation-personal', activityId: 'message-2' } }]);
   });
 
   it('tests every mailbox of a profile with the profile origin', async () => {
-    const { jobs, run } = setUp();
-    await run(t.user('sam'), 'test mailboxes for profile "Microsoft Exchange Online"');
+    const { jobs, runConfirmed } = setUp();
+    await runConfirmed(t.user('sam'), 'test mailboxes for profile "Microsoft Exchange Online"');
     const expected = t.bot.services.store.mailboxes().filter((mailbox) => mailbox.emailServerProfileId === 'profile-exchange-online').map((mailbox) => mailbox.id);
     expect(expected.length).toBeGreaterThan(5);
     expect(jobs.started).toMatchObject([{ requester: { id: 'user-sam' }, origin: 'profile', title: 'Test & Enable mailboxes of profile Microsoft Exchange Online' }]);
@@ -155,12 +164,15 @@ describe('the command dispatcher with recording services', () => {
     const { jobs, run } = setUp();
     const replies = await run(t.user('ada'), 'test mailbox pia@contso.com');
     expect(jobs.started).toEqual([]);
-    expect(buttonsOf(cardOfReply(replies[0]))[0]).toEqual({ title: 'test mailbox pia@contoso.com', command: 'test mailbox pia@contoso.com' });
+    // The correction is a choice the bot keeps: a click previews the test, it never starts one.
+    expect(buttonsOf(cardOfReply(replies[0]))).toEqual([]);
+    expect(choicesOf(cardOfReply(replies[0]))[0]?.title).toBe('test mailbox pia@contoso.com');
   });
 
   it('does not start a job itself when apply default settings requests Test & Enable, since the jobs service reacts to the event', async () => {
-    const { jobs, run } = setUp();
-    const replies = await run(t.user('ada'), 'apply default settings to "Sid Service"');
+    const { jobs, runConfirmed } = setUp();
+    // Sid Service's own methods differ from the defaults, so the command is confirmed first.
+    const replies = await runConfirmed(t.user('ada'), 'apply default settings to "Sid Service"');
     expect(jobs.started).toEqual([]);
     expect(replies.map((reply) => reply.text)).toEqual([undefined, 'Test & Enable was requested for 1 mailbox and runs in the background; I post its progress in our personal chat.']);
   });

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestStatus } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import type { AcceptedActivity } from '../../support/fake-connector.js';
-import { ask, buttonsIn, domainSnapshot, sayForCard } from './support.js';
+import { cardText } from '../../cards/card-inspection.js';
+import { ask, buttonsIn, cardIn, choicesOf, domainSnapshot, sayAndConfirm, sayForCard } from './support.js';
 
 const CHANNEL = '19:mail-admins@thread.tacv2';
 
@@ -62,8 +63,9 @@ describe('Test & Enable from chat', () => {
   });
 
   it('tests every mailbox of the Exchange Online profile as one job', async () => {
-    const { activity } = await sayForCard(t, t.user('ada'), 'test mailboxes for profile "Microsoft Exchange Online"');
+    const { activity, confirmation } = await sayAndConfirm(t, t.user('ada'), 'test mailboxes for profile "Microsoft Exchange Online"');
     const total = t.bot.services.store.mailboxes().filter((mailbox) => mailbox.emailServerProfileId === 'profile-exchange-online').length;
+    expect(cardText(confirmation)).toContain(`Test & Enable runs for ${total} mailboxes.`);
     expect(textOf(activity)).toContain('Test & Enable mailboxes of profile Microsoft Exchange Online');
     expect(textOf(activity)).toContain(`of ${total} mailboxes tested`);
   });
@@ -72,12 +74,14 @@ describe('Test & Enable from chat', () => {
     const empty = await sayForCard(t, t.user('ada'), 'test mailboxes for profile "Legacy POP3"');
     expect(textOf(empty.activity)).toContain('No active mailbox uses the profile “Legacy POP3”');
     const mistyped = await sayForCard(t, t.user('ada'), 'test mailboxes for profile "Legacy POP"');
-    expect(buttonsIn(mistyped.activity)[0]?.command).toBe('test mailboxes for profile "Legacy POP3"');
+    expect(buttonsIn(mistyped.activity)).toEqual([]);
+    expect(choicesOf(mistyped.card)[0]?.title).toBe('test mailboxes for profile "Legacy POP3"');
   });
 
   it('leaves the Test & Enable after apply default settings to the jobs service, so exactly one job card appears', async () => {
     const ada = t.user('ada');
-    const replies = await ask(t, ada, 'apply default settings to sid@contoso.com');
+    // Sid's own methods differ from the defaults: the command is previewed, then confirmed.
+    const { replies } = await sayAndConfirm(t, ada, 'apply default settings to sid@contoso.com');
     expect(replies.map((reply) => textOf(reply).includes('Test & Enable after Apply Default Email Settings'))).toEqual([false, false]);
     const chat = t.personalChatOf(ada);
     // Job cards, not the alert notices that name the job: only a job card says who requested it.
@@ -120,7 +124,8 @@ describe('alert subscriptions in a channel', () => {
 
   it('answers a mistyped profile with the corrected subscription', async () => {
     const replies = await ask(t, t.user('ada'), 'subscribe alerts for profile "Microsoft Exchange Onlin"', inChannel);
-    expect(buttonsIn(replies[0])[0]?.command).toBe('subscribe alerts for profile "Microsoft Exchange Online"');
+    expect(buttonsIn(replies[0])).toEqual([]);
+    expect(choicesOf(cardIn(replies[0]))[0]?.title).toBe('subscribe alerts for profile "Microsoft Exchange Online"');
   });
 
   it('refuses Erin an unsubscription as well', async () => {

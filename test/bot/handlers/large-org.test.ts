@@ -12,7 +12,7 @@ import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js
 import { exampleDocument } from '../../support/fixtures.js';
 import { mailboxRecord } from '../../store/documents.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+import { buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayAndConfirm, sayForCard } from './support.js';
 
 const EXTRA_MAILBOXES = 2_500;
 
@@ -106,7 +106,11 @@ describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailbox
   });
 
   it('answers Cody’s edit of all mailboxes, half out of his reach, with a summary of the reasons within the budget', async () => {
-    const { card } = await sayForCard(t, t.user('cody'), 'edit mailboxes all incoming=outlook');
+    const { card, confirmation } = await sayAndConfirm(t, t.user('cody'), 'edit mailboxes all incoming=outlook');
+    // The preview counts every mailbox that will change, lists the first ones and says how many more.
+    expect(cardText(confirmation)).toMatch(/[\d,]+ mailboxes will change\./);
+    expect(cardText(confirmation)).toMatch(/and [\d,]+ more/);
+    expect(cardByteSize(confirmation)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
     const text = cardText(card);
     expect(text).toMatch(/\d[\d,]* succeeded · \d[\d,]* failed/);
     expect(text).toContain('not shown');
@@ -118,13 +122,16 @@ describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailbox
   });
 
   it('answers applying the default settings to all mailboxes within the budget', async () => {
-    const { card } = await sayForCard(t, t.user('ada'), 'apply default settings to all without test');
+    const { card, confirmation } = await sayAndConfirm(t, t.user('ada'), 'apply default settings to all without test');
+    expect(cardText(confirmation)).toContain('This overwrites');
+    expect(cardByteSize(confirmation)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
     expect(cardText(card)).toContain('not shown');
     expect(t.bot.services.store.mailboxByEmail('person0001@contoso.com')?.emailServerProfileId).toBe('profile-exchange-online');
   });
 
   it('approves every pending mailbox and answers within the budget', async () => {
-    const { card } = await sayForCard(t, t.user('ada'), 'approve mailbox pending');
+    const { card, confirmation } = await sayAndConfirm(t, t.user('ada'), 'approve mailbox pending');
+    expect(cardText(confirmation)).toContain(`${pending.toLocaleString('en-US')} mailboxes will change.`);
     expect(cardText(card)).toContain(`${pending.toLocaleString('en-US')} succeeded · 0 failed · 0 skipped`);
     expect(t.bot.services.store.mailboxByEmail('person2500@contoso.com')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
   });

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ActDeliveryMethod, EmailApprovalStatus, IncomingEmailDeliveryMethod } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { ask, buttonsIn, click, domainSnapshot, expectWellFormed, sayForCard } from './support.js';
+import { buttonsIn, cardIn, choicesOf, click, domainSnapshot, expectWellFormed, sayAndConfirm, sayForCard } from './support.js';
 
 const mailboxOf = (t: TestBot, address: string) => {
   const mailbox = t.bot.services.store.mailboxByEmail(address);
@@ -120,7 +120,8 @@ describe('configuring mailboxes', () => {
   });
 
   it('applies the default settings without a test to two mailboxes that had no profile', async () => {
-    const { activity, replies } = await sayForCard(t, t.user('ada'), 'apply default settings to sid@contoso.com, "Cody Customizer" without test');
+    const { activity, replies, confirmation } = await sayAndConfirm(t, t.user('ada'), 'apply default settings to sid@contoso.com, "Cody Customizer" without test');
+    expect(cardText(confirmation)).toContain('Server Profile');
     const text = textOf(activity);
     expect(text).toContain('Apply default email settings (without test)');
     expect(text).toContain('2 succeeded · 0 failed · 0 skipped');
@@ -136,7 +137,7 @@ describe('configuring mailboxes', () => {
   });
 
   it('applies the default settings with a test and says where the Test & Enable progress will show', async () => {
-    const replies = await ask(t, t.user('ada'), 'apply default settings to sid@contoso.com');
+    const { replies } = await sayAndConfirm(t, t.user('ada'), 'apply default settings to sid@contoso.com');
     expect(textOf(replies[0])).toContain('Apply default email settings, then Test & Enable');
     expect(mailboxOf(t, 'sid@contoso.com').emailServerProfileId).toBe('profile-exchange-online');
     expect(replies).toHaveLength(2);
@@ -153,7 +154,9 @@ describe('configuring mailboxes', () => {
   });
 
   it('lets Cody edit the methods of the mailboxes he reaches and reports Pia’s as failed with the reason', async () => {
-    const { activity } = await sayForCard(t, t.user('cody'), 'edit mailboxes sid@contoso.com, pia@contoso.com incoming=outlook');
+    const { activity, confirmation } = await sayAndConfirm(t, t.user('cody'), 'edit mailboxes sid@contoso.com, pia@contoso.com incoming=outlook');
+    // The preview shows only what Cody's command can change: Sid's mailbox.
+    expect(cardText(confirmation)).toContain('1 mailbox will change.');
     const text = textOf(activity);
     expect(text).toContain('1 succeeded · 1 failed · 0 skipped');
     expect(text).toContain('Not allowed:');
@@ -170,7 +173,8 @@ describe('configuring mailboxes', () => {
 
   it('answers a mistyped profile in an edit with the corrected edit command', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'edit mailboxes all profile="Legacy POP" incoming=sss');
-    expect(buttonsIn(activity).map((button) => button.command)).toEqual(['edit mailboxes all profile="Legacy POP3" incoming=sss']);
+    expect(buttonsIn(activity)).toEqual([]);
+    expect(choicesOf(cardIn(activity)).map((choice) => choice.title)).toEqual(['edit mailboxes all profile="Legacy POP3" incoming=sss']);
   });
 
   it('changes Pia’s email address, which sends her mailbox back to Pending Approval', async () => {

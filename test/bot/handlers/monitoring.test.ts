@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Alert } from '../../../src/domain/model.js';
 import { AlertLevel } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
-import { ask, buttonsIn, domainSnapshot, sayForCard } from './support.js';
+import { cardText } from '../../cards/card-inspection.js';
+import { ask, buttonsIn, cardIn, choicesOf, choose, domainSnapshot, sayForCard } from './support.js';
 
 const alert = (index: number, regarding: Alert['regarding'], text: string, level: AlertLevel = AlertLevel.Error): Alert => ({
   id: `alert-test-${index}`,
@@ -118,10 +119,14 @@ describe('security roles and the approve privilege', () => {
 
   it('answers a mistyped role with the corrected grant, keeping the depth', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'grant approve privilege to role "Sales Person" at parent child');
-    const [correction] = buttonsIn(activity);
-    expect(correction?.command).toBe('grant approve privilege to role "Salesperson" at parent child');
-    // Long commands are cut in the title only; the button still runs all of it.
+    expect(buttonsIn(activity)).toEqual([]);
+    const [correction] = choicesOf(cardIn(activity));
+    // Long commands are cut in the title only; the bot keeps all of it behind the choice, and previews it.
     expect(correction?.title).toBe('grant approve privilege to role "Salesperson" at parent chi…');
+    if (correction === undefined) throw new Error('no correction');
+    const chosen = await choose(t, t.user('ada'), correction);
+    const preview = cardIn(chosen.replies[0]);
+    expect(cardText(preview)).toContain('Confirm: grant approve privilege to role "Salesperson" at parent child');
   });
 
   it('explains that the System Administrator role cannot be changed', async () => {

@@ -54,12 +54,98 @@ export function domainSnapshot(store: DocumentEmailConfigStore): string {
 }
 
 const invokeCardSchema = z.object({ statusCode: z.literal(200), type: z.literal('application/vnd.microsoft.card.adaptive'), value: adaptiveCardJsonSchema });
+const invokeMessageSchema = z.object({ statusCode: z.literal(200), type: z.literal('application/vnd.microsoft.activity.message'), value: z.string() });
 
-/** Clicks a command button (an `adaptiveCard/action` invoke) and returns the card that replaces the clicked one. */
-export async function click(t: TestBot, user: User, button: Button, replyToId = 'clicked-card'): Promise<AdaptiveCardJson> {
-  const answer = await t.invoke(user, { verb: 'command', data: { command: button.command } }, { replyToId });
+export interface InvokeOutcome {
+  /** The card that replaced the clicked one (decisions), or undefined when the clicked card stays. */
+  readonly replacement: AdaptiveCardJson | undefined;
+  /** The invoke's short message when the clicked card stays. */
+  readonly message: string | undefined;
+  /** New messages the bot posted in answer to the click. */
+  readonly replies: AcceptedActivity[];
+}
+
+/** Sends an `adaptiveCard/action` invoke and returns its answer and the messages posted in reply to it. */
+export async function invokeAction(t: TestBot, user: User, action: { verb: string; data: unknown }, options: ActivityOptions = {}): Promise<InvokeOutcome> {
+  const activity = t.activityFrom(user, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', ...action }, trigger: 'manual' } }, { replyToId: 'clicked-card', ...options });
+  const { id } = activityIdSchema.parse(activity);
+  const answer = await t.post(activity);
   expectOk(answer.status);
-  return invokeCardSchema.parse(answer.body).value;
+  const conversationId = options.conversationId ?? t.personalChatOf(user);
+  const replies = t.connector
+    .activitiesSentTo(conversationId)
+    .filter((sent) => sent.operation === 'reply' && replyToSchema.safeParse(sent.body).data?.replyToId === id);
+  const card = invokeCardSchema.safeParse(answer.body);
+  const message = invokeMessageSchema.safeParse(answer.body);
+  return { replacement: card.success ? card.data.value : undefined, message: message.success ? message.data.value : undefined, replies };
+}
+
+/**
+ * Clicks a command button: navigation posts a new card and leaves the clicked one as it was (issue 12).
+ * Returns the first card posted.
+ */
+export async function click(t: TestBot, user: User, button: Button, replyToId = 'clicked-card'): Promise<AdaptiveCardJson> {
+  const outcome = await invokeAction(t, user, { verb: 'command', data: { command: button.command } }, { replyToId });
+  if (outcome.replacement !== undefined) throw new Error('A command button replaced the card it was on');
+  const posted = outcome.replies.find((reply) => reply.attachments.length > 0);
+  if (posted === undefined) throw new Error(`Clicking "${button.title}" posted no card`);
+  return cardIn(posted);
+}
+
+export interface Choice {
+  readonly title: string;
+  readonly suggestionId: string;
+}
+
+const suggestionDataSchema = z.object({ suggestionId: z.string() });
+const confirmationDataSchema = z.object({ confirmationId: z.string() });
+
+/** Every suggestion button (verb `suggestion.choose`) of a card. */
+export function choicesOf(card: AdaptiveCardJson): Choice[] {
+  return executeActions(card)
+    .filter((action) => action.verb === 'suggestion.choose')
+    .map((action) => ({ title: action.title, suggestionId: suggestionDataSchema.parse(action.data).suggestionId }));
+}
+
+/** The confirmation id a confirmation card carries on its Confirm button; throws when the card has none. */
+export function confirmationIdOf(card: AdaptiveCardJson): string {
+  const confirm = executeActions(card).find((action) => action.verb === 'confirmation.confirm');
+  if (confirm === undefined) throw new Error(`Not a confirmation card: ${JSON.stringify(card).slice(0, 300)}`);
+  const cancel = executeActions(card).find((action) => action.verb === 'confirmation.cancel');
+  const { confirmationId } = confirmationDataSchema.parse(confirm.data);
+  if (cancel === undefined || confirmationDataSchema.parse(cancel.data).confirmationId !== confirmationId) throw new Error('The Cancel button does not cancel what Confirm confirms');
+  return confirmationId;
+}
+
+export const isConfirmationCard = (card: AdaptiveCardJson): boolean => executeActions(card).some((action) => action.verb === 'confirmation.confirm');
+
+export const confirm = (t: TestBot, user: User, card: AdaptiveCardJson, options: ActivityOptions = {}): Promise<InvokeOutcome> =>
+  invokeAction(t, user, { verb: 'confirmation.confirm', data: { confirmationId: confirmationIdOf(card) } }, options);
+
+export const cancel = (t: TestBot, user: User, card: AdaptiveCardJson, options: ActivityOptions = {}): Promise<InvokeOutcome> =>
+  invokeAction(t, user, { verb: 'confirmation.cancel', data: { confirmationId: confirmationIdOf(card) } }, options);
+
+export const choose = (t: TestBot, user: User, choice: Choice, options: ActivityOptions = {}): Promise<InvokeOutcome> =>
+  invokeAction(t, user, { verb: 'suggestion.choose', data: { suggestionId: choice.suggestionId } }, options);
+
+/**
+ * Types a write the confirmation rules hold back, checks that a confirmation card comes first, confirms it
+ * and returns the replies to the Confirm click (the command's result), the first with its card checked.
+ */
+export async function sayAndConfirm(
+  t: TestBot,
+  user: User,
+  text: string,
+  options: ActivityOptions = {},
+): Promise<{ readonly activity: AcceptedActivity; readonly card: AdaptiveCardJson; readonly replies: AcceptedActivity[]; readonly confirmation: AdaptiveCardJson }> {
+  const { card: confirmation } = await sayForCard(t, user, text, options);
+  const outcome = await confirm(t, user, confirmation, options);
+  if (outcome.replacement === undefined || isConfirmationCard(outcome.replacement)) throw new Error(`Confirm did not run "${text}": ${outcome.message ?? 'previewed again'}`);
+  const [activity] = outcome.replies;
+  if (activity === undefined) throw new Error(`No result after confirming "${text}"`);
+  const card = cardIn(activity);
+  expectWellFormed(card);
+  return { activity, card, replies: outcome.replies, confirmation };
 }
 
 function expectOk(status: number): void {
