@@ -1,7 +1,8 @@
 // docs/commands.md, rendered from the registry in memory. scripts/gen-command-docs.ts writes it to disk
 // and a test fails when the committed file differs.
 import { actMethodLabel, incomingMethodLabel, outgoingMethodLabel, PrivilegeDepths, type PrivilegeDepth } from '../../domain/options.js';
-import { allCommands, commandCategories, type AnyCommandDefinition, type ConversationScope } from './registry.js';
+import type { CommandArgs } from './parser.js';
+import { allCommands, commandCategories, commandRegistry, type AnyCommandDefinition, type CommandId, type ConversationScope, type WriteDescription } from './registry.js';
 import {
   depthSpellings,
   MAX_MAILBOXES_PER_COMMAND,
@@ -37,6 +38,34 @@ function methodCell(value: number | undefined, labels: Readonly<Record<number, s
   return value === undefined ? 'not allowed' : `${value} · ${labels[value] ?? ''}`;
 }
 
+/** What the confirmation rules (docs/confirmations.md) do with the command, from its write metadata. */
+type ExampleWrites = {
+  readonly [Id in CommandId]: { readonly examples: readonly { readonly args: CommandArgs<Id> }[]; describeWrite(args: CommandArgs<Id>): WriteDescription };
+};
+
+function exampleWrites<Id extends CommandId>(id: Id): WriteDescription[] {
+  const definition: ExampleWrites[Id] = commandRegistry[id];
+  return definition.examples.map((example) => definition.describeWrite(example.args));
+}
+
+function confirmationLine(command: AnyCommandDefinition): string {
+  const writes = exampleWrites(command.id);
+  const kinds = new Set(writes.map((write) => write.kind));
+  if (kinds.size === 1 && kinds.has('none')) return 'none; it changes nothing.';
+  const overwrites = writes.some((write) => write.overwrites);
+  const selection = command.mailboxKeywords.length > 0;
+  const parts = [
+    selection
+      ? `runs directly when typed for one mailbox; previewed first for several mailboxes or ${command.mailboxKeywords.join(' or ')}`
+      : kinds.has('bulk')
+        ? 'always previewed first: it changes several records'
+        : 'runs directly when typed',
+    ...(overwrites ? ['previewed first when it would overwrite settings set before, listing them'] : []),
+    'previewed first when chosen on a card',
+  ];
+  return `${parts.join('; ')} ([rules](confirmations.md)).`;
+}
+
 function commandSection(command: AnyCommandDefinition): string[] {
   const lines = [`### ${command.name}`, '', command.summary, '', `Usage: ${code(command.usage)}`, ''];
   if (command.aliases.length > 0) lines.push(`Also: ${command.aliases.map(code).join(', ')}`, '');
@@ -45,6 +74,7 @@ function commandSection(command: AnyCommandDefinition): string[] {
     lines.push(`Mailbox keywords: ${command.mailboxKeywords.map((keyword) => `${code(keyword)} (${mailboxKeywordMeaning[keyword]})`).join(', ')}.`, '');
   }
   for (const note of command.notes) lines.push(`> ${note}`, '');
+  lines.push(`Who can run it: ${command.whoCanRun}`, '', `Confirmation: ${confirmationLine(command)}`, '');
   const menu = command.manifest.menu.length === 0 ? 'not in the Teams command menu' : `in the Teams command menu of ${command.manifest.menu.map((scope) => scopeName[scope]).join(', ')}`;
   lines.push(`Works in ${command.scopes.map((scope) => scopeName[scope]).join(', ')}; ${menu}.`, '');
   return lines;

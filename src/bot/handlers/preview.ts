@@ -79,6 +79,7 @@ function fieldLabels(store: EmailConfigStore): ReadonlyMap<string, { readonly la
     ['actDeliveryMethod', { label: 'Appointments, Contacts, and Tasks', value: fromTable(actMethodLabel) }],
     ['emailRouterAccessApproval', { label: 'Email Address Status', value: fromTable(approvalStatusLabel) }],
     ['mailboxStatus', { label: 'Mailbox Status', value: fromTable(testStatusLabel) }],
+    ['isEmailAddressApprovedByO365Admin', { label: 'Approved by a Microsoft 365 admin', value: yesNo }],
     ['orgMarkedAsPrimaryForExchangeSync', { label: 'Sync items with Exchange from this org only', value: yesNo }],
     ['emailAddress', { label: 'Email Address', value: plainValue }],
     ['defaultEmailServerProfileId', { label: 'Default Server Profile', value: profile }],
