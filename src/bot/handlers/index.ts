@@ -13,6 +13,7 @@ import {
   commandLine,
   confirmationView,
   confirmedNotice,
+  previewFailedNotice,
   renderNoticeCard,
 } from '../views/index.js';
 import { PendingChoices } from './choices.js';
@@ -97,7 +98,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
       return 'failed' as const;
     });
     if (found === 'failed') {
-      await request.respond.send({ card: renderNoticeCard(choiceRefusedNotice('unknown')) });
+      await request.respond.send({ card: renderNoticeCard(previewFailedNotice(commandLine(command))) });
       return;
     }
     if (found === undefined) return run(command, request);

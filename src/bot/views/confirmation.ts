@@ -86,6 +86,14 @@ export function confirmedNotice(commandText: string, who: string): NoticeView {
   return { title: `Confirmed: ${commandText}`, tone: 'good', lines: [`${who} confirmed it; the result follows below.`] };
 }
 
+export function previewFailedNotice(commandText: string): NoticeView {
+  return {
+    title: `Could not preview: ${commandText}`,
+    tone: 'attention',
+    lines: ['Something went wrong while working out what this would change, so it did not run. The error was logged.', 'Nothing was changed.'],
+  };
+}
+
 export function cancelledNotice(commandText: string, who: string): NoticeView {
   return { title: `Cancelled: ${commandText}`, tone: 'neutral', lines: [`${who} cancelled it. Nothing was changed.`] };
 }
