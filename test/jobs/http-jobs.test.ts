@@ -5,7 +5,24 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeConnector } from '../support/fake-connector.js';
 import { startTestBot, textOf, type TestBot, type TestBotOptions } from '../support/bot-harness.js';
+import type { User } from '../../src/domain/model.js';
+import type { AcceptedActivity } from '../support/fake-connector.js';
+import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
 import { jobOf, jobsOf, newMessages, sentNotificationsPerConversation, TimedExchange, waitForReportedJob } from './http-support.js';
+
+/**
+ * Types a command the confirmation rules preview first (several mailboxes, all, or settings it overwrites),
+ * confirms it, and returns the messages that follow the Confirm click (docs/confirmations.md).
+ */
+async function sayConfirmed(t: TestBot, user: User, text: string): Promise<AcceptedActivity[]> {
+  const [preview] = await t.say(user, text);
+  const confirmationId = confirmationIdOf(cardIn(preview));
+  const chat = t.personalChatOf(user);
+  const before = t.connector.activitiesSentTo(chat).length;
+  const answer = await t.invoke(user, { verb: 'confirmation.confirm', data: { confirmationId } });
+  if (answer.status !== 200) throw new Error(`Confirm was answered with HTTP ${answer.status}`);
+  return t.connector.activitiesSentTo(chat).slice(before).filter((activity) => activity.operation === 'reply');
+}
 
 const FAST_OUTBOX: TestBotOptions['outbox'] = { backoff: { baseMs: 20, maxMs: 200 } };
 
@@ -36,7 +53,7 @@ describe('a Test & Enable job started in chat', () => {
     const t = await bot({ jobs: { progressIntervalMs: 300 } });
     const [ada, otto, sam] = [t.user('ada'), t.user('otto'), t.user('sam')];
     const baseline = await greet(t, ['otto', 'sam']);
-    const replies = await t.say(ada, 'test mailbox ada@contoso.com, otto@contoso.com, support@contoso.com, pia@contoso.com');
+    const replies = await sayConfirmed(t, ada, 'test mailbox ada@contoso.com, otto@contoso.com, support@contoso.com, pia@contoso.com');
     expect(replies).toHaveLength(1);
     const card = replies[0];
     expect(textOf(card)).toMatch(/Test & Enable 4 mailboxes[\s\S]*Queued[\s\S]*0 of 4 mailboxes tested/);
@@ -71,7 +88,7 @@ describe('a Test & Enable job started in chat', () => {
     const exchange = await TimedExchange.contoso(700);
     const t = await bot({ connector: exchange, jobs: { concurrency: 1, batchSize: 1 } });
     const ada = t.user('ada');
-    const [card] = await t.say(ada, 'test mailbox all');
+    const [card] = await sayConfirmed(t, ada, 'test mailbox all');
     const jobId = /J-\d+/.exec(textOf(card))?.[0] ?? '';
     await waitForReportedJob(t, jobId, 20_000);
     const updates = t.connector.activitiesSentTo(t.personalChatOf(ada)).filter((activity) => activity.operation === 'update' && activity.activityId === card?.activityId);
@@ -87,7 +104,7 @@ describe('jobs started by other commands and by events', () => {
   it('runs Test & Enable after Apply Default Email Settings and posts one job card to the requester’s personal chat', async () => {
     const t = await bot({ jobs: { progressIntervalMs: 200, personalCardDelayMs: 200 } });
     const ada = t.user('ada');
-    const replies = await t.say(ada, 'apply default settings to sid@contoso.com');
+    const replies = await sayConfirmed(t, ada, 'apply default settings to sid@contoso.com');
     expect(replies.map((reply) => textOf(reply)).join('\n')).toMatch(/progress in our personal chat/);
     await t.connector.waitFor(() => jobsOf(t).length === 1, 5_000, 'the job');
     const job = await waitForReportedJob(t, jobsOf(t)[0]?.id ?? '');
@@ -160,7 +177,7 @@ describe('a restart of the bot in the middle of a job', () => {
       const first = await startTestBot({ dataFile, botConnector, connector: before, outbox: FAST_OUTBOX, jobs: { concurrency: 1, batchSize: 1, progressIntervalMs: 200 } });
       const ada = first.user('ada');
       const baseline = await greet(first, ['otto', 'sam']);
-      const [card] = await first.say(ada, 'test mailbox all');
+      const [card] = await sayConfirmed(first, ada, 'test mailbox all');
       const jobId = /J-\d+/.exec(textOf(card))?.[0] ?? '';
       await botConnector.waitFor(() => (jobOf(first, jobId)?.results.length ?? 0) >= 4, 10_000, 'a few results');
       await first.stop();
