@@ -12,6 +12,7 @@ import {
   type AdaptiveCardJson,
   type CardAction,
 } from '../cards/index.js';
+import type { ReachedBy } from '../domain/confirmation.js';
 import { LruCache } from '../lru-cache.js';
 import type { Logger } from '../logger.js';
 import type { InboundReferenceResult } from '../notify/conversation-references.js';
@@ -45,8 +46,8 @@ export interface ConversationInfo {
 
 export interface CommandRequest {
   readonly requester: Extract<Identification, { ok: true }>['user'];
-  /** Typed in chat, or chosen on a card; a chosen write is always previewed first (src/domain/confirmation.ts). */
-  readonly reachedBy?: 'typed' | 'button';
+  /** Typed, chosen on a card, or guessed from natural language; only a typed write may skip the preview (src/domain/confirmation.ts). */
+  readonly reachedBy?: ReachedBy;
   readonly tenantId: string;
   readonly conversation: ConversationInfo;
   readonly respond: Responder;

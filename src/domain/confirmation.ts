@@ -12,12 +12,17 @@ export interface WriteDescription {
   readonly overwrites: boolean;
 }
 
-/** How the command arrived: typed in chat, or chosen on a card (a suggestion, "did you mean", a next step). */
-export type ReachedBy = 'typed' | 'button';
+/**
+ * How the command arrived: typed in chat as a command, chosen on a card (a suggestion, "did you mean", a next
+ * step), or guessed from a natural-language request.
+ */
+export type ReachedBy = 'typed' | 'button' | 'guess';
 
 export type ConfirmationReason =
-  /** The person did not type it: a suggestion or guess may not be what they meant. */
+  /** The person did not type it: a suggestion may not be what they meant. */
   | 'chosenOnCard'
+  /** The bot read it from a natural-language request: its reading may be wrong. */
+  | 'guessed'
   /** Several records, `all` or `pending`: which and how many is only known when it runs. */
   | 'bulkSelection'
   /** Values set before, which differ from the new ones, are replaced. */
@@ -26,7 +31,7 @@ export type ConfirmationReason =
 /** Whether a preview must be made before running: only a typed write naming one record, overwriting nothing, runs unseen. */
 export function mayNeedConfirmation(write: WriteDescription, reachedBy: ReachedBy): boolean {
   if (write.kind === 'none') return false;
-  return reachedBy === 'button' || write.kind === 'bulk' || write.overwrites;
+  return reachedBy !== 'typed' || write.kind === 'bulk' || write.overwrites;
 }
 
 /** Every reason this write needs a confirmation, given how many previously set values it replaces; none means it runs directly. */
@@ -34,6 +39,7 @@ export function confirmationReasons(write: WriteDescription, reachedBy: ReachedB
   if (write.kind === 'none') return [];
   const reasons: ConfirmationReason[] = [];
   if (reachedBy === 'button') reasons.push('chosenOnCard');
+  if (reachedBy === 'guess') reasons.push('guessed');
   if (write.kind === 'bulk') reasons.push('bulkSelection');
   if (write.overwrites && overwrittenValues > 0) reasons.push('overwritesSettings');
   return reasons;

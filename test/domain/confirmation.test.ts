@@ -20,6 +20,11 @@ describe('the confirmation rules', () => {
     expect(confirmationReasons(single, 'button', 0)).toEqual(['chosenOnCard']);
   });
 
+  it('asks about a write read from a natural-language request, even one naming one record', () => {
+    expect(mayNeedConfirmation(single, 'guess')).toBe(true);
+    expect(confirmationReasons(single, 'guess', 0)).toEqual(['guessed']);
+  });
+
   it('asks about several records, all or pending, typed or not', () => {
     expect(confirmationReasons(bulk, 'typed', 0)).toEqual(['bulkSelection']);
     expect(confirmationReasons(bulk, 'button', 0)).toEqual(['chosenOnCard', 'bulkSelection']);

@@ -137,7 +137,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
         if (outcome.kind === 'preview' && outcome.preview.fingerprint !== confirmation.fingerprint) {
           // The records changed since the preview: show what it would do now, to be confirmed again.
           const write = describeWrite(command);
-          const reasons = confirmationReasons(write, 'button', outcome.preview.overwrittenValues);
+          const reasons = confirmationReasons(write, confirmation.reachedBy, outcome.preview.overwrittenValues);
           return { card: confirmationCard(command, asked, { preview: outcome.preview, reasons }, true) };
         }
         await run(command, asked);

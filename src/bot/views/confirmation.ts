@@ -8,6 +8,7 @@ import type { NoticeView } from './notice-card.js';
 
 const reasonText: Readonly<Record<ConfirmationReason, string>> = {
   chosenOnCard: 'you chose it on a card rather than typing it',
+  guessed: 'I read it from your words, and may have read them wrong',
   bulkSelection: 'it names several mailboxes, all or pending',
   overwritesSettings: 'it replaces values that were set before',
 };
