@@ -54,9 +54,11 @@ function detailActions(detail: MailboxDetail): CommandButtonView[] {
   const address = mailbox.emailAddress;
   const actions: CommandButtonView[] = [];
   if (allowed('approveEmail') && mailbox.emailRouterAccessApproval !== EmailApprovalStatus.Approved) actions.push({ title: 'Approve', command: `approve mailbox ${address}` });
-  if (allowed('approveEmail') && mailbox.emailRouterAccessApproval !== EmailApprovalStatus.Rejected) actions.push({ title: 'Reject', command: `reject mailbox ${address}` });
   if (allowed('testAndEnable')) actions.push({ title: 'Test & Enable', command: `test mailbox ${address}` });
   actions.push({ title: 'Alerts', command: `alerts mailbox ${address}` });
+  // Reject is never the first or primary action: it comes last, and like every write from a button it is
+  // previewed and confirmed before anything changes (docs/confirmations.md).
+  if (allowed('approveEmail') && mailbox.emailRouterAccessApproval !== EmailApprovalStatus.Rejected) actions.push({ title: 'Reject', command: `reject mailbox ${address}` });
   return actions;
 }
 

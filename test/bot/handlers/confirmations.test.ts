@@ -299,3 +299,28 @@ describe('the confirmation card', () => {
     expect(() => renderConfirmationCard({ ...view, confirmationId: 'approve mailbox all' })).toThrow('confirmationId');
   });
 });
+
+describe('the Reject button of a mailbox card', () => {
+  let t: TestBot;
+  beforeEach(async () => {
+    t = await startTestBot();
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  it('is last, and a click previews the rejection instead of rejecting Otto’s approved address', async () => {
+    const ada = t.user('ada');
+    const { activity } = await sayForCard(t, ada, 'mailbox otto@contoso.com');
+    const buttons = buttonsIn(activity);
+    expect(buttons.at(-1)?.title).toBe('Reject');
+    expect(buttons[0]?.title).not.toBe('Reject');
+    const reject = buttons.at(-1);
+    if (reject === undefined) throw new Error('no Reject button');
+    const before = approvalOf(t, 'otto@contoso.com');
+    const preview = await click(t, ada, reject);
+    expect(isConfirmationCard(preview)).toBe(true);
+    expect(cardText(preview)).toContain('→ Rejected');
+    expect(approvalOf(t, 'otto@contoso.com')).toBe(before);
+  });
+});

@@ -72,7 +72,7 @@ describe('mailbox lists and details', () => {
     expect(textOf(activity)).toContain('There is only 1 page of 12 mailboxes; page 3 does not exist.');
   });
 
-  it('shows a queue mailbox by its quoted name, with the buttons Ada’s rights allow', async () => {
+  it('shows a queue mailbox by its quoted name, with the buttons Ada’s rights allow, Reject last', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'mailbox "Sales Inbox"');
     const text = textOf(activity);
     expect(text).toContain('Queue: Sales Inbox');
@@ -97,7 +97,7 @@ describe('mailbox lists and details', () => {
     expect(text).toContain('app:read-mailbox:privilege');
   });
 
-  it('answers a mistyped address with the closest addresses, and a click shows the mailbox in place of the card', async () => {
+  it('answers a mistyped address with the closest addresses, and a click shows the mailbox in a new message', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'mailbox pia@contso.com');
     expect(textOf(activity)).toContain('Not found: “pia@contso.com”');
     const [first] = buttonsIn(activity);
