@@ -58,7 +58,7 @@ describe('Confirmations in the Microsoft 365 Agents Playground, as Ada Admin see
     await ada.screenshot(screenshotPath('confirm-approved'), { from: second });
   });
 
-  it('previews "reject mailbox pending" with the count, then rejects them on Confirm', async () => {
+  it('previews "reject mailbox pending because …" with the count, then rejects them on Confirm', async () => {
     const { ada } = env;
     const pending = env.bot.services.store
       .mailboxes()
@@ -66,12 +66,13 @@ describe('Confirmations in the Microsoft 365 Agents Playground, as Ada Admin see
       .map((mailbox) => mailbox.emailAddress);
     expect(pending.length).toBeGreaterThan(1);
 
-    const preview = await ada.ask('reject mailbox pending', { showing: /Confirm: reject mailbox pending/ });
+    const command = 'reject mailbox pending because the addresses are retired';
+    const preview = await ada.ask(command, { showing: /Confirm: reject mailbox pending because the addresses are retired/ });
     const previewText = await ada.cardText(preview);
     expect(previewText).toContain(`${pending.length} mailboxes will change.`);
     expect(previewText).toMatch(/Pending Approval → Rejected/);
     for (const address of pending) expect(approvalOf(address)).toBe(EmailApprovalStatus.PendingApproval);
-    await ada.screenshot(screenshotPath('confirm-reject-pending'), { from: ada.sentMessage('reject mailbox pending') });
+    await ada.screenshot(screenshotPath('confirm-reject-pending'), { from: ada.sentMessage(command) });
 
     const before = await ada.botMessageCount();
     await ada.button(preview, /^Confirm$/).click();

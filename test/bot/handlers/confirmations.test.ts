@@ -97,14 +97,21 @@ describe('confirmations of writes', () => {
     expect(approvalOf(t, 'cody@contoso.com')).toBe(EmailApprovalStatus.Approved);
   });
 
-  it('answers a misspelt "reject mailbox pending" with a choice that previews the count, and rejects on Confirm', async () => {
+  it('answers a misspelt "reject mailbox pending" with a choice: without a reason it says how many and asks why; with one it previews the count, and rejects on Confirm', async () => {
     const ada = t.user('ada');
     const pending = pendingAddresses(t);
     expect(pending.length).toBeGreaterThan(1);
-    const replies = await ask(t, ada, 'rejct mailbox pending');
+    const withoutReason = choicesOf(cardIn((await ask(t, ada, 'rejct mailbox pending'))[0]));
+    const bare = withoutReason.find((candidate) => candidate.title === 'reject mailbox pending');
+    if (bare === undefined) throw new Error('no reject mailbox pending choice');
+    const asked = await choose(t, ada, bare);
+    expect(asked.replies[0]?.text).toContain(`every mailbox Pending Approval (${pending.length} mailboxes now)? Nothing was rejected`);
+    for (const address of pending) expect(approvalOf(t, address)).toBe(EmailApprovalStatus.PendingApproval);
+
+    const replies = await ask(t, ada, 'rejct mailbox pending because the addresses are retired');
     const didYouMean = cardIn(replies[0]);
     expect(buttonsOf(didYouMean)).toEqual([]);
-    const choice = choicesOf(didYouMean).find((candidate) => candidate.title === 'reject mailbox pending');
+    const choice = choicesOf(didYouMean).find((candidate) => candidate.title.startsWith('reject mailbox pending because'));
     if (choice === undefined) throw new Error('no reject mailbox pending choice');
 
     const chosen = await choose(t, ada, choice);
@@ -122,7 +129,7 @@ describe('confirmations of writes', () => {
   it('previews a typed "reject mailbox pending" with the count before anything changes', async () => {
     const pending = pendingAddresses(t);
     const before = domainSnapshot(t.bot.services.store);
-    const { card } = await sayForCard(t, t.user('ada'), 'reject mailbox pending');
+    const { card } = await sayForCard(t, t.user('ada'), 'reject mailbox pending because the addresses are retired');
     expect(isConfirmationCard(card)).toBe(true);
     expect(cardText(card)).toContain(`${pending.length} mailboxes will change.`);
     expect(cardText(card)).toContain('it names several mailboxes, all or pending');
@@ -210,7 +217,7 @@ describe('confirmations of writes', () => {
     const pending = pendingAddresses(t);
     const [first] = pending;
     if (first === undefined) throw new Error('no pending mailbox');
-    const { card } = await sayForCard(t, ada, 'reject mailbox pending');
+    const { card } = await sayForCard(t, ada, 'reject mailbox pending because the addresses are retired');
     expect(cardText(card)).toContain(`${pending.length} mailboxes will change.`);
     // Meanwhile one of them is approved by a typed command.
     await sayForCard(t, ada, `approve mailbox ${first}`);
@@ -309,7 +316,7 @@ describe('the Reject button of a mailbox card', () => {
     await t.stop();
   });
 
-  it('is last, and a click previews the rejection instead of rejecting Otto’s approved address', async () => {
+  it('is last, and a click asks for a reason instead of rejecting Otto’s approved address', async () => {
     const ada = t.user('ada');
     const { activity } = await sayForCard(t, ada, 'mailbox otto@contoso.com');
     const buttons = buttonsIn(activity);
@@ -318,9 +325,14 @@ describe('the Reject button of a mailbox card', () => {
     const reject = buttons.at(-1);
     if (reject === undefined) throw new Error('no Reject button');
     const before = approvalOf(t, 'otto@contoso.com');
-    const preview = await click(t, ada, reject);
+    const clicked = await invokeAction(t, ada, { verb: 'command', data: { command: reject.command } });
+    expect(clicked.replacement).toBeUndefined();
+    expect(clicked.replies[0]?.text).toContain('Nothing was rejected');
+    expect(approvalOf(t, 'otto@contoso.com')).toBe(before);
+    // With a reason, a click-like choice is previewed first.
+    const preview = await click(t, ada, { title: 'Reject', command: `${reject.command} because the address is retired` });
     expect(isConfirmationCard(preview)).toBe(true);
-    expect(cardText(preview)).toContain('→ Rejected');
+    expect(cardText(preview)).toContain('Approved → Rejected');
     expect(approvalOf(t, 'otto@contoso.com')).toBe(before);
   });
 });
