@@ -21,9 +21,11 @@ describe('JWT validation with an app id configured', () => {
     return { iss: CHANNEL_ISSUER, aud: APP_ID, serviceurl: t.connector.url, iat: now, nbf: now - 60, exp: now + 3600, ...overrides };
   };
 
-  const whoamiWith = async (header: string | undefined): Promise<HttpAnswer> => {
+  // A card action answered inside the invoke response, so the turn needs no outbound call (which would need
+  // a real bot token from Entra): cancelling a confirmation that no longer exists.
+  const cardActionWith = async (header: string | undefined): Promise<HttpAnswer> => {
     authorization = header;
-    return t.invoke(t.user('ada'), { verb: 'command', data: { command: 'whoami' } });
+    return t.invoke(t.user('ada'), { verb: 'confirmation.cancel', data: { confirmationId: 'C-0000000001' } });
   };
 
   beforeAll(async () => {
@@ -45,10 +47,11 @@ describe('JWT validation with an app id configured', () => {
   });
 
   it('accepts a token signed by the trusted key (the set-up can pass)', async () => {
-    const answer = await whoamiWith(`Bearer ${issuer.signed(claims())}`);
+    const answer = await cardActionWith(`Bearer ${issuer.signed(claims())}`);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    expect(JSON.stringify(answer.body)).toMatch(/Ada Admin/);
+    // The turn ran as Ada: a stranger would get the refusal, she gets the answer about her (stale) confirmation.
+    expect(JSON.stringify(answer.body)).toMatch(/I no longer know this confirmation/);
     expect(issuer.keyRequests()).toBeGreaterThan(0);
   });
 
@@ -68,7 +71,7 @@ describe('JWT validation with an app id configured', () => {
     const references = t.bot.services.references.all().length;
     const sentBefore = t.connector.activitiesSentTo(t.personalChatOf(t.user('ada'))).length;
     const forged = forge();
-    const answer = await whoamiWith(forged === '' ? undefined : forged.startsWith('Bearer ') ? forged : `Bearer ${forged}`);
+    const answer = await cardActionWith(forged === '' ? undefined : forged.startsWith('Bearer ') ? forged : `Bearer ${forged}`);
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(UNAUTHORIZED);
     expect(JSON.stringify(answer.body)).not.toMatch(LIBRARY_WORDS);

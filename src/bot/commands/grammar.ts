@@ -87,7 +87,8 @@ export function readEditMailboxes(tokens: readonly Token[]): ReadOutcome<{ mailb
   let index = firstKey;
   while (index < tokens.length) {
     const key = wordOf(tokens[index]) ?? '';
-    const setting = editableSettingNames[key];
+    // hasOwn: a key such as constructor= must not find Object.prototype's members.
+    const setting = Object.hasOwn(editableSettingNames, key) ? editableSettingNames[key] : undefined;
     if (setting === undefined) {
       const nearest = nearestChoice(key, Object.keys(editableSettingNames));
       return problem(`${key} is not a setting edit mailboxes can change; use profile, incoming, outgoing or act.${nearest === undefined ? '' : ` Did you mean ${nearest}?`}`);

@@ -347,7 +347,10 @@ export const mailboxCommands = {
       return `reject mailbox ${mailboxSelectionText(args.mailboxes, rename)}${args.reason === undefined ? '' : ` because ${args.reason}`}`;
     },
     async handle(args, env) {
-      if (args.reason === undefined) {
+      // The use case resolves the mailboxes and checks permission before it asks for a reason, so an unknown
+      // name gets not-found and a refused person the refusal, never a question asked in vain.
+      const result = await rejectEmail(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes), ...(args.reason === undefined ? {} : { remark: args.reason }) });
+      if (!result.ok && result.error.code === 'ReasonRequired') {
         // A rejection stands until someone decides again, so it is never made without saying why.
         // Say how many it would be, so `reject mailbox pending` shows its reach before anyone gives a reason.
         const selected = selectMailboxes(env.deps.store, mailboxSelector(args.mailboxes));
@@ -357,7 +360,6 @@ export const mailboxCommands = {
         });
         return;
       }
-      const result = await rejectEmail(env.useCases, env.requester, { mailboxes: mailboxSelector(args.mailboxes), remark: args.reason });
       if (!result.ok) return env.fail(result.error, `Reject the email address of ${describeSelection(args.mailboxes)}`);
       await env.sendCard(renderOperationResultCard(operationResultView('Reject email', result.value, { title: 'Rejected mailboxes', command: 'mailboxes rejected' })));
     },
