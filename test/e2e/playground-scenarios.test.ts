@@ -140,7 +140,7 @@ describe('Mailbox Sync Bot in the Microsoft 365 Agents Playground, as the Contos
     const before = await ada.botMessageCount();
     await ada.send(command);
     // Every mailbox of a profile is several records: the bot previews the count and tests on Confirm (docs/confirmations.md).
-    const confirmation = await explained(ada.waitForReply(before, { showing: /Confirm: test mailboxes for profile Microsoft Exchange Online/ }));
+    const confirmation = await explained(ada.waitForReply(before, { showing: /Confirm: test mailboxes for profile "?Microsoft Exchange Online/ }));
     await ada.button(confirmation, /^Confirm$/).click();
     const progress = await explained(ada.waitForReply(before, { showing: /Test & Enable mailboxes of profile Microsoft Exchange Online[\s\S]*mailboxes tested/ }));
     expect(await ada.cardText(progress)).toMatch(/Requested by\s+Ada Admin/);
