@@ -1,7 +1,7 @@
 // The job service in src/app/jobs: jobs started by `testAndEnableRequested` events report to the requester's
 // personal chat and are shown to the job cards at once; commands get the job back to show it themselves.
 import { describe, expect, it } from 'vitest';
-import { createInProcessEventBus } from '../../src/app/events.js';
+import { createInProcessEventBus, type AppEvent, type AppEventListener, type EventDelivery } from '../../src/app/events.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
 import { TestAndEnableJobService } from '../../src/app/jobs/service.js';
 import { exampleStore } from '../support/fixtures.js';
@@ -71,5 +71,43 @@ describe('the Test & Enable job service', () => {
     await settle(runner);
     expect(storedJob(store, started.value.id).report).toEqual({ kind: 'message', conversationId: 'a:chat', activityId: 'card-1' });
     expect(service.job(started.value.id)?.status).toBe('done');
+  });
+
+  it('starts one job per event, even when the event is handed over again after a restart (its offset was not saved)', async () => {
+    const store = await exampleStore();
+    const ada = store.userById('user-ada');
+    if (ada === undefined) throw new Error('no Ada');
+    const event: AppEvent = { type: 'testAndEnableRequested', mailboxIds: [mailboxByEmail(store, 'dana@contoso.com').id], requestedById: ada.id, origin: 'approval' };
+    const delivery: EventDelivery = { sequence: 7 };
+    // A stand-in for the event outbox that hands the same stored event to whoever subscribes.
+    const serviceOver = (runner: ReturnType<typeof runnerFor>['runner']) => {
+      let listener: AppEventListener | undefined;
+      const service = new TestAndEnableJobService({
+        runner,
+        events: { subscribe: (subscribed) => ((listener = subscribed), () => undefined) },
+        directory: store,
+        cards: { jobChanged: () => undefined, stop: () => undefined },
+        log: { warn: () => undefined, error: () => undefined },
+      });
+      return { service, deliver: async () => listener?.(event, delivery) };
+    };
+
+    const first = runnerFor(store);
+    const before = serviceOver(first.runner);
+    await before.service.start();
+    await before.deliver();
+    await before.deliver();
+    await settle(first.runner);
+    expect((store.document().jobs ?? []).map((job) => [job.id, job.sourceEvent])).toEqual([['J-1', 7]]);
+    await before.service.stop();
+
+    // A new process on the same data file: the dispatcher hands event 7 over again.
+    const second = runnerFor(store);
+    const after = serviceOver(second.runner);
+    await after.service.start();
+    await after.deliver();
+    await settle(second.runner);
+    expect((store.document().jobs ?? []).map((job) => job.id)).toEqual(['J-1']);
+    await after.service.stop();
   });
 });

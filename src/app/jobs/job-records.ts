@@ -69,6 +69,11 @@ export const jobRecordSchema = z
     /** In the order they were decided; at most one per mailbox. */
     results: z.array(jobResultSchema),
     report: jobReportSchema,
+    /**
+     * The event-outbox sequence of the event that started the job, if one did: an event handed over again after
+     * a crash (its job committed, the dispatcher's offset not yet) finds its job instead of starting a second.
+     */
+    sourceEvent: z.number().int().positive().optional(),
     /** Batches committed so far; numbers the profile alert digests so their keys stay the same after a restart. */
     batches: z.number().int().min(0),
     /** The notifications of the last committed batch, until the next batch replaces them. */

@@ -93,6 +93,8 @@ export interface CreateJobInput {
   readonly title: string;
   readonly syncFromThisOrgOnly?: boolean;
   readonly report?: JobReport;
+  /** The event-outbox sequence of the event asking for the job: at most one job per event. */
+  readonly sourceEvent?: number;
 }
 
 /** Name written in the audit log for the retry scheduler. */
@@ -231,6 +233,10 @@ export class TestAndEnableRunner {
 
   /** Queues a job (one write: the job and its mailboxes marked scheduled) and returns it; testing runs in the background. */
   async createJob(input: CreateJobInput): Promise<Result<JobRecord, DomainError>> {
+    if (input.sourceEvent !== undefined) {
+      const already = [...this.records.values()].find((job) => job.sourceEvent === input.sourceEvent);
+      if (already !== undefined) return ok(already);
+    }
     const mailboxIds = [...new Set(input.mailboxIds.map((id) => id.trim()).filter((id) => id !== ''))];
     if (mailboxIds.length === 0) {
       return err(domainError('NothingSelected', `${input.title}: there is no mailbox to test.`));
@@ -363,6 +369,7 @@ export class TestAndEnableRunner {
         mailboxes,
         results: notTested,
         report: input.report ?? { kind: 'none' },
+        ...(input.sourceEvent === undefined ? {} : { sourceEvent: input.sourceEvent }),
         batches: 0,
         pendingNotifications: [],
         notificationKeys: [],

@@ -4,7 +4,7 @@
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
 import type { Result } from '../../domain/result.js';
-import type { AppEvent, AppEventListener, TestAndEnableOrigin } from '../events.js';
+import type { AppEvent, AppEventListener, EventDelivery, TestAndEnableOrigin } from '../events.js';
 import type { EmailConfigStore } from '../ports.js';
 import type { JobOrigin, JobRecord, JobReport } from './job-records.js';
 import type { RunnerLog, TestAndEnableRunner } from './runner.js';
@@ -63,7 +63,7 @@ export class TestAndEnableJobService {
 
   /** Resumes unfinished jobs and starts listening for `testAndEnableRequested`. */
   async start(): Promise<void> {
-    this.unsubscribe ??= this.deps.events.subscribe((event) => this.startFromEvent(event), TEST_AND_ENABLE_JOBS_CONSUMER);
+    this.unsubscribe ??= this.deps.events.subscribe((event, delivery) => this.startFromEvent(event, delivery), TEST_AND_ENABLE_JOBS_CONSUMER);
     await this.deps.runner.start();
   }
 
@@ -99,7 +99,7 @@ export class TestAndEnableJobService {
     return this.deps.runner.latestJobOf(userId);
   }
 
-  private async startFromEvent(event: AppEvent): Promise<void> {
+  private async startFromEvent(event: AppEvent, delivery: EventDelivery | undefined): Promise<void> {
     if (event.type !== 'testAndEnableRequested') return;
     const { directory, log } = this.deps;
     const requester = directory.userById(event.requestedById);
@@ -114,6 +114,8 @@ export class TestAndEnableJobService {
       origin: event.origin,
       title: eventTitle[event.origin](event.mailboxIds.length),
       report,
+      // The same event handed over again (a crash before its offset was saved) finds the job it started.
+      ...(delivery === undefined ? {} : { sourceEvent: delivery.sequence }),
     });
     if (!created.ok) {
       log.warn('Test & Enable requested by an event did not start', { origin: event.origin, error: created.error.message });
