@@ -12,6 +12,11 @@ import type {
   User,
 } from '../domain/model.js';
 import type { AppEvent } from './events.js';
+import type { MailboxQuery } from './ports/records.js';
+
+export * from './ports/records.js';
+export * from './ports/intents.js';
+export * from './ports/audit-log.js';
 
 export interface Clock {
   now(): Date;
@@ -42,14 +47,6 @@ export interface ChangeSet {
 
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: readonly string[] };
 
-export interface MailboxQuery {
-  readonly approval?: Mailbox['emailRouterAccessApproval'];
-  readonly status?: Mailbox['mailboxStatus'];
-  readonly disabled?: boolean;
-  readonly profileId?: string;
-  readonly activeOnly?: boolean;
-}
-
 export interface Page<T> {
   readonly items: readonly T[];
   readonly total: number;
@@ -57,7 +54,10 @@ export interface Page<T> {
   readonly limit: number;
 }
 
-/** The system of record. Reads are synchronous against an in-memory view; writes are serialized and atomic. */
+/**
+ * The embedded store's synchronous view, still used by the background workflows (jobs, approval cards) until
+ * they move to `OrganizationRecords`. Use cases read through `OrganizationRecords` and write intents.
+ */
 export interface EmailConfigStore extends Directory {
   users(): readonly User[];
   queues(): readonly Queue[];

@@ -56,7 +56,8 @@ function newestFirst<T>(items: readonly T[], timeOf: (item: T) => string): T[] {
 }
 
 const nameCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-const byNameThenId = (a: Mailbox, b: Mailbox): number => nameCollator.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** The order of mailbox lists and pages: by name (as people sort them), then by id. */
+export const byNameThenId = (a: Pick<Mailbox, 'name' | 'id'>, b: Pick<Mailbox, 'name' | 'id'>): number => nameCollator.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
  * "Disabled" in a mailbox query: server-side synchronization processes nothing for it, i.e. it is
@@ -747,6 +748,11 @@ export class DocumentEmailConfigStore implements EmailConfigStore {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
     const matching = this.#view.mailboxes.matching(query);
     return { items: matching.slice(offset, offset + limit), total: matching.length, offset, limit };
+  }
+
+  /** Every matching mailbox in `byNameThenId` order (kept until a mailbox changes; do not modify). */
+  mailboxesMatching(query: MailboxQuery): readonly Mailbox[] {
+    return this.#view.mailboxes.matching(query);
   }
 
   /** The newest `limit` alerts on one Alerts wall. */

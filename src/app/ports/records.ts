@@ -1,0 +1,122 @@
+// The organization's records as a remote system serves them: every read is asynchronous, collections come a
+// page at a time behind an opaque continuation (Dataverse's `@odata.nextLink`; there is no offset), and every
+// write is an intent checked against the version its caller read (see intents.ts). Whether an adapter keeps a
+// local copy and indexes is its own business: the embedded store answers from memory, a Dataverse adapter asks.
+import type { Directory } from '../../domain/directory.js';
+import type { Alert, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../../domain/model.js';
+import type { IntentBatch, IntentOutcome } from './intents.js';
+
+/** Which mailboxes a page lists (all given conditions hold). */
+export interface MailboxQuery {
+  readonly approval?: Mailbox['emailRouterAccessApproval'];
+  readonly status?: Mailbox['mailboxStatus'];
+  /** Enabled for none of incoming email, outgoing email and appointments/contacts/tasks. */
+  readonly disabled?: boolean;
+  readonly profileId?: string;
+  readonly activeOnly?: boolean;
+}
+
+/** One page request: no cursor for the first page, then the `nextCursor` of the page before. */
+export interface PageRequest {
+  /** Opaque: only ever a `nextCursor` this adapter handed out, passed back unchanged. */
+  readonly cursor?: string;
+  /** Most items wanted; an adapter may return fewer (and still a `nextCursor`). */
+  readonly limit: number;
+}
+
+export interface CursorPage<T> {
+  readonly items: readonly T[];
+  /** Absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+/**
+ * A cursor the adapter did not issue, issued for another listing, or no longer able to continue (the
+ * records it pointed into changed shape). The caller starts the listing again from the first page.
+ */
+export class InvalidCursorError extends Error {
+  override readonly name: string = 'InvalidCursorError';
+  constructor(readonly reason: string) {
+    super(`This list position is no longer valid (${reason}); start the list again from its first page.`);
+  }
+}
+
+/** The ordering every mailbox page uses, so a listing is stable across pages: by name, then by id. */
+export const MAILBOX_PAGE_ORDER = 'name, then id' as const;
+
+export interface OrganizationRecords {
+  /**
+   * The records the permission model reads (organization, users, queues, roles, business units, profiles),
+   * as a synchronous view consistent at one moment. Use cases load it once, then evaluate synchronously.
+   */
+  directory(): Promise<Directory>;
+  organization(): Promise<Organization>;
+
+  user(id: string): Promise<User | undefined>;
+  /** Case-insensitive. */
+  userByAadObjectId(aadObjectId: string): Promise<User | undefined>;
+  queue(id: string): Promise<Queue | undefined>;
+  securityRole(id: string): Promise<SecurityRole | undefined>;
+  businessUnit(id: string): Promise<BusinessUnit | undefined>;
+  profile(id: string): Promise<EmailServerProfile | undefined>;
+  /** Case-insensitive exact name; the first listed wins when names repeat. */
+  profileByName(name: string): Promise<EmailServerProfile | undefined>;
+  mailbox(id: string): Promise<Mailbox | undefined>;
+  /** Case-insensitive, surrounding spaces ignored. */
+  mailboxByEmail(emailAddress: string): Promise<Mailbox | undefined>;
+  /** The mailbox of a user or queue (its owner in Dataverse terms). */
+  mailboxByRegarding(owner: MailboxRegarding): Promise<Mailbox | undefined>;
+
+  userPage(page: PageRequest): Promise<CursorPage<User>>;
+  queuePage(page: PageRequest): Promise<CursorPage<Queue>>;
+  profilePage(page: PageRequest): Promise<CursorPage<EmailServerProfile>>;
+  securityRolePage(page: PageRequest): Promise<CursorPage<SecurityRole>>;
+  businessUnitPage(page: PageRequest): Promise<CursorPage<BusinessUnit>>;
+  /** Matching mailboxes ordered by name, then id (`MAILBOX_PAGE_ORDER`). */
+  mailboxPage(query: MailboxQuery, page: PageRequest): Promise<CursorPage<Mailbox>>;
+  /** How many mailboxes match (Dataverse: `$count`). */
+  mailboxCount(query: MailboxQuery): Promise<number>;
+
+  /** The newest `limit` alerts on one Alerts wall, newest first. */
+  alertsFor(regarding: Alert['regarding'], limit: number): Promise<readonly Alert[]>;
+
+  /**
+   * A token that changes whenever any record changes, for caches derived from many records (name indexes,
+   * rendered cards). `undefined` when the adapter cannot tell: callers then read afresh every time.
+   */
+  revision(): Promise<string | undefined>;
+
+  /**
+   * Carries out the batch's intents, each only if what it changes is still at the version it expects.
+   * On a conflict nothing of the batch is applied (an adapter writing row by row checks every expected
+   * version before its first write) and the outcome names the record that moved.
+   */
+  apply(batch: IntentBatch): Promise<IntentOutcome>;
+}
+
+/** Page size for reading a whole collection: large pages, few round trips. */
+const READ_ALL_PAGE_SIZE = 500;
+
+/** Every item of a cursor-paged collection, following the cursors to the end. */
+export async function readAll<T>(pageOf: (page: PageRequest) => Promise<CursorPage<T>>, pageSize = READ_ALL_PAGE_SIZE): Promise<readonly T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await pageOf(cursor === undefined ? { limit: pageSize } : { cursor, limit: pageSize });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return items;
+}
+
+/** The first item of a cursor-paged collection that `matches`, reading no further pages than needed. */
+export async function findFirst<T>(pageOf: (page: PageRequest) => Promise<CursorPage<T>>, matches: (item: T) => boolean, pageSize = READ_ALL_PAGE_SIZE): Promise<T | undefined> {
+  let cursor: string | undefined;
+  do {
+    const page = await pageOf(cursor === undefined ? { limit: pageSize } : { cursor, limit: pageSize });
+    const found = page.items.find(matches);
+    if (found !== undefined) return found;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return undefined;
+}

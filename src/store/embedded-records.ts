@@ -1,0 +1,406 @@
+// `OrganizationRecords` and `AuditLog` over the embedded store. Reads answer from the store's in-memory
+// indexes; pages are keyset pages (after the last item's sort key), so a cursor is never an offset and a
+// record changed between two pages is neither listed twice nor skipped unless it changes its sort key.
+// A batch of intents becomes one atomic commit: every expected version is checked inside the serialized
+// write, and any mismatch writes nothing.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type {
+  AuditLog,
+  ChangeSet,
+  CursorPage,
+  IntentBatch,
+  IntentConflict,
+  IntentOutcome,
+  MailboxQuery,
+  OrganizationRecords,
+  PageRequest,
+  RecordIntent,
+  RecordType,
+} from '../app/ports.js';
+import { InvalidCursorError } from '../app/ports.js';
+import type { Directory } from '../domain/directory.js';
+import type { Alert, AuditEntry, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../domain/model.js';
+import { EmailApprovalStatus } from '../domain/options.js';
+import { scheduleTestAndEnable } from '../domain/test-and-enable.js';
+import { byNameThenId, type DocumentEmailConfigStore } from './email-config-store.js';
+import type { DataFileDocument } from './schema.js';
+
+// ---------------------------------------------------------------------------------------------
+// Cursors: base64url JSON naming the listing they belong to and the sort key of the last item served.
+
+const CURSOR_FORMAT = 1;
+const cursorSchema = z.object({
+  f: z.literal(CURSOR_FORMAT),
+  /** The listing: collection plus query. A cursor only continues the listing that issued it. */
+  l: z.string(),
+  /** Sort key of the last item served: [name, id] for mailboxes, [id] otherwise. */
+  k: z.array(z.string()).min(1).max(2),
+});
+type CursorContent = z.infer<typeof cursorSchema>;
+
+const encodeCursor = (content: CursorContent): string => Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string, listing: string): CursorContent {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('it is not a list position this store issued');
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw new InvalidCursorError('it is not a list position this store issued');
+  if (parsed.data.l !== listing) throw new InvalidCursorError('it belongs to another list or filter');
+  return parsed.data;
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number ≥ 1, got ${limit}`);
+}
+
+/** First index in `sorted` whose item comes after `key` (`compareToKey` < 0: the item sorts before the key). */
+function firstAfter<T>(sorted: readonly T[], key: readonly string[], compareToKey: (item: T, key: readonly string[]) => number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const candidate = sorted[middle];
+    if (candidate !== undefined && compareToKey(candidate, key) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: { readonly id: string }, b: { readonly id: string }): number => compareText(a.id, b.id);
+
+/** A section sorted by id, kept while the section array is the same object (sections are replaced on change). */
+class IdOrder<T extends { readonly id: string }> {
+  readonly #sorted = new WeakMap<readonly T[], readonly T[]>();
+  of(section: readonly T[]): readonly T[] {
+    let sorted = this.#sorted.get(section);
+    if (sorted === undefined) {
+      sorted = [...section].sort(byId);
+      this.#sorted.set(section, sorted);
+    }
+    return sorted;
+  }
+}
+
+interface Listing<T> {
+  /** Names the collection and query: a cursor only continues the listing that issued it. */
+  readonly name: string;
+  readonly keyOf: (item: T) => string[];
+  readonly compareToKey: (item: T, key: readonly string[]) => number;
+}
+
+function pageOf<T>(sorted: readonly T[], listing: Listing<T>, page: PageRequest): CursorPage<T> {
+  checkLimit(page.limit);
+  const start = page.cursor === undefined ? 0 : firstAfter(sorted, decodeCursor(page.cursor, listing.name).k, listing.compareToKey);
+  const items = sorted.slice(start, start + page.limit);
+  const last = items.at(-1);
+  return start + items.length < sorted.length && last !== undefined
+    ? { items, nextCursor: encodeCursor({ f: CURSOR_FORMAT, l: listing.name, k: listing.keyOf(last) }) }
+    : { items };
+}
+
+const idListing = <T extends { readonly id: string }>(name: string): Listing<T> => ({
+  name,
+  keyOf: (item) => [item.id],
+  compareToKey: (item, [id = '']) => compareText(item.id, id),
+});
+
+const mailboxListing = (query: MailboxQuery): Listing<Mailbox> => ({
+  name: `mailboxes:${JSON.stringify([query.approval ?? null, query.status ?? null, query.disabled ?? null, query.profileId ?? null, query.activeOnly === true])}`,
+  keyOf: (mailbox) => [mailbox.name, mailbox.id],
+  compareToKey: (mailbox, [name = '', id = '']) => byNameThenId(mailbox, { name, id }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Versions of records without a version field: a digest of their content, keys in a fixed order.
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, field]) => field !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The embedded store's ETag for a record without a version field. */
+export const contentVersion = (record: object): string => createHash('sha256').update(canonicalJson(record)).digest('base64url').slice(0, 16);
+
+// ---------------------------------------------------------------------------------------------
+// Intents to a change set.
+
+class IntentConflictFound extends Error {
+  constructor(readonly conflict: IntentConflict) {
+    super(`${conflict.record.type} ${conflict.record.id} changed meanwhile`);
+  }
+}
+
+const conflict = (type: RecordType, id: string, expected: string, actual: string | null): IntentConflictFound =>
+  new IntentConflictFound({ record: { type, id }, expected, actual });
+
+/** Builds one change set from a batch, against the document the commit runs on. */
+class ChangeSetBuilder {
+  readonly #mailboxes = new Map<string, Mailbox>();
+  readonly #users = new Map<string, User>();
+  readonly #queues = new Map<string, Queue>();
+  readonly #roles = new Map<string, SecurityRole>();
+  #organization: Organization | undefined;
+
+  constructor(
+    private readonly current: DataFileDocument,
+    private readonly storedMailbox: (id: string) => Mailbox | undefined,
+    private readonly mailboxIdOf: (owner: MailboxRegarding) => string | undefined,
+  ) {}
+
+  /** The mailbox as this batch has left it so far, after checking the version the intent read. */
+  #mailbox(id: string, expectedVersion: number): Mailbox {
+    const stored = this.storedMailbox(id);
+    if (stored?.version !== expectedVersion) throw conflict('mailbox', id, String(expectedVersion), stored === undefined ? null : String(stored.version));
+    return this.#mailboxes.get(id) ?? stored;
+  }
+
+  #checked<T extends { readonly id: string }>(type: RecordType, stored: T | undefined, expected: T, pending: Map<string, T>): T {
+    if (stored === undefined) throw conflict(type, expected.id, contentVersion(expected), null);
+    const actual = contentVersion(stored);
+    if (actual !== contentVersion(expected)) throw conflict(type, expected.id, contentVersion(expected), actual);
+    return pending.get(stored.id) ?? stored;
+  }
+
+  #organizationExpected(expected: Organization): Organization {
+    const stored = this.current.organization;
+    const actual = contentVersion(stored);
+    if (actual !== contentVersion(expected)) throw conflict('organization', expected.id, contentVersion(expected), actual);
+    return this.#organization ?? stored;
+  }
+
+  add(intent: RecordIntent): void {
+    switch (intent.kind) {
+      case 'setAddressApproval': {
+        const id = this.mailboxIdOf(intent.owner);
+        if (id === undefined) throw conflict(intent.owner.type, intent.owner.id, String(intent.expectedMailboxVersion), null);
+        const mailbox = this.#mailbox(id, intent.expectedMailboxVersion);
+        this.#mailboxes.set(id, { ...mailbox, emailRouterAccessApproval: intent.status, isEmailAddressApprovedByO365Admin: intent.approvedByO365Admin });
+        return;
+      }
+      case 'scheduleTestAndEnable': {
+        const mailbox = this.#mailbox(intent.mailboxId, intent.expectedVersion);
+        this.#mailboxes.set(mailbox.id, scheduleTestAndEnable(mailbox, intent.syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly: intent.syncFromThisOrgOnly }));
+        return;
+      }
+      case 'setDeliveryConfiguration': {
+        const mailbox = this.#mailbox(intent.mailboxId, intent.expectedVersion);
+        this.#mailboxes.set(mailbox.id, {
+          ...mailbox,
+          emailServerProfileId: intent.profileId,
+          incomingEmailDeliveryMethod: intent.incoming,
+          outgoingEmailDeliveryMethod: intent.outgoing,
+          actDeliveryMethod: intent.act,
+        });
+        return;
+      }
+      case 'setSyncFromThisOrgOnly': {
+        const mailbox = this.#mailbox(intent.mailboxId, intent.expectedVersion);
+        this.#mailboxes.set(mailbox.id, { ...mailbox, orgMarkedAsPrimaryForExchangeSync: intent.on });
+        return;
+      }
+      case 'changeEmailAddress': {
+        const { owner } = intent;
+        if (owner.type === 'systemuser') {
+          const user = this.#checked('systemuser', this.current.users.find((candidate) => candidate.id === owner.expected.id), owner.expected, this.#users);
+          this.#users.set(user.id, { ...user, primaryEmail: intent.address });
+        } else {
+          const queue = this.#checked('queue', this.current.queues.find((candidate) => candidate.id === owner.expected.id), owner.expected, this.#queues);
+          this.#queues.set(queue.id, { ...queue, emailAddress: intent.address });
+        }
+        const mailboxId = this.mailboxIdOf({ type: owner.type, id: owner.expected.id });
+        if (mailboxId === undefined) {
+          if (intent.expectedMailboxVersion !== null) throw conflict('mailbox', `${owner.type}:${owner.expected.id}`, String(intent.expectedMailboxVersion), null);
+          return;
+        }
+        if (intent.expectedMailboxVersion === null) throw conflict('mailbox', mailboxId, '(none)', String(this.storedMailbox(mailboxId)?.version ?? ''));
+        const mailbox = this.#mailbox(mailboxId, intent.expectedMailboxVersion);
+        // A changed address needs approval again, as the platform does when the user's or queue's address changes.
+        this.#mailboxes.set(mailboxId, {
+          ...mailbox,
+          emailAddress: intent.address,
+          emailRouterAccessApproval: EmailApprovalStatus.PendingApproval,
+          isEmailAddressApprovedByO365Admin: false,
+        });
+        return;
+      }
+      case 'setApprovalRequirement': {
+        const organization = this.#organizationExpected(intent.expected);
+        const setting = intent.for === 'systemuser' ? 'requireApprovalForUserEmail' : 'requireApprovalForQueueEmail';
+        this.#organization = { ...organization, settings: { ...organization.settings, [setting]: intent.required } };
+        return;
+      }
+      case 'setEmailSettings': {
+        const organization = this.#organizationExpected(intent.expected);
+        this.#organization = { ...organization, settings: intent.settings };
+        return;
+      }
+      case 'setRolePrivileges': {
+        const role = this.#checked('role', this.current.securityRoles.find((candidate) => candidate.id === intent.roleId), intent.expected, this.#roles);
+        this.#roles.set(role.id, { ...role, privileges: intent.privileges });
+        return;
+      }
+      case 'setUserSecurityRoles': {
+        const user = this.#checked('systemuser', this.current.users.find((candidate) => candidate.id === intent.userId), intent.expected, this.#users);
+        this.#users.set(user.id, { ...user, securityRoleIds: [...intent.securityRoleIds] });
+        return;
+      }
+    }
+  }
+
+  changeSet(audit: readonly AuditEntry[] | undefined): ChangeSet {
+    return {
+      ...(this.#organization === undefined ? {} : { organization: this.#organization }),
+      ...(this.#users.size === 0 ? {} : { users: [...this.#users.values()] }),
+      ...(this.#queues.size === 0 ? {} : { queues: [...this.#queues.values()] }),
+      ...(this.#roles.size === 0 ? {} : { securityRoles: [...this.#roles.values()] }),
+      ...(this.#mailboxes.size === 0 ? {} : { mailboxes: [...this.#mailboxes.values()] }),
+      ...(audit === undefined || audit.length === 0 ? {} : { audit }),
+    };
+  }
+
+  get changedMailboxIds(): readonly string[] {
+    return [...this.#mailboxes.keys()];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The sections a record revision covers: what cached names and cards are derived from. */
+const RECORD_SECTIONS = ['organization', 'users', 'queues', 'mailboxes', 'profiles', 'securityRoles', 'businessUnits'] as const;
+
+export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLog {
+  #revision = 0;
+  #revisionOf: Pick<DataFileDocument, (typeof RECORD_SECTIONS)[number]> | undefined;
+
+  constructor(private readonly store: DocumentEmailConfigStore) {}
+
+  directory(): Promise<Directory> {
+    return Promise.resolve(this.store);
+  }
+  organization(): Promise<Organization> {
+    return Promise.resolve(this.store.organization);
+  }
+  user(id: string): Promise<User | undefined> {
+    return Promise.resolve(this.store.userById(id));
+  }
+  userByAadObjectId(aadObjectId: string): Promise<User | undefined> {
+    return Promise.resolve(this.store.userByAadObjectId(aadObjectId));
+  }
+  queue(id: string): Promise<Queue | undefined> {
+    return Promise.resolve(this.store.queueById(id));
+  }
+  securityRole(id: string): Promise<SecurityRole | undefined> {
+    return Promise.resolve(this.store.roleById(id));
+  }
+  businessUnit(id: string): Promise<BusinessUnit | undefined> {
+    return Promise.resolve(this.store.businessUnitById(id));
+  }
+  profile(id: string): Promise<EmailServerProfile | undefined> {
+    return Promise.resolve(this.store.profileById(id));
+  }
+  profileByName(name: string): Promise<EmailServerProfile | undefined> {
+    return Promise.resolve(this.store.profileByName(name));
+  }
+  mailbox(id: string): Promise<Mailbox | undefined> {
+    return Promise.resolve(this.store.mailboxById(id));
+  }
+  mailboxByEmail(emailAddress: string): Promise<Mailbox | undefined> {
+    return Promise.resolve(this.store.mailboxByEmail(emailAddress));
+  }
+  mailboxByRegarding(owner: MailboxRegarding): Promise<Mailbox | undefined> {
+    return Promise.resolve(this.store.mailboxByRegarding(owner.type, owner.id));
+  }
+
+  readonly #order = {
+    users: new IdOrder<User>(),
+    queues: new IdOrder<Queue>(),
+    profiles: new IdOrder<EmailServerProfile>(),
+    securityRoles: new IdOrder<SecurityRole>(),
+    businessUnits: new IdOrder<BusinessUnit>(),
+  };
+
+  #idPage<T extends { readonly id: string }>(name: string, sorted: () => readonly T[], page: PageRequest): Promise<CursorPage<T>> {
+    // Through a promise so that a bad cursor or limit rejects, as a remote adapter's would.
+    return new Promise((resolve) => resolve(pageOf(sorted(), idListing<T>(name), page)));
+  }
+
+  userPage(page: PageRequest): Promise<CursorPage<User>> {
+    return this.#idPage('users', () => this.#order.users.of(this.store.users()), page);
+  }
+  queuePage(page: PageRequest): Promise<CursorPage<Queue>> {
+    return this.#idPage('queues', () => this.#order.queues.of(this.store.queues()), page);
+  }
+  profilePage(page: PageRequest): Promise<CursorPage<EmailServerProfile>> {
+    return this.#idPage('profiles', () => this.#order.profiles.of(this.store.profiles()), page);
+  }
+  securityRolePage(page: PageRequest): Promise<CursorPage<SecurityRole>> {
+    return this.#idPage('securityRoles', () => this.#order.securityRoles.of(this.store.securityRoles()), page);
+  }
+  businessUnitPage(page: PageRequest): Promise<CursorPage<BusinessUnit>> {
+    return this.#idPage('businessUnits', () => this.#order.businessUnits.of(this.store.businessUnits()), page);
+  }
+  mailboxPage(query: MailboxQuery, page: PageRequest): Promise<CursorPage<Mailbox>> {
+    return new Promise((resolve) => resolve(pageOf(this.store.mailboxesMatching(query), mailboxListing(query), page)));
+  }
+  mailboxCount(query: MailboxQuery): Promise<number> {
+    return Promise.resolve(this.store.mailboxesMatching(query).length);
+  }
+  alertsFor(regarding: Alert['regarding'], limit: number): Promise<readonly Alert[]> {
+    return Promise.resolve(this.store.alertsFor(regarding, limit));
+  }
+
+  revision(): Promise<string | undefined> {
+    const document = this.store.document();
+    const previous = this.#revisionOf;
+    if (previous === undefined || RECORD_SECTIONS.some((section) => previous[section] !== document[section])) {
+      this.#revision += 1;
+      this.#revisionOf = document;
+    }
+    return Promise.resolve(String(this.#revision));
+  }
+
+  async apply(batch: IntentBatch): Promise<IntentOutcome> {
+    type Attempt = { readonly kind: 'conflict'; readonly conflict: IntentConflict } | { readonly kind: 'written'; readonly mailboxIds: readonly string[] };
+    const attempt = await this.store.transactWithChangeSet<Attempt>((current, mailboxById) => {
+      const builder = new ChangeSetBuilder(current, mailboxById, (owner) => this.#mailboxIdOf(current, owner));
+      try {
+        for (const intent of batch.intents) builder.add(intent);
+      } catch (error) {
+        if (error instanceof IntentConflictFound) return { changes: null, result: { kind: 'conflict', conflict: error.conflict } };
+        throw error;
+      }
+      const changes = builder.changeSet(batch.audit);
+      return { changes: Object.keys(changes).length === 0 ? null : changes, result: { kind: 'written', mailboxIds: builder.changedMailboxIds } };
+    });
+    if (attempt.kind === 'conflict') return { ok: false, conflict: attempt.conflict };
+    return { ok: true, mailboxes: attempt.mailboxIds.flatMap((id) => this.store.mailboxById(id) ?? []) };
+  }
+
+  /** The mailbox of an owner; its regarding never changes, so the committed index finds it. */
+  #mailboxIdOf(current: DataFileDocument, owner: MailboxRegarding): string | undefined {
+    return (
+      this.store.mailboxByRegarding(owner.type, owner.id)?.id ??
+      current.mailboxes.find((mailbox) => mailbox.regarding.type === owner.type && mailbox.regarding.id === owner.id)?.id
+    );
+  }
+
+  append(entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.store.commit({ audit: entries }).then(() => undefined);
+  }
+  recent(limit: number): Promise<readonly AuditEntry[]> {
+    return Promise.resolve(this.store.recentAudit(limit));
+  }
+}
