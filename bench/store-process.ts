@@ -8,6 +8,7 @@ import type { UseCaseContext } from '../src/app/context.js';
 import { createInProcessEventBus } from '../src/app/events.js';
 import { approveEmail, decideEmailApproval } from '../src/app/index.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from '../src/store/email-config-store.js';
+import { EmbeddedOrganizationRecords } from '../src/store/embedded-records.js';
 import { seedDocument } from '../src/store/org-file.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
     groupCommit: environment.BENCH_GROUP_COMMIT === 'on',
   });
   const openMs = performance.now() - openedAt;
+  const records = new EmbeddedOrganizationRecords(store);
   const context: UseCaseContext = {
+    records,
+    auditLog: records,
     store,
     clock: { now: () => new Date() },
     ids: { next: (prefix) => `${prefix}-${randomUUID()}` },

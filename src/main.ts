@@ -29,6 +29,7 @@ import { DocumentApprovalRequestRepository } from './store/approvals-repository.
 import { DataFileError } from './store/json-file.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
 import { DocumentJobRepository } from './store/jobs-repository.js';
+import { EmbeddedOrganizationRecords } from './store/embedded-records.js';
 import { DocumentNotifyRepository } from './store/notify-repository.js';
 import { DocumentEventOutboxRepository } from './store/event-outbox-repository.js';
 import { OrganizationFileError, seedDocument } from './store/org-file.js';
@@ -134,7 +135,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     onError: (error, stored, consumer) => logger.error('event consumer failed; it gets the event again', { event: stored.event.type, sequence: stored.sequence, consumer, error }),
     ...(options.holdEvent === undefined ? {} : { hold: options.holdEvent }),
   });
-  const useCases: UseCaseContext = { store, clock, ids, events };
+  // The embedded store serves the organization's records and the audit log through their ports.
+  const records = new EmbeddedOrganizationRecords(store);
+  const useCases: UseCaseContext = { records, auditLog: records, store, clock, ids, events };
   const connector =
     options.connector ??
     new SimulatedExchangeConnector(store.exchangeSimulation(), {

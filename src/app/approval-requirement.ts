@@ -1,7 +1,7 @@
 // "Process emails only for approved users / queues" (`requireapprovalforuseremail` / `…queueemail`):
 // the requirement the seed's "Remove requirement to approve mailboxes" switches off.
 import type { DomainError } from '../domain/errors.js';
-import type { EmailSettings, Organization } from '../domain/model.js';
+import type { EmailSettings } from '../domain/model.js';
 import { canChangeApprovalRequirement, type PermissionDecision } from '../domain/permissions.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { auditEntry, organizationTarget } from './audit.js';
@@ -40,11 +40,11 @@ const view = (settings: EmailSettings, canChange: PermissionDecision): ApprovalR
   canChange,
 });
 
-export function showApprovalRequirement(context: UseCaseContext, requester: Requester): Promise<Result<ApprovalRequirementView, DomainError>> {
-  const { store } = context;
-  const decision = canReadConfiguration(requester, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal('Showing the approval requirement', decision)));
-  return Promise.resolve(ok(view(store.organization.settings, canChangeApprovalRequirement(requester, store))));
+export async function showApprovalRequirement(context: UseCaseContext, requester: Requester): Promise<Result<ApprovalRequirementView, DomainError>> {
+  const directory = await context.records.directory();
+  const decision = canReadConfiguration(requester, directory);
+  if (!decision.allowed) return err(refusal('Showing the approval requirement', decision));
+  return ok(view(directory.organization.settings, canChangeApprovalRequirement(requester, directory)));
 }
 
 export interface SetApprovalRequirementInput {
@@ -61,31 +61,29 @@ export function setApprovalRequirement(
   requester: Requester,
   input: SetApprovalRequirementInput,
 ): Promise<Result<ApprovalRequirementChange, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
-    const decision = canChangeApprovalRequirement(requester, store);
+  return carryOut(context, requester, async () => {
+    const directory = await context.records.directory();
+    const decision = canChangeApprovalRequirement(requester, directory);
     if (!decision.allowed) return err(refusal(`Turning "${LABEL_FOR[input.audience]}" ${input.required ? 'on' : 'off'}`, decision));
     const setting = SETTING_FOR[input.audience];
-    const current = store.organization.settings;
+    const organization = directory.organization;
+    const current = organization.settings;
     const changed = current[setting] !== input.required;
-    const organization: Organization = { ...store.organization, settings: { ...current, [setting]: input.required } };
     const onOff = (value: boolean): string => (value ? 'on' : 'off');
     return ok({
-      changes: changed
-        ? {
-            organization,
-            audit: [
-              auditEntry(context, requester, {
-                action: 'organization.setApprovalRequirement',
-                target: organizationTarget(organization),
-                rule: decision.rule,
-                details: `${LABEL_FOR[input.audience]}: ${onOff(current[setting])} → ${onOff(input.required)}`,
-              }),
-            ],
-          }
-        : {},
+      intents: changed ? [{ kind: 'setApprovalRequirement', for: input.audience === 'users' ? 'systemuser' : 'queue', required: input.required, expected: organization }] : [],
+      audit: changed
+        ? [
+            auditEntry(context, requester, {
+              action: 'organization.setApprovalRequirement',
+              target: organizationTarget(organization),
+              rule: decision.rule,
+              details: `${LABEL_FOR[input.audience]}: ${onOff(current[setting])} → ${onOff(input.required)}`,
+            }),
+          ]
+        : [],
       events: [],
-      answer: () => ({ ...view(store.organization.settings, decision), changed }),
+      answer: () => ({ ...view({ ...current, [setting]: input.required }, decision), changed }),
     });
   });
 }

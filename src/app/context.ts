@@ -1,9 +1,16 @@
 // What every use case receives: the ports it works through, injected so tests can fix time and ids.
 import type { User } from '../domain/model.js';
 import type { AppEvents } from './events.js';
-import type { Clock, EmailConfigStore, IdGenerator } from './ports.js';
+import type { AuditLog, Clock, EmailConfigStore, IdGenerator, OrganizationRecords } from './ports.js';
 
 export interface UseCaseContext {
+  /** The organization's records: asynchronous reads, cursor pages, intents checked against versions. */
+  readonly records: OrganizationRecords;
+  readonly auditLog: AuditLog;
+  /**
+   * The embedded store's synchronous view, for the workflows that still read it (approval cards, jobs)
+   * until they move to `records`. Use cases read and write through `records`.
+   */
   readonly store: EmailConfigStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
@@ -12,6 +19,6 @@ export interface UseCaseContext {
 
 /**
  * Who is asking. The bot resolves it from the activity's Entra object id (`activity.from.aadObjectId`)
- * through `store.userByAadObjectId`, never from anything typed in the command.
+ * through `records.userByAadObjectId`, never from anything typed in the command.
  */
 export type Requester = User;

@@ -13,6 +13,7 @@ import type { Requester, UseCaseContext } from './context.js';
 import type { AppEvent } from './events.js';
 import { selectMailboxes, selectOneMailbox, type MailboxSelector } from './mailbox-selection.js';
 import { bulkResult, failIfNothingAllowed, type BulkMailboxResult, type PlannedOutcome } from './outcomes.js';
+import { personCaller, type RecordIntent } from './ports.js';
 import { carryOut } from './unit-of-work.js';
 import { mailboxView, type MailboxView } from './views.js';
 
@@ -72,31 +73,54 @@ export interface DecisionRemark {
  * One approver's decision on one mailbox, planned from `before` (already checked: permitted by `rule`, and a
  * change). Test & Enable is asked for when approval was all the mailbox waited for and the approver may test it.
  */
-export function planEmailDecision(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, before: Mailbox, rule: string, remark?: DecisionRemark): PlannedEmailDecision {
-  const { store } = context;
+export function planEmailDecision(
+  context: UseCaseContext,
+  requester: Requester,
+  decision: ApprovalDecision,
+  before: Mailbox,
+  rule: string,
+  remark?: DecisionRemark,
+  directory: Directory = context.store,
+): PlannedEmailDecision {
   const after = decided(before, decision, requester);
   const said = remark === undefined ? '' : `; ${remark.kind === 'reason' ? 'Reason' : 'Comment'}: ${remark.text}`;
   const audit = auditEntry(context, requester, { action: actionFor(decision), target: mailboxTarget(before), rule, details: `${approvalDetails(before, after)}${said}` });
   const events: AppEvent[] = [{ type: 'emailAddressDecided', mailboxId: after.id, decision, decidedById: requester.id, ...(remark === undefined ? {} : { remark: remark.text }) }];
-  if (decision === 'approved' && readyForTestAndEnableOnceApproved(after, store) && canTestAndEnable(requester, after, store).allowed) {
+  if (decision === 'approved' && readyForTestAndEnableOnceApproved(after, directory) && canTestAndEnable(requester, after, directory).allowed) {
     events.push({ type: 'testAndEnableRequested', mailboxIds: [after.id], requestedById: requester.id, origin: 'approval' });
   }
   return { after, audit, events };
 }
 
 interface DecisionPlan {
-  readonly changedMailboxes: Mailbox[];
+  readonly intents: RecordIntent[];
   readonly audit: AuditEntry[];
   readonly events: AppEvent[];
 }
 
-/** Audit entries and events for decided mailboxes; one Test & Enable request for all that are ready. */
-function planDecisions(context: UseCaseContext, requester: Requester, decision: ApprovalDecision, changes: readonly { before: Mailbox; rule: string }[], remark?: DecisionRemark): DecisionPlan {
-  const plan: DecisionPlan = { changedMailboxes: [], audit: [], events: [] };
+/** The decision as an intent on the address's owner (Dataverse keeps the approval on the user or queue). */
+const approvalIntent = (before: Mailbox, after: Mailbox): RecordIntent => ({
+  kind: 'setAddressApproval',
+  owner: before.regarding,
+  status: after.emailRouterAccessApproval,
+  approvedByO365Admin: after.isEmailAddressApprovedByO365Admin,
+  expectedMailboxVersion: before.version,
+});
+
+/** Intents, audit entries and events for decided mailboxes; one Test & Enable request for all that are ready. */
+function planDecisions(
+  context: UseCaseContext,
+  requester: Requester,
+  directory: Directory,
+  decision: ApprovalDecision,
+  changes: readonly { before: Mailbox; rule: string }[],
+  remark?: DecisionRemark,
+): DecisionPlan {
+  const plan: DecisionPlan = { intents: [], audit: [], events: [] };
   const toTest: string[] = [];
   for (const { before, rule } of changes) {
-    const planned = planEmailDecision(context, requester, decision, before, rule, remark);
-    plan.changedMailboxes.push(planned.after);
+    const planned = planEmailDecision(context, requester, decision, before, rule, remark, directory);
+    plan.intents.push(approvalIntent(before, planned.after));
     plan.audit.push(planned.audit);
     for (const event of planned.events) {
       if (event.type === 'testAndEnableRequested') toTest.push(...event.mailboxIds);
@@ -114,14 +138,15 @@ export interface EmailApprovalInput {
 }
 
 function decideMany(context: UseCaseContext, requester: Requester, input: EmailApprovalInput, decision: ApprovalDecision): Promise<Result<BulkMailboxResult, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
-    const selected = selectMailboxes(store, input.mailboxes);
+  return carryOut(context, requester, async () => {
+    const { records } = context;
+    const selected = await selectMailboxes(records, input.mailboxes);
     if (!selected.ok) return selected;
+    const directory = await records.directory();
     const planned: PlannedOutcome[] = [];
     const changes: { before: Mailbox; rule: string }[] = [];
     for (const mailbox of selected.value) {
-      const permission = canApproveEmail(requester, mailbox, store);
+      const permission = canApproveEmail(requester, mailbox, directory);
       if (!permission.allowed) {
         planned.push({ mailbox, status: 'refused', reason: permission.reason, decision: permission });
         continue;
@@ -141,8 +166,8 @@ function decideMany(context: UseCaseContext, requester: Requester, input: EmailA
     if (decision === 'rejected' && changes.length > 0 && (remark === undefined || remark === '')) {
       return err(domainError('ReasonRequired', 'A rejection needs a reason, which is kept in the audit and shown to the owner. Nothing was rejected.'));
     }
-    const plan = planDecisions(context, requester, decision, changes, remark === undefined || remark === '' ? undefined : { kind: decision === 'rejected' ? 'reason' : 'comment', text: remark });
-    return ok({ changes: { mailboxes: plan.changedMailboxes, audit: plan.audit }, events: plan.events, answer: () => bulkResult(store, planned) });
+    const plan = planDecisions(context, requester, directory, decision, changes, remark === undefined || remark === '' ? undefined : { kind: decision === 'rejected' ? 'reason' : 'comment', text: remark });
+    return ok({ intents: plan.intents, audit: plan.audit, events: plan.events, answer: (written) => bulkResult(directory, written, planned) });
   });
 }
 
@@ -195,24 +220,25 @@ export async function decideEmailApproval(
   requester: Requester,
   input: DecideEmailApprovalInput,
 ): Promise<Result<DecidedMailbox, DecideEmailApprovalError>> {
-  const { store } = context;
-  const mailbox = store.mailboxById(input.mailboxId);
+  const { records } = context;
+  const mailbox = await records.mailbox(input.mailboxId);
   if (mailbox === undefined) return err({ ...domainError('UnknownMailbox', `There is no mailbox with id ${input.mailboxId}.`), code: 'UnknownMailbox' });
-  if (mailbox.version !== input.expectedVersion) return err(versionConflict(mailbox, input.expectedVersion, store));
-  const permission = canApproveEmail(requester, mailbox, store);
+  const directory = await records.directory();
+  if (mailbox.version !== input.expectedVersion) return err(versionConflict(mailbox, input.expectedVersion, directory));
+  const permission = canApproveEmail(requester, mailbox, directory);
   if (!permission.allowed) {
     const what = input.decision === 'approved' ? 'Approving' : 'Rejecting';
     return err({ ...refusal(`${what} the email address of ${mailbox.name}`, permission), code: 'PermissionDenied' });
   }
-  if (sameApproval(mailbox, decided(mailbox, input.decision, requester))) return ok({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' });
-  const plan = planEmailDecision(context, requester, input.decision, mailbox, permission.rule);
-  const committed = await store.commit({ mailboxes: [plan.after], audit: [plan.audit], events: plan.events, expectedMailboxVersions: { [mailbox.id]: input.expectedVersion } });
-  if (!committed.ok) {
-    const current = store.mailboxById(mailbox.id) ?? mailbox;
-    return err(versionConflict(current, input.expectedVersion, store));
+  if (sameApproval(mailbox, decided(mailbox, input.decision, requester))) return ok({ mailbox: mailboxView(mailbox, directory), outcome: 'unchanged' });
+  const plan = planEmailDecision(context, requester, input.decision, mailbox, permission.rule, undefined, directory);
+  const written = await records.apply({ caller: personCaller(requester), intents: [approvalIntent(mailbox, plan.after)], audit: [plan.audit], events: plan.events });
+  if (!written.ok) {
+    const current = (await records.mailbox(mailbox.id)) ?? mailbox;
+    return err(versionConflict(current, input.expectedVersion, directory));
   }
   for (const event of plan.events) context.events.publish(event);
-  return ok({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? plan.after, store), outcome: 'changed' });
+  return ok({ mailbox: mailboxView(written.mailboxes.find((candidate) => candidate.id === mailbox.id) ?? plan.after, directory), outcome: 'changed' });
 }
 
 export interface RequestApprovalInput {
@@ -225,12 +251,13 @@ export interface RequestApprovalInput {
  * and the new request shows it. Already pending: unchanged, but the approvers are asked again. Approved: nothing to ask.
  */
 export function requestApproval(context: UseCaseContext, requester: Requester, input: RequestApprovalInput): Promise<Result<DecidedMailbox, DomainError>> {
-  return carryOut<DecidedMailbox>(context, () => {
-    const { store } = context;
-    const selected = selectOneMailbox(store, input.mailbox);
+  return carryOut<DecidedMailbox>(context, requester, async () => {
+    const { records } = context;
+    const selected = await selectOneMailbox(records, input.mailbox);
     if (!selected.ok) return selected;
     const mailbox = selected.value;
-    const permission = canRequestApproval(requester, mailbox, store);
+    const directory = await records.directory();
+    const permission = canRequestApproval(requester, mailbox, directory);
     if (!permission.allowed) return err(refusal(`Requesting approval for ${mailbox.name}`, permission));
     if (mailbox.emailRouterAccessApproval === EmailApprovalStatus.Approved) {
       return err(domainError('NotApplicable', `The email address of ${mailbox.name} (${mailbox.emailAddress}) is already approved; there is nothing to request.`));
@@ -242,21 +269,18 @@ export function requestApproval(context: UseCaseContext, requester: Requester, i
           ? 'Approvers asked again after a rejection; the address stays Rejected until an approver decides.'
           : 'Approvers asked again; the address was already Pending Approval.';
       return ok({
-        changes: {
-          audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details })],
-        },
+        intents: [],
+        audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details })],
         events: [{ type: 'approvalRequested', mailboxId: mailbox.id, requestedById: requester.id, reason: 'requested' }],
-        answer: () => ({ mailbox: mailboxView(mailbox, store), outcome: 'unchanged' }),
+        answer: () => ({ mailbox: mailboxView(mailbox, directory), outcome: 'unchanged' }),
       });
     }
     const after: Mailbox = { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.PendingApproval, isEmailAddressApprovedByO365Admin: false };
     return ok({
-      changes: {
-        mailboxes: [after],
-        audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details: approvalDetails(mailbox, after) })],
-      },
+      intents: [approvalIntent(mailbox, after)],
+      audit: [auditEntry(context, requester, { action: 'mailbox.requestApproval', target: mailboxTarget(mailbox), rule: permission.rule, details: approvalDetails(mailbox, after) })],
       events: [{ type: 'approvalRequested', mailboxId: mailbox.id, requestedById: requester.id, reason: 'requested' }],
-      answer: () => ({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? after, store), outcome: 'changed' }),
+      answer: (written) => ({ mailbox: mailboxView(written.mailbox(mailbox.id) ?? after, directory), outcome: 'changed' }),
     });
   });
 }

@@ -1,5 +1,6 @@
 // System Settings › Email: the default server profile and default delivery methods new mailboxes get.
 import { domainError, type DomainError } from '../domain/errors.js';
+import type { Directory } from '../domain/directory.js';
 import type { EmailServerProfile, EmailSettings, Organization } from '../domain/model.js';
 import { actMethodLabel, incomingMethodLabel, outgoingMethodLabel } from '../domain/options.js';
 import { canConfigureOrganizationEmail } from '../domain/permissions.js';
@@ -10,7 +11,7 @@ import type { Requester, UseCaseContext } from './context.js';
 import { deliveryConfigurationProblems } from './delivery-rules.js';
 import { deliveryChangesInput, describeInputProblem, type DeliveryChanges } from './inputs.js';
 import { findProfile } from './lookup.js';
-import type { EmailConfigStore } from './ports.js';
+import type { OrganizationRecords } from './ports.js';
 import { carryOut } from './unit-of-work.js';
 import { profileView, type ProfileView } from './views.js';
 
@@ -25,26 +26,29 @@ export interface EmailSettingsChange extends EmailSettingsView {
   readonly changed: boolean;
 }
 
-function settingsView(store: EmailConfigStore): EmailSettingsView {
-  const { organization } = store;
-  const profileId = organization.settings.defaultEmailServerProfileId;
-  const profile = profileId === null ? undefined : store.profileById(profileId);
+/** The settings view of `settings` (by default the organization's own, as `directory` has them). */
+function settingsView(directory: Directory, settings: EmailSettings = directory.organization.settings): EmailSettingsView {
+  const { organization } = directory;
+  const profileId = settings.defaultEmailServerProfileId;
+  const profile = profileId === null ? undefined : directory.profileById(profileId);
   return {
     organization: { id: organization.id, name: organization.name, deployment: organization.deployment, version: organization.version },
-    settings: organization.settings,
-    defaultProfile: profile === undefined ? null : profileView(profile, store),
+    settings,
+    // It is the default of `settings`, which may be the settings just written rather than those read.
+    defaultProfile: profile === undefined ? null : { ...profileView(profile, directory), isDefault: true },
   };
 }
 
-export function showEmailSettings(context: UseCaseContext, requester: Requester): Promise<Result<EmailSettingsView, DomainError>> {
-  const decision = canReadConfiguration(requester, context.store);
-  if (!decision.allowed) return Promise.resolve(err(refusal('Showing the email settings', decision)));
-  return Promise.resolve(ok(settingsView(context.store)));
+export async function showEmailSettings(context: UseCaseContext, requester: Requester): Promise<Result<EmailSettingsView, DomainError>> {
+  const directory = await context.records.directory();
+  const decision = canReadConfiguration(requester, directory);
+  if (!decision.allowed) return err(refusal('Showing the email settings', decision));
+  return ok(settingsView(directory));
 }
 
 /** An active profile by name or id: only active profiles can be the default or be linked to mailboxes. */
-export function findActiveProfile(store: EmailConfigStore, typed: string): Result<EmailServerProfile, DomainError> {
-  const found = findProfile(store, typed);
+export async function findActiveProfile(records: OrganizationRecords, typed: string): Promise<Result<EmailServerProfile, DomainError>> {
+  const found = await findProfile(records, typed);
   if (!found.ok) return found;
   if (!found.value.active) {
     return err(domainError('InactiveProfile', `The email server profile "${found.value.name}" is inactive; only active profiles can be used. Activate it first.`));
@@ -52,8 +56,8 @@ export function findActiveProfile(store: EmailConfigStore, typed: string): Resul
   return found;
 }
 
-const profileNameOf = (store: EmailConfigStore, profileId: string | null): string =>
-  profileId === null ? '(none)' : (store.profileById(profileId)?.name ?? profileId);
+const profileNameOf = (directory: Directory, profileId: string | null): string =>
+  profileId === null ? '(none)' : (directory.profileById(profileId)?.name ?? profileId);
 
 /**
  * Sets the default profile and/or default delivery methods (System Settings permission). The resulting
@@ -75,18 +79,19 @@ export function changeDefaultEmailSettings(
   input: DeliveryChanges,
   action: string,
 ): Promise<Result<EmailSettingsChange, DomainError>> {
-  return carryOut(context, () => {
+  return carryOut(context, requester, async () => {
     const parsed = deliveryChangesInput.safeParse(input);
     if (!parsed.success) return err(domainError('InvalidValue', `The default email settings were not changed: ${describeInputProblem(parsed.error)}.`));
     const changes = parsed.data;
-    const { store } = context;
-    const decision = canConfigureOrganizationEmail(requester, store);
+    const directory = await context.records.directory();
+    const decision = canConfigureOrganizationEmail(requester, directory);
     if (!decision.allowed) return err(refusal('Changing the default email settings', decision));
-    const current = store.organization.settings;
+    const organization = directory.organization;
+    const current = organization.settings;
     let profile: EmailServerProfile | null =
-      current.defaultEmailServerProfileId === null ? null : (store.profileById(current.defaultEmailServerProfileId) ?? null);
+      current.defaultEmailServerProfileId === null ? null : (directory.profileById(current.defaultEmailServerProfileId) ?? null);
     if (changes.profile !== undefined) {
-      const found = findActiveProfile(store, changes.profile);
+      const found = await findActiveProfile(context.records, changes.profile);
       if (!found.ok) return found;
       profile = found.value;
     }
@@ -105,22 +110,17 @@ export function changeDefaultEmailSettings(
     });
     if (problems.length > 0) return err(domainError('InvalidValue', `The default email settings were not changed. ${problems.join(' ')}`));
     const details = describeChanges([
-      { field: 'Server Profile', from: profileNameOf(store, current.defaultEmailServerProfileId), to: profileNameOf(store, next.defaultEmailServerProfileId) },
+      { field: 'Server Profile', from: profileNameOf(directory, current.defaultEmailServerProfileId), to: profileNameOf(directory, next.defaultEmailServerProfileId) },
       { field: 'Incoming Email', from: incomingMethodLabel[current.defaultIncomingEmailDeliveryMethod], to: incomingMethodLabel[next.defaultIncomingEmailDeliveryMethod] },
       { field: 'Outgoing Email', from: outgoingMethodLabel[current.defaultOutgoingEmailDeliveryMethod], to: outgoingMethodLabel[next.defaultOutgoingEmailDeliveryMethod] },
       { field: 'Appointments, Contacts, and Tasks', from: actMethodLabel[current.defaultActDeliveryMethod], to: actMethodLabel[next.defaultActDeliveryMethod] },
     ]);
     const changed = details.length > 0;
-    const organization: Organization = { ...store.organization, settings: next };
     return ok({
-      changes: changed
-        ? {
-            organization,
-            audit: [auditEntry(context, requester, { action, target: organizationTarget(organization), rule: decision.rule, details })],
-          }
-        : {},
+      intents: changed ? [{ kind: 'setEmailSettings', settings: next, expected: organization }] : [],
+      audit: changed ? [auditEntry(context, requester, { action, target: organizationTarget(organization), rule: decision.rule, details })] : [],
       events: [],
-      answer: () => ({ ...settingsView(store), changed }),
+      answer: () => ({ ...settingsView(directory, changed ? next : current), changed }),
     });
   });
 }

@@ -3,11 +3,11 @@ import type { DomainError } from '../domain/errors.js';
 import type { EmailServerProfile, Queue, SecurityRole, User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
 import { buildNameIndex, resolveOne } from './name-resolution.js';
-import type { EmailConfigStore } from './ports.js';
+import { readAll, type OrganizationRecords } from './ports.js';
 
 /** A profile by name or id (inactive ones included: callers decide whether inactive is acceptable). */
-export function findProfile(store: EmailConfigStore, typed: string): Result<EmailServerProfile, DomainError> {
-  const index = buildNameIndex(store.profiles(), { idOf: (profile) => profile.id, namesOf: (profile) => [profile.name] });
+export async function findProfile(records: OrganizationRecords, typed: string): Promise<Result<EmailServerProfile, DomainError>> {
+  const index = buildNameIndex(await readAll((page) => records.profilePage(page)), { idOf: (profile) => profile.id, namesOf: (profile) => [profile.name] });
   return resolveOne(typed, index, {
     noun: ['email server profile', 'email server profiles'],
     unknownCode: 'UnknownProfile',
@@ -16,12 +16,13 @@ export function findProfile(store: EmailConfigStore, typed: string): Result<Emai
   });
 }
 
-export function findRole(store: EmailConfigStore, typed: string): Result<SecurityRole, DomainError> {
-  const index = buildNameIndex(store.securityRoles(), { idOf: (role) => role.id, namesOf: (role) => [role.name] });
+export async function findRole(records: OrganizationRecords, typed: string): Promise<Result<SecurityRole, DomainError>> {
+  const [roles, directory] = await Promise.all([readAll((page) => records.securityRolePage(page)), records.directory()]);
+  const index = buildNameIndex(roles, { idOf: (role) => role.id, namesOf: (role) => [role.name] });
   return resolveOne(typed, index, {
     noun: ['security role', 'security roles'],
     unknownCode: 'UnknownRole',
-    distinguish: (role) => `${role.name} in business unit ${store.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId} (${role.id})`,
+    distinguish: (role) => `${role.name} in business unit ${directory.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId} (${role.id})`,
     idOf: (role) => role.id,
   });
 }
@@ -29,8 +30,8 @@ export function findRole(store: EmailConfigStore, typed: string): Result<Securit
 const userNames = (user: User): readonly string[] => [user.fullName, user.primaryEmail, user.userPrincipalName];
 
 /** A user by full name, primary email, UPN or id. */
-export function findUser(store: EmailConfigStore, typed: string): Result<User, DomainError> {
-  const index = buildNameIndex(store.users(), { idOf: (user) => user.id, namesOf: userNames });
+export async function findUser(records: OrganizationRecords, typed: string): Promise<Result<User, DomainError>> {
+  const index = buildNameIndex(await readAll((page) => records.userPage(page)), { idOf: (user) => user.id, namesOf: userNames });
   return resolveOne(typed, index, {
     noun: ['user', 'users'],
     unknownCode: 'UnknownUser',
@@ -42,10 +43,11 @@ export function findUser(store: EmailConfigStore, typed: string): Result<User, D
 export type UserOrQueue = { readonly type: 'systemuser'; readonly user: User } | { readonly type: 'queue'; readonly queue: Queue };
 
 /** A user (full name, primary email, UPN, id) or a queue (name, email address, id). */
-export function findUserOrQueue(store: EmailConfigStore, typed: string): Result<UserOrQueue, DomainError> {
+export async function findUserOrQueue(records: OrganizationRecords, typed: string): Promise<Result<UserOrQueue, DomainError>> {
+  const [users, queues] = await Promise.all([readAll((page) => records.userPage(page)), readAll((page) => records.queuePage(page))]);
   const candidates: UserOrQueue[] = [
-    ...store.users().map((user): UserOrQueue => ({ type: 'systemuser', user })),
-    ...store.queues().map((queue): UserOrQueue => ({ type: 'queue', queue })),
+    ...users.map((user): UserOrQueue => ({ type: 'systemuser', user })),
+    ...queues.map((queue): UserOrQueue => ({ type: 'queue', queue })),
   ];
   const idOf = (entry: UserOrQueue): string => (entry.type === 'systemuser' ? `systemuser:${entry.user.id}` : `queue:${entry.queue.id}`);
   const index = buildNameIndex(candidates, {

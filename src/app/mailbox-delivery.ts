@@ -15,17 +15,18 @@ import type { AppEvent } from './events.js';
 import { deliveryChangesInput, describeInputProblem, type DeliveryChanges } from './inputs.js';
 import { selectMailboxes, selectOneMailbox, type MailboxSelector } from './mailbox-selection.js';
 import { bulkResult, failIfNothingAllowed, type BulkMailboxResult, type PlannedOutcome } from './outcomes.js';
-import type { EmailConfigStore } from './ports.js';
+import type { Directory } from '../domain/directory.js';
+import type { RecordIntent } from './ports.js';
 import { carryOut } from './unit-of-work.js';
 import { mailboxView, type MailboxView } from './views.js';
 
-const profileName = (store: EmailConfigStore, profileId: string | null): string =>
-  profileId === null ? '(none)' : (store.profileById(profileId)?.name ?? profileId);
+const profileName = (directory: Directory, profileId: string | null): string =>
+  profileId === null ? '(none)' : (directory.profileById(profileId)?.name ?? profileId);
 
 /** "Server Profile: (none) → Microsoft Exchange Online; Incoming Email: None → …" for what differs. */
-function describeDeliveryChange(store: EmailConfigStore, before: Mailbox, after: Mailbox): string {
+function describeDeliveryChange(directory: Directory, before: Mailbox, after: Mailbox): string {
   return describeChanges([
-    { field: 'Server Profile', from: profileName(store, before.emailServerProfileId), to: profileName(store, after.emailServerProfileId) },
+    { field: 'Server Profile', from: profileName(directory, before.emailServerProfileId), to: profileName(directory, after.emailServerProfileId) },
     { field: 'Incoming Email', from: incomingMethodLabel[before.incomingEmailDeliveryMethod], to: incomingMethodLabel[after.incomingEmailDeliveryMethod] },
     { field: 'Outgoing Email', from: outgoingMethodLabel[before.outgoingEmailDeliveryMethod], to: outgoingMethodLabel[after.outgoingEmailDeliveryMethod] },
     { field: 'Appointments, Contacts, and Tasks', from: actMethodLabel[before.actDeliveryMethod], to: actMethodLabel[after.actDeliveryMethod] },
@@ -43,6 +44,7 @@ const withConfiguration = (mailbox: Mailbox, configuration: DeliveryConfiguratio
 interface DeliveryPlan {
   readonly planned: PlannedOutcome[];
   readonly changedMailboxes: Mailbox[];
+  readonly intents: RecordIntent[];
   readonly audit: ReturnType<typeof auditEntry>[];
 }
 
@@ -53,15 +55,15 @@ interface DeliveryPlan {
 function planDeliveryChanges(
   context: UseCaseContext,
   requester: Requester,
+  directory: Directory,
   mailboxes: readonly Mailbox[],
-  action: string,
+  action: { readonly audited: string; readonly reason: 'edit' | 'applyDefaults' },
   configurationFor: (mailbox: Mailbox) => DeliveryConfiguration,
   unchangedReason: string,
 ): DeliveryPlan {
-  const { store } = context;
-  const plan: DeliveryPlan = { planned: [], changedMailboxes: [], audit: [] };
+  const plan: DeliveryPlan = { planned: [], changedMailboxes: [], intents: [], audit: [] };
   for (const mailbox of mailboxes) {
-    const decision = canChangeDeliveryMethods(requester, mailbox, store);
+    const decision = canChangeDeliveryMethods(requester, mailbox, directory);
     if (!decision.allowed) {
       plan.planned.push({ mailbox, status: 'refused', reason: decision.reason, decision });
       continue;
@@ -73,14 +75,24 @@ function planDeliveryChanges(
       continue;
     }
     const next = withConfiguration(mailbox, configuration);
-    const details = describeDeliveryChange(store, mailbox, next);
+    const details = describeDeliveryChange(directory, mailbox, next);
     if (details.length === 0) {
       plan.planned.push({ mailbox, status: 'unchanged', reason: unchangedReason, decision });
       continue;
     }
     plan.planned.push({ mailbox: next, status: 'changed', reason: details, decision });
     plan.changedMailboxes.push(next);
-    plan.audit.push(auditEntry(context, requester, { action, target: mailboxTarget(mailbox), rule: decision.rule, details }));
+    plan.intents.push({
+      kind: 'setDeliveryConfiguration',
+      reason: action.reason,
+      mailboxId: mailbox.id,
+      expectedVersion: mailbox.version,
+      profileId: next.emailServerProfileId,
+      incoming: next.incomingEmailDeliveryMethod,
+      outgoing: next.outgoingEmailDeliveryMethod,
+      act: next.actDeliveryMethod,
+    });
+    plan.audit.push(auditEntry(context, requester, { action: action.audited, target: mailboxTarget(mailbox), rule: decision.rule, details }));
   }
   return plan;
 }
@@ -105,14 +117,15 @@ export function applyDefaultEmailSettings(
   requester: Requester,
   input: ApplyDefaultEmailSettingsInput,
 ): Promise<Result<ApplyDefaultEmailSettingsResult, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
-    const selected = selectMailboxes(store, input.mailboxes);
+  return carryOut(context, requester, async () => {
+    const { records } = context;
+    const selected = await selectMailboxes(records, input.mailboxes);
     if (!selected.ok) return selected;
-    const settings = store.organization.settings;
+    const directory = await records.directory();
+    const settings = directory.organization.settings;
     let defaultProfile: EmailServerProfile | null = null;
     if (settings.defaultEmailServerProfileId !== null) {
-      const found = store.profileById(settings.defaultEmailServerProfileId);
+      const found = directory.profileById(settings.defaultEmailServerProfileId);
       if (found === undefined) {
         return err(domainError('UnknownProfile', `The default email server profile ${settings.defaultEmailServerProfileId} no longer exists; set a default profile first.`));
       }
@@ -131,19 +144,28 @@ export function applyDefaultEmailSettings(
     if (problems.length > 0) {
       return err(domainError('InvalidValue', `The organization's default email settings cannot be applied: ${problems.join(' ')} Change the default email settings first.`));
     }
-    const plan = planDeliveryChanges(context, requester, selected.value, 'mailbox.applyDefaultEmailSettings', () => defaults, 'It already has the default email settings.');
+    const plan = planDeliveryChanges(
+      context,
+      requester,
+      directory,
+      selected.value,
+      { audited: 'mailbox.applyDefaultEmailSettings', reason: 'applyDefaults' },
+      () => defaults,
+      'It already has the default email settings.',
+    );
     const allowed = failIfNothingAllowed('apply the default email settings', plan.planned);
     if (!allowed.ok) return allowed;
     const toTest =
       input.testAndEnable === false
         ? []
-        : plan.changedMailboxes.filter((mailbox) => canTestAndEnable(requester, mailbox, store).allowed).map((mailbox) => mailbox.id);
+        : plan.changedMailboxes.filter((mailbox) => canTestAndEnable(requester, mailbox, directory).allowed).map((mailbox) => mailbox.id);
     const events: AppEvent[] =
       toTest.length > 0 ? [{ type: 'testAndEnableRequested', mailboxIds: toTest, requestedById: requester.id, origin: 'applyDefaults' }] : [];
     return ok({
-      changes: { mailboxes: plan.changedMailboxes, audit: plan.audit },
+      intents: plan.intents,
+      audit: plan.audit,
       events,
-      answer: () => ({ ...bulkResult(store, plan.planned), testAndEnableRequestedFor: toTest }),
+      answer: (written) => ({ ...bulkResult(directory, written, plan.planned), testAndEnableRequestedFor: toTest }),
     });
   });
 }
@@ -156,26 +178,28 @@ export interface EditMailboxesInput {
 
 /** Edit › Change Multiple Records: set profile and/or delivery methods. No automatic test (seed). */
 export function editMailboxes(context: UseCaseContext, requester: Requester, input: EditMailboxesInput): Promise<Result<BulkMailboxResult, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
+  return carryOut(context, requester, async () => {
+    const { records } = context;
     const parsed = deliveryChangesInput.safeParse(input.changes);
     if (!parsed.success) return err(domainError('InvalidValue', `No mailbox was changed: ${describeInputProblem(parsed.error)}.`));
     const changes = parsed.data;
     let profile: EmailServerProfile | undefined;
     if (changes.profile !== undefined) {
-      const found = findActiveProfile(store, changes.profile);
+      const found = await findActiveProfile(records, changes.profile);
       if (!found.ok) return found;
       profile = found.value;
     }
-    const selected = selectMailboxes(store, input.mailboxes);
+    const selected = await selectMailboxes(records, input.mailboxes);
     if (!selected.ok) return selected;
+    const directory = await records.directory();
     const plan = planDeliveryChanges(
       context,
       requester,
+      directory,
       selected.value,
-      'mailbox.edit',
+      { audited: 'mailbox.edit', reason: 'edit' },
       (mailbox) => ({
-        profile: profile ?? (mailbox.emailServerProfileId === null ? null : (store.profileById(mailbox.emailServerProfileId) ?? null)),
+        profile: profile ?? (mailbox.emailServerProfileId === null ? null : (directory.profileById(mailbox.emailServerProfileId) ?? null)),
         incoming: changes.incoming ?? mailbox.incomingEmailDeliveryMethod,
         outgoing: changes.outgoing ?? mailbox.outgoingEmailDeliveryMethod,
         act: changes.act ?? mailbox.actDeliveryMethod,
@@ -184,7 +208,7 @@ export function editMailboxes(context: UseCaseContext, requester: Requester, inp
     );
     const allowed = failIfNothingAllowed('change these mailboxes', plan.planned);
     if (!allowed.ok) return allowed;
-    return ok({ changes: { mailboxes: plan.changedMailboxes, audit: plan.audit }, events: [], answer: () => bulkResult(store, plan.planned) });
+    return ok({ intents: plan.intents, audit: plan.audit, events: [], answer: (written) => bulkResult(directory, written, plan.planned) });
   });
 }
 
@@ -204,32 +228,31 @@ export interface MailboxChange {
  * (`orgmarkedasprimaryforexchangesync`, domain.md §8). The next Test & Enable claims the mailbox for this organization.
  */
 export function setSyncFromThisOrgOnly(context: UseCaseContext, requester: Requester, input: SetSyncFromThisOrgOnlyInput): Promise<Result<MailboxChange, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
-    const selected = selectOneMailbox(store, input.mailbox);
+  return carryOut(context, requester, async () => {
+    const { records } = context;
+    const selected = await selectOneMailbox(records, input.mailbox);
     if (!selected.ok) return selected;
     const mailbox = selected.value;
-    const decision = canChangeDeliveryMethods(requester, mailbox, store);
+    const directory = await records.directory();
+    const decision = canChangeDeliveryMethods(requester, mailbox, directory);
     if (!decision.allowed) return err(refusal(`Changing "sync from this org only" for ${mailbox.name}`, decision));
     const changed = mailbox.orgMarkedAsPrimaryForExchangeSync !== input.on;
     const next: Mailbox = { ...mailbox, orgMarkedAsPrimaryForExchangeSync: input.on };
     const onOff = (value: boolean): string => (value ? 'on' : 'off');
     return ok({
-      changes: changed
-        ? {
-            mailboxes: [next],
-            audit: [
-              auditEntry(context, requester, {
-                action: 'mailbox.setSyncFromThisOrgOnly',
-                target: mailboxTarget(mailbox),
-                rule: decision.rule,
-                details: `Sync items with Exchange from this org only: ${onOff(mailbox.orgMarkedAsPrimaryForExchangeSync)} → ${onOff(input.on)}`,
-              }),
-            ],
-          }
-        : {},
+      intents: changed ? [{ kind: 'setSyncFromThisOrgOnly', mailboxId: mailbox.id, expectedVersion: mailbox.version, on: input.on }] : [],
+      audit: changed
+        ? [
+            auditEntry(context, requester, {
+              action: 'mailbox.setSyncFromThisOrgOnly',
+              target: mailboxTarget(mailbox),
+              rule: decision.rule,
+              details: `Sync items with Exchange from this org only: ${onOff(mailbox.orgMarkedAsPrimaryForExchangeSync)} → ${onOff(input.on)}`,
+            }),
+          ]
+        : [],
       events: [],
-      answer: () => ({ mailbox: mailboxView(store.mailboxById(mailbox.id) ?? next, store), changed }),
+      answer: (written) => ({ mailbox: mailboxView(written.mailbox(mailbox.id) ?? (changed ? next : mailbox), directory), changed }),
     });
   });
 }

@@ -4,7 +4,8 @@ import { domainError, type DomainError } from '../domain/errors.js';
 import type { Mailbox } from '../domain/model.js';
 import type { PermissionDecision } from '../domain/permissions.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { EmailConfigStore } from './ports.js';
+import type { Directory } from '../domain/directory.js';
+import type { Written } from './unit-of-work.js';
 import { mailboxView, type MailboxView } from './views.js';
 
 export type MailboxOutcomeStatus = 'changed' | 'unchanged' | 'refused' | 'invalid';
@@ -38,12 +39,12 @@ export function countOutcomes(outcomes: readonly { readonly status: MailboxOutco
   return counts;
 }
 
-/** Builds the answer after the commit: changed mailboxes are re-read so they carry their new version. */
-export function bulkResult(store: EmailConfigStore, planned: readonly PlannedOutcome[]): BulkMailboxResult {
+/** Builds the answer after the write: changed mailboxes are shown as written, so they carry their new version. */
+export function bulkResult(directory: Directory, written: Written, planned: readonly PlannedOutcome[]): BulkMailboxResult {
   const outcomes = planned.map((outcome): MailboxOutcome => {
-    const current = outcome.status === 'changed' ? (store.mailboxById(outcome.mailbox.id) ?? outcome.mailbox) : outcome.mailbox;
+    const current = outcome.status === 'changed' ? (written.mailbox(outcome.mailbox.id) ?? outcome.mailbox) : outcome.mailbox;
     return {
-      mailbox: mailboxView(current, store),
+      mailbox: mailboxView(current, directory),
       status: outcome.status,
       reason: outcome.reason,
       ...(outcome.decision === undefined ? {} : { decision: outcome.decision }),

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import { canReadConfiguration, refusal } from './authorization.js';
 import type { Requester, UseCaseContext } from './context.js';
 import { changeDefaultEmailSettings, type EmailSettingsChange } from './email-settings.js';
+import { readAll } from './ports.js';
 import { profileView, type ProfileView } from './views.js';
 
 /** The profile Dynamics creates when Exchange Online is subscribed in the same tenant (seed, "Verify you have the profile"). */
@@ -44,21 +45,22 @@ export interface VerifyProfilesInput {
   readonly profileName?: string;
 }
 
-export function verifyProfiles(context: UseCaseContext, requester: Requester, input: VerifyProfilesInput = {}): Promise<Result<ProfileVerification, DomainError>> {
-  const { store } = context;
-  const decision = canReadConfiguration(requester, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal('Verifying the email server profiles', decision)));
+export async function verifyProfiles(context: UseCaseContext, requester: Requester, input: VerifyProfilesInput = {}): Promise<Result<ProfileVerification, DomainError>> {
+  const { records } = context;
+  const directory = await records.directory();
+  const decision = canReadConfiguration(requester, directory);
+  if (!decision.allowed) return err(refusal('Verifying the email server profiles', decision));
   // A blank name means "the usual one", as when no name is given.
   const profileName = input.profileName?.trim() || EXCHANGE_ONLINE_PROFILE_NAME;
   const isExchangeOnlineCheck = profileName.toLowerCase() === EXCHANGE_ONLINE_PROFILE_NAME.toLowerCase();
 
-  const { organization } = store;
-  const profiles = store.profiles();
-  const activeProfiles = profiles.filter((profile) => profile.active).map((profile) => profileView(profile, store));
+  const { organization } = directory;
+  const profiles = await readAll((page) => records.profilePage(page));
+  const activeProfiles = profiles.filter((profile) => profile.active).map((profile) => profileView(profile, directory));
   // An active match wins over an inactive one of the same name.
   const matching = profiles.filter((profile) => profile.name.toLowerCase() === profileName.toLowerCase());
   const found = matching.find((profile) => profile.active) ?? matching[0];
-  const profile = found === undefined ? null : profileView(found, store);
+  const profile = found === undefined ? null : profileView(found, directory);
   const subscription = organization.exchangeOnline;
   const sameTenant = subscription.subscribed && subscription.tenantId === organization.tenantId;
   const deploymentUsesExchangeOnline = organization.deployment.exchange === 'online';
@@ -98,20 +100,18 @@ export function verifyProfiles(context: UseCaseContext, requester: Requester, in
       );
     }
   }
-  return Promise.resolve(
-    ok({
-      profileName,
-      activeProfiles,
-      profile,
-      present: profile !== null,
-      active: profile?.profile.active ?? false,
-      isDefault: profile?.isDefault ?? false,
-      deployment: organization.deployment,
-      exchangeOnlineSubscription: { subscribed: subscription.subscribed, tenantId: subscription.tenantId, sameTenant },
-      ok: advice.length === 0 || informationalOnly,
-      advice,
-    }),
-  );
+  return ok({
+    profileName,
+    activeProfiles,
+    profile,
+    present: profile !== null,
+    active: profile?.profile.active ?? false,
+    isDefault: profile?.isDefault ?? false,
+    deployment: organization.deployment,
+    exchangeOnlineSubscription: { subscribed: subscription.subscribed, tenantId: subscription.tenantId, sameTenant },
+    ok: advice.length === 0 || informationalOnly,
+    advice,
+  });
 }
 
 export interface SetDefaultProfileInput {

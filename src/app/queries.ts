@@ -21,7 +21,7 @@ import type { Requester, UseCaseContext } from './context.js';
 import { findProfile } from './lookup.js';
 import { mailboxNameIndex, selectOneMailbox } from './mailbox-selection.js';
 import { buildNameIndex } from './name-resolution.js';
-import type { MailboxQuery } from './ports.js';
+import { findFirst, InvalidCursorError, readAll, type CursorPage, type MailboxQuery, type OrganizationRecords } from './ports.js';
 import { closestNames } from './suggestions.js';
 import { mailboxView, profileView, type MailboxView, type ProfileView } from './views.js';
 
@@ -48,8 +48,10 @@ export interface ListMailboxesInput {
   readonly filter?: MailboxFilter;
   /** Only mailboxes linked to this profile (name or id). */
   readonly profile?: string;
-  /** 1-based. */
+  /** 1-based. Without `cursor`, the page is reached by following the list from its first page. */
   readonly page?: number;
+  /** The `nextCursor` of page `page - 1` of the same listing: continues from there instead of from the start. */
+  readonly cursor?: string;
   readonly pageSize?: number;
 }
 
@@ -67,65 +69,97 @@ export interface MailboxListPage {
   readonly firstItemNumber: number;
   /** When the requester's Read Mailbox depth is below Organization, only mailboxes it reaches are listed. */
   readonly readDepth: PrivilegeDepth;
+  /** Continues the listing at page `page + 1` (opaque); null on the last page, or when the listing is filtered by read depth. */
+  readonly nextCursor: string | null;
 }
 
 const isPositiveInteger = (value: number): boolean => Number.isInteger(value) && value >= 1;
 
+/** A list position that no longer leads anywhere: the person starts the list again. */
+const staleListPosition = (error: InvalidCursorError): DomainError => domainError('InvalidValue', error.message);
+
+/** One page of a listing: from `cursor`, or reached by following the listing from its first page. */
+async function pageFrom(
+  records: OrganizationRecords,
+  query: MailboxQuery,
+  page: number,
+  pageSize: number,
+  cursor: string | undefined,
+): Promise<CursorPage<Mailbox>> {
+  if (cursor !== undefined) return records.mailboxPage(query, { cursor, limit: pageSize });
+  let current = await records.mailboxPage(query, { limit: pageSize });
+  for (let reached = 1; reached < page && current.nextCursor !== undefined; reached++) {
+    current = await records.mailboxPage(query, { cursor: current.nextCursor, limit: pageSize });
+  }
+  return current;
+}
+
 /** Active mailboxes (the product's "Active Mailboxes" view) matching a filter, a page at a time. */
-export function listMailboxes(context: UseCaseContext, requester: Requester, input: ListMailboxesInput = {}): Promise<Result<MailboxListPage, DomainError>> {
-  const { store } = context;
-  const scope = mailboxReadScope(requester, store);
-  if (scope.depth === null) return Promise.resolve(err(refusal('Listing mailboxes', scope.decision)));
+export async function listMailboxes(context: UseCaseContext, requester: Requester, input: ListMailboxesInput = {}): Promise<Result<MailboxListPage, DomainError>> {
+  const { records } = context;
+  const directory = await records.directory();
+  const scope = mailboxReadScope(requester, directory);
+  if (scope.depth === null) return err(refusal('Listing mailboxes', scope.decision));
   const filter = input.filter ?? 'all';
   if (!MailboxFilters.includes(filter)) {
-    return Promise.resolve(err(domainError('InvalidValue', `"${String(filter)}" is not a mailbox filter; use one of ${MailboxFilters.join(', ')}.`)));
+    return err(domainError('InvalidValue', `"${String(filter)}" is not a mailbox filter; use one of ${MailboxFilters.join(', ')}.`));
   }
   const page = input.page ?? 1;
   const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
-  if (!isPositiveInteger(page)) return Promise.resolve(err(domainError('InvalidValue', `The page must be a whole number from 1; got ${page}.`)));
+  if (!isPositiveInteger(page)) return err(domainError('InvalidValue', `The page must be a whole number from 1; got ${page}.`));
   if (!isPositiveInteger(pageSize) || pageSize > MAX_PAGE_SIZE) {
-    return Promise.resolve(err(domainError('InvalidValue', `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${pageSize}.`)));
+    return err(domainError('InvalidValue', `The page size must be a whole number from 1 to ${MAX_PAGE_SIZE}; got ${pageSize}.`));
   }
   let profile: ProfileView | null = null;
   if (input.profile !== undefined) {
-    const found = findProfile(store, input.profile);
-    if (!found.ok) return Promise.resolve(found);
-    profile = profileView(found.value, store);
+    const found = await findProfile(records, input.profile);
+    if (!found.ok) return found;
+    profile = profileView(found.value, directory);
   }
   const query: MailboxQuery = { ...FILTER_QUERY[filter], activeOnly: true, ...(profile === null ? {} : { profileId: profile.profile.id }) };
   const offset = (page - 1) * pageSize;
   let items: readonly Mailbox[];
   let total: number;
+  let nextCursor: string | null = null;
   if (scope.depth === 'Organization') {
-    const result = store.queryMailboxes(query, offset, pageSize);
-    items = result.items;
-    total = result.total;
+    total = await records.mailboxCount(query);
+    if (offset < total || page === 1) {
+      try {
+        const found = await pageFrom(records, query, page, pageSize, input.cursor);
+        items = found.items;
+        nextCursor = found.nextCursor ?? null;
+      } catch (error) {
+        if (error instanceof InvalidCursorError) return err(staleListPosition(error));
+        throw error;
+      }
+    } else {
+      items = [];
+    }
   } else {
-    // Below Organization depth the store cannot page for us: filter everything matching to what the depth reaches.
+    // Below Organization depth the records cannot page for us: filter everything matching to what the depth reaches.
     const depth = scope.depth;
-    const visible = store
-      .queryMailboxes(query, 0, Math.max(1, store.mailboxes().length))
-      .items.filter((mailbox) => depthReaches(depth, requester, mailboxOwnership(mailbox, store), store));
+    const visible = (await readAll((request) => records.mailboxPage(query, request))).filter((mailbox) =>
+      depthReaches(depth, requester, mailboxOwnership(mailbox, directory), directory),
+    );
     items = visible.slice(offset, offset + pageSize);
     total = visible.length;
   }
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   if (page > pageCount) {
-    return Promise.resolve(err(domainError('InvalidValue', `There ${pageCount === 1 ? 'is only 1 page' : `are only ${pageCount} pages`} of ${total} mailboxes; page ${page} does not exist.`)));
+    return err(domainError('InvalidValue', `There ${pageCount === 1 ? 'is only 1 page' : `are only ${pageCount} pages`} of ${total} mailboxes; page ${page} does not exist.`));
   }
-  return Promise.resolve(
-    ok({
-      filter,
-      profile,
-      items: items.map((mailbox) => mailboxView(mailbox, store)),
-      page,
-      pageSize,
-      pageCount,
-      total,
-      firstItemNumber: total === 0 ? 0 : offset + 1,
-      readDepth: scope.depth,
-    }),
-  );
+  return ok({
+    filter,
+    profile,
+    items: items.map((mailbox) => mailboxView(mailbox, directory)),
+    page,
+    pageSize,
+    pageCount,
+    total,
+    firstItemNumber: total === 0 ? 0 : offset + 1,
+    readDepth: scope.depth,
+    nextCursor: page < pageCount ? nextCursor : null,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -146,22 +180,21 @@ export interface MailboxDetailInput {
   readonly mailbox: string;
 }
 
-export function mailboxDetail(context: UseCaseContext, requester: Requester, input: MailboxDetailInput): Promise<Result<MailboxDetail, DomainError>> {
-  const { store } = context;
-  const scope = mailboxReadScope(requester, store);
-  if (scope.depth === null) return Promise.resolve(err(refusal('Showing a mailbox', scope.decision)));
-  const selected = selectOneMailbox(store, input.mailbox);
-  if (!selected.ok) return Promise.resolve(selected);
+export async function mailboxDetail(context: UseCaseContext, requester: Requester, input: MailboxDetailInput): Promise<Result<MailboxDetail, DomainError>> {
+  const { records } = context;
+  const directory = await records.directory();
+  const scope = mailboxReadScope(requester, directory);
+  if (scope.depth === null) return err(refusal('Showing a mailbox', scope.decision));
+  const selected = await selectOneMailbox(records, input.mailbox);
+  if (!selected.ok) return selected;
   const mailbox = selected.value;
-  const decision = canReadMailbox(requester, mailbox, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the mailbox ${mailbox.name}`, decision)));
-  return Promise.resolve(
-    ok({
-      mailbox: mailboxView(mailbox, store),
-      recentAlerts: store.alertsFor({ type: 'mailbox', id: mailbox.id }, DETAIL_ALERT_COUNT),
-      permissions: explainMailboxPermissions(requester, mailbox, store),
-    }),
-  );
+  const decision = canReadMailbox(requester, mailbox, directory);
+  if (!decision.allowed) return err(refusal(`Showing the mailbox ${mailbox.name}`, decision));
+  return ok({
+    mailbox: mailboxView(mailbox, directory),
+    recentAlerts: await records.alertsFor({ type: 'mailbox', id: mailbox.id }, DETAIL_ALERT_COUNT),
+    permissions: explainMailboxPermissions(requester, mailbox, directory),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -183,40 +216,38 @@ export interface AlertWall {
 }
 
 /** The Alerts wall of a mailbox (open the mailbox › Common › Alerts) or of a profile. */
-export function alertsFor(context: UseCaseContext, requester: Requester, input: AlertsForInput): Promise<Result<AlertWall, DomainError>> {
-  const { store } = context;
+export async function alertsFor(context: UseCaseContext, requester: Requester, input: AlertsForInput): Promise<Result<AlertWall, DomainError>> {
+  const { records } = context;
   const limit = input.limit ?? DEFAULT_ALERT_COUNT;
   if (!isPositiveInteger(limit) || limit > MAX_ALERT_COUNT) {
-    return Promise.resolve(err(domainError('InvalidValue', `The number of alerts must be a whole number from 1 to ${MAX_ALERT_COUNT}; got ${limit}.`)));
+    return err(domainError('InvalidValue', `The number of alerts must be a whole number from 1 to ${MAX_ALERT_COUNT}; got ${limit}.`));
   }
-  const profiles = buildNameIndex(store.profiles(), { idOf: (profile) => profile.id, namesOf: (profile) => [profile.name] }).lookup(input.target);
-  const mailboxIndex = mailboxNameIndex(store);
+  const allProfiles = await readAll((page) => records.profilePage(page));
+  const profiles = buildNameIndex(allProfiles, { idOf: (profile) => profile.id, namesOf: (profile) => [profile.name] }).lookup(input.target);
+  const mailboxIndex = await mailboxNameIndex(records);
   const mailboxes = mailboxIndex.lookup(input.target);
   const [profile] = profiles;
   const [mailbox] = mailboxes;
   const candidates = profiles.length + mailboxes.length;
   if (candidates === 0) {
-    const suggestions = closestNames(input.target, [...store.profiles().map((known) => known.name), ...mailboxIndex.suggestable]);
+    const suggestions = closestNames(input.target, [...allProfiles.map((known) => known.name), ...mailboxIndex.suggestable]);
     const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}?` : '';
-    return Promise.resolve(
-      err(domainError('UnknownMailbox', `No mailbox or email server profile is called "${input.target.trim()}".${hint}`, { unknownNames: [{ name: input.target.trim(), suggestions }] })),
-    );
+    return err(domainError('UnknownMailbox', `No mailbox or email server profile is called "${input.target.trim()}".${hint}`, { unknownNames: [{ name: input.target.trim(), suggestions }] }));
   }
   if (candidates > 1) {
     const names = [...profiles.map((known) => `the profile ${known.name}`), ...mailboxes.map((known) => `the mailbox ${known.emailAddress}`)];
-    return Promise.resolve(err(domainError('InvalidValue', `"${input.target.trim()}" matches ${names.join(' and ')}; use an email address or the profile's full name.`)));
+    return err(domainError('InvalidValue', `"${input.target.trim()}" matches ${names.join(' and ')}; use an email address or the profile's full name.`));
   }
+  const directory = await records.directory();
   if (profile !== undefined) {
-    const decision = canReadConfiguration(requester, store);
-    if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the alerts of the profile ${profile.name}`, decision)));
-    return Promise.resolve(
-      ok({ regarding: { type: 'emailserverprofile', id: profile.id, name: profile.name }, alerts: store.alertsFor({ type: 'emailserverprofile', id: profile.id }, limit) }),
-    );
+    const decision = canReadConfiguration(requester, directory);
+    if (!decision.allowed) return err(refusal(`Showing the alerts of the profile ${profile.name}`, decision));
+    return ok({ regarding: { type: 'emailserverprofile', id: profile.id, name: profile.name }, alerts: await records.alertsFor({ type: 'emailserverprofile', id: profile.id }, limit) });
   }
-  if (mailbox === undefined) return Promise.resolve(err(domainError('UnknownMailbox', `No mailbox is called "${input.target.trim()}".`)));
-  const decision = canReadMailbox(requester, mailbox, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal(`Showing the alerts of the mailbox ${mailbox.name}`, decision)));
-  return Promise.resolve(ok({ regarding: { type: 'mailbox', id: mailbox.id, name: mailbox.name }, alerts: store.alertsFor({ type: 'mailbox', id: mailbox.id }, limit) }));
+  if (mailbox === undefined) return err(domainError('UnknownMailbox', `No mailbox is called "${input.target.trim()}".`));
+  const decision = canReadMailbox(requester, mailbox, directory);
+  if (!decision.allowed) return err(refusal(`Showing the alerts of the mailbox ${mailbox.name}`, decision));
+  return ok({ regarding: { type: 'mailbox', id: mailbox.id, name: mailbox.name }, alerts: await records.alertsFor({ type: 'mailbox', id: mailbox.id }, limit) });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -226,15 +257,14 @@ export const DEFAULT_AUDIT_COUNT = 20;
 export const MAX_AUDIT_COUNT = 200;
 
 /** The newest audit entries first. System Administrator only (see authorization.ts). */
-export function recentAudit(context: UseCaseContext, requester: Requester, input: { readonly count?: number } = {}): Promise<Result<readonly AuditEntry[], DomainError>> {
-  const { store } = context;
-  const decision = canReadAudit(requester, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal('Reading the audit log', decision)));
+export async function recentAudit(context: UseCaseContext, requester: Requester, input: { readonly count?: number } = {}): Promise<Result<readonly AuditEntry[], DomainError>> {
+  const decision = canReadAudit(requester, await context.records.directory());
+  if (!decision.allowed) return err(refusal('Reading the audit log', decision));
   const count = input.count ?? DEFAULT_AUDIT_COUNT;
   if (!isPositiveInteger(count) || count > MAX_AUDIT_COUNT) {
-    return Promise.resolve(err(domainError('InvalidValue', `The number of audit entries must be a whole number from 1 to ${MAX_AUDIT_COUNT}; got ${count}.`)));
+    return err(domainError('InvalidValue', `The number of audit entries must be a whole number from 1 to ${MAX_AUDIT_COUNT}; got ${count}.`));
   }
-  return Promise.resolve(ok(store.recentAudit(count)));
+  return ok(await context.auditLog.recent(count));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -263,53 +293,60 @@ export interface WhoAmI {
   readonly readAccess: { readonly mailboxes: PermissionDecision; readonly configuration: PermissionDecision; readonly audit: PermissionDecision };
 }
 
+/** Mailboxes read per page while looking for a colleague's: most organizations answer on the first page. */
+const COLLEAGUE_SEARCH_PAGE_SIZE = 100;
+
 /** A colleague's active user mailbox, preferring one owned by someone else in the requester's business unit. */
-function colleagueMailbox(requester: User, directory: Directory, mailboxes: readonly Mailbox[]): Mailbox | undefined {
+async function colleagueMailbox(requester: User, directory: Directory, records: OrganizationRecords): Promise<Mailbox | undefined> {
   // Stops at the first match: whoami must not cost more in a 10,000-mailbox organization.
   let firstOther: Mailbox | undefined;
-  for (const mailbox of mailboxes) {
-    if (!mailbox.active || mailbox.ownerId === requester.id) continue;
-    if (directory.userById(mailbox.ownerId)?.businessUnitId === requester.businessUnitId) return mailbox;
-    firstOther ??= mailbox;
-  }
-  return firstOther;
+  const sameUnit = await findFirst(
+    (page) => records.mailboxPage({ activeOnly: true }, page),
+    (mailbox) => {
+      if (mailbox.ownerId === requester.id) return false;
+      if (directory.userById(mailbox.ownerId)?.businessUnitId === requester.businessUnitId) return true;
+      firstOther ??= mailbox;
+      return false;
+    },
+    COLLEAGUE_SEARCH_PAGE_SIZE,
+  );
+  return sameUnit ?? firstOther;
 }
 
 /** Always allowed: it only describes the requester to themselves. */
-export function whoAmI(context: UseCaseContext, requester: Requester): Promise<Result<WhoAmI, DomainError>> {
-  const { store } = context;
-  const own = store.mailboxByRegarding('systemuser', requester.id);
-  const other = colleagueMailbox(requester, store, store.mailboxes());
+export async function whoAmI(context: UseCaseContext, requester: Requester): Promise<Result<WhoAmI, DomainError>> {
+  const { records } = context;
+  const directory = await records.directory();
+  const own = await records.mailboxByRegarding({ type: 'systemuser', id: requester.id });
+  const other = await colleagueMailbox(requester, directory, records);
   const samples: MailboxPermissionSample[] = [];
-  if (own !== undefined) samples.push({ mailbox: mailboxView(own, store), whose: 'own', permissions: explainMailboxPermissions(requester, own, store) });
-  if (other !== undefined) samples.push({ mailbox: mailboxView(other, store), whose: 'other', permissions: explainMailboxPermissions(requester, other, store) });
-  return Promise.resolve(
-    ok({
-      user: requester,
-      office365Roles: requester.office365Roles,
-      isServiceAdministrator: requester.isServiceAdministrator,
-      securityRoles: securityRolesOf(requester, store).map((role) => ({ role, businessUnitName: store.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId })),
-      privileges: Privileges.flatMap((privilege) => {
-        const depth = effectivePrivilegeDepth(requester, privilege, store);
-        return depth === null ? [] : [{ privilege, displayName: privilegeDisplayName[privilege], depth }];
-      }),
-      organization: {
-        name: store.organization.name,
-        deployment: store.organization.deployment,
-        version: store.organization.version,
-        edition: permissionEditionFor(store.organization.version),
-      },
-      organizationPermissions: [
-        { action: 'Change organization email settings', decision: canConfigureOrganizationEmail(requester, store) },
-        { action: 'Turn "Process emails only for approved users/queues" on or off', decision: canChangeApprovalRequirement(requester, store) },
-        { action: 'Manage security roles', decision: canManageSecurityRoles(requester, store) },
-      ],
-      mailboxSamples: samples,
-      readAccess: {
-        mailboxes: mailboxReadScope(requester, store).decision,
-        configuration: canReadConfiguration(requester, store),
-        audit: canReadAudit(requester, store),
-      },
+  if (own !== undefined) samples.push({ mailbox: mailboxView(own, directory), whose: 'own', permissions: explainMailboxPermissions(requester, own, directory) });
+  if (other !== undefined) samples.push({ mailbox: mailboxView(other, directory), whose: 'other', permissions: explainMailboxPermissions(requester, other, directory) });
+  return ok({
+    user: requester,
+    office365Roles: requester.office365Roles,
+    isServiceAdministrator: requester.isServiceAdministrator,
+    securityRoles: securityRolesOf(requester, directory).map((role) => ({ role, businessUnitName: directory.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId })),
+    privileges: Privileges.flatMap((privilege) => {
+      const depth = effectivePrivilegeDepth(requester, privilege, directory);
+      return depth === null ? [] : [{ privilege, displayName: privilegeDisplayName[privilege], depth }];
     }),
-  );
+    organization: {
+      name: directory.organization.name,
+      deployment: directory.organization.deployment,
+      version: directory.organization.version,
+      edition: permissionEditionFor(directory.organization.version),
+    },
+    organizationPermissions: [
+      { action: 'Change organization email settings', decision: canConfigureOrganizationEmail(requester, directory) },
+      { action: 'Turn "Process emails only for approved users/queues" on or off', decision: canChangeApprovalRequirement(requester, directory) },
+      { action: 'Manage security roles', decision: canManageSecurityRoles(requester, directory) },
+    ],
+    mailboxSamples: samples,
+    readAccess: {
+      mailboxes: mailboxReadScope(requester, directory).decision,
+      configuration: canReadConfiguration(requester, directory),
+      audit: canReadAudit(requester, directory),
+    },
+  });
 }

@@ -11,7 +11,8 @@ import { canReadConfiguration, refusal } from './authorization.js';
 import type { Requester, UseCaseContext } from './context.js';
 import { describeInputProblem, privilegeDepthInput, privilegeInput } from './inputs.js';
 import { findRole, findUser } from './lookup.js';
-import type { EmailConfigStore } from './ports.js';
+import type { Directory } from '../domain/directory.js';
+import { readAll, type OrganizationRecords } from './ports.js';
 import { carryOut } from './unit-of-work.js';
 
 export interface SecurityRoleView {
@@ -24,25 +25,29 @@ export interface SecurityRoleView {
 
 const SYSTEM_ADMINISTRATOR: RoleTemplate = 'SystemAdministrator';
 
-function roleView(role: SecurityRole, store: EmailConfigStore): SecurityRoleView {
+function roleView(role: SecurityRole, directory: Directory, users: readonly User[]): SecurityRoleView {
   const privileges = Privileges.flatMap((privilege) => {
     const depth: PrivilegeDepth | undefined = role.template === SYSTEM_ADMINISTRATOR ? 'Organization' : role.privileges[privilege];
     return depth === undefined ? [] : [{ privilege, displayName: privilegeDisplayName[privilege], depth }];
   });
   return {
     role,
-    businessUnitName: store.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId,
+    businessUnitName: directory.businessUnitById(role.businessUnitId)?.name ?? role.businessUnitId,
     privileges,
-    memberCount: store.users().filter((user) => user.securityRoleIds.includes(role.id)).length,
+    memberCount: users.filter((user) => user.securityRoleIds.includes(role.id)).length,
   };
 }
 
-export function listSecurityRoles(context: UseCaseContext, requester: Requester): Promise<Result<readonly SecurityRoleView[], DomainError>> {
-  const { store } = context;
-  const decision = canReadConfiguration(requester, store);
-  if (!decision.allowed) return Promise.resolve(err(refusal('Listing the security roles', decision)));
-  const roles = [...store.securityRoles()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return Promise.resolve(ok(roles.map((role) => roleView(role, store))));
+const allUsers = (records: OrganizationRecords): Promise<readonly User[]> => readAll((page) => records.userPage(page));
+
+export async function listSecurityRoles(context: UseCaseContext, requester: Requester): Promise<Result<readonly SecurityRoleView[], DomainError>> {
+  const { records } = context;
+  const directory = await records.directory();
+  const decision = canReadConfiguration(requester, directory);
+  if (!decision.allowed) return err(refusal('Listing the security roles', decision));
+  const [roles, users] = await Promise.all([readAll((page) => records.securityRolePage(page)), allUsers(records)]);
+  const sorted = [...roles].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return ok(sorted.map((role) => roleView(role, directory, users)));
 }
 
 export interface RoleChange {
@@ -63,38 +68,38 @@ const systemAdministratorHoldsEverything = (role: SecurityRole): DomainError =>
 
 /** Sets a privilege on a role at a depth (replacing any other depth). System Administrator only (`canManageSecurityRoles`). */
 export function grantPrivilege(context: UseCaseContext, requester: Requester, input: GrantPrivilegeInput): Promise<Result<RoleChange, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
+  return carryOut(context, requester, async () => {
+    const { records } = context;
     const privilege = privilegeInput.safeParse(input.privilege);
     const depth = privilegeDepthInput.safeParse(input.depth);
     if (!privilege.success) return err(domainError('InvalidValue', describeInputProblem(privilege.error)));
     if (!depth.success) return err(domainError('InvalidValue', describeInputProblem(depth.error)));
-    const found = findRole(store, input.role);
+    const found = await findRole(records, input.role);
     if (!found.ok) return found;
     const role = found.value;
-    const decision = canManageSecurityRoles(requester, store);
+    const directory = await records.directory();
+    const decision = canManageSecurityRoles(requester, directory);
     if (!decision.allowed) return err(refusal(`Granting ${privilegeDisplayName[privilege.data]} to the role ${role.name}`, decision));
     if (role.template === SYSTEM_ADMINISTRATOR) return err(systemAdministratorHoldsEverything(role));
     const before = role.privileges[privilege.data];
     const changed = before !== depth.data;
     const after: SecurityRole = { ...role, privileges: { ...role.privileges, [privilege.data]: depth.data } };
     const was = before === undefined ? 'not granted' : privilegeDepthLabel[before];
+    const users = await allUsers(records);
     return ok({
-      changes: changed
-        ? {
-            securityRoles: [after],
-            audit: [
-              auditEntry(context, requester, {
-                action: 'role.grantPrivilege',
-                target: roleTarget(role),
-                rule: decision.rule,
-                details: `${privilegeDisplayName[privilege.data]} (${privilege.data}): ${was} → ${privilegeDepthLabel[depth.data]}`,
-              }),
-            ],
-          }
-        : {},
+      intents: changed ? [{ kind: 'setRolePrivileges', roleId: role.id, privileges: after.privileges, expected: role }] : [],
+      audit: changed
+        ? [
+            auditEntry(context, requester, {
+              action: 'role.grantPrivilege',
+              target: roleTarget(role),
+              rule: decision.rule,
+              details: `${privilegeDisplayName[privilege.data]} (${privilege.data}): ${was} → ${privilegeDepthLabel[depth.data]}`,
+            }),
+          ]
+        : [],
       events: [],
-      answer: () => ({ role: roleView(store.roleById(role.id) ?? after, store), changed }),
+      answer: () => ({ role: roleView(after, directory, users), changed }),
     });
   });
 }
@@ -105,36 +110,36 @@ export interface RevokePrivilegeInput {
 }
 
 export function revokePrivilege(context: UseCaseContext, requester: Requester, input: RevokePrivilegeInput): Promise<Result<RoleChange, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
+  return carryOut(context, requester, async () => {
+    const { records } = context;
     const privilege = privilegeInput.safeParse(input.privilege);
     if (!privilege.success) return err(domainError('InvalidValue', describeInputProblem(privilege.error)));
-    const found = findRole(store, input.role);
+    const found = await findRole(records, input.role);
     if (!found.ok) return found;
     const role = found.value;
-    const decision = canManageSecurityRoles(requester, store);
+    const directory = await records.directory();
+    const decision = canManageSecurityRoles(requester, directory);
     if (!decision.allowed) return err(refusal(`Revoking ${privilegeDisplayName[privilege.data]} from the role ${role.name}`, decision));
     if (role.template === SYSTEM_ADMINISTRATOR) return err(systemAdministratorHoldsEverything(role));
     const before = role.privileges[privilege.data];
     const remaining = Object.fromEntries(Object.entries(role.privileges).filter(([name]) => name !== privilege.data));
     const after: SecurityRole = { ...role, privileges: remaining };
+    const users = await allUsers(records);
     return ok({
-      changes:
+      intents: before === undefined ? [] : [{ kind: 'setRolePrivileges', roleId: role.id, privileges: remaining, expected: role }],
+      audit:
         before === undefined
-          ? {}
-          : {
-              securityRoles: [after],
-              audit: [
-                auditEntry(context, requester, {
-                  action: 'role.revokePrivilege',
-                  target: roleTarget(role),
-                  rule: decision.rule,
-                  details: `${privilegeDisplayName[privilege.data]} (${privilege.data}): ${privilegeDepthLabel[before]} → not granted`,
-                }),
-              ],
-            },
+          ? []
+          : [
+              auditEntry(context, requester, {
+                action: 'role.revokePrivilege',
+                target: roleTarget(role),
+                rule: decision.rule,
+                details: `${privilegeDisplayName[privilege.data]} (${privilege.data}): ${privilegeDepthLabel[before]} → not granted`,
+              }),
+            ],
       events: [],
-      answer: () => ({ role: roleView(store.roleById(role.id) ?? after, store), changed: before !== undefined }),
+      answer: () => ({ role: roleView(before === undefined ? role : after, directory, users), changed: before !== undefined }),
     });
   });
 }
@@ -154,37 +159,36 @@ export interface RoleAssignmentChange {
 }
 
 function assignment(context: UseCaseContext, requester: Requester, input: RoleAssignmentInput, assign: boolean): Promise<Result<RoleAssignmentChange, DomainError>> {
-  return carryOut(context, () => {
-    const { store } = context;
-    const foundUser = findUser(store, input.user);
+  return carryOut(context, requester, async () => {
+    const { records } = context;
+    const foundUser = await findUser(records, input.user);
     if (!foundUser.ok) return foundUser;
-    const foundRole = findRole(store, input.role);
+    const foundRole = await findRole(records, input.role);
     if (!foundRole.ok) return foundRole;
     const user = foundUser.value;
     const role = foundRole.value;
-    const decision = canAssignRole(requester, role, store);
+    const directory = await records.directory();
+    const decision = canAssignRole(requester, role, directory);
     if (!decision.allowed) return err(refusal(`${assign ? 'Assigning' : 'Removing'} the role ${role.name} ${assign ? 'to' : 'from'} ${user.fullName}`, decision));
     const holds = user.securityRoleIds.includes(role.id);
     const changed = holds !== assign;
     const after: User = { ...user, securityRoleIds: assign ? [...user.securityRoleIds, role.id] : user.securityRoleIds.filter((id) => id !== role.id) };
-    const rolesOf = (subject: User): SecurityRole[] => subject.securityRoleIds.flatMap((id) => store.roleById(id) ?? []);
+    const rolesOf = (subject: User): SecurityRole[] => subject.securityRoleIds.flatMap((id) => directory.roleById(id) ?? []);
     return ok({
-      changes: changed
-        ? {
-            users: [after],
-            audit: [
-              auditEntry(context, requester, {
-                action: assign ? 'user.assignRole' : 'user.removeRole',
-                target: userTarget(user),
-                rule: decision.rule,
-                details: `${assign ? 'Assigned' : 'Removed'} security role ${role.name}`,
-              }),
-            ],
-          }
-        : {},
+      intents: changed ? [{ kind: 'setUserSecurityRoles', userId: user.id, securityRoleIds: after.securityRoleIds, expected: user }] : [],
+      audit: changed
+        ? [
+            auditEntry(context, requester, {
+              action: assign ? 'user.assignRole' : 'user.removeRole',
+              target: userTarget(user),
+              rule: decision.rule,
+              details: `${assign ? 'Assigned' : 'Removed'} security role ${role.name}`,
+            }),
+          ]
+        : [],
       events: [],
       answer: () => {
-        const current = store.userById(user.id) ?? after;
+        const current = changed ? after : user;
         return { user: current, roles: rolesOf(current), changed };
       },
     });

@@ -19,6 +19,7 @@ import type {
   RecordType,
 } from '../app/ports.js';
 import { InvalidCursorError } from '../app/ports.js';
+import type { AppEvent } from '../app/events.js';
 import type { Directory } from '../domain/directory.js';
 import type { Alert, AuditEntry, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../domain/model.js';
 import { EmailApprovalStatus } from '../domain/options.js';
@@ -58,62 +59,71 @@ function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number ≥ 1, got ${limit}`);
 }
 
-/** First index in `sorted` whose item comes after `key` (`compareToKey` < 0: the item sorts before the key). */
-function firstAfter<T>(sorted: readonly T[], key: readonly string[], compareToKey: (item: T, key: readonly string[]) => number): number {
+interface Listing<T> {
+  /** Names the collection and query: a cursor only continues the listing that issued it. */
+  readonly name: string;
+  readonly keyOf: (item: T) => string[];
+  /** Where the page after `key` starts; throws InvalidCursorError when the key no longer leads anywhere. */
+  readonly startAfter: (key: readonly string[]) => number;
+}
+
+function pageOf<T>(items: readonly T[], listing: Listing<T>, page: PageRequest): CursorPage<T> {
+  checkLimit(page.limit);
+  const start = page.cursor === undefined ? 0 : listing.startAfter(decodeCursor(page.cursor, listing.name).k);
+  const served = items.slice(start, start + page.limit);
+  const last = served.at(-1);
+  return start + served.length < items.length && last !== undefined
+    ? { items: served, nextCursor: encodeCursor({ f: CURSOR_FORMAT, l: listing.name, k: listing.keyOf(last) }) }
+    : { items: served };
+}
+
+/**
+ * Positions by id in a section, kept while the section array is the same object (a change replaces it).
+ * Records are replaced in place or appended, never removed, so a position stays valid for good.
+ */
+class Positions<T extends { readonly id: string }> {
+  readonly #positions = new WeakMap<readonly T[], ReadonlyMap<string, number>>();
+  of(section: readonly T[]): ReadonlyMap<string, number> {
+    let positions = this.#positions.get(section);
+    if (positions === undefined) {
+      positions = new Map(section.map((record, index) => [record.id, index]));
+      this.#positions.set(section, positions);
+    }
+    return positions;
+  }
+}
+
+/** Pages in the section's own order; the cursor names the last record served. */
+function documentOrderListing<T extends { readonly id: string }>(name: string, section: readonly T[], positions: Positions<T>): Listing<T> {
+  return {
+    name,
+    keyOf: (item) => [item.id],
+    startAfter: ([id = '']) => {
+      const position = positions.of(section).get(id);
+      if (position === undefined) throw new InvalidCursorError('the record it continues after no longer exists');
+      return position + 1;
+    },
+  };
+}
+
+/** First index in `sorted` whose item comes after `key`. */
+function firstAfter<T, K>(sorted: readonly T[], key: K, compare: (item: T, key: K) => number): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
     const candidate = sorted[middle];
-    if (candidate !== undefined && compareToKey(candidate, key) <= 0) low = middle + 1;
+    if (candidate !== undefined && compare(candidate, key) <= 0) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byId = (a: { readonly id: string }, b: { readonly id: string }): number => compareText(a.id, b.id);
-
-/** A section sorted by id, kept while the section array is the same object (sections are replaced on change). */
-class IdOrder<T extends { readonly id: string }> {
-  readonly #sorted = new WeakMap<readonly T[], readonly T[]>();
-  of(section: readonly T[]): readonly T[] {
-    let sorted = this.#sorted.get(section);
-    if (sorted === undefined) {
-      sorted = [...section].sort(byId);
-      this.#sorted.set(section, sorted);
-    }
-    return sorted;
-  }
-}
-
-interface Listing<T> {
-  /** Names the collection and query: a cursor only continues the listing that issued it. */
-  readonly name: string;
-  readonly keyOf: (item: T) => string[];
-  readonly compareToKey: (item: T, key: readonly string[]) => number;
-}
-
-function pageOf<T>(sorted: readonly T[], listing: Listing<T>, page: PageRequest): CursorPage<T> {
-  checkLimit(page.limit);
-  const start = page.cursor === undefined ? 0 : firstAfter(sorted, decodeCursor(page.cursor, listing.name).k, listing.compareToKey);
-  const items = sorted.slice(start, start + page.limit);
-  const last = items.at(-1);
-  return start + items.length < sorted.length && last !== undefined
-    ? { items, nextCursor: encodeCursor({ f: CURSOR_FORMAT, l: listing.name, k: listing.keyOf(last) }) }
-    : { items };
-}
-
-const idListing = <T extends { readonly id: string }>(name: string): Listing<T> => ({
-  name,
-  keyOf: (item) => [item.id],
-  compareToKey: (item, [id = '']) => compareText(item.id, id),
-});
-
-const mailboxListing = (query: MailboxQuery): Listing<Mailbox> => ({
+/** Mailboxes page by name, then id (keyset): the page after a cursor starts after its name and id. */
+const mailboxListing = (query: MailboxQuery, matching: readonly Mailbox[]): Listing<Mailbox> => ({
   name: `mailboxes:${JSON.stringify([query.approval ?? null, query.status ?? null, query.disabled ?? null, query.profileId ?? null, query.activeOnly === true])}`,
   keyOf: (mailbox) => [mailbox.name, mailbox.id],
-  compareToKey: (mailbox, [name = '', id = '']) => byNameThenId(mailbox, { name, id }),
+  startAfter: ([name = '', id = '']) => firstAfter(matching, { name, id }, byNameThenId),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +269,7 @@ class ChangeSetBuilder {
     }
   }
 
-  changeSet(audit: readonly AuditEntry[] | undefined): ChangeSet {
+  changeSet(audit: readonly AuditEntry[] | undefined, events: readonly AppEvent[] | undefined): ChangeSet {
     return {
       ...(this.#organization === undefined ? {} : { organization: this.#organization }),
       ...(this.#users.size === 0 ? {} : { users: [...this.#users.values()] }),
@@ -267,6 +277,7 @@ class ChangeSetBuilder {
       ...(this.#roles.size === 0 ? {} : { securityRoles: [...this.#roles.values()] }),
       ...(this.#mailboxes.size === 0 ? {} : { mailboxes: [...this.#mailboxes.values()] }),
       ...(audit === undefined || audit.length === 0 ? {} : { audit }),
+      ...(events === undefined || events.length === 0 ? {} : { events }),
     };
   }
 
@@ -323,36 +334,40 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
     return Promise.resolve(this.store.mailboxByRegarding(owner.type, owner.id));
   }
 
-  readonly #order = {
-    users: new IdOrder<User>(),
-    queues: new IdOrder<Queue>(),
-    profiles: new IdOrder<EmailServerProfile>(),
-    securityRoles: new IdOrder<SecurityRole>(),
-    businessUnits: new IdOrder<BusinessUnit>(),
+  readonly #positions = {
+    users: new Positions<User>(),
+    queues: new Positions<Queue>(),
+    profiles: new Positions<EmailServerProfile>(),
+    securityRoles: new Positions<SecurityRole>(),
+    businessUnits: new Positions<BusinessUnit>(),
   };
 
-  #idPage<T extends { readonly id: string }>(name: string, sorted: () => readonly T[], page: PageRequest): Promise<CursorPage<T>> {
-    // Through a promise so that a bad cursor or limit rejects, as a remote adapter's would.
-    return new Promise((resolve) => resolve(pageOf(sorted(), idListing<T>(name), page)));
+  /** Through a promise, so that a bad cursor or limit rejects as a remote adapter's would. */
+  #page<T>(items: () => readonly T[], listing: (items: readonly T[]) => Listing<T>, page: PageRequest): Promise<CursorPage<T>> {
+    return new Promise((resolve) => {
+      const all = items();
+      resolve(pageOf(all, listing(all), page));
+    });
   }
 
   userPage(page: PageRequest): Promise<CursorPage<User>> {
-    return this.#idPage('users', () => this.#order.users.of(this.store.users()), page);
+    return this.#page(() => this.store.users(), (users) => documentOrderListing('users', users, this.#positions.users), page);
   }
   queuePage(page: PageRequest): Promise<CursorPage<Queue>> {
-    return this.#idPage('queues', () => this.#order.queues.of(this.store.queues()), page);
+    return this.#page(() => this.store.queues(), (queues) => documentOrderListing('queues', queues, this.#positions.queues), page);
   }
   profilePage(page: PageRequest): Promise<CursorPage<EmailServerProfile>> {
-    return this.#idPage('profiles', () => this.#order.profiles.of(this.store.profiles()), page);
+    return this.#page(() => this.store.profiles(), (profiles) => documentOrderListing('profiles', profiles, this.#positions.profiles), page);
   }
   securityRolePage(page: PageRequest): Promise<CursorPage<SecurityRole>> {
-    return this.#idPage('securityRoles', () => this.#order.securityRoles.of(this.store.securityRoles()), page);
+    return this.#page(() => this.store.securityRoles(), (roles) => documentOrderListing('securityRoles', roles, this.#positions.securityRoles), page);
   }
   businessUnitPage(page: PageRequest): Promise<CursorPage<BusinessUnit>> {
-    return this.#idPage('businessUnits', () => this.#order.businessUnits.of(this.store.businessUnits()), page);
+    return this.#page(() => this.store.businessUnits(), (units) => documentOrderListing('businessUnits', units, this.#positions.businessUnits), page);
   }
+  /** Mailboxes in name-then-id order (`MAILBOX_PAGE_ORDER`). */
   mailboxPage(query: MailboxQuery, page: PageRequest): Promise<CursorPage<Mailbox>> {
-    return new Promise((resolve) => resolve(pageOf(this.store.mailboxesMatching(query), mailboxListing(query), page)));
+    return this.#page(() => this.store.mailboxesMatching(query), (matching) => mailboxListing(query, matching), page);
   }
   mailboxCount(query: MailboxQuery): Promise<number> {
     return Promise.resolve(this.store.mailboxesMatching(query).length);
@@ -381,7 +396,7 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
         if (error instanceof IntentConflictFound) return { changes: null, result: { kind: 'conflict', conflict: error.conflict } };
         throw error;
       }
-      const changes = builder.changeSet(batch.audit);
+      const changes = builder.changeSet(batch.audit, batch.events);
       return { changes: Object.keys(changes).length === 0 ? null : changes, result: { kind: 'written', mailboxIds: builder.changedMailboxIds } };
     });
     if (attempt.kind === 'conflict') return { ok: false, conflict: attempt.conflict };

@@ -3,8 +3,9 @@
 import { vi, type MockInstance } from 'vitest';
 import type { Requester, UseCaseContext } from '../../src/app/context.js';
 import type { AppEvent, AppEvents } from '../../src/app/events.js';
-import type { Clock, EmailConfigStore, IdGenerator } from '../../src/app/ports.js';
+import type { Clock, IdGenerator, OrganizationRecords } from '../../src/app/ports.js';
 import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { DATA_FILE_SCHEMA_VERSION, type DataFileDocument } from '../../src/store/schema.js';
 import type { BuiltOrg } from '../support/org-builder.js';
 
@@ -59,19 +60,22 @@ export interface Harness {
   readonly context: UseCaseContext;
   readonly store: DocumentEmailConfigStore;
   readonly events: RecordedEvents;
-  /** Spy on `store.commit`, installed before any call. */
-  readonly commit: MockInstance<EmailConfigStore['commit']>;
+  readonly records: EmbeddedOrganizationRecords;
+  /** Spy on the write port (`records.apply`), installed before any call: one call is one write. */
+  readonly commit: MockInstance<OrganizationRecords['apply']>;
   /** The user with this id, as the bot would resolve the requester. */
   readonly user: (id: string) => Requester;
 }
 
 export function harness(document: DataFileDocument): Harness {
   const store = createInMemoryEmailConfigStore(document);
+  const records = new EmbeddedOrganizationRecords(store);
   const events = recordEvents();
-  const commit = vi.spyOn(store, 'commit');
+  const commit = vi.spyOn(records, 'apply');
   return {
-    context: { store, clock: fixedClock(), ids: sequentialIds(), events },
+    context: { records, auditLog: records, store, clock: fixedClock(), ids: sequentialIds(), events },
     store,
+    records,
     events,
     commit,
     user: (id) => {

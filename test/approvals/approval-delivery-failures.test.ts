@@ -15,6 +15,7 @@ import type { OutboundActivity } from '../../src/notify/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { DocumentNotifyRepository } from '../../src/store/notify-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
 
@@ -77,7 +78,8 @@ async function setUp(refused: (users: { evan: User; dana: User }) => ReadonlyMap
   const clock = { now: () => new Date() };
   let counter = 0;
   const ids = { next: (prefix: string) => `${prefix}-${++counter}` };
-  const useCases: UseCaseContext = { store, clock, ids, events };
+  const records = new EmbeddedOrganizationRecords(store);
+  const useCases: UseCaseContext = { records, auditLog: records, store, clock, ids, events };
   const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation()), clock, ids, logger: silentLogger };
   const cards = createApprovalCards(core, new DocumentApprovalRequestRepository(store), { reportAfterMs: 2_000 });
   await cards.start();

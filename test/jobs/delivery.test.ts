@@ -18,6 +18,7 @@ import type { OutboundActivity } from '../../src/notify/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { DocumentNotifyRepository } from '../../src/store/notify-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
 import { taggedIds, waitUntil } from './support.js';
@@ -120,7 +121,8 @@ async function startBot(store: DocumentEmailConfigStore, teams: ScriptedTeams, r
   const events = createInProcessEventBus(() => undefined);
   const clock = { now: () => new Date() };
   const ids = taggedIds(tag);
-  const useCases: UseCaseContext = { store, clock, ids, events };
+  const records = new EmbeddedOrganizationRecords(store);
+  const useCases: UseCaseContext = { records, auditLog: records, store, clock, ids, events };
   const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }), clock, ids, logger: silentLogger };
   const jobs = createTestAndEnableJobs(core, new DocumentJobRepository(store), { progressIntervalMs: 50, deliveryReportTimeoutMs: 10_000 }).service;
   await jobs.start();

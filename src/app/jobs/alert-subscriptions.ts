@@ -51,10 +51,10 @@ async function changeSubscription(
 ): Promise<Result<AlertSubscriptionChange, DomainError>> {
   const conversationId = input.conversationId.trim();
   if (conversationId === '') return err(domainError('InvalidValue', 'Say which conversation: the conversation id is empty.'));
-  const found = findProfile(context.store, input.profileName);
+  const found = await findProfile(context.records, input.profileName);
   if (!found.ok) return found;
   const profile = found.value;
-  const decision = canManageAlertSubscriptions(requester, context.store);
+  const decision = canManageAlertSubscriptions(requester, await context.records.directory());
   const verb = subscribe ? 'Posting the alerts of' : 'No longer posting the alerts of';
   if (!decision.allowed) return err(refusal(`${verb} ${profile.name} here`, decision));
 

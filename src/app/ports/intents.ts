@@ -14,6 +14,7 @@ import type {
   User,
 } from '../../domain/model.js';
 import type { ActDeliveryMethod, EmailApprovalStatus, IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod } from '../../domain/options.js';
+import type { AppEvent } from '../events.js';
 
 /** On whose behalf a write is made: the bot itself (background work) or a person (a `systemuserid`). */
 export type Caller = { readonly kind: 'app' } | { readonly kind: 'person'; readonly userId: string };
@@ -128,6 +129,11 @@ export interface IntentBatch {
    * atomic write; an adapter without a shared transaction appends them once its writes succeeded.
    */
   readonly audit?: readonly AuditEntry[];
+  /**
+   * Domain events these changes cause, recorded with them (the embedded store: in its event outbox, same write),
+   * so a crash right after the write loses none; they are dispatched from there.
+   */
+  readonly events?: readonly AppEvent[];
 }
 
 export type RecordType = 'organization' | 'systemuser' | 'queue' | 'mailbox' | 'role';

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { selectMailboxes } from '../../app/index.js';
 import { findProfile } from '../../app/lookup.js';
+import { readAll } from '../../app/ports.js';
 import { renderJobProgressCard } from '../../cards/index.js';
 import type { Mailbox } from '../../domain/model.js';
 import { jobCardView, noJobNotice, renderNoticeCard } from '../views/index.js';
@@ -45,7 +46,7 @@ export const jobCommands = {
     },
     async handle(args, env) {
       const attempted = `Test & Enable ${describeSelection(args.mailboxes)}`;
-      const selected = selectMailboxes(env.deps.store, mailboxSelector(args.mailboxes));
+      const selected = await selectMailboxes(env.useCases.records, mailboxSelector(args.mailboxes));
       if (!selected.ok) return env.fail(selected.error, attempted);
       const started = await env.deps.jobs.startJob({
         requester: env.requester,
@@ -76,11 +77,11 @@ export const jobCommands = {
     },
     async handle(args, env) {
       const attempted = `Test & Enable the mailboxes of the profile “${args.profile}”`;
-      const { store } = env.deps;
-      const profile = findProfile(store, args.profile);
+      const { records } = env.useCases;
+      const profile = await findProfile(records, args.profile);
       if (!profile.ok) return env.fail(profile.error, attempted);
       const { name, id } = profile.value;
-      const mailboxIds = store.queryMailboxes({ profileId: id, activeOnly: true }, 0, Math.max(1, store.mailboxes().length)).items.map((mailbox) => mailbox.id);
+      const mailboxIds = (await readAll((page) => records.mailboxPage({ profileId: id, activeOnly: true }, page))).map((mailbox) => mailbox.id);
       if (mailboxIds.length === 0) {
         await env.sendCard(
           renderNoticeCard({

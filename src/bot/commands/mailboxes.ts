@@ -353,7 +353,7 @@ export const mailboxCommands = {
       if (!result.ok && result.error.code === 'ReasonRequired') {
         // A rejection stands until someone decides again, so it is never made without saying why.
         // Say how many it would be, so `reject mailbox pending` shows its reach before anyone gives a reason.
-        const selected = selectMailboxes(env.deps.store, mailboxSelector(args.mailboxes));
+        const selected = await selectMailboxes(env.useCases.records, mailboxSelector(args.mailboxes));
         const reach = selected.ok && args.mailboxes.kind === 'keyword' ? ` (${selected.value.length === 1 ? '1 mailbox' : `${selected.value.length} mailboxes`} now)` : '';
         await env.send({
           text: `Why do you reject the email address of ${describeSelection(args.mailboxes)}${reach}? Nothing was rejected: a rejection needs a reason, which is kept in the audit and shown to the owner. Type **${commandLine(env.command)} because <reason>**.`,

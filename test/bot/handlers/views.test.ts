@@ -124,6 +124,7 @@ describe('mailbox list pages', () => {
     total: 45,
     firstItemNumber: 21,
     readDepth: 'Organization',
+    nextCursor: null,
     ...overrides,
   });
 
