@@ -51,6 +51,8 @@ export interface CommandRequest {
   readonly tenantId: string;
   readonly conversation: ConversationInfo;
   readonly respond: Responder;
+  /** The list position a clicked button carried with its command (paging); absent for typed commands. */
+  readonly cursor?: string;
 }
 
 export type CommandDispatcher = (command: RecognisedCommand, request: CommandRequest) => Promise<void>;
@@ -217,14 +219,16 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       return;
     }
     if (action.data.verb === 'command') {
+      const { command, cursor } = action.data.data;
       const request: CommandRequest = {
         requester: identification.user,
         tenantId: identification.tenantId,
         conversation,
         reachedBy: 'button',
         respond: { send: (reply) => sendReply(context, reply) },
+        ...(cursor === undefined ? {} : { cursor }),
       };
-      await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), request);
+      await answerParsed(context, parseCommand(command, { scope: conversation.scope }), request);
       return;
     }
     if (isChoiceAction(action.data)) {
@@ -267,12 +271,14 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       // Navigation (paging, did-you-mean, next steps) posts new messages and leaves the clicked card as it was:
       // only decisions (approvals, confirmations) replace a card in place.
       const respond: Responder = { send: (reply) => sendReply(context, reply) };
-      await answerParsed(context, parseCommand(action.data.data.command, { scope: conversation.scope }), {
+      const { command, cursor } = action.data.data;
+      await answerParsed(context, parseCommand(command, { scope: conversation.scope }), {
         requester: identification.user,
         tenantId: identification.tenantId,
         conversation,
         reachedBy: 'button',
         respond,
+        ...(cursor === undefined ? {} : { cursor }),
       });
       await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, 'Done.');
       return;

@@ -48,12 +48,21 @@ export const approvalRefreshDataSchema = z.object({
 });
 export type ApprovalRefreshData = z.infer<typeof approvalRefreshDataSchema>;
 
+/** Longest list position a button may carry: an opaque cursor of the records port, never an offset. */
+export const MAX_LIST_CURSOR_LENGTH = 1000;
+
 export const commandDataSchema = z.object({
   command: z
     .string({ error: 'command must be a string' })
     .trim()
     .min(1, 'command must not be empty')
     .max(MAX_COMMAND_LENGTH, `command must be at most ${MAX_COMMAND_LENGTH} characters`),
+  /** Where a paged list goes on (the Next button): the command's page, reached without reading the pages before. */
+  cursor: z
+    .string({ error: 'cursor must be a string' })
+    .min(1, 'cursor must not be empty')
+    .max(MAX_LIST_CURSOR_LENGTH, `cursor must be at most ${MAX_LIST_CURSOR_LENGTH} characters`)
+    .optional(),
 });
 export type CommandData = z.infer<typeof commandDataSchema>;
 
@@ -123,7 +132,7 @@ export const submitActionSchema = z
       case CardVerb.RefreshApproval:
         return { verb: value.verb, data: { requestId: value.requestId } };
       case CardVerb.Command:
-        return { verb: value.verb, data: { command: value.command } };
+        return { verb: value.verb, data: { command: value.command, ...(value.cursor === undefined ? {} : { cursor: value.cursor }) } };
       case CardVerb.ConfirmWrite:
       case CardVerb.CancelWrite:
         return { verb: value.verb, data: { confirmationId: value.confirmationId } };

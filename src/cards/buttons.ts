@@ -1,6 +1,6 @@
 // Command buttons as template data. Templates render them as Action.Execute (verb `command`) inside an
 // ActionSet, each with an Action.Submit fallback carrying the same command.
-import { commandDataSchema } from './actions.js';
+import { CardVerb, commandDataSchema, type CommandData } from './actions.js';
 import type { CommandButtonView } from './view-models.js';
 
 /** Teams and the SDK's default host config show at most 5 actions per set; more would be dropped unseen. */
@@ -9,6 +9,10 @@ export const MAX_BUTTONS_PER_SET = 5;
 export interface ButtonData {
   readonly title: string;
   readonly command: string;
+  /** The Action.Execute data: the command and, for paging, the list position. */
+  readonly data: CommandData;
+  /** The same for the Action.Submit fallback, which carries its verb in the data. */
+  readonly submitData: CommandData & { readonly verb: typeof CardVerb.Command };
 }
 
 export interface ButtonSetData {
@@ -24,11 +28,11 @@ export function toButtonData(buttons: readonly CommandButtonView[], cardName: st
   }
   return buttons.map((button) => {
     if (button.title.trim() === '') throw new RangeError(`A button on the ${cardName} card has an empty title`);
-    const checked = commandDataSchema.safeParse({ command: button.command });
+    const checked = commandDataSchema.safeParse({ command: button.command, ...(button.cursor === undefined ? {} : { cursor: button.cursor }) });
     if (!checked.success) {
       throw new RangeError(`Button "${button.title}" on the ${cardName} card has an invalid command: ${checked.error.issues[0]?.message ?? 'invalid'}`);
     }
-    return { title: button.title, command: checked.data.command };
+    return { title: button.title, command: checked.data.command, data: checked.data, submitData: { verb: CardVerb.Command, ...checked.data } };
   });
 }
 

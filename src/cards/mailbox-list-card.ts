@@ -48,7 +48,9 @@ export function renderMailboxListCard(view: MailboxListView): AdaptiveCardJson {
   const range = rangeText(view.offset, view.rows.length, view.total);
   const buttons: CommandButtonView[] = [];
   if (view.previousPageCommand !== null && view.offset > 0) buttons.push({ title: 'Previous', command: view.previousPageCommand });
-  if (view.nextPageCommand !== null && view.offset + view.rows.length < view.total) buttons.push({ title: 'Next', command: view.nextPageCommand });
+  if (view.nextPageCommand !== null && view.offset + view.rows.length < view.total) {
+    buttons.push({ title: 'Next', command: view.nextPageCommand, ...(view.nextPageCursor === null ? {} : { cursor: view.nextPageCursor }) });
+  }
   const nextHint = buttons.find((button) => button.title === 'Next');
   return template.expand({
     fallbackText: `Mailboxes (${view.filterDescription}): ${range}.${nextHint === undefined ? '' : ` Next page: ${nextHint.command}`}`,

@@ -222,6 +222,8 @@ export function sampleMailboxListPage(page: number, total = SAMPLE_MAILBOX_TOTAL
     total,
     previousPageCommand: page > 1 ? `list mailboxes pending --page ${page - 1}` : null,
     nextPageCommand: offset + count < total ? `list mailboxes pending --page ${page + 1}` : null,
+    // Opaque to everyone but the records port that issued it.
+    nextPageCursor: offset + count < total ? `sample-cursor-after-${offset + count}` : null,
   };
 }
 

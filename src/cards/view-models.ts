@@ -22,6 +22,8 @@ export type IsoTimestamp = string;
 export interface CommandButtonView {
   readonly title: string;
   readonly command: string;
+  /** Opaque list position the command continues from (paging), carried in the card data next to it. */
+  readonly cursor?: string;
 }
 
 // ── help ─────────────────────────────────────────────────────────────────────────────────────────
@@ -147,6 +149,8 @@ export interface MailboxListView {
   readonly previousPageCommand: string | null;
   /** Chat command for the next page; required when rows remain after this page. */
   readonly nextPageCommand: string | null;
+  /** Where the next page starts (opaque), sent with the Next button so the bot need not reread the pages before. */
+  readonly nextPageCursor: string | null;
 }
 
 export interface MailboxDetailView {

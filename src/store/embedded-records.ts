@@ -403,6 +403,18 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
     return { ok: true, mailboxes: attempt.mailboxIds.flatMap((id) => this.store.mailboxById(id) ?? []) };
   }
 
+  changesOf(batch: IntentBatch): Promise<{ readonly ok: true; readonly changes: ChangeSet } | { readonly ok: false; readonly conflict: IntentConflict }> {
+    const current = this.store.document();
+    const builder = new ChangeSetBuilder(current, (id) => this.store.mailboxById(id), (owner) => this.#mailboxIdOf(current, owner));
+    try {
+      for (const intent of batch.intents) builder.add(intent);
+    } catch (error) {
+      if (error instanceof IntentConflictFound) return Promise.resolve({ ok: false, conflict: error.conflict });
+      throw error;
+    }
+    return Promise.resolve({ ok: true, changes: builder.changeSet(batch.audit, batch.events) });
+  }
+
   /** The mailbox of an owner; its regarding never changes, so the committed index finds it. */
   #mailboxIdOf(current: DataFileDocument, owner: MailboxRegarding): string | undefined {
     return (

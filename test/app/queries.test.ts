@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { alertsFor, listMailboxes, mailboxDetail, recentAudit, whoAmI } from '../../src/app/queries.js';
 import { approveEmail } from '../../src/app/email-approval.js';
 import type { Alert } from '../../src/domain/model.js';
@@ -27,6 +27,31 @@ describe('listMailboxes', () => {
     const last = expectOk(await listMailboxes(context, user('admin'), { page: 3 }));
     expect(last.items.map((view) => view.mailbox.name)).toEqual(['User 41', 'User 42', 'User 43', 'User 44', 'User 45']);
     expect(last.firstItemNumber).toBe(41);
+  });
+
+  it('goes on from the cursor of the page before instead of reading the list from its start', async () => {
+    const { context, records, user } = harnessForOrg(orgWithUsers(45));
+    const first = expectOk(await listMailboxes(context, user('admin')));
+    const second = expectOk(await listMailboxes(context, user('admin'), { page: 2, ...(first.nextCursor === null ? {} : { cursor: first.nextCursor }) }));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const pages = vi.spyOn(records, 'mailboxPage');
+    const third = expectOk(await listMailboxes(context, user('admin'), { page: 3, ...(second.nextCursor === null ? {} : { cursor: second.nextCursor }) }));
+    expect(pages).toHaveBeenCalledTimes(1);
+    expect(third.items.map((view) => view.mailbox.name)).toEqual(['User 41', 'User 42', 'User 43', 'User 44', 'User 45']);
+    expect(third.nextCursor).toBeNull();
+    // Without a cursor, page 3 is reached by reading pages 1 and 2 first.
+    expect(expectOk(await listMailboxes(context, user('admin'), { page: 3 })).items).toEqual(third.items);
+    expect(pages).toHaveBeenCalledTimes(4);
+  });
+
+  it('refuses a list position issued for another filter or not issued at all, saying to start again', async () => {
+    const { context, user } = harnessForOrg(orgWithUsers(45));
+    const all = expectOk(await listMailboxes(context, user('admin')));
+    const cursor = all.nextCursor ?? 'missing';
+    const foreign = expectErr(await listMailboxes(context, user('admin'), { filter: 'pending', page: 2, cursor }));
+    expect(foreign.code).toBe('InvalidValue');
+    expect(foreign.message).toContain('start the list again');
+    expect(expectErr(await listMailboxes(context, user('admin'), { page: 2, cursor: 'garbage' })).message).toContain('no longer valid');
   });
 
   it('says how many pages there are when asked for one past the end, and refuses page 0', async () => {

@@ -4,7 +4,8 @@ import { renderMailboxDetailCard } from '../../src/cards/mailbox-detail-card.js'
 import { MAX_OUTCOME_ROWS_PER_CARD } from '../../src/cards/mailbox-outcomes.js';
 import { renderOperationResultCard } from '../../src/cards/operation-result-card.js';
 import type { AdaptiveCardJson } from '../../src/cards/card-json.js';
-import { byteSize, cardProblems, cardText, collectNodes, executeActions, visibleTexts } from './card-inspection.js';
+import { MAX_LIST_CURSOR_LENGTH, parseSubmitAction } from '../../src/cards/actions.js';
+import { byteSize, cardProblems, cardText, collectNodes, executeActions, unboundBindings, visibleTexts } from './card-inspection.js';
 import {
   HOSTILE_TEXT,
   SAMPLE_MAILBOX_TOTAL,
@@ -43,12 +44,25 @@ describe('renderMailboxListCard', () => {
     expect(approval?.color).toBe('Warning');
   });
 
-  it('offers Previous and Next as command buttons', () => {
+  it('offers Previous and Next as command buttons, Next carrying where the list goes on', () => {
     const card = renderMailboxListCard(sampleMailboxListPage(2));
+    const cursor = sampleMailboxListPage(2).nextPageCursor;
+    expect(cursor).not.toBeNull();
     expect(executeActions(card).map((action) => [action.title, action.verb, action.data])).toEqual([
       ['Previous', 'command', { command: 'list mailboxes pending --page 1' }],
-      ['Next', 'command', { command: 'list mailboxes pending --page 3' }],
+      ['Next', 'command', { command: 'list mailboxes pending --page 3', cursor }],
     ]);
+    // Clients without Universal Actions send the fallback's data: it parses into the same action.
+    const next = executeActions(card).find((action) => action.title === 'Next');
+    const fallback = typeof next?.fallback === 'object' && next.fallback !== null && 'data' in next.fallback ? next.fallback.data : undefined;
+    expect(parseSubmitAction(fallback)).toEqual({ ok: true, action: { verb: 'command', data: { command: 'list mailboxes pending --page 3', cursor } } });
+    expect(unboundBindings(card)).toEqual([]);
+  });
+
+  it('refuses a list position that is not text or too long, in card data as anywhere else', () => {
+    expect(parseSubmitAction({ verb: 'command', command: 'mailboxes page 2', cursor: 7 }).ok).toBe(false);
+    expect(parseSubmitAction({ verb: 'command', command: 'mailboxes page 2', cursor: 'x'.repeat(MAX_LIST_CURSOR_LENGTH + 1) }).ok).toBe(false);
+    expect(() => renderMailboxListCard({ ...sampleMailboxListPage(2), nextPageCursor: '' })).toThrow('cursor must not be empty');
   });
 
   it('has no Previous on the first page and no Next on the last', () => {
@@ -72,7 +86,7 @@ describe('renderMailboxListCard', () => {
   });
 
   it('says so when nothing matches, without an empty table', () => {
-    const card = renderMailboxListCard({ filterDescription: 'Mailbox status: Failure', rows: [], offset: 0, total: 0, previousPageCommand: null, nextPageCommand: null });
+    const card = renderMailboxListCard({ filterDescription: 'Mailbox status: Failure', rows: [], offset: 0, total: 0, previousPageCommand: null, nextPageCommand: null, nextPageCursor: null });
     expect(visibleTexts(card)).toEqual(['Mailboxes', 'Mailbox status: Failure', 'Showing 0 of 0', 'No mailboxes on this page.']);
     expect(cardProblems(card)).toEqual([]);
   });

@@ -4,7 +4,8 @@
 // local copy and indexes is its own business: the embedded store answers from memory, a Dataverse adapter asks.
 import type { Directory } from '../../domain/directory.js';
 import type { Alert, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../../domain/model.js';
-import type { IntentBatch, IntentOutcome } from './intents.js';
+import type { ChangeSet } from '../ports.js';
+import type { IntentBatch, IntentConflict, IntentOutcome } from './intents.js';
 
 /** Which mailboxes a page lists (all given conditions hold). */
 export interface MailboxQuery {
@@ -92,6 +93,12 @@ export interface OrganizationRecords {
    * version before its first write) and the outcome names the record that moved.
    */
   apply(batch: IntentBatch): Promise<IntentOutcome>;
+
+  /**
+   * What `apply(batch)` would write now, as whole records (for previews before a confirmation), without writing.
+   * A stale expected version answers with the conflict `apply` would give.
+   */
+  changesOf(batch: IntentBatch): Promise<{ readonly ok: true; readonly changes: ChangeSet } | { readonly ok: false; readonly conflict: IntentConflict }>;
 }
 
 /** Page size for reading a whole collection: large pages, few round trips. */

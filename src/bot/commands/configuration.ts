@@ -9,6 +9,7 @@ import {
   whoAmI,
   type EmailSettingsChange,
 } from '../../app/index.js';
+import { readAll } from '../../app/ports.js';
 import { closestNames } from '../../app/suggestions.js';
 import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard } from '../../cards/index.js';
 import { domainError, type DomainError } from '../../domain/errors.js';
@@ -99,12 +100,12 @@ export const configurationCommands = {
       return 'whoami';
     },
     async handle(_args, env) {
-      const { store } = env.useCases;
-      const card = await cardForState(store, env.requester, 'whoami', async () => {
+      const { records } = env.useCases;
+      const card = await cardForState(records, env.requester, 'whoami', async () => {
         const result = await whoAmI(env.useCases, env.requester);
         if (!result.ok) return result;
         const unitId = env.requester.businessUnitId;
-        return ok(renderWhoAmICard(whoAmIView(result.value, store.businessUnitById(unitId)?.name ?? unitId)));
+        return ok(renderWhoAmICard(whoAmIView(result.value, (await records.businessUnit(unitId))?.name ?? unitId)));
       });
       if (!card.ok) return env.fail(card.error, 'Show who you are');
       await env.sendCard(card.value);
@@ -164,7 +165,7 @@ export const configurationCommands = {
       const isExchangeOnline = verification.profileName.toLowerCase() === EXCHANGE_ONLINE_PROFILE_NAME.toLowerCase();
       // A profile of another name that does not exist is most likely a typo: offer the closest names.
       if (!verification.present && !isExchangeOnline) {
-        const names = env.deps.store.profiles().map((profile) => profile.name);
+        const names = (await readAll((page) => env.useCases.records.profilePage(page))).map((profile) => profile.name);
         const suggestions = closestNames(verification.profileName, names);
         const error = domainError('UnknownProfile', verificationSummary(verification), { unknownNames: [{ name: verification.profileName, suggestions }] });
         return env.fail(error, attempted);

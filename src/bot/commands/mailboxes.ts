@@ -97,9 +97,11 @@ export const mailboxCommands = {
       ].join(' ');
     },
     async handle(args, env) {
-      // Keyed by every argument: the Previous/Next buttons repeat them.
-      const card = await cardForState(env.useCases.store, env.requester, `mailboxes\u0000${JSON.stringify(args)}`, async () => {
-        const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page });
+      // Keyed by every argument (the Previous/Next buttons repeat them) and the list position a button carried,
+      // so a position that no longer fits the list is refused rather than answered from an earlier card.
+      const { cursor } = env.request;
+      const card = await cardForState(env.useCases.records, env.requester, `mailboxes\u0000${JSON.stringify(args)}\u0000${cursor ?? ''}`, async () => {
+        const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page, ...(cursor === undefined ? {} : { cursor }) });
         if (!result.ok) return result;
         const pageCommand = (page: number): string => commandLine({ kind: 'command', id: 'mailboxes', args: { ...args, page } });
         return ok(renderMailboxListCard(mailboxListView(result.value, pageCommand)));
@@ -132,7 +134,7 @@ export const mailboxCommands = {
     async handle(args, env) {
       const typed = mailboxRefText(args.mailbox);
       // The detail card shows the mailbox's records and the requester's permissions, not its alerts (see state-cards.ts).
-      const card = await cardForState(env.useCases.store, env.requester, `mailbox\u0000${typed}`, async () => {
+      const card = await cardForState(env.useCases.records, env.requester, `mailbox\u0000${typed}`, async () => {
         const result = await mailboxDetail(env.useCases, env.requester, { mailbox: typed });
         return result.ok ? ok(renderMailboxDetailCard(mailboxDetailView(result.value))) : result;
       });

@@ -65,7 +65,7 @@ export function handlerEnvironment(deps: CommandDispatcherDependencies, command:
     send,
     sendCard: (card) => send({ card }),
     fail: async (error, attempted) => {
-      const { organization } = deps.store;
+      const organization = await deps.useCases.records.organization();
       await send({ card: problemCard(error, { command, attempted, organization, writes: writesSomething(command), ...(offerChoice === undefined ? {} : { offerChoice }) }) });
     },
   };

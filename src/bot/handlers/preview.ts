@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppEvent, AppEvents } from '../../app/events.js';
-import type { ChangeSet, CommitOutcome, EmailConfigStore, IdGenerator } from '../../app/ports.js';
+import type { ChangeSet, CommitOutcome, EmailConfigStore, IdGenerator, IntentBatch, IntentOutcome, OrganizationRecords } from '../../app/ports.js';
 import type { JobProgressView } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { Mailbox } from '../../domain/model.js';
@@ -141,6 +141,25 @@ function recordingStore<Store extends EmailConfigStore>(store: Store, recorded: 
   });
 }
 
+/** The records as they are, except that a write only records the whole records it would write. */
+function recordingRecords(records: OrganizationRecords, recorded: Recorded): OrganizationRecords {
+  return new Proxy(records, {
+    get(target, property) {
+      if (property === 'apply') {
+        return async (batch: IntentBatch): Promise<IntentOutcome> => {
+          const planned = await target.changesOf(batch);
+          if (!planned.ok) return planned;
+          recorded.changeSets.push(planned.changes);
+          return { ok: true, mailboxes: planned.changes.mailboxes ?? [] };
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      // Methods run on the real adapter, whose private fields a proxy receiver could not reach.
+      return typeof value === 'function' ? (...args: unknown[]): unknown => Reflect.apply(value, target, args) : value;
+    },
+  });
+}
+
 function recordingJobs(jobs: TestAndEnableJobs, recorded: Recorded): TestAndEnableJobs {
   return {
     startJob: (input) => {
@@ -194,7 +213,7 @@ export function dryRunOf(deps: CommandDispatcherDependencies, request: CommandRe
   const dryDeps: CommandDispatcherDependencies = {
     ...deps,
     store,
-    useCases: { ...deps.useCases, store, events, ids: previewIds() },
+    useCases: { ...deps.useCases, records: recordingRecords(deps.useCases.records, recorded), events, ids: previewIds() },
     jobs: recordingJobs(deps.jobs, recorded),
     subscriptions: recordingSubscriptions(recorded),
   };

@@ -44,6 +44,7 @@ export function mailboxListView(page: MailboxListPage, pageCommand: (page: numbe
     total: page.total,
     previousPageCommand: page.page > 1 ? pageCommand(page.page - 1) : null,
     nextPageCommand: page.page < page.pageCount ? pageCommand(page.page + 1) : null,
+    nextPageCursor: page.page < page.pageCount ? page.nextCursor : null,
   };
 }
 

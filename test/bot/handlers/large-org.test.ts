@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CARD_BYTE_BUDGET, cardByteSize } from '../../../src/cards/index.js';
 import type { User } from '../../../src/domain/model.js';
 import { EmailApprovalStatus } from '../../../src/domain/options.js';
@@ -12,7 +12,7 @@ import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js
 import { exampleDocument } from '../../support/fixtures.js';
 import { mailboxRecord } from '../../store/documents.js';
 import { cardText } from '../../cards/card-inspection.js';
-import { buttonsIn, buttonsOf, click, domainSnapshot, expectWellFormed, sayAndConfirm, sayForCard } from './support.js';
+import { buttonDataOf, buttonsIn, buttonsOf, cardIn, click, clickData, domainSnapshot, expectWellFormed, sayAndConfirm, sayForCard } from './support.js';
 
 const EXTRA_MAILBOXES = 2_500;
 
@@ -88,6 +88,25 @@ describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailbox
     const previous = buttonsOf(second)[0];
     if (previous === undefined) throw new Error('no Previous button');
     expect(cardText(await click(t, t.user('ada'), previous, first.activity.activityId))).toContain('Showing 1–20 of');
+  });
+
+  it('sends Next with where the list goes on, so the next page is read directly, and refuses a position that is not one', async () => {
+    // Another listing than the test above, whose pages the state-card cache already holds.
+    const first = await sayForCard(t, t.user('ada'), 'mailboxes all');
+    const next = buttonDataOf(cardIn(first.activity), 'Next');
+    expect(next.command).toMatch(/^mailboxes (all )?page 2$/);
+    expect(next.cursor).toEqual(expect.any(String));
+    const pages = vi.spyOn(t.bot.services.useCases.records, 'mailboxPage');
+    try {
+      const second = await clickData(t, t.user('ada'), next, first.activity.activityId);
+      expect(cardText(second)).toContain('Showing 21–40 of');
+      // Straight from the position: one page read, not page 1 and then page 2.
+      expect(pages).toHaveBeenCalledTimes(1);
+    } finally {
+      pages.mockRestore();
+    }
+    const forged = await clickData(t, t.user('ada'), { ...next, cursor: 'not-a-list-position' }, first.activity.activityId);
+    expect(cardText(forged)).toContain('This list position is no longer valid');
   });
 
   it('keeps the profile in the paging buttons of a filtered list', async () => {

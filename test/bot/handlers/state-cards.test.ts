@@ -68,10 +68,10 @@ describe('cards reused per state of the organization', () => {
     const first = await ask(ada, 'whoami');
     expect(await ask(ada, 'whoami')).toBe(first);
     expect(await ask(ada, 'mailboxes pending')).toBe(await ask(ada, 'mailboxes pending'));
-    const kept = stateCardCount(t.bot.services.store);
+    const kept = stateCardCount(t.bot.services.useCases.records);
     expect(await ask(ada, 'mailbox pia@contoso.com')).toBe(await ask(ada, 'mailbox pia@contoso.com'));
     // Kept by this cache itself (the expanded-card cache alone would also return the same object).
-    expect(stateCardCount(t.bot.services.store)).toBe(kept + 1);
+    expect(stateCardCount(t.bot.services.useCases.records)).toBe(kept + 1);
   });
 
   it('gives every requester their own card', async () => {
@@ -82,7 +82,7 @@ describe('cards reused per state of the organization', () => {
   });
 
   it('renders a refusal afresh every time and keeps no card for it', async () => {
-    const store = t.bot.services.store;
+    const store = t.bot.services.useCases.records;
     const ada = t.user('ada');
     let renders = 0;
     const refuse = () => {
@@ -95,7 +95,7 @@ describe('cards reused per state of the organization', () => {
   });
 
   it(`keeps at most ${STATE_CARD_ENTRIES} cards per store, the most recently used`, async () => {
-    const store = t.bot.services.store;
+    const store = t.bot.services.useCases.records;
     const ada = t.user('ada');
     let renders = 0;
     const render = (key: string) => () => {

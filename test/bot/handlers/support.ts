@@ -80,6 +80,21 @@ export async function invokeAction(t: TestBot, user: User, action: { verb: strin
   return { replacement: card.success ? card.data.value : undefined, message: message.success ? message.data.value : undefined, replies };
 }
 
+/** The whole data of the command button titled `title` (the command, and a list position when it carries one). */
+export function buttonDataOf(card: AdaptiveCardJson, title: string): { readonly command: string; readonly cursor?: string } {
+  const action = executeActions(card).find((candidate) => candidate.verb === 'command' && candidate.title === title);
+  if (action === undefined) throw new Error(`The card has no "${title}" button`);
+  return z.object({ command: z.string(), cursor: z.string().optional() }).parse(action.data);
+}
+
+/** Clicks a command button with exactly this data, as a client sends it back; returns the first card posted. */
+export async function clickData(t: TestBot, user: User, data: unknown, replyToId = 'clicked-card'): Promise<AdaptiveCardJson> {
+  const outcome = await invokeAction(t, user, { verb: 'command', data }, { replyToId });
+  const posted = outcome.replies.find((reply) => reply.attachments.length > 0);
+  if (posted === undefined) throw new Error('The click posted no card');
+  return cardIn(posted);
+}
+
 /**
  * Clicks a command button: navigation posts a new card and leaves the clicked one as it was (issue 12).
  * Returns the first card posted.
