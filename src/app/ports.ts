@@ -59,6 +59,7 @@ export interface Page<T> {
  * they move to `OrganizationRecords`. Use cases read through `OrganizationRecords` and write intents.
  */
 export interface EmailConfigStore extends Directory {
+  mailboxById(id: string): Mailbox | undefined;
   users(): readonly User[];
   queues(): readonly Queue[];
   profiles(): readonly EmailServerProfile[];

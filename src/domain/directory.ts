@@ -1,6 +1,8 @@
-// Everything the permission model and the rules read about an organization, as one read-only view.
+// Everything the permission model and the rules read about an organization, as one read-only view: the
+// organization and its reference records. Mailboxes are not part of it (the rules get the mailbox they judge),
+// so a remote backend can serve it from a cache of people, roles and profiles without loading every mailbox.
 // The store implements it with indexes; tests build it from plain arrays.
-import type { BusinessUnit, EmailServerProfile, Mailbox, Organization, Queue, SecurityRole, User } from './model.js';
+import type { BusinessUnit, EmailServerProfile, Organization, Queue, SecurityRole, User } from './model.js';
 
 export interface Directory {
   readonly organization: Organization;
@@ -9,7 +11,6 @@ export interface Directory {
   roleById(id: string): SecurityRole | undefined;
   businessUnitById(id: string): BusinessUnit | undefined;
   profileById(id: string): EmailServerProfile | undefined;
-  mailboxById(id: string): Mailbox | undefined;
 }
 
 /** A Directory over plain arrays (tests, org-file validation). The store keeps its own indexes. */
@@ -20,7 +21,6 @@ export function directoryFromArrays(data: {
   securityRoles: readonly SecurityRole[];
   businessUnits: readonly BusinessUnit[];
   profiles: readonly EmailServerProfile[];
-  mailboxes: readonly Mailbox[];
 }): Directory {
   const index = <T extends { id: string }>(items: readonly T[]): Map<string, T> => new Map(items.map((item) => [item.id, item]));
   const users = index(data.users);
@@ -28,7 +28,6 @@ export function directoryFromArrays(data: {
   const roles = index(data.securityRoles);
   const units = index(data.businessUnits);
   const profiles = index(data.profiles);
-  const mailboxes = index(data.mailboxes);
   return {
     organization: data.organization,
     userById: (id) => users.get(id),
@@ -36,6 +35,5 @@ export function directoryFromArrays(data: {
     roleById: (id) => roles.get(id),
     businessUnitById: (id) => units.get(id),
     profileById: (id) => profiles.get(id),
-    mailboxById: (id) => mailboxes.get(id),
   };
 }

@@ -39,7 +39,7 @@ describe('the sync health overview', () => {
       alert(c, 'ActConfiguredWithAnotherOrganization', '2026-12-04T00:00:00Z'),
       alert(a, 'TestSucceeded', '2026-12-05T08:00:00Z'),
     ];
-    const health = summarizeSyncHealth({ mailboxes, directory: directoryFromArrays({ ...org, mailboxes }), alerts, approvalRequestedOn: new Map([[d.id, '2026-12-02T12:00:00Z']]), now });
+    const health = summarizeSyncHealth({ mailboxes, directory: directoryFromArrays(org), alerts, approvalRequestedOn: new Map([[d.id, '2026-12-02T12:00:00Z']]), now });
     expect(health.activeMailboxes).toBe(4);
     expect(health.byHealth).toEqual({ working: 1, failing: 2, retrying: 0, notTested: 0, blocked: 1 });
     expect(health.byCause).toEqual([{ cause: 'anotherPrimaryOrganization', count: 1 }, { cause: 'credentials', count: 1 }, { cause: 'notApproved', count: 1 }]);

@@ -237,13 +237,12 @@ describe('Test & Enable against the simulated Exchange', () => {
     active: true,
     version: 1,
   });
-  const directoryOf = (mailbox: Mailbox): Directory =>
-    directoryFromArrays({ organization, users: [], queues: [], securityRoles: [], businessUnits: [], profiles: [profile], mailboxes: [mailbox] });
+  const directory: Directory = directoryFromArrays({ organization, users: [], queues: [], securityRoles: [], businessUnits: [], profiles: [profile] });
   let idCounter = 0;
   const ids: AlertIdSource = { next: (prefix) => `${prefix}-${++idCounter}` };
 
   async function runOnce(mailbox: Mailbox, connector: SimulatedExchangeConnector, now: Date): Promise<TestAndEnableResult> {
-    const plan = planMailboxTest(mailbox, directoryOf(mailbox));
+    const plan = planMailboxTest(mailbox, directory);
     if (plan.kind === 'blocked') return applyTestOutcome(mailbox, plan, settings, now, ids);
     const result = await testOnce(connector, plan.request);
     return applyTestOutcome(mailbox, { kind: 'tested', request: plan.request, result }, settings, now, ids);

@@ -317,13 +317,14 @@ export class OrgBuilder {
 
     const businessUnits = [...this.units.values()];
     const securityRoles = [...this.roles.values()];
-    const directory = directoryFromArrays({ organization, users, queues, securityRoles, businessUnits, profiles, mailboxes });
+    const directory = directoryFromArrays({ organization, users, queues, securityRoles, businessUnits, profiles });
+    const mailboxesById = new Map(mailboxes.map((mailbox) => [mailbox.id, mailbox]));
     const found = <T>(value: T | undefined, what: string): T => {
       if (value === undefined) throw new Error(`No ${what} in this test organization`);
       return value;
     };
     const mailboxOf = (key: string, regardingType: MailboxRegarding['type']): Mailbox => {
-      const mailbox = found(directory.mailboxById(mailboxIdFor(key)), `mailbox for "${key}"`);
+      const mailbox = found(mailboxesById.get(mailboxIdFor(key)), `mailbox for "${key}"`);
       if (mailbox.regarding.type !== regardingType) throw new Error(`"${key}" is a ${mailbox.regarding.type}, not a ${regardingType}`);
       return mailbox;
     };
