@@ -1,6 +1,7 @@
 // `OrganizationRecords` and `AuditLog` over the embedded store. Reads answer from the store's in-memory
-// indexes; pages are keyset pages (after the last item's sort key), so a cursor is never an offset and a
-// record changed between two pages is neither listed twice nor skipped unless it changes its sort key.
+// indexes. A cursor names the last record served, never an offset: mailbox pages go on after its name and id,
+// other collections after its place in the section (records are replaced in place, never removed), so a
+// record changed between two pages is neither listed twice nor skipped unless it is renamed.
 // A batch of intents becomes one atomic commit: every expected version is checked inside the serialized
 // write, and any mismatch writes nothing.
 import { createHash } from 'node:crypto';
