@@ -37,7 +37,6 @@ async function main(): Promise<void> {
   const context: UseCaseContext = {
     records,
     auditLog: records,
-    store,
     clock: { now: () => new Date() },
     ids: { next: (prefix) => `${prefix}-${randomUUID()}` },
     events: createInProcessEventBus(() => undefined),

@@ -137,7 +137,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   });
   // The embedded store serves the organization's records and the audit log through their ports.
   const records = new EmbeddedOrganizationRecords(store);
-  const useCases: UseCaseContext = { records, auditLog: records, store, clock, ids, events };
+  const useCases: UseCaseContext = { records, auditLog: records, clock, ids, events };
   const connector =
     options.connector ??
     new SimulatedExchangeConnector(store.exchangeSimulation(), {

@@ -1,17 +1,12 @@
 // What every use case receives: the ports it works through, injected so tests can fix time and ids.
 import type { User } from '../domain/model.js';
 import type { AppEvents } from './events.js';
-import type { AuditLog, Clock, EmailConfigStore, IdGenerator, OrganizationRecords } from './ports.js';
+import type { AuditLog, Clock, IdGenerator, OrganizationRecords } from './ports.js';
 
 export interface UseCaseContext {
   /** The organization's records: asynchronous reads, cursor pages, intents checked against versions. */
   readonly records: OrganizationRecords;
   readonly auditLog: AuditLog;
-  /**
-   * The embedded store's synchronous view, for the workflows that still read it (approval cards, jobs)
-   * until they move to `records`. Use cases read and write through `records`.
-   */
-  readonly store: EmailConfigStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly events: AppEvents;

@@ -76,11 +76,11 @@ export interface DecisionRemark {
 export function planEmailDecision(
   context: UseCaseContext,
   requester: Requester,
+  directory: Directory,
   decision: ApprovalDecision,
   before: Mailbox,
   rule: string,
   remark?: DecisionRemark,
-  directory: Directory = context.store,
 ): PlannedEmailDecision {
   const after = decided(before, decision, requester);
   const said = remark === undefined ? '' : `; ${remark.kind === 'reason' ? 'Reason' : 'Comment'}: ${remark.text}`;
@@ -119,7 +119,7 @@ function planDecisions(
   const plan: DecisionPlan = { intents: [], audit: [], events: [] };
   const toTest: string[] = [];
   for (const { before, rule } of changes) {
-    const planned = planEmailDecision(context, requester, decision, before, rule, remark, directory);
+    const planned = planEmailDecision(context, requester, directory, decision, before, rule, remark);
     plan.intents.push(approvalIntent(before, planned.after));
     plan.audit.push(planned.audit);
     for (const event of planned.events) {
@@ -231,7 +231,7 @@ export async function decideEmailApproval(
     return err({ ...refusal(`${what} the email address of ${mailbox.name}`, permission), code: 'PermissionDenied' });
   }
   if (sameApproval(mailbox, decided(mailbox, input.decision, requester))) return ok({ mailbox: mailboxView(mailbox, directory), outcome: 'unchanged' });
-  const plan = planEmailDecision(context, requester, input.decision, mailbox, permission.rule, undefined, directory);
+  const plan = planEmailDecision(context, requester, directory, input.decision, mailbox, permission.rule);
   const written = await records.apply({ caller: personCaller(requester), intents: [approvalIntent(mailbox, plan.after)], audit: [plan.audit], events: plan.events });
   if (!written.ok) {
     const current = (await records.mailbox(mailbox.id)) ?? mailbox;

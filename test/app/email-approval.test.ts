@@ -288,13 +288,13 @@ describe('requestApproval', () => {
   });
 
   it('keeps an already pending mailbox pending but asks the approvers again, with an audit entry', async () => {
-    const { context, events, commit, user } = harnessForOrg(smallOrg());
-    const before = context.store.mailboxByEmail('pia@contoso.com');
+    const { context, store, events, commit, user } = harnessForOrg(smallOrg());
+    const before = store.mailboxByEmail('pia@contoso.com');
     expect(expectOk(await requestApproval(context, user('pia'), { mailbox: 'Pia Pending' })).outcome).toBe('unchanged');
     expect(commit).toHaveBeenCalledTimes(1);
-    expect(context.store.mailboxByEmail('pia@contoso.com')?.emailRouterAccessApproval).toBe(before?.emailRouterAccessApproval);
+    expect(store.mailboxByEmail('pia@contoso.com')?.emailRouterAccessApproval).toBe(before?.emailRouterAccessApproval);
     expect(events.published).toEqual([expect.objectContaining({ type: 'approvalRequested', reason: 'requested' })]);
-    const latest = context.store.recentAudit(1)[0];
+    const latest = (await context.auditLog.recent(1))[0];
     expect(latest?.action).toBe('mailbox.requestApproval');
     expect(latest?.details).toMatch(/asked again/);
   });

@@ -73,7 +73,7 @@ export function harness(document: DataFileDocument): Harness {
   const events = recordEvents();
   const commit = vi.spyOn(records, 'apply');
   return {
-    context: { records, auditLog: records, store, clock: fixedClock(), ids: sequentialIds(), events },
+    context: { records, auditLog: records, clock: fixedClock(), ids: sequentialIds(), events },
     store,
     records,
     events,

@@ -61,16 +61,17 @@ export async function decideApprovalRequest(
   approver: Requester,
   input: DecideApprovalRequestInput,
 ): Promise<Result<DecidedApprovalRequest, DecideApprovalRequestError>> {
-  const { store, requests, clock } = context;
+  const { records, requests, clock } = context;
   const request = requests.byId(input.requestId);
   if (request === undefined) {
     return failure({ problem: 'unknownRequest', message: `There is no approval request ${input.requestId}. Nothing was changed.` });
   }
-  const mailbox = store.mailboxById(request.mailboxId);
+  const mailbox = await records.mailbox(request.mailboxId);
   if (request.status !== 'pending' || mailbox === undefined || !awaitsDecision(mailbox)) {
     return failure({ problem: 'requestClosed', message: 'This approval request is closed; nothing was decided.', request });
   }
-  const permission = canApproveEmail(approver, mailbox, store);
+  const directory = await records.directory();
+  const permission = canApproveEmail(approver, mailbox, directory);
   if (!permission.allowed) {
     const what = input.decision === 'approved' ? 'Approving' : 'Rejecting';
     const refused = refusal(`${what} the email address of ${mailbox.name}`, permission);
@@ -92,13 +93,13 @@ export async function decideApprovalRequest(
   }
   const remarkText = remark.data;
   const said: DecisionRemark | undefined = remarkText === undefined ? undefined : { kind: input.decision === 'rejected' ? 'reason' : 'comment', text: remarkText };
-  const planned = planEmailDecision(context, approver, input.decision, mailbox, permission.rule, said);
+  const planned = planEmailDecision(context, approver, directory, input.decision, mailbox, permission.rule, said);
   const decision: ApprovalDecisionRecord = {
     outcome: input.decision,
     decidedById: approver.id,
     decidedAt: clock.now().toISOString(),
     via: input.via,
-    followUp: input.decision === 'approved' ? followUpAfterApproval(planned.after, approver, store) : 'none',
+    followUp: input.decision === 'approved' ? followUpAfterApproval(planned.after, approver, directory) : 'none',
     remark: remarkText ?? null,
   };
   const decided = withDecision(request, decision);
@@ -111,7 +112,7 @@ export async function decideApprovalRequest(
   });
   if (!committed.ok) {
     // Decided elsewhere in between (another approver, a chat command): the card shows what is true now.
-    const now = (store.mailboxById(mailbox.id)) ?? mailbox;
+    const now = (await records.mailbox(mailbox.id)) ?? mailbox;
     const latest = (requests.byId(request.id)) ?? request;
     return committed.conflict === 'requestClosed'
       ? failure({ problem: 'requestClosed', message: 'Someone decided this request first; nothing was decided.', request: latest })
@@ -123,5 +124,5 @@ export async function decideApprovalRequest(
         });
   }
   for (const event of planned.events) context.events.publish(event);
-  return ok({ request: (requests.byId(request.id)) ?? decided, mailbox: (store.mailboxById(mailbox.id)) ?? planned.after });
+  return ok({ request: (requests.byId(request.id)) ?? decided, mailbox: (await records.mailbox(mailbox.id)) ?? planned.after });
 }
