@@ -82,6 +82,21 @@ export async function runTestAndEnableBenchmark(options: TestAndEnableOptions, c
         body: JSON.stringify(messageActivity(options.user, command, { serviceUrl: connectorUrl, tenantId: options.tenantId, id: `bench-tae-${latencyMs}` })),
       });
       if (response.status >= 300) throw new Error(`${command} was answered ${response.status}: ${await response.text()}`);
+      // Every mailbox of a profile is a bulk write: the bot previews it, and the job starts on Confirm
+      // (docs/confirmations.md). The admin's click is an Action.Submit with the confirmation's opaque id.
+      const preview = JSON.stringify(await connector.request('lastActivity', { conversationId: personalChatOf(options.user) }, z.unknown()));
+      const confirmationId = /"confirmationId":"([A-Za-z0-9-]+)"/.exec(preview)?.[1];
+      if (confirmationId === undefined) throw new Error(`${command} was not previewed for confirmation; the bot answered: ${preview.slice(0, 300)}`);
+      const confirmed = await fetch(`${bot.url ?? ''}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          ...messageActivity(options.user, '', { serviceUrl: connectorUrl, tenantId: options.tenantId, id: `bench-tae-confirm-${latencyMs}` }),
+          text: undefined,
+          value: { verb: 'confirmation.confirm', confirmationId },
+        }),
+      });
+      if (confirmed.status >= 300) throw new Error(`Confirm was answered ${confirmed.status}: ${await confirmed.text()}`);
       const deadline = Date.now() + options.timeoutMs;
       let job: z.infer<typeof jobsSchema>[number] | undefined;
       for (;;) {

@@ -109,12 +109,14 @@ export class SimulatedExchangeConnector implements ExchangeConnector {
     const primaryBefore = this.primarySyncOrganization.get(address);
     const result = this.answer(test.request, address, simulated, attempt);
     const primaryAfter = this.primarySyncOrganization.get(address);
-    if (primaryAfter !== undefined && primaryAfter !== primaryBefore && this.recordPrimarySyncOrganization !== undefined) {
+    // Only a claim from another organization is kept: a first stamp (none before) is what the next test after a
+    // restart would stamp again, so keeping it would cost a data-file write per mailbox and change nothing.
+    const claimedFromAnother = primaryBefore !== undefined && primaryBefore !== null && primaryAfter !== undefined && primaryAfter !== primaryBefore;
+    if (claimedFromAnother && this.recordPrimarySyncOrganization !== undefined) {
       try {
         await this.recordPrimarySyncOrganization(address, primaryAfter);
       } catch (error) {
-        if (primaryBefore === undefined) this.primarySyncOrganization.delete(address);
-        else this.primarySyncOrganization.set(address, primaryBefore);
+        this.primarySyncOrganization.set(address, primaryBefore);
         // Not a test result: the caller turns it into a connector error, and the test is tried again.
         this.feed.report({ testId: test.testId, result: { notRecorded: error instanceof Error ? error.message : String(error) } });
         return;

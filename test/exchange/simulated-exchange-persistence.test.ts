@@ -74,6 +74,20 @@ describe('the simulated Exchange across a restart', () => {
   });
 });
 
+describe('what the simulated Exchange keeps in the data file', () => {
+  it('writes nothing for a first stamp (a restart would stamp the same), only for a claim from another organization', async () => {
+    const unstamped = () => {
+      const document = documentWithMailboxes(1);
+      return { ...document, exchangeSimulation: { ...document.exchangeSimulation, mailboxes: [{ emailAddress: ADDRESS, primarySyncOrganizationId: null, behaviour: { transientFailures: 0, permanentFailure: null } }] } };
+    };
+    const store = await openEmailConfigStore(dataPath, unstamped);
+    const writesBefore = store.writesPerformed;
+    expect(await actStatus(connectorOver(store), false)).toBe('success');
+    expect(store.writesPerformed).toBe(writesBefore);
+    await store.close();
+  });
+});
+
 describe('"sync from this org only" in chat, then a restart of the bot', () => {
   let running: TestBot | undefined;
   afterEach(async () => {
