@@ -2,8 +2,8 @@
 // directory (seeded from the organization file on first start), in local anonymous mode on an ephemeral
 // port. The bench reaches it over HTTP like Teams would, and asks it for memory and store figures over IPC.
 import { z } from 'zod';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/logger.js';
+import { loadConfig } from '../src/shared/config.js';
+import { silentLogger } from '../src/shared/logger.js';
 import { startBot, type StartOptions } from '../src/main.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 import { profilingHandlers } from './cpu-profile.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { botAppIdOf, createCloudAdapter } from '../src/bot/adapter.js';
 import { renderMailboxAlertCard, toAdaptiveCardAttachment } from '../src/cards/index.js';
 import { sampleMailboxAlertFailed } from '../src/cards/samples.js';
-import { silentLogger } from '../src/logger.js';
+import { silentLogger } from '../src/shared/logger.js';
 import { ConversationReferenceRegistry, conversationReferenceRecordSchema, type ConversationReferenceRecord } from '../src/notify/conversation-references.js';
 import { Outbox, outboundAttachmentSchema } from '../src/notify/outbox.js';
 import { TeamsSender } from '../src/notify/teams-sender.js';

@@ -19,9 +19,9 @@ import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot
 import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
 import { createTurnHandler, type ApprovalActionHandler, type ChoiceActionHandler, type CommandDispatcher, type CommandRequest, type SuggestionOffer } from './bot/turn-handler.js';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config.js';
+import { ConfigError, describeConfig, loadConfig, type Config } from './shared/config.js';
 import { SimulatedExchangeConnector } from './exchange/simulated-exchange.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './shared/logger.js';
 import { ConversationReferenceRegistry } from './notify/conversation-references.js';
 import { Outbox, type OutboxOptions } from './notify/outbox.js';
 import { TeamsSender } from './notify/teams-sender.js';

@@ -8,8 +8,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import type { BotCredentials } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { BotCredentials } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
 
 /**
  * Where tokens are checked and obtained. botbuilder's public-cloud endpoints unless given; tests point

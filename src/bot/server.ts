@@ -2,7 +2,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { AuthenticatingCloudAdapter } from './adapter.js';
 
 /**

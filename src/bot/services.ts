@@ -8,7 +8,7 @@ import type { JobProgressView } from '../cards/view-models.js';
 import type { DomainError } from '../domain/errors.js';
 import type { User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { ConversationReferenceRegistry } from '../notify/conversation-references.js';
 import type { Outbox } from '../notify/outbox.js';
 import type { ApprovalActionHandler } from './turn-handler.js';

@@ -13,8 +13,8 @@ import {
   type CardAction,
 } from '../cards/index.js';
 import type { ReachedBy } from '../domain/confirmation.js';
-import { LruCache } from '../lru-cache.js';
-import type { Logger } from '../logger.js';
+import { LruCache } from '../shared/lru-cache.js';
+import type { Logger } from '../shared/logger.js';
 import type { InboundReferenceResult } from '../notify/conversation-references.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry, type ConversationScope } from './commands/registry.js';

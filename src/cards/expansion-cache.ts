@@ -1,7 +1,7 @@
 // A bounded least-recently-used cache of expanded cards. Expanding a template with adaptivecards-templating
 // costs hundreds of µs per card; the same data (the same mailbox, the same page, the same requester's whoami)
 // comes back often, and serializing the data to a key costs a small fraction of an expansion.
-import { LruCache } from '../lru-cache.js';
+import { LruCache } from '../shared/lru-cache.js';
 import type { AdaptiveCardJson } from './card-json.js';
 
 /**

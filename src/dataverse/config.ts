@@ -2,7 +2,7 @@
 // composition root will call it next to loadConfig. Every problem is listed at once, each naming its
 // setting, and no message ever contains the client secret.
 import { z } from 'zod';
-import { isLoopback } from '../config.js';
+import { isLoopback } from '../shared/config.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';

@@ -1,7 +1,7 @@
 // The persistence port of the notify module: conversation references and outbox entries.
 // Records are plain JSON validated by zod, so a file-backed store can keep them as sections of its document.
 import { z } from 'zod';
-import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from './conversation-references.js';
+import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from './conversation-reference-records.js';
 import { outboxEntryRecordSchema, type OutboxEntryRecord } from './outbox-records.js';
 
 export const notifyStateSchema = z

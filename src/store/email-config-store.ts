@@ -34,7 +34,7 @@ import {
 } from './schema.js';
 import type { DataFileDocument } from './schema.js';
 import { describeIssues, formatJsonPath } from './zod-problems.js';
-import { LruCache } from '../lru-cache.js';
+import { LruCache } from '../shared/lru-cache.js';
 
 /** A change set the store refuses to write (a programming error, not a user error). Nothing is written. */
 export class InvalidChangeSetError extends Error {

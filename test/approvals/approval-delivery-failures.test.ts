@@ -8,7 +8,7 @@ import { ApprovalCardService, createApprovalCards } from '../../src/bot/approval
 import type { CoreServices } from '../../src/bot/services.js';
 import type { User } from '../../src/domain/model.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/shared/logger.js';
 import { ConversationReferenceRegistry } from '../../src/notify/conversation-references.js';
 import { Outbox } from '../../src/notify/outbox.js';
 import type { OutboundActivity } from '../../src/notify/outbox-records.js';

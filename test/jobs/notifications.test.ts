@@ -4,7 +4,7 @@ import { TestAndEnableRunner } from '../../src/app/jobs/runner.js';
 import { OutboxJobNotifications } from '../../src/bot/alerts/notifications.js';
 import { deliveryText, jobProgressView } from '../../src/bot/alerts/views.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/shared/logger.js';
 import { ConversationReferenceRegistry } from '../../src/notify/conversation-references.js';
 import { Outbox } from '../../src/notify/outbox.js';
 import { InMemoryNotifyRepository } from '../../src/notify/repository.js';

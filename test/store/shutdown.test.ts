@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { openEmailConfigStore } from '../../src/store/email-config-store.js';
 import { lockPathOf } from '../../src/store/data-file-lock.js';
 import { journalPathOf } from '../../src/store/json-file.js';

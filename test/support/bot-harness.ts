@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/shared/config.js';
 import type { User } from '../../src/domain/model.js';
-import { silentLogger } from '../../src/logger.js';
+import { silentLogger } from '../../src/shared/logger.js';
 import { startBot, type RunningBot, type StartOptions } from '../../src/main.js';
 import { startFakeConnector, type AcceptedActivity, type FakeConnector, type FakeConnectorOptions } from './fake-connector.js';
 

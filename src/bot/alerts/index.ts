@@ -8,7 +8,7 @@ import type { JobProgressCards, TestAndEnableJobService } from '../../app/jobs/s
 import type { UseCaseContext } from '../../app/context.js';
 import type { Clock, EmailConfigStore } from '../../app/ports.js';
 import { ok } from '../../domain/result.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import type { AlertSubscriptions, TestAndEnableJobs } from '../services.js';
 import { OutboxJobNotifications, type OutboxJobNotificationsDependencies, type ReferenceLookup } from './notifications.js';
 import { JobProgressReporter, type JobProgressReporterDependencies } from './progress.js';

@@ -12,7 +12,7 @@ import type { DecidedMailbox, JobNotifications, NotificationPlan, PlannedNotific
 import type { EmailConfigStore } from '../../app/ports.js';
 import { isAlertConditionCode } from '../../domain/alert-catalog.js';
 import type { Alert } from '../../domain/model.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import {
   deliveryTargetSchema,
   outboundActivitySchema,

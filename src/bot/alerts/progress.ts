@@ -7,7 +7,7 @@
 import type { JobRecord, UnreachableRecipient } from '../../app/jobs/job-records.js';
 import type { JobTimers } from '../../app/jobs/ports.js';
 import type { Clock, EmailConfigStore } from '../../app/ports.js';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../../shared/logger.js';
 import type { DeliveryTarget, MessagesReport, OutboundActivity, ProactiveMessages } from '../../app/proactive-messages.js';
 import { recipientKey, recipientName, type ReferenceLookup } from './notifications.js';
 import { deadLetterExplanation, deliveryText, jobCardActivity, type DeliverySummary } from './views.js';

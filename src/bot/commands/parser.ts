@@ -13,7 +13,7 @@ import {
   type ConversationScope,
 } from './registry.js';
 import { closestPhrases, nearlyLongerPhrases, type PhraseMatch } from './suggest.js';
-import { LruCache } from '../../lru-cache.js';
+import { LruCache } from '../../shared/lru-cache.js';
 import { cleanMessage, MAX_COMMAND_LENGTH, renderTokens, shorten, tokenize, type Token } from './text.js';
 
 /** The arguments a handler receives for one command, as the registry's zod schema outputs them. */

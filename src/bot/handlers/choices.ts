@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports.js';
 import { CONFIRMATION_TTL_MS, type ReachedBy } from '../../domain/confirmation.js';
 import type { User } from '../../domain/model.js';
-import { LruCache } from '../../lru-cache.js';
+import { LruCache } from '../../shared/lru-cache.js';
 
 export interface PendingConfirmation {
   readonly kind: 'confirmation';

@@ -6,7 +6,7 @@ import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
 import { ok, type Result } from '../../domain/result.js';
-import { LruCache } from '../../lru-cache.js';
+import { LruCache } from '../../shared/lru-cache.js';
 
 /**
  * Cards kept per records port. Each is at most CARD_BYTE_BUDGET (28 KB) and usually the very object the expanded-card

@@ -1,7 +1,7 @@
 // What "nothing changed" means for hostile-input tests: the organization's records, i.e. the whole data
 // file except the notify section (conversation references and outbox are kept fresh by every activity).
 import type { DocumentEmailConfigStore } from '../../../src/store/email-config-store.js';
-import type { Logger } from '../../../src/logger.js';
+import type { Logger } from '../../../src/shared/logger.js';
 
 export function organizationRecords(store: Pick<DocumentEmailConfigStore, 'document'>): string {
   const { notify: _notify, ...records } = store.document();

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadConfig } from '../../../src/config.js';
-import { createLogger } from '../../../src/logger.js';
+import { loadConfig } from '../../../src/shared/config.js';
+import { createLogger } from '../../../src/shared/logger.js';
 import { startBot, type RunningBot } from '../../../src/main.js';
 import { launchChromium, type HeadlessBrowser } from './browser.js';
 import { ChatPage } from './chat-page.js';

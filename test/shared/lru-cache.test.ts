@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../src/lru-cache.js';
+import { LruCache } from '../../src/shared/lru-cache.js';
 
 describe('LruCache', () => {
   it('drops the least recently used entry beyond its bound, a read counting as a use', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, isLoopback, loadConfig } from '../src/config.js';
+import { ConfigError, describeConfig, isLoopback, loadConfig } from '../../src/shared/config.js';
 
 const APP_ID = '11111111-2222-4333-8444-555555555555';
 const TENANT = '7a1d2c3b-0000-4000-8000-00000000c0de';
