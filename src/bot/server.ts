@@ -2,7 +2,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
-import type { Logger } from '../shared/logger.js';
+import { withLogBindings, type Logger } from '../shared/logger.js';
 import type { AuthenticatingCloudAdapter } from './adapter.js';
 
 /**
@@ -38,6 +38,19 @@ const pathIdSchema = (maxLength: number) =>
     .min(1)
     .max(maxLength)
     .refine((id) => id !== '.' && id !== '..' && !hasControlCharacter(id) && encodable(id), 'must not be a dot segment or hold control characters or lone surrogates');
+
+const turnBindingsSchema = z.looseObject({
+  id: z.string().max(200).optional().catch(undefined),
+  type: z.string().max(64).optional().catch(undefined),
+  conversation: z.looseObject({ id: z.string().max(200).optional().catch(undefined) }).optional().catch(undefined),
+});
+
+/** What a log line says about the turn it belongs to; whatever cannot be read is left out. */
+function turnBindingsOf(body: unknown): Record<string, string | undefined> {
+  const parsed = turnBindingsSchema.safeParse(body);
+  if (!parsed.success) return {};
+  return { turn: parsed.data.id, activityType: parsed.data.type, conversation: parsed.data.conversation?.id };
+}
 
 /** The shape botbuilder needs to read the activity and to address replies; anything else is answered 400. */
 const inboundActivitySchema = z
@@ -126,7 +139,9 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
-    const reply = await options.endpoint(req.body, req.headers.authorization);
+    // Every line logged during the turn carries which activity it was (a child logger per turn).
+    const body: unknown = req.body;
+    const reply = await withLogBindings(turnBindingsOf(body), () => options.endpoint(body, req.headers.authorization));
     res.status(reply.status);
     if (reply.body === undefined) res.end();
     else res.json(reply.body);

@@ -23,6 +23,7 @@ import type { Alert, AuditEntry, Mailbox, User } from '../../domain/model.js';
 import { canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { applyTestOutcome, isTestDue, planMailboxTest, scheduleTestAndEnable } from '../../domain/test-and-enable.js';
+import { withLogBindings } from '../../shared/logger.js';
 import { mailboxTarget } from '../audit.js';
 import type { ExchangeConnector } from '../exchange-connector.js';
 import type { Clock, EmailConfigStore, IdGenerator } from '../ports.js';
@@ -489,7 +490,8 @@ export class TestAndEnableRunner {
       this.deps.notifications.jobChanged(running);
     }
     const label = job.labels.get(mailboxId) ?? { id: mailboxId, name: mailboxId, emailAddress: '' };
-    const task: Promise<void> = this.testOne(record, label)
+    // Lines logged while testing carry the job (a child logger per job).
+    const task: Promise<void> = withLogBindings({ job: job.id }, () => this.testOne(record, label))
       .catch((error: unknown) => this.notTested(record.id, mailboxId, `The test stopped on an unexpected error: ${error instanceof Error ? error.message : String(error)}`))
       .then((decided) => {
         job.inFlight.delete(mailboxId);
@@ -733,7 +735,7 @@ export class TestAndEnableRunner {
 
   private async deliver(job: JobRecord, notifications: JobRecord['pendingNotifications']): Promise<void> {
     try {
-      await this.deps.notifications.deliver(job, notifications);
+      await withLogBindings({ job: job.id }, () => this.deps.notifications.deliver(job, notifications));
     } catch (error) {
       // The notifications stay with the job and are handed over again by the next start.
       this.log.error('could not hand Test & Enable notifications to the outbox', { job: job.id, notifications: notifications.length, error });
