@@ -1,19 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames, editDistance } from '../../src/app/suggestions.js';
-
-describe('editDistance', () => {
-  it('counts insertions, deletions and substitutions', () => {
-    expect(editDistance('kitten', 'sitting')).toBe(3);
-    expect(editDistance('', 'abc')).toBe(3);
-    expect(editDistance('abc', '')).toBe(3);
-    expect(editDistance('same', 'same')).toBe(0);
-  });
-
-  it('counts a swap of two neighbouring letters as one edit', () => {
-    expect(editDistance('aprove', 'approve')).toBe(1);
-    expect(editDistance('aad', 'ada')).toBe(1);
-  });
-});
+import { closestNames } from '../../src/app/suggestions.js';
 
 describe('closestNames', () => {
   const known = ['Ada Admin', 'Evan Exchange', 'Sam Sysadmin', 'ada@contoso.com', 'Support'];
@@ -23,8 +9,9 @@ describe('closestNames', () => {
     expect(closestNames('SUPORT', known)).toEqual(['Support']);
   });
 
-  it('offers names the typed text begins', () => {
+  it('offers names the typed text begins, however short the typed text', () => {
     expect(closestNames('ada@', known)).toContain('ada@contoso.com');
+    expect(closestNames('ev', known)).toEqual(['Evan Exchange']);
   });
 
   it('offers nothing when every name is too far away to be a typo', () => {

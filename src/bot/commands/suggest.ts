@@ -1,5 +1,5 @@
 // "Did you mean …?": command phrases ranked by Damerau–Levenshtein distance on the command words.
-import { editDistance, typoAllowance } from './text.js';
+import { editDistance, typoAllowance } from '../../shared/edit-distance.js';
 
 export interface Phrase<Id extends string> {
   readonly id: Id;

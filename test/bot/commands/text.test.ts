@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanMessage,
   dropTrailingPunctuation,
-  editDistance,
   MAX_COMMAND_LENGTH,
   MAX_MESSAGE_LENGTH,
   nearestChoice,
@@ -112,19 +111,6 @@ describe('tokenize', () => {
     const text = 'edit a@b.com, "Sales Inbox" profile="Microsoft Exchange Online" act=none';
     const { tokens } = tokenize(text);
     expect(tokenize(renderTokens(tokens)).tokens).toEqual(tokens);
-  });
-});
-
-describe('editDistance', () => {
-  it('counts an adjacent transposition as one edit', () => {
-    expect(editDistance('whoami', 'whomai')).toBe(1);
-    expect(editDistance('aprove', 'approve')).toBe(1);
-    expect(editDistance('halp', 'help')).toBe(1);
-  });
-
-  it('gives up above the limit', () => {
-    expect(editDistance('approve', 'reject', 2)).toBe(3);
-    expect(editDistance('a', 'abcdefgh', 2)).toBe(3);
   });
 });
 
