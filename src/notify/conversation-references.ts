@@ -10,6 +10,7 @@
 //   (this is how "ConversationBlockedByUser" ends: the user unblocks and talks to the bot).
 // The outbox marks a reference inactive when Teams answers a terminal 403/404 (`deactivate`).
 import { z } from 'zod';
+import { Mutex } from '../shared/mutex.js';
 import type { NotifyChanges, NotifyRepository } from './repository.js';
 
 // The record schemas live apart so that the repository port can use them without importing this registry.
@@ -193,9 +194,7 @@ export class ConversationReferenceRegistry {
   private readonly personalByUser = new Map<string, string>();
   private readonly now: () => Date;
   /** Serializes mutations: each one reads the latest committed state, saves, then applies. */
-  private tail: Promise<unknown> = Promise.resolve();
-  /** Mutations queued or running; while any is, the committed state may be about to change. */
-  private pendingMutations = 0;
+  private readonly mutations = new Mutex();
 
   private constructor(
     private readonly repository: NotifyRepository,
@@ -244,7 +243,7 @@ export class ConversationReferenceRegistry {
     if (typeof conversationType !== 'string') {
       return Promise.resolve({ ok: false, error: `Cannot record the conversation reference: ${conversationType.error}` });
     }
-    return this.exclusive(async () => {
+    return this.mutations.runExclusive(async () => {
       const at = this.now().toISOString();
       const existing = this.byConversation.get(inbound.conversation.id);
       const observed = observedFields(inbound, conversationType, existing);
@@ -295,7 +294,7 @@ export class ConversationReferenceRegistry {
    * `alongWith` is saved).
    */
   deactivate(conversationId: string, reason: string, alongWith: Omit<NotifyChanges, 'references'> = {}): Promise<ConversationReferenceRecord | undefined> {
-    return this.exclusive(async () => {
+    return this.mutations.runExclusive(async () => {
       const existing = this.byConversation.get(conversationId);
       const updated = existing === undefined ? undefined : withLifecycle(existing, 'deactivate', reason, this.now().toISOString());
       const references = updated !== undefined && updated !== existing ? [updated] : [];
@@ -313,7 +312,7 @@ export class ConversationReferenceRegistry {
    * while no other change is queued. Anything else returns undefined and takes the full path.
    */
   private unchangedReference(activity: unknown): ConversationReferenceRecord | undefined {
-    if (this.pendingMutations > 0) return undefined;
+    if (this.mutations.busy) return undefined;
     const parsed = knownActivitySchema.safeParse(activity);
     if (!parsed.success) return undefined;
     const inbound = parsed.data;
@@ -340,14 +339,5 @@ export class ConversationReferenceRegistry {
       (record.active && !current.active) ||
       (record.active === current.active && record.updatedAt >= current.updatedAt);
     if (better) this.personalByUser.set(key, record.conversationId);
-  }
-
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    this.pendingMutations += 1;
-    const run = this.tail.then(work, work).finally(() => {
-      this.pendingMutations -= 1;
-    });
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 }

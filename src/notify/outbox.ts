@@ -16,6 +16,7 @@
 //   dead-letters every queued entry of that conversation, in the same write.
 // - No polling: one timer for the next moment something becomes due; `stop()` waits for in-flight sends.
 import { z } from 'zod';
+import { Mutex } from '../shared/mutex.js';
 import type { ConversationReferenceRecord, ConversationReferenceRegistry } from './conversation-references.js';
 import { decideAfterFailure, describeFailure, retryDelayMs, type BackoffOptions } from './delivery-policy.js';
 import {
@@ -188,7 +189,8 @@ export class Outbox {
   private readonly backoff: BackoffOptions;
   private readonly attemptTimeoutMs: number;
   private readonly perConversationLimits: readonly RateWindow[];
-  private saveTail: Promise<unknown> = Promise.resolve();
+  /** Outbox writes happen one after another, in call order. */
+  private readonly saves = new Mutex();
   /** The enqueue write that has not started yet, which new enqueues join (see `saveNewEntries`). */
   private nextEnqueueSave: { readonly batch: OutboxEntryRecord[]; readonly written: Promise<void> } | undefined;
   private timer: { cancel(): void } | undefined;
@@ -247,7 +249,7 @@ export class Outbox {
     this.running = false;
     this.cancelTimer();
     await Promise.allSettled([...this.inFlight]);
-    await this.saveTail;
+    await this.saves.idle();
   }
 
   /**
@@ -344,7 +346,7 @@ export class Outbox {
     let next = this.nextEnqueueSave;
     if (next === undefined) {
       const batch: OutboxEntryRecord[] = [];
-      const written = this.serialized(async () => {
+      const written = this.saves.runExclusive(async () => {
         // From here on, new callers start the write after this one.
         this.nextEnqueueSave = undefined;
         await this.options.repository.save({ outbox: batch });
@@ -586,7 +588,7 @@ export class Outbox {
   /** Saves outcomes; a failed save is logged and retried with the next one (memory stays the truth meanwhile). */
   private persist(records: readonly OutboxEntryRecord[]): Promise<void> {
     for (const record of records) this.unsaved.set(record.idempotencyKey, record);
-    return this.serialized(async () => {
+    return this.saves.runExclusive(async () => {
       const batch = [...this.unsaved.values()];
       if (batch.length === 0) return;
       try {
@@ -598,13 +600,6 @@ export class Outbox {
         this.log.error('could not save outbox outcomes; will retry with the next save', { entries: batch.length, error });
       }
     });
-  }
-
-  /** Outbox writes happen one after another, in call order. */
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.saveTail.then(work, work);
-    this.saveTail = run.catch(() => undefined);
-    return run;
   }
 
   private emit(entry: OutboxEntryRecord): void {
