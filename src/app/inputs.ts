@@ -1,6 +1,7 @@
 // Schemas for use-case inputs that arrive from outside as loose values (card data, chat arguments):
 // the bot parses with these, and the use cases re-check the values whose mistakes would corrupt data.
 import { z } from 'zod';
+import { describeIssues } from '../shared/zod-problems.js';
 import {
   ActDeliveryMethod,
   IncomingEmailDeliveryMethod,
@@ -49,7 +50,5 @@ export type DeliveryChanges = z.infer<typeof deliveryChangesInput>;
 
 /** Every problem zod found, joined into one message for a DomainError. */
 export function describeInputProblem(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return describeIssues(error, { root: null }).join('; ');
 }

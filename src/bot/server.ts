@@ -4,6 +4,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import { withLogBindings, type Logger } from '../shared/logger.js';
 import type { AuthenticatingCloudAdapter } from './adapter.js';
+import { describeIssues } from '../shared/zod-problems.js';
 
 /**
  * A channel account as botbuilder copies it into every reply (from ↔ recipient): its serializer refuses a
@@ -111,7 +112,7 @@ export function createActivityEndpoint(options: ActivityEndpointOptions): Activi
     if (!parsed.success) {
       return {
         status: 400,
-        body: { error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}` } },
+        body: { error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${describeIssues(parsed.error, { root: 'body' }).join('; ')}` } },
       };
     }
     try {

@@ -2,6 +2,7 @@
 // command lists have one source each. manifest/manifest.json is this object with the placeholder bot id.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { describeIssues } from '../shared/zod-problems.js';
 
 export const TEAMS_MANIFEST_VERSION = '1.22';
 export const TEAMS_MANIFEST_SCHEMA_URL = 'https://developer.microsoft.com/json-schemas/teams/v1.22/MicrosoftTeams.schema.json';
@@ -119,9 +120,6 @@ export class ManifestInputError extends Error {
   }
 }
 
-export function describeIssues(error: z.ZodError): readonly string[] {
-  return error.issues.map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`));
-}
 
 /**
  * The bot id for a real package: the Application (client) ID of the Azure Bot registration.
@@ -176,10 +174,10 @@ const FULL_DESCRIPTION = [
 /** The complete manifest for one bot registration. Throws ManifestInputError naming every problem. */
 export function buildManifest(botId: string, commandLists: readonly CommandListInput[]): MailboxSyncManifest {
   const parsedBotId = guidSchema.safeParse(botId);
-  if (!parsedBotId.success) throw new ManifestInputError([`botId: ${describeIssues(parsedBotId.error).join('; ')}`], 'Cannot build the manifest');
+  if (!parsedBotId.success) throw new ManifestInputError([`botId: ${describeIssues(parsedBotId.error, { root: null }).join('; ')}`], 'Cannot build the manifest');
   const parsedLists = commandListsSchema.safeParse(commandLists);
   if (!parsedLists.success) {
-    throw new ManifestInputError(describeIssues(parsedLists.error).map((problem) => `commandLists.${problem}`), 'Cannot build the manifest');
+    throw new ManifestInputError(describeIssues(parsedLists.error, { under: ['commandLists'] }), 'Cannot build the manifest');
   }
 
   const manifest = mailboxSyncManifestSchema.safeParse({
@@ -212,6 +210,6 @@ export function buildManifest(botId: string, commandLists: readonly CommandListI
     // The bot opens no tabs, task modules or sign-in pages inside Teams, so no domain needs allowing.
     validDomains: [],
   });
-  if (!manifest.success) throw new ManifestInputError(describeIssues(manifest.error), 'The manifest built from code is invalid');
+  if (!manifest.success) throw new ManifestInputError(describeIssues(manifest.error, { root: null }), 'The manifest built from code is invalid');
   return manifest.data;
 }

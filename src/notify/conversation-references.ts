@@ -11,6 +11,7 @@
 // The outbox marks a reference inactive when Teams answers a terminal 403/404 (`deactivate`).
 import { z } from 'zod';
 import { Mutex } from '../shared/mutex.js';
+import { describeIssues } from '../shared/zod-problems.js';
 import type { NotifyChanges, NotifyRepository } from './repository.js';
 
 // The record schemas live apart so that the repository port can use them without importing this registry.
@@ -235,7 +236,7 @@ export class ConversationReferenceRegistry {
     if (unchanged !== undefined) return Promise.resolve({ ok: true, value: { change: 'unchanged', reference: unchanged, alsoChanged: [] } });
     const parsed = inboundActivitySchema.safeParse(activity);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(activity)'}: ${issue.message}`);
+      const problems = describeIssues(parsed.error, { root: '(activity)' });
       return Promise.resolve({ ok: false, error: `Cannot record the conversation reference: ${problems.join('; ')}` });
     }
     const inbound = parsed.data;

@@ -17,6 +17,7 @@
 // - No polling: one timer for the next moment something becomes due; `stop()` waits for in-flight sends.
 import { z } from 'zod';
 import { Mutex } from '../shared/mutex.js';
+import { describeIssues } from '../shared/zod-problems.js';
 import type { ConversationReferenceRecord, ConversationReferenceRegistry } from './conversation-references.js';
 import { decideAfterFailure, describeFailure, retryDelayMs, type BackoffOptions } from './delivery-policy.js';
 import {
@@ -275,7 +276,7 @@ export class Outbox {
     for (const request of requests) {
       const parsed = outboxRequestSchema.safeParse(request);
       if (!parsed.success) {
-        results.push({ status: 'invalid', problems: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`) });
+        results.push({ status: 'invalid', problems: describeIssues(parsed.error, { root: '(request)' }) });
         continue;
       }
       const earlier = this.entries.get(parsed.data.idempotencyKey) ?? this.reserved.get(parsed.data.idempotencyKey);

@@ -1,6 +1,7 @@
 // Configuration comes from the environment, parsed once at start-up; every problem is reported at once.
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { describeIssues } from './zod-problems.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,7 +106,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+    throw new ConfigError(describeIssues(parsed.error, { root: 'environment' }));
   }
   const value = parsed.data;
   const credentials: BotCredentials | null =

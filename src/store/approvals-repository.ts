@@ -10,7 +10,7 @@ import {
 } from '../app/approvals/approval-requests.js';
 import { upsertByKey } from '../notify/repository.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
-import { formatJsonPath } from './zod-problems.js';
+import { describeIssues } from '../shared/zod-problems.js';
 
 /** A record the approval code built that does not fit the data-file schema: a bug, refused before writing. */
 export class InvalidApprovalRequestError extends Error {
@@ -61,7 +61,7 @@ export class DocumentApprovalRequestRepository implements ApprovalRequestReposit
   #parsed(upserts: readonly ApprovalRequest[]): ApprovalRequest[] {
     const parsed = recordsSchema.safeParse(upserts);
     if (!parsed.success) {
-      throw new InvalidApprovalRequestError(parsed.error.issues.map((issue) => `${formatJsonPath(['approvalRequests', ...issue.path])}: ${issue.message}`));
+      throw new InvalidApprovalRequestError(describeIssues(parsed.error, { under: ['approvalRequests'] }));
     }
     return parsed.data;
   }

@@ -33,7 +33,7 @@ import {
   userSchema,
 } from './schema.js';
 import type { DataFileDocument } from './schema.js';
-import { describeIssues, formatJsonPath } from './zod-problems.js';
+import { describeIssues, formatJsonPath } from '../shared/zod-problems.js';
 import { LruCache } from '../shared/lru-cache.js';
 
 /** A change set the store refuses to write (a programming error, not a user error). Nothing is written. */

@@ -8,7 +8,7 @@ import type { Mailbox } from '../domain/model.js';
 import { upsertByKey } from '../notify/repository.js';
 import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
 import type { DataFileDocument } from './schema.js';
-import { describeIssues } from './zod-problems.js';
+import { describeIssues } from '../shared/zod-problems.js';
 
 function parseAll<T>(section: string, schema: z.ZodType<T>, records: readonly unknown[] | undefined, problems: string[]): T[] {
   if (records === undefined || records.length === 0) return [];

@@ -21,7 +21,7 @@ import type { z } from 'zod';
 import { applyJournalOperations, diffDocuments, holdsArrays, journalEntrySchema, journalHeaderSchema, JournalReplayError } from './journal.js';
 import { DataFileError } from './data-file-error.js';
 import { lockDataFile, type DataFileLock } from './data-file-lock.js';
-import { describeIssues } from './zod-problems.js';
+import { describeIssues } from '../shared/zod-problems.js';
 
 export { DataFileError };
 

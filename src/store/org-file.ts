@@ -46,7 +46,7 @@ import {
   timestampSchema,
 } from './schema.js';
 import type { DataFileDocument } from './schema.js';
-import { describeIssues, formatJsonPath } from './zod-problems.js';
+import { describeIssues, formatJsonPath } from '../shared/zod-problems.js';
 
 /** An organization file that cannot be used. The message names the file and every problem's JSON path. */
 export class OrganizationFileError extends DataFileError {

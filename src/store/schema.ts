@@ -38,7 +38,7 @@ import { alertSubscriptionRecordSchema, jobRecordSchema } from '../app/jobs/job-
 import { notifyStateSchema } from '../notify/repository.js';
 import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
 import { EMPTY_EVENT_OUTBOX, eventOutboxSectionSchema } from '../app/event-outbox.js';
-import { formatJsonPath } from './zod-problems.js';
+import { formatJsonPath } from '../shared/zod-problems.js';
 
 /** The only data-file layout this build reads and writes. Bump it with a migration, never silently. */
 export const DATA_FILE_SCHEMA_VERSION = 1;

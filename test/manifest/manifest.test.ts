@@ -124,7 +124,7 @@ describe('building the manifest', () => {
 
   it('refuses an eleventh command in a list, naming the limit', () => {
     const problems = problemsOf(() => buildManifest(BOT_ID, [{ scopes: ['personal'], commands: commandsNamed(11) }]));
-    expect(problems).toEqual([expect.stringMatching(/^commandLists\.0\.commands: .*at most 10 commands per list/)]);
+    expect(problems).toEqual([expect.stringMatching(/^commandLists\[0\]\.commands: .*at most 10 commands per list/)]);
     expect(problemsOf(() => buildManifest(BOT_ID, [{ scopes: ['personal'], commands: commandsNamed(10) }]))).toEqual([]);
   });
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MailboxParts, type PermanentExchangeCondition, type TransientExchangeCondition } from '../../domain/alert-catalog.js';
 import type { MailboxTestRequest, TestOutcome } from '../../domain/test-and-enable.js';
+import { describeIssues } from '../../shared/zod-problems.js';
 import type { ExchangeConnector } from '../exchange-connector.js';
 import type { IdGenerator } from '../ports.js';
 import type { JobTimers } from './ports.js';
@@ -42,7 +43,7 @@ const observedOutcomesSchema = z.object({
 });
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const oneLine = (error: z.ZodError): string => z.prettifyError(error).replace(/\s+/g, ' ');
+const oneLine = (error: z.ZodError): string => describeIssues(error).join('; ');
 
 /** How a waiting test ends: reported on the feed, or failed before that. */
 type Settlement = { readonly kind: 'reported'; readonly result: unknown } | { readonly kind: 'failed'; readonly message: string };
