@@ -16,6 +16,7 @@ import type { ReachedBy } from '../domain/confirmation.js';
 import { LruCache } from '../shared/lru-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { InboundReferenceResult } from '../notify/conversation-references.js';
+import { describeIssues } from '../shared/zod-problems.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry, type ConversationScope } from './commands/registry.js';
 import { shorten } from './commands/text.js';
@@ -148,7 +149,7 @@ function conversationOf(activity: unknown): ConversationInfo | undefined {
   return { id: parsed.data.conversation.id, type, scope: type === 'channel' ? 'team' : type, fromId: parsed.data.from.id };
 }
 
-const issuesText = (error: z.ZodError): string => error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ');
+const issuesText = (error: z.ZodError): string => describeIssues(error, { root: 'value' }).join('; ');
 
 export function createTurnHandler(deps: TurnDependencies): (context: TurnContext) => Promise<void> {
   const welcomedWithoutReference = new LruCache<true>(WELCOMED_WITHOUT_REFERENCE_ENTRIES);
