@@ -5,7 +5,7 @@ export { mailboxSelectorSchema, selectMailboxes, selectOneMailbox, type MailboxS
 export { deliveryChangesInput, emailAddressInput, privilegeDepthInput, privilegeInput, type DeliveryChanges } from './inputs.js';
 export type { MailboxView, ProfileView } from './views.js';
 export type { BulkMailboxResult, MailboxOutcome, MailboxOutcomeStatus } from './outcomes.js';
-export { EXCHANGE_ONLINE_PROFILE_NAME, setDefaultProfile, verifyProfiles, type ProfileVerification, type SetDefaultProfileInput, type VerifyProfilesInput } from './profiles.js';
+export { setDefaultProfile, verifyProfiles, type ProfileVerification, type SetDefaultProfileInput, type VerifyProfilesInput } from './profiles.js';
 export { configureDefaultEmailSettings, showEmailSettings, type EmailSettingsChange, type EmailSettingsView } from './email-settings.js';
 export {
   applyDefaultEmailSettings,

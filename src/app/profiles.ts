@@ -1,6 +1,7 @@
 // Email server profiles: "Verify you have the profile: Microsoft Exchange Online" and "set it as default".
 import type { DomainError } from '../domain/errors.js';
 import type { Deployment } from '../domain/model.js';
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../domain/exchange-online.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { canReadConfiguration, refusal } from './authorization.js';
 import type { Requester, UseCaseContext } from './context.js';
@@ -8,8 +9,6 @@ import { changeDefaultEmailSettings, type EmailSettingsChange } from './email-se
 import { readAll } from './ports.js';
 import { profileView, type ProfileView } from './views.js';
 
-/** The profile Dynamics creates when Exchange Online is subscribed in the same tenant (seed, "Verify you have the profile"). */
-export const EXCHANGE_ONLINE_PROFILE_NAME = 'Microsoft Exchange Online';
 
 export interface ProfileVerification {
   /** The profile looked for: "Microsoft Exchange Online" unless another name was asked for. */

@@ -2,6 +2,7 @@
 // parses them from invokes and Action.Submit messages). Data identifies the action, never the actor:
 // identity comes from the activity (`from.aadObjectId`), so unknown keys are stripped, not trusted.
 import { z } from 'zod';
+import { MAX_COMMAND_LENGTH } from '../shared/limits.js';
 
 export const CardVerb = {
   ApproveEmail: 'approval.approve',
@@ -19,9 +20,6 @@ export const CardVerb = {
 export type CardVerb = (typeof CardVerb)[keyof typeof CardVerb];
 
 export const CARD_VERBS: readonly CardVerb[] = Object.values(CardVerb);
-
-/** Longest command a button may carry; longer text is not something a person typed. */
-export const MAX_COMMAND_LENGTH = 500;
 
 /** Longest text an approval card's input may carry; the use case words what is wrong with shorter text. */
 const MAX_CARD_INPUT_LENGTH = 4_000;

@@ -6,12 +6,12 @@ import {
   incomingMethodLabel,
   outgoingMethodLabel,
 } from '../domain/options.js';
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../domain/exchange-online.js';
 import { toButtonSet, type ButtonSetData } from './buttons.js';
 import type { AdaptiveCardJson } from './card-json.js';
 import { fact, type FactData } from './facts.js';
 import { countOf, escapeMarkdown, yesNo } from './format.js';
 import type { TextColor } from './labels.js';
-import { EXCHANGE_ONLINE_PROFILE_NAME } from './profiles-card.js';
 import { loadCardTemplate } from './template-store.js';
 import type { EmailSettingsView } from './view-models.js';
 

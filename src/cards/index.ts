@@ -36,7 +36,7 @@ export { renderMailboxDetailCard } from './mailbox-detail-card.js';
 export { renderMailboxListCard, MAX_MAILBOX_ROWS_PER_CARD } from './mailbox-list-card.js';
 export { MAX_OUTCOME_ROWS_PER_CARD } from './mailbox-outcomes.js';
 export { renderOperationResultCard } from './operation-result-card.js';
-export { renderProfilesCard, EXCHANGE_ONLINE_PROFILE_NAME } from './profiles-card.js';
+export { renderProfilesCard } from './profiles-card.js';
 export { renderRefusalCard } from './refusal-card.js';
 export { renderSecurityRolesCard, MAX_ROLES_PER_CARD } from './security-roles-card.js';
 export { renderUsageErrorCard } from './usage-error-card.js';

@@ -1,3 +1,4 @@
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../domain/exchange-online.js';
 import { serverTypeLabel } from '../domain/options.js';
 import { toButtonSet, type ButtonSetData } from './buttons.js';
 import type { AdaptiveCardJson } from './card-json.js';
@@ -7,8 +8,6 @@ import type { TextColor } from './labels.js';
 import { loadCardTemplate } from './template-store.js';
 import type { ProfileRowView, ProfilesView } from './view-models.js';
 
-/** The profile Dynamics 365 creates when Exchange Online is subscribed in the same tenant (seed doc). */
-export const EXCHANGE_ONLINE_PROFILE_NAME = 'Microsoft Exchange Online';
 
 type ContainerStyle = 'good' | 'warning' | 'attention';
 

@@ -23,6 +23,7 @@ import {
   TestStatus,
 } from '../domain/options.js';
 import type { ServerType } from '../domain/options.js';
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../domain/exchange-online.js';
 import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
 import type { ExchangeSimulation } from '../exchange/simulation-config.js';
 import { DataFileError } from './json-file.js';
@@ -56,8 +57,6 @@ export class OrganizationFileError extends DataFileError {
   }
 }
 
-/** The profile Dynamics creates by itself when Exchange Online is subscribed in the same tenant. */
-export const EXCHANGE_ONLINE_PROFILE_NAME = 'Microsoft Exchange Online';
 
 // ---------------------------------------------------------------------------------------------
 // The file schema. Optional fields get the product defaults here or, when they depend on other

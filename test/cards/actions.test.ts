@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CardVerb, parseExecuteAction, parseSubmitAction, type CardActionParseResult } from '../../src/cards/actions.js';
+import { MAX_COMMAND_LENGTH } from '../../src/shared/limits.js';
 
 /** The error text of a refused payload; empty when it was accepted, so `toContain` then fails. */
 const errorOf = (result: CardActionParseResult): string => (result.ok ? '' : result.error);
@@ -51,7 +52,8 @@ describe('parseExecuteAction', () => {
 
   it('refuses an empty command and one longer than a person would type', () => {
     expect(errorOf(parseExecuteAction({ verb: 'command', data: { command: '   ' } }))).toContain('command must not be empty');
-    expect(errorOf(parseExecuteAction({ verb: 'command', data: { command: 'x'.repeat(501) } }))).toContain('command must be at most 500 characters');
+    expect(errorOf(parseExecuteAction({ verb: 'command', data: { command: 'x'.repeat(MAX_COMMAND_LENGTH + 1) } }))).toContain(`command must be at most ${MAX_COMMAND_LENGTH} characters`);
+    expect(parseExecuteAction({ verb: 'command', data: { command: 'x'.repeat(MAX_COMMAND_LENGTH) } })).toMatchObject({ ok: true });
   });
 
   it('refuses a payload that is not an object', () => {

@@ -12,7 +12,7 @@ import {
   methodValues,
   type MethodWord,
 } from './values.js';
-import { MAX_COMMAND_LENGTH } from './text.js';
+import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
 
 export const COMMAND_DOCS_PATH = 'docs/commands.md';
 export const REGENERATE_COMMAND_DOCS = 'npx tsx scripts/gen-command-docs.ts';

@@ -14,7 +14,8 @@ import {
 } from './registry.js';
 import { closestPhrases, nearlyLongerPhrases, type PhraseMatch } from './suggest.js';
 import { LruCache } from '../../shared/lru-cache.js';
-import { cleanMessage, MAX_COMMAND_LENGTH, renderTokens, shorten, tokenize, type Token } from './text.js';
+import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
+import { cleanMessage, renderTokens, shorten, tokenize, type Token } from './text.js';
 
 /** The arguments a handler receives for one command, as the registry's zod schema outputs them. */
 export type CommandArgs<Id extends CommandId> = z.output<CommandRegistry[Id]['args']>;

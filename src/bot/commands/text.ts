@@ -1,11 +1,10 @@
 // From a Teams message to command tokens. Every step is a single left-to-right pass (no regex that can
 // backtrack over the whole input), so a 10 KB paste of noise costs microseconds, not seconds.
 import { editDistance, typoAllowance } from '../../shared/edit-distance.js';
+import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
 
 /** Messages longer than this are not even cleaned: Teams itself caps a message at about 28 KB. */
 export const MAX_MESSAGE_LENGTH = 32_000;
-/** Longest command accepted once markup is gone (100 mailbox addresses fit comfortably). */
-export const MAX_COMMAND_LENGTH = 4_000;
 
 const NAMED_ENTITIES: Readonly<Record<string, string>> = {
   nbsp: ' ',

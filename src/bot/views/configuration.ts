@@ -1,6 +1,7 @@
 // Profiles and System Settings › Email: use-case results to the profiles and email-settings cards.
 import type { EmailSettingsChange, EmailSettingsView as EmailSettingsResult, ProfileVerification, ProfileView } from '../../app/index.js';
-import { EXCHANGE_ONLINE_PROFILE_NAME, type CommandButtonView, type EmailSettingsView, type ProfileRowView, type ProfilesView } from '../../cards/index.js';
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../../domain/exchange-online.js';
+import { type CommandButtonView, type EmailSettingsView, type ProfileRowView, type ProfilesView } from '../../cards/index.js';
 import { actMethodLabel, incomingMethodLabel, outgoingMethodLabel } from '../../domain/options.js';
 import { nameArgument } from './command-line.js';
 

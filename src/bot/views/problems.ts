@@ -2,7 +2,6 @@
 // and edition; a "not found" card with the closest names as buttons that rerun the corrected command; or
 // a specific notice for the other domain errors.
 import {
-  MAX_COMMAND_LENGTH,
   renderRefusalCard,
   type AdaptiveCardJson,
   type CommandButtonView,
@@ -10,6 +9,7 @@ import {
 } from '../../cards/index.js';
 import type { DomainError, DomainErrorCode } from '../../domain/errors.js';
 import type { Deployment } from '../../domain/model.js';
+import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
 import { privilegeDisplayName, Privileges, type Privilege } from '../../domain/options.js';
 import {
   approvalTables,

@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ActDeliveryMethod, IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod, type PrivilegeDepth } from '../../../src/domain/options.js';
 import { parseCommand, type ParsedCommand } from '../../../src/bot/commands/parser.js';
 import { allCommands, commandIds, type CommandId, type MailboxRef } from '../../../src/bot/commands/registry.js';
-import { MAX_COMMAND_LENGTH } from '../../../src/bot/commands/text.js';
+import { MAX_COMMAND_LENGTH } from '../../../src/shared/limits.js';
 
 const email = (address: string): MailboxRef => ({ kind: 'email', address });
 const named = (name: string): MailboxRef => ({ kind: 'name', name });

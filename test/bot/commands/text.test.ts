@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanMessage,
   dropTrailingPunctuation,
-  MAX_COMMAND_LENGTH,
   MAX_MESSAGE_LENGTH,
   nearestChoice,
   removeControlCharacters,
@@ -10,6 +9,7 @@ import {
   stripMarkup,
   tokenize,
 } from '../../../src/bot/commands/text.js';
+import { MAX_COMMAND_LENGTH } from '../../../src/shared/limits.js';
 
 const cleaned = (message: string): string => {
   const result = cleanMessage(message);

@@ -13,6 +13,7 @@ import {
   wouldAllow,
 } from '../../../src/bot/views/index.js';
 import type { PermissionDecision } from '../../../src/domain/permissions.js';
+import { MAX_COMMAND_LENGTH } from '../../../src/shared/limits.js';
 import { mailboxRecord } from '../../store/documents.js';
 import { cardText, executeActions } from '../../cards/card-inspection.js';
 import { buttonsOf, expectWellFormed } from './support.js';
@@ -81,10 +82,19 @@ describe('corrections for unknown names', () => {
     expect(correctionButtons(command, unknown)).toEqual([]);
   });
 
-  it('leaves out a correction longer than a button may carry', () => {
+  it('offers a correction as long as a typed command may be, and leaves out a longer one', () => {
+    const typo = { name: 'pia@contso.com', suggestions: ['pia@contoso.com'] };
+    const commandOf = (addresses: readonly string[]) => `approve mailbox ${[...addresses, 'pia@contso.com'].join(', ')}`;
     const many = Array.from({ length: 40 }, (_, index) => `person${index}@contoso.com`);
-    const command = parsed(`approve mailbox ${[...many, 'pia@contso.com'].join(', ')}`);
-    expect(correctionButtons(command, [{ name: 'pia@contso.com', suggestions: ['pia@contoso.com'] }])).toEqual([]);
+    expect(correctionButtons(parsed(commandOf(many)), [typo]).map((button) => button.command)).toEqual([commandOf(many).replace('pia@contso.com', 'pia@contoso.com')]);
+    // A typed command exactly as long as allowed (long shared-mailbox addresses, to stay within the mailboxes
+    // a command may name), whose correction is one character longer.
+    const long = (index: number) => `finance-and-operations-shared-mailbox-number-${index}@contoso.com`;
+    const longest = [long(0)];
+    while (commandOf([...longest, long(longest.length)]).length <= MAX_COMMAND_LENGTH) longest.push(long(longest.length));
+    longest[0] = `${'x'.repeat(MAX_COMMAND_LENGTH - commandOf(longest).length)}${long(0)}`;
+    expect(commandOf(longest)).toHaveLength(MAX_COMMAND_LENGTH);
+    expect(correctionButtons(parsed(commandOf(longest)), [typo])).toEqual([]);
   });
 });
 
