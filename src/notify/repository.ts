@@ -1,6 +1,7 @@
 // The persistence port of the notify module: conversation references and outbox entries.
 // Records are plain JSON validated by zod, so a file-backed store can keep them as sections of its document.
 import { z } from 'zod';
+import { upsertByKey } from '../shared/upsert.js';
 import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from './conversation-reference-records.js';
 import { outboxEntryRecordSchema, type OutboxEntryRecord } from './outbox-records.js';
 
@@ -28,22 +29,6 @@ export interface NotifyChanges {
 export interface NotifyRepository {
   load(): Promise<NotifyState>;
   save(changes: NotifyChanges): Promise<void>;
-}
-
-/** Upserts `changes` into `records` by `keyOf`, keeping positions of existing records. Shared by stores. */
-export function upsertByKey<T>(records: readonly T[], changes: readonly T[], keyOf: (record: T) => string): T[] {
-  const next = [...records];
-  const positions = new Map(next.map((record, index) => [keyOf(record), index]));
-  for (const change of changes) {
-    const position = positions.get(keyOf(change));
-    if (position === undefined) {
-      positions.set(keyOf(change), next.length);
-      next.push(change);
-    } else {
-      next[position] = change;
-    }
-  }
-  return next;
 }
 
 /** Applies one `save` to a whole state; what a document-backed repository does inside its write. */

@@ -8,7 +8,7 @@ import {
   type ApprovalRequest,
   type ApprovalRequestRepository,
 } from '../app/approvals/approval-requests.js';
-import { upsertByKey } from '../notify/repository.js';
+import { upsertByKey } from '../shared/upsert.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
 import { describeIssues } from '../shared/zod-problems.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { alertSubscriptionRecordSchema, jobRecordSchema, type AlertSubscriptionRecord, type JobRecord } from '../app/jobs/job-records.js';
 import type { JobDocumentChanges, JobDocumentView, JobRepository } from '../app/jobs/ports.js';
 import type { Mailbox } from '../domain/model.js';
-import { upsertByKey } from '../notify/repository.js';
+import { upsertByKey } from '../shared/upsert.js';
 import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
 import type { DataFileDocument } from './schema.js';
 import { describeIssues } from '../shared/zod-problems.js';
