@@ -76,10 +76,11 @@ function adapt(logger: pino.Logger): Logger {
 
 /**
  * A logger writing JSON lines at `level` and above (`silent`: nothing). `write` receives each line without its
- * newline (tests capture them); by default lines go to stdout synchronously, so none is lost on a crash.
+ * newline (tests capture them); by default lines go to stderr, as diagnostics (stdout stays for what a
+ * command prints), synchronously, so none is lost on a crash.
  */
 export function createLogger(level: LogLevel, write?: (line: string) => void): Logger {
-  const destination: DestinationStream = write === undefined ? pino.destination({ dest: 1, sync: true }) : { write: (line: string) => write(line.replace(/\n$/, '')) };
+  const destination: DestinationStream = write === undefined ? pino.destination({ dest: 2, sync: true }) : { write: (line: string) => write(line.replace(/\n$/, '')) };
   return adapt(
     pino(
       {

@@ -99,8 +99,8 @@ describe('stopping the bot process', () => {
     bot.process.kill('SIGINT');
     bot.process.kill('SIGTERM');
     expect(await bot.exited).toEqual({ code: 0, signal: null });
-    expect(bot.stderr().match(/ INFO stopping/g)).toHaveLength(1);
-    expect(bot.stderr()).not.toMatch(/ (ERROR|WARN) /);
+    expect(bot.stderr().match(/"level":"info".*"msg":"stopping"/g)).toHaveLength(1);
+    expect(bot.stderr()).not.toMatch(/"level":"(error|warn)"/);
     await expectCleanDataDirectory();
   });
 
@@ -111,8 +111,8 @@ describe('stopping the bot process', () => {
     // Ctrl-C in a terminal: SIGINT to the whole foreground process group. The launcher then sends SIGTERM to the bot too.
     process.kill(-launcher.pid, 'SIGINT');
     expect(await launcher.exited).toEqual({ code: 0, signal: null });
-    expect(launcher.stderr().match(/ INFO stopping/g)).toHaveLength(1);
-    expect(launcher.stderr()).not.toMatch(/ (ERROR|WARN) |The bot stopped/);
+    expect(launcher.stderr().match(/"level":"info".*"msg":"stopping"/g)).toHaveLength(1);
+    expect(launcher.stderr()).not.toMatch(/"level":"(error|warn)"|The bot stopped/);
     await expectCleanDataDirectory();
   });
 });
