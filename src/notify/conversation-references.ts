@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { Mutex } from '../shared/mutex.js';
 import { describeIssues } from '../shared/zod-problems.js';
-import type { NotifyChanges, NotifyRepository } from './repository.js';
+import type { NotifyChanges, NotifyRepository } from '../app/notify-state.js';
 
 // The record schemas live apart so that the repository port can use them without importing this registry.
 export {
@@ -20,8 +20,8 @@ export {
   conversationTypeSchema,
   type ConversationReferenceRecord,
   type ConversationType,
-} from './conversation-reference-records.js';
-import type { ConversationReferenceRecord, ConversationType } from './conversation-reference-records.js';
+} from '../app/conversation-reference-records.js';
+import type { ConversationReferenceRecord, ConversationType } from '../app/conversation-reference-records.js';
 
 // Only what the registry reads from an inbound activity; anything else passes through.
 const accountSchema = z.looseObject({

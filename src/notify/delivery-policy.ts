@@ -10,7 +10,7 @@
 // 403 of any code (BotNotInConversationRoster, ConversationBlockedByUser, BotDisabledByAdmin,
 // MessageWritesBlocked, ForbiddenOperationException, ...) and 404 ConversationNotFound.
 // A 404 on an update without ConversationNotFound means the message is gone, not the conversation.
-import type { DeadLetterReason } from './outbox-records.js';
+import type { DeadLetterReason } from '../app/outbox-records.js';
 import type { SendFailure } from './sender.js';
 
 export type FailureDecision =

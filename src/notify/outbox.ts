@@ -27,12 +27,12 @@ import {
   type DeadLetterReason,
   type DeliveryTarget,
   type OutboxEntryRecord,
-} from './outbox-records.js';
+} from '../app/outbox-records.js';
 import { SlidingWindowLimiter, type RateSlot, type RateWindow } from './rate-limiter.js';
-import type { NotifyRepository } from './repository.js';
+import type { NotifyRepository } from '../app/notify-state.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from './sender.js';
 
-export * from './outbox-records.js';
+export * from '../app/outbox-records.js';
 
 export const outboxRequestSchema = z
   .object({

@@ -1,7 +1,7 @@
 // The transport the outbox delivers through. The Teams implementation is teams-sender.ts; tests can
 // script their own. A sender never throws for a Connector answer: it reports the failure as data.
 import type { ConversationType } from './conversation-references.js';
-import type { OutboundActivity } from './outbox-records.js';
+import type { OutboundActivity } from '../app/outbox-records.js';
 
 /** Everything needed to reach a conversation proactively (taken from its conversation reference). */
 export interface DeliveryAddress {

@@ -29,7 +29,7 @@
 // Calls that got no answer carry a system `code` (e.g. ECONNREFUSED) and no `statusCode`.
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { OutboundActivity } from './outbox-records.js';
+import type { OutboundActivity } from '../app/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendFailure, SendOutcome } from './sender.js';
 
 export interface TeamsSenderOptions {

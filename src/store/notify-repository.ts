@@ -1,5 +1,5 @@
 // The notify module's persistence (references + outbox) as a section of the data file.
-import { applyNotifyChanges, type NotifyChanges, type NotifyRepository, type NotifyState } from '../notify/repository.js';
+import { applyNotifyChanges, type NotifyChanges, type NotifyRepository, type NotifyState } from '../app/notify-state.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
 
 export class DocumentNotifyRepository implements NotifyRepository {

@@ -35,7 +35,7 @@ import {
 import { isProductVersion } from '../domain/version.js';
 import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
 import { alertSubscriptionRecordSchema, jobRecordSchema } from '../app/jobs/job-records.js';
-import { notifyStateSchema } from '../notify/repository.js';
+import { notifyStateSchema } from '../app/notify-state.js';
 import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
 import { EMPTY_EVENT_OUTBOX, eventOutboxSectionSchema } from '../app/event-outbox.js';
 import { formatJsonPath } from '../shared/zod-problems.js';

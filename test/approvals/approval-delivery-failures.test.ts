@@ -11,7 +11,7 @@ import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchang
 import { silentLogger } from '../../src/shared/logger.js';
 import { ConversationReferenceRegistry } from '../../src/notify/conversation-references.js';
 import { Outbox } from '../../src/notify/outbox.js';
-import type { OutboundActivity } from '../../src/notify/outbox-records.js';
+import type { OutboundActivity } from '../../src/app/outbox-records.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationReferenceRegistry, conversationReferenceRecordSchema } from '../../src/notify/conversation-references.js';
-import { InMemoryNotifyRepository, type NotifyChanges } from '../../src/notify/repository.js';
+import type { NotifyChanges } from '../../src/app/notify-state.js';
+import { InMemoryNotifyRepository } from '../../src/notify/repository.js';
 import { BOT_ID, TENANT, channelMessage, installationUpdate, personalMessage, teamEvent, type ChannelConversation, type PersonalChat } from './activities.js';
 
 const SERVICE_URL = 'https://smba.trafficmanager.net/emea/';

@@ -4,7 +4,7 @@ import { ConversationReferenceRegistry } from '../../src/notify/conversation-ref
 import { Outbox, OutboxRequestError, type OutboxOptions } from '../../src/notify/outbox.js';
 import { InMemoryNotifyRepository } from '../../src/notify/repository.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
-import type { OutboundActivity } from '../../src/notify/outbox-records.js';
+import type { OutboundActivity } from '../../src/app/outbox-records.js';
 import { personalChats, personalMessage, type PersonalChat } from './activities.js';
 
 interface SenderCall {

@@ -1,9 +1,9 @@
 // The persisted shape of outbox entries, and what a caller may ask the outbox to deliver.
 // Plain JSON only: another adapter stores these records as a section of the lowdb data file.
 import { z } from 'zod';
-import { deadLetterReasonSchema, deliveryTargetSchema, outboundActivitySchema } from '../app/proactive-messages.js';
+import { deadLetterReasonSchema, deliveryTargetSchema, outboundActivitySchema } from './proactive-messages.js';
 
-// The message vocabulary is the application's (src/app/proactive-messages.ts); re-exported for the notify layer.
+// The message vocabulary (proactive-messages.ts), re-exported beside the records that carry it.
 export {
   deadLetterReasonSchema,
   deliveryTargetSchema,
@@ -12,7 +12,7 @@ export {
   type DeadLetterReason,
   type DeliveryTarget,
   type OutboundActivity,
-} from '../app/proactive-messages.js';
+} from './proactive-messages.js';
 
 const isoTimestamp = z.iso.datetime({ offset: true });
 
