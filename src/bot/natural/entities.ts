@@ -1,7 +1,7 @@
 // Finding the records a natural request names: mailboxes by address, local part, display name or owner name;
 // profiles by name; statuses and categories by the words admins use. Mentions are replaced by placeholders,
 // so the intent model learns sentence shapes, not the organization's names.
-import { editDistance } from '../../app/suggestions.js';
+import { editDistance } from '../../shared/edit-distance.js';
 
 export interface MailboxCandidate {
   readonly id: string;

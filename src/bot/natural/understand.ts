@@ -1,7 +1,7 @@
 // From a sentence to an exact command line: entities found against the records, typos corrected, the intent
 // classified, slots checked. A reading that would change something is marked `writes`; the bot previews and
 // confirms every such guess (docs/confirmations.md), it never runs it directly.
-import { editDistance } from '../../app/suggestions.js';
+import { editDistance } from '../../shared/edit-distance.js';
 import {
   buildEntityIndex,
   MAILBOX_PLACEHOLDER,
