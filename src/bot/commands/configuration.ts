@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import {
   configureDefaultEmailSettings,
-  EXCHANGE_ONLINE_PROFILE_NAME,
   setDefaultProfile,
   showEmailSettings,
   verifyProfiles,
@@ -11,6 +10,7 @@ import {
 } from '../../app/index.js';
 import { readAll } from '../../app/ports.js';
 import { closestNames } from '../../app/suggestions.js';
+import { EXCHANGE_ONLINE_PROFILE_NAME } from '../../domain/exchange-online.js';
 import { renderEmailSettingsCard, renderHelpCard, renderProfilesCard, renderWhoAmICard } from '../../cards/index.js';
 import { domainError, type DomainError } from '../../domain/errors.js';
 import { ActDeliveryMethod, IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod } from '../../domain/options.js';

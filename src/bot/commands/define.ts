@@ -63,8 +63,7 @@ export const conversationScopes = ['personal', 'team', 'groupChat'] as const;
 export type ConversationScope = (typeof conversationScopes)[number];
 export const everywhere: readonly ConversationScope[] = conversationScopes;
 
-/** The profile a same-tenant Exchange Online subscription creates (seed: "Verify you have the profile"). */
-export const EXCHANGE_ONLINE_PROFILE_NAME = 'Microsoft Exchange Online';
+export { EXCHANGE_ONLINE_PROFILE_NAME } from '../../domain/exchange-online.js';
 
 export interface CommandExample<Args> {
   /** Exactly what an admin would type. */
