@@ -59,8 +59,11 @@ export interface StartOptions {
 }
 
 /** The services of a running bot, with the concrete data file store (tests and benchmarks read it). */
+/** The core services with their concrete types, for tests and tooling that drive the running bot. */
 export interface RunningServices extends CoreServices {
   readonly store: DocumentEmailConfigStore;
+  readonly outbox: Outbox;
+  readonly references: ConversationReferenceRegistry;
 }
 
 export interface RunningBot {

@@ -1,4 +1,5 @@
-// The persisted shape of conversation references (the registry itself is conversation-references.ts).
+// The persisted shape of conversation references, and what recording an inbound activity changed (the registry
+// itself is src/notify/conversation-references.ts).
 // Plain JSON only: another adapter stores these records as a section of the lowdb data file.
 import { z } from 'zod';
 
@@ -32,3 +33,17 @@ export const conversationReferenceRecordSchema = z
   })
   .strict();
 export type ConversationReferenceRecord = z.infer<typeof conversationReferenceRecordSchema>;
+
+export type ReferenceChange = 'created' | 'refreshed' | 'unchanged' | 'deactivated' | 'reactivated';
+
+export interface InboundReferenceUpdate {
+  /** What happened to the activity's own conversation. */
+  readonly change: ReferenceChange;
+  readonly reference: ConversationReferenceRecord;
+  /** Other references changed by the same activity (the other channels of a deleted or restored team). */
+  readonly alsoChanged: readonly ConversationReferenceRecord[];
+}
+
+export type InboundReferenceResult =
+  | { readonly ok: true; readonly value: InboundReferenceUpdate }
+  | { readonly ok: false; readonly error: string };

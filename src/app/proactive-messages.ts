@@ -2,6 +2,7 @@
 // who a message is for, what it says, and why one did not arrive, plus the port the notify layer's outbox
 // implements. Every message carries an idempotency key: the same key handed over twice is sent once.
 import { z } from 'zod';
+import type { ConversationReferenceRecord, InboundReferenceResult } from './conversation-reference-records.js';
 
 /** Who a proactive message is for: a user's personal chat (by Entra identity) or a known conversation. */
 export const deliveryTargetSchema = z.discriminatedUnion('kind', [
@@ -116,6 +117,14 @@ export interface MessagesReport {
   readonly failed: readonly { readonly target: DeliveryTarget; readonly reason: DeadLetterReason }[];
 }
 
+/** A request the outbox refused before saving anything; `problems` has one `path: message` line per issue. */
+export class OutboxRequestError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`The outbox refused the message: ${problems.join('; ')}`);
+    this.name = 'OutboxRequestError';
+  }
+}
+
 /** The notify layer's outbox, as those who send proactive messages use it. */
 export interface ProactiveMessages {
   /** Saves the message for delivery; resolves once it is saved. */
@@ -139,4 +148,13 @@ export interface KnownConversation {
 export interface ConversationDirectory {
   forUser(tenantId: string, aadObjectId: string): KnownConversation | undefined;
   forConversation(conversationId: string): KnownConversation | undefined;
+}
+
+/**
+ * The notify layer's conversation references as the bot uses them: every inbound activity is recorded (that is
+ * how the bot learns where it can write), and an approver's personal chat is looked up in full.
+ */
+export interface ConversationReferences extends ConversationDirectory {
+  forUser(tenantId: string, aadObjectId: string): ConversationReferenceRecord | undefined;
+  recordInbound(activity: unknown): Promise<InboundReferenceResult>;
 }

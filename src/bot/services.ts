@@ -3,14 +3,13 @@ import type { UseCaseContext } from '../app/context.js';
 import type { InProcessEventBus } from '../app/events.js';
 import type { ExchangeConnector } from '../app/exchange-connector.js';
 import type { Clock, EmailConfigStore, IdGenerator } from '../app/ports.js';
+import type { ConversationReferences, ProactiveMessages } from '../app/proactive-messages.js';
 import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
 import type { DomainError } from '../domain/errors.js';
 import type { User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
 import type { Logger } from '../shared/logger.js';
-import type { ConversationReferenceRegistry } from '../notify/conversation-references.js';
-import type { Outbox } from '../notify/outbox.js';
 import type { ApprovalActionHandler } from './turn-handler.js';
 
 /** Where a job's progress card lives, so it can be updated in place. */
@@ -40,16 +39,13 @@ export interface ApprovalCards {
   stop(): Promise<void>;
 }
 
-/**
- * Everything the concrete services are built from. The outbox and references are still the notify layer's
- * classes because the approval cards use more of them than `ProactiveMessages` offers; the job alerts take the port.
- */
+/** Everything the concrete services are built from; main.ts passes the notify layer's outbox and references. */
 export interface CoreServices {
   readonly store: EmailConfigStore;
   readonly useCases: UseCaseContext;
   readonly events: InProcessEventBus;
-  readonly outbox: Outbox;
-  readonly references: ConversationReferenceRegistry;
+  readonly outbox: ProactiveMessages;
+  readonly references: ConversationReferences;
   readonly connector: ExchangeConnector;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -15,7 +15,8 @@ import {
 import type { ReachedBy } from '../domain/confirmation.js';
 import { LruCache } from '../shared/lru-cache.js';
 import type { Logger } from '../shared/logger.js';
-import type { InboundReferenceResult } from '../notify/conversation-references.js';
+import type { InboundReferenceResult } from '../app/conversation-reference-records.js';
+import type { ConversationReferences } from '../app/proactive-messages.js';
 import { describeIssues } from '../shared/zod-problems.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry, type ConversationScope } from './commands/registry.js';
@@ -90,10 +91,8 @@ export type CardActionAnswer = { readonly card: AdaptiveCardJson } | { readonly 
 
 export type ApprovalActionHandler = (action: ApprovalCardAction, request: CardActionRequest) => Promise<CardActionAnswer>;
 
-/** Where conversation references are kept (see src/notify/conversation-references.ts). */
-export interface InboundRecorder {
-  recordInbound(activity: unknown): Promise<InboundReferenceResult>;
-}
+/** Where conversation references are kept: only recording is needed here. */
+export type InboundRecorder = Pick<ConversationReferences, 'recordInbound'>;
 
 export interface TurnDependencies {
   readonly store: EmailConfigStore;

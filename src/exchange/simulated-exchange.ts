@@ -7,7 +7,7 @@ import type { MailboxPart } from '../domain/alert-catalog.js';
 import type { ServerType } from '../domain/options.js';
 import type { ConnectorTestResult, MailboxTestRequest, PartOutcome } from '../domain/test-and-enable.js';
 import { OutcomeFeed } from './outcome-feed.js';
-import type { ExchangeSimulation, SimulatedExchangeMailbox, SimulatedMailboxBehaviour } from './simulation-config.js';
+import type { ExchangeSimulation, SimulatedExchangeMailbox, SimulatedMailboxBehaviour } from '../app/exchange-simulation.js';
 
 export type Sleep = (milliseconds: number) => Promise<void>;
 

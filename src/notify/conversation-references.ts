@@ -20,8 +20,11 @@ export {
   conversationTypeSchema,
   type ConversationReferenceRecord,
   type ConversationType,
+  type InboundReferenceResult,
+  type InboundReferenceUpdate,
+  type ReferenceChange,
 } from '../app/conversation-reference-records.js';
-import type { ConversationReferenceRecord, ConversationType } from '../app/conversation-reference-records.js';
+import type { ConversationReferenceRecord, ConversationType, InboundReferenceResult, ReferenceChange } from '../app/conversation-reference-records.js';
 
 // Only what the registry reads from an inbound activity; anything else passes through.
 const accountSchema = z.looseObject({
@@ -61,20 +64,6 @@ type InboundActivity = z.infer<typeof inboundActivitySchema>;
  */
 const knownActivitySchema = inboundActivitySchema.extend({ serviceUrl: z.string() });
 type KnownActivity = z.infer<typeof knownActivitySchema>;
-
-export type ReferenceChange = 'created' | 'refreshed' | 'unchanged' | 'deactivated' | 'reactivated';
-
-export interface InboundReferenceUpdate {
-  /** What happened to the activity's own conversation. */
-  readonly change: ReferenceChange;
-  readonly reference: ConversationReferenceRecord;
-  /** Other references changed by the same activity (the other channels of a deleted or restored team). */
-  readonly alsoChanged: readonly ConversationReferenceRecord[];
-}
-
-export type InboundReferenceResult =
-  | { readonly ok: true; readonly value: InboundReferenceUpdate }
-  | { readonly ok: false; readonly error: string };
 
 export interface ConversationReferenceRegistryOptions {
   /** Wall clock for timestamps; injectable for tests. */

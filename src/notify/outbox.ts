@@ -30,6 +30,7 @@ import {
 } from '../app/outbox-records.js';
 import { SlidingWindowLimiter, type RateSlot, type RateWindow } from './rate-limiter.js';
 import type { NotifyRepository } from '../app/notify-state.js';
+import { OutboxRequestError } from '../app/proactive-messages.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from './sender.js';
 
 export * from '../app/outbox-records.js';
@@ -47,13 +48,8 @@ export const outboxRequestSchema = z
   .strict();
 export type OutboxRequest = z.input<typeof outboxRequestSchema>;
 
-/** A request the outbox refused before saving anything; `problems` has one `path: message` line per issue. */
-export class OutboxRequestError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`The outbox refused the message: ${problems.join('; ')}`);
-    this.name = 'OutboxRequestError';
-  }
-}
+// Thrown by `enqueue`; it lives with the port so that senders holding only the port can throw and catch it.
+export { OutboxRequestError } from '../app/proactive-messages.js';
 
 export type EnqueueResult =
   /** Saved and queued for delivery. */

@@ -15,7 +15,7 @@ import type {
   SecurityRole,
   User,
 } from '../domain/model.js';
-import type { ExchangeSimulation } from '../exchange/simulation-config.js';
+import type { ExchangeSimulation } from '../app/exchange-simulation.js';
 import { DataFileError, inMemoryDocumentDatabase, openJsonFile } from './json-file.js';
 import type { DocumentDatabase, FileWriteOperations, Transaction } from './json-file.js';
 import {

@@ -24,8 +24,8 @@ import {
 } from '../domain/options.js';
 import type { ServerType } from '../domain/options.js';
 import { EXCHANGE_ONLINE_PROFILE_NAME } from '../domain/exchange-online.js';
-import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
-import type { ExchangeSimulation } from '../exchange/simulation-config.js';
+import { exchangeSimulationSchema } from '../app/exchange-simulation.js';
+import type { ExchangeSimulation } from '../app/exchange-simulation.js';
 import { DataFileError } from './json-file.js';
 import {
   DATA_FILE_SCHEMA_VERSION,

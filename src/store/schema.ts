@@ -33,7 +33,7 @@ import {
   testStatusLabel,
 } from '../domain/options.js';
 import { isProductVersion } from '../domain/version.js';
-import { exchangeSimulationSchema } from '../exchange/simulation-config.js';
+import { exchangeSimulationSchema } from '../app/exchange-simulation.js';
 import { alertSubscriptionRecordSchema, jobRecordSchema } from '../app/jobs/job-records.js';
 import { notifyStateSchema } from '../app/notify-state.js';
 import { approvalRequestRecordSchema } from '../app/approvals/approval-requests.js';
@@ -247,7 +247,7 @@ export const dataFileSections = {
   alerts: z.array(alertSchema),
   /** Who did what, in the order it happened. */
   audit: z.array(auditEntrySchema),
-  /** What the simulated Exchange connector answers (see src/exchange/simulation-config.ts). */
+  /** What the simulated Exchange connector answers (see src/app/exchange-simulation.ts). */
   exchangeSimulation: exchangeSimulationSchema,
   /** Conversation references and the proactive outbox (see src/notify/repository.ts). */
   notify: notifyStateSchema.default({ references: [], outbox: [] }),

@@ -13,7 +13,7 @@ import {
 } from '../../src/domain/test-and-enable.js';
 import { connectorTestResultSchema } from '../../src/app/jobs/exchange-tests.js';
 import { SimulatedExchangeConnector, type Sleep } from '../../src/exchange/simulated-exchange.js';
-import { exchangeSimulationSchema } from '../../src/exchange/simulation-config.js';
+import { exchangeSimulationSchema } from '../../src/app/exchange-simulation.js';
 import { testOnce } from '../support/exchange.js';
 
 const noWait: Sleep = () => Promise.resolve();

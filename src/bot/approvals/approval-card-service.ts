@@ -25,7 +25,7 @@ import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
 import { EmailApprovalStatus } from '../../domain/options.js';
 import { canApproveEmail } from '../../domain/permissions.js';
-import { outboundAttachmentSchema, OutboxRequestError, type DeadLetter, type DeadLetterReason, type OutboxEntryRecord, type OutboundActivity, type OutboxRequest } from '../../notify/outbox.js';
+import { outboundAttachmentSchema, OutboxRequestError, type DeadLetterReason, type MessageRequest, type MessageStatus, type OutboundActivity } from '../../app/proactive-messages.js';
 import type { Identification } from '../identity.js';
 import type { ApprovalCards, CoreServices } from '../services.js';
 import type { ApprovalActionHandler, ApprovalCardAction, CardActionAnswer, CardActionRequest } from '../turn-handler.js';
@@ -67,11 +67,11 @@ const deadLetterWords: Readonly<Partial<Record<DeadLetterReason, string>>> = {
   BotDisabledByAdmin: 'a Teams admin disabled the bot',
 };
 
-const describeDeadLetter = (deadLetter: DeadLetter | null): string =>
+const describeDeadLetter = (deadLetter: MessageStatus['deadLetter']): string =>
   deadLetter === null ? 'delivery failed' : (deadLetterWords[deadLetter.reason] ?? `Teams refused the card (${deadLetter.reason})`);
 
 /** The copy as the outbox last saw it; unchanged while the entry is pending (or unknown to the outbox). */
-function withDelivery(copy: ApprovalCardCopy, entry: OutboxEntryRecord | undefined): ApprovalCardCopy {
+function withDelivery(copy: ApprovalCardCopy, entry: MessageStatus | undefined): ApprovalCardCopy {
   if (entry?.state === 'sent') return { ...copy, delivery: 'sent', activityId: entry.sentActivityId ?? copy.activityId, failure: null };
   if (entry?.state === 'dead') return { ...copy, delivery: 'failed', failure: describeDeadLetter(entry.deadLetter) };
   return copy;
@@ -233,7 +233,7 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     if (mailbox === undefined) return;
     const card = approverCard(request, mailbox, store);
     const requestedBy = store.userById(request.requestedById)?.aadObjectId;
-    const requests: OutboxRequest[] = request.copies.flatMap((copy) => {
+    const requests: MessageRequest[] = request.copies.flatMap((copy) => {
       const approver = store.userById(copy.approverId);
       if (outbox.get(copy.idempotencyKey) !== undefined || approver === undefined) return [];
       return [

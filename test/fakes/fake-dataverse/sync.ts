@@ -6,7 +6,7 @@
 // are not documented, which is why the bot shows an unknown code verbatim.
 import { AlertLevel, TestStatus } from '../../../src/domain/options.js';
 import type { Organization } from '../../../src/domain/model.js';
-import type { ExchangeSimulation } from '../../../src/exchange/simulation-config.js';
+import type { ExchangeSimulation } from '../../../src/app/exchange-simulation.js';
 import type { Row } from './odata-query.js';
 import type { Tables } from './tables.js';
 

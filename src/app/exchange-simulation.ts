@@ -1,4 +1,5 @@
-// The simulated Exchange side of an organization file: what the default connector answers.
+// The simulated Exchange side of an organization file: what the default connector answers. It lives in src/app
+// because both the store (which persists it) and the simulated connector (which obeys it) depend on it.
 // Deterministic by construction: behaviour depends only on this data and the attempt number.
 import { z } from 'zod';
 
