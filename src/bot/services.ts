@@ -10,7 +10,7 @@ import type { DomainError } from '../domain/errors.js';
 import type { User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
 import type { Logger } from '../shared/logger.js';
-import type { ApprovalActionHandler } from './turn-handler.js';
+import type { ApprovalActionHandler } from './requests.js';
 
 /** Where a job's progress card lives, so it can be updated in place. */
 export type ProgressMessage = JobCardMessage;

@@ -19,77 +19,46 @@ import type { InboundReferenceResult } from '../app/conversation-reference-recor
 import type { ConversationReferences } from '../app/proactive-messages.js';
 import { describeIssues } from '../shared/zod-problems.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
-import { commandRegistry, type ConversationScope } from './commands/registry.js';
+import { commandRegistry } from './commands/registry.js';
 import { shorten } from './commands/text.js';
 import { identifyRequester, tenantOf, type Identification } from './identity.js';
+import type {
+  ApprovalActionHandler,
+  ApprovalCardAction,
+  CardActionAnswer,
+  CardActionRequest,
+  ChoiceActionHandler,
+  ChoiceCardAction,
+  CommandRequest,
+  ConversationInfo,
+  Reply,
+  Responder,
+  SuggestionOffer,
+} from './requests.js';
+
+// The request and answer types live in requests.ts so that handlers and services can use them without this module.
+export type {
+  ApprovalActionHandler,
+  ApprovalCardAction,
+  CardActionAnswer,
+  CardActionRequest,
+  ChoiceActionHandler,
+  ChoiceCardAction,
+  CommandRequest,
+  ConversationInfo,
+  Reply,
+  Responder,
+  SuggestionOffer,
+} from './requests.js';
 
 export const ADAPTIVE_CARD_INVOKE_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const MESSAGE_INVOKE_TYPE = 'application/vnd.microsoft.activity.message';
 export const ERROR_INVOKE_TYPE = 'application/vnd.microsoft.error';
 
-/** What a handler answers: a card, a line of text, or both. */
-export interface Reply {
-  readonly card?: AdaptiveCardJson;
-  readonly text?: string;
-}
-
-export interface Responder {
-  /** Sends a reply; resolves to the id of the message that shows it (for later in-place updates), if known. */
-  send(reply: Reply): Promise<string | undefined>;
-}
-
-export interface ConversationInfo {
-  readonly id: string;
-  readonly type: 'personal' | 'groupChat' | 'channel';
-  readonly scope: ConversationScope;
-  /** The sender's Teams id (`29:…`), used for card refresh lists. */
-  readonly fromId: string;
-}
-
-export interface CommandRequest {
-  readonly requester: Extract<Identification, { ok: true }>['user'];
-  /** Typed, chosen on a card, or guessed from natural language; only a typed write may skip the preview (src/domain/confirmation.ts). */
-  readonly reachedBy?: ReachedBy;
-  readonly tenantId: string;
-  readonly conversation: ConversationInfo;
-  readonly respond: Responder;
-  /** The list position a clicked button carried with its command (paging); absent for typed commands. */
-  readonly cursor?: string;
-}
-
 export type CommandDispatcher = (command: RecognisedCommand, request: CommandRequest) => Promise<void>;
-
-/** Card actions about a previewed write or a suggested command (src/bot/handlers/confirmations.ts). */
-export type ChoiceCardAction = Extract<CardAction, { verb: 'confirmation.confirm' | 'confirmation.cancel' | 'suggestion.choose' }>;
-
-export type ApprovalCardAction = Exclude<CardAction, { verb: 'command' } | ChoiceCardAction>;
-
-/**
- * Answers a choice: `card` replaces the clicked card (a decision: confirmed, cancelled, previewed again),
- * `message` leaves it as it was; anything else (the command's result) goes out through `request.respond`.
- */
-export type ChoiceActionHandler = (action: ChoiceCardAction, request: CommandRequest) => Promise<CardActionAnswer>;
-
-/** Answers an unknown command with its closest commands as choices (src/bot/handlers/index.ts). */
-export type SuggestionOffer = (input: string, suggestions: readonly string[], request: CommandRequest) => Promise<void>;
 
 const choiceVerbs: ReadonlySet<string> = new Set<ChoiceCardAction['verb']>(['confirmation.confirm', 'confirmation.cancel', 'suggestion.choose']);
 const isChoiceAction = (action: CardAction): action is ChoiceCardAction => choiceVerbs.has(action.verb);
-
-export interface CardActionRequest {
-  readonly identification: Identification;
-  readonly conversation: ConversationInfo;
-  /** The message carrying the card that was clicked. */
-  readonly replyToId: string | undefined;
-  /** `automatic` is a Universal Actions refresh, `manual` a click. */
-  readonly trigger: 'manual' | 'automatic';
-  readonly via: 'invoke' | 'submit';
-}
-
-/** Answer to an approval card action: the card to show the clicker, or a short message. */
-export type CardActionAnswer = { readonly card: AdaptiveCardJson } | { readonly message: string };
-
-export type ApprovalActionHandler = (action: ApprovalCardAction, request: CardActionRequest) => Promise<CardActionAnswer>;
 
 /** Where conversation references are kept: only recording is needed here. */
 export type InboundRecorder = Pick<ConversationReferences, 'recordInbound'>;

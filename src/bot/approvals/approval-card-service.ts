@@ -28,7 +28,7 @@ import { canApproveEmail } from '../../domain/permissions.js';
 import { outboundAttachmentSchema, OutboxRequestError, type DeadLetterReason, type MessageRequest, type MessageStatus, type OutboundActivity } from '../../app/proactive-messages.js';
 import type { Identification } from '../identity.js';
 import type { ApprovalCards, CoreServices } from '../services.js';
-import type { ApprovalActionHandler, ApprovalCardAction, CardActionAnswer, CardActionRequest } from '../turn-handler.js';
+import type { ApprovalActionHandler, ApprovalCardAction, CardActionAnswer, CardActionRequest } from '../requests.js';
 import { ownerNoticeText, requesterReportText } from './approval-messages.js';
 import {
   MAX_APPROVAL_CARD_RECIPIENTS,

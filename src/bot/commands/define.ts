@@ -13,55 +13,10 @@ import type { MailboxKeyword } from './values.js';
 
 export type { WriteDescription, WriteKind } from '../../domain/confirmation.js';
 
-export const commandIds = [
-  'help',
-  'whoami',
-  'profiles',
-  'verifyProfile',
-  'setDefaultProfile',
-  'settings',
-  'setDefaultIncoming',
-  'setDefaultOutgoing',
-  'setDefaultAct',
-  'mailboxes',
-  'mailbox',
-  'applyDefaultSettings',
-  'editMailboxes',
-  'changeEmail',
-  'syncFromThisOrgOnly',
-  'approveMailbox',
-  'rejectMailbox',
-  'requestApproval',
-  'approvalRequired',
-  'testMailbox',
-  'testProfileMailboxes',
-  'job',
-  'alerts',
-  'audit',
-  'subscribeAlerts',
-  'unsubscribeAlerts',
-  'roles',
-  'grantApprovePrivilege',
-  'revokeApprovePrivilege',
-] as const;
-export type CommandId = (typeof commandIds)[number];
+// The ids, categories and scopes live in ids.ts, a leaf that the handler environment and the views can use.
+export { commandCategories, commandIds, conversationScopes, everywhere, type CommandCategory, type CommandId, type ConversationScope } from './ids.js';
+import type { CommandCategory, CommandId, ConversationScope } from './ids.js';
 
-export const commandCategories = [
-  'Getting started',
-  'Profiles',
-  'Email settings',
-  'Mailboxes',
-  'Approval',
-  'Test & Enable',
-  'Alerts and audit',
-  'Security',
-] as const;
-export type CommandCategory = (typeof commandCategories)[number];
-
-/** Teams conversation scopes, spelled as the manifest spells them. */
-export const conversationScopes = ['personal', 'team', 'groupChat'] as const;
-export type ConversationScope = (typeof conversationScopes)[number];
-export const everywhere: readonly ConversationScope[] = conversationScopes;
 
 export { EXCHANGE_ONLINE_PROFILE_NAME } from '../../domain/exchange-online.js';
 

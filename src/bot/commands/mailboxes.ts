@@ -19,7 +19,6 @@ import { renderMailboxDetailCard, renderMailboxListCard, renderOperationResultCa
 import {
   approvalRequirementChangeNotice,
   approvalRequirementNotice,
-  commandLine,
   emailChangeNotice,
   mailboxDetailView,
   mailboxListView,
@@ -31,7 +30,7 @@ import {
 } from '../views/index.js';
 import { ok } from '../../domain/result.js';
 import { describeSelection, mailboxSelector, selectionWrite } from '../handlers/environment.js';
-import { actWord, incomingWord, mailboxSelectionText, nameArgument, onOff, outgoingWord } from '../views/command-line.js';
+import { actWord, incomingWord, mailboxSelectionText, nameArgument, onOff, outgoingWord, type Rename } from '../views/command-line.js';
 import { defineCommand, everywhere, EXCHANGE_ONLINE_PROFILE_NAME } from './define.js';
 import {
   EDIT_PAIRS_HINT,
@@ -66,6 +65,16 @@ import {
 import { tellTestAndEnableFollows } from '../handlers/jobs.js';
 import { cardForState } from '../handlers/state-cards.js';
 
+/** The `mailboxes` line for these arguments; also the Previous/Next buttons' commands. */
+function mailboxesLine(args: { readonly filter: string; readonly profile?: string | undefined; readonly page: number }, rename: Rename = (typed) => typed): string {
+  return [
+    'mailboxes',
+    args.filter,
+    ...(args.profile === undefined ? [] : [`profile ${nameArgument(rename(args.profile))}`]),
+    ...(args.page === 1 ? [] : [`page ${args.page}`]),
+  ].join(' ');
+}
+
 export const mailboxCommands = {
   mailboxes: defineCommand({
     id: 'mailboxes',
@@ -88,14 +97,7 @@ export const mailboxCommands = {
     readArgs: readMailboxesListing,
     writes: 'none',
     whoCanRun: 'Anyone with Read Mailbox; the list holds the mailboxes that depth reaches.',
-    toText(args, rename) {
-      return [
-        'mailboxes',
-        args.filter,
-        ...(args.profile === undefined ? [] : [`profile ${nameArgument(rename(args.profile))}`]),
-        ...(args.page === 1 ? [] : [`page ${args.page}`]),
-      ].join(' ');
-    },
+    toText: mailboxesLine,
     async handle(args, env) {
       // Keyed by every argument (the Previous/Next buttons repeat them) and the list position a button carried,
       // so a position that no longer fits the list is refused rather than answered from an earlier card.
@@ -103,7 +105,7 @@ export const mailboxCommands = {
       const card = await cardForState(env.useCases.records, env.requester, `mailboxes\u0000${JSON.stringify(args)}\u0000${cursor ?? ''}`, async () => {
         const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page, ...(cursor === undefined ? {} : { cursor }) });
         if (!result.ok) return result;
-        const pageCommand = (page: number): string => commandLine({ kind: 'command', id: 'mailboxes', args: { ...args, page } });
+        const pageCommand = (page: number): string => mailboxesLine({ ...args, page });
         return ok(renderMailboxListCard(mailboxListView(result.value, pageCommand)));
       });
       if (!card.ok) return env.fail(card.error, 'List mailboxes');
@@ -358,7 +360,7 @@ export const mailboxCommands = {
         const selected = await selectMailboxes(env.useCases.records, mailboxSelector(args.mailboxes));
         const reach = selected.ok && args.mailboxes.kind === 'keyword' ? ` (${selected.value.length === 1 ? '1 mailbox' : `${selected.value.length} mailboxes`} now)` : '';
         await env.send({
-          text: `Why do you reject the email address of ${describeSelection(args.mailboxes)}${reach}? Nothing was rejected: a rejection needs a reason, which is kept in the audit and shown to the owner. Type **${commandLine(env.command)} because <reason>**.`,
+          text: `Why do you reject the email address of ${describeSelection(args.mailboxes)}${reach}? Nothing was rejected: a rejection needs a reason, which is kept in the audit and shown to the owner. Type **${env.commandText} because <reason>**.`,
         });
         return;
       }

@@ -5,19 +5,21 @@ import { renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } f
 import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
 import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
 import { commandRegistry, type CommandId } from '../commands/registry.js';
-import type { ChoiceActionHandler, CommandDispatcher, CommandRequest, Reply, SuggestionOffer } from '../turn-handler.js';
+import type { ChoiceActionHandler, CommandRequest, Reply, SuggestionOffer } from '../requests.js';
+import type { CommandDispatcher } from '../turn-handler.js';
 import {
   cancelledNotice,
   choiceRefusedMessage,
   choiceRefusedNotice,
-  commandLine,
   confirmationView,
   confirmedNotice,
   previewFailedNotice,
   renderNoticeCard,
 } from '../views/index.js';
 import { PendingChoices } from './choices.js';
-import { describeWrite, handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
+import { commandLine } from '../commands/command-lines.js';
+import { describeWrite, handlerEnvironment } from './command-environment.js';
+import type { CommandDispatcherDependencies, HandlerEnvironment } from './environment.js';
 import { previewWrite, type WritePreview } from './preview.js';
 
 export type { CommandDispatcherDependencies } from './environment.js';
@@ -68,7 +70,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
     const write = describeWrite(command);
     const reachedBy = request.reachedBy ?? 'typed';
     if (!mayNeedConfirmation(write, reachedBy)) return undefined;
-    const outcome = await previewWrite(deps, request, command, (env) => runHandler(command.id, command.args, env));
+    const outcome = await previewWrite(deps, request, (dryDeps, dryRequest) => handlerEnvironment(dryDeps, command, dryRequest), (env) => runHandler(command.id, command.args, env));
     if (outcome.kind === 'nothingChanges') return undefined;
     const reasons = confirmationReasons(write, reachedBy, outcome.preview.overwrittenValues);
     return reasons.length === 0 ? undefined : { preview: outcome.preview, reasons };
@@ -133,7 +135,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
         const command = parsedAgain(confirmation.commandText, request);
         if (command === undefined) return { card: renderNoticeCard(choiceRefusedNotice('unknown')) };
         const asked: CommandRequest = { ...request, reachedBy: confirmation.reachedBy };
-        const outcome = await previewWrite(deps, asked, command, (env) => runHandler(command.id, command.args, env));
+        const outcome = await previewWrite(deps, asked, (dryDeps, dryRequest) => handlerEnvironment(dryDeps, command, dryRequest), (env) => runHandler(command.id, command.args, env));
         if (outcome.kind === 'preview' && outcome.preview.fingerprint !== confirmation.fingerprint) {
           // The records changed since the preview: show what it would do now, to be confirmed again.
           const write = describeWrite(command);

@@ -11,10 +11,9 @@ import type { DomainError } from '../../domain/errors.js';
 import type { Mailbox } from '../../domain/model.js';
 import { actMethodLabel, approvalStatusLabel, incomingMethodLabel, outgoingMethodLabel, testStatusLabel } from '../../domain/options.js';
 import { ok, type Result } from '../../domain/result.js';
-import type { RecognisedCommand } from '../commands/parser.js';
 import type { AlertSubscriptions, TestAndEnableJobs } from '../services.js';
-import type { CommandRequest } from '../turn-handler.js';
-import { handlerEnvironment, type CommandDispatcherDependencies, type HandlerEnvironment } from './environment.js';
+import type { CommandRequest } from '../requests.js';
+import type { CommandDispatcherDependencies, HandlerEnvironment } from './environment.js';
 
 export interface FieldChange {
   readonly field: string;
@@ -288,15 +287,21 @@ export function previewOf(store: EmailConfigStore, recorded: Recorded): PreviewO
   };
 }
 
-/** Runs `handle` as a dry run and previews what it would change; a failure previews as nothing changing. */
+/** Builds the command's handler environment over the given services and request (the dispatcher's own builder). */
+export type EnvironmentFactory = (deps: CommandDispatcherDependencies, request: CommandRequest) => HandlerEnvironment;
+
+/**
+ * Runs `handle` as a dry run and previews what it would change; a failure previews as nothing changing.
+ * `environmentFor` builds the command's environment over the dry run's services.
+ */
 export async function previewWrite(
   deps: CommandDispatcherDependencies,
   request: CommandRequest,
-  command: RecognisedCommand,
+  environmentFor: EnvironmentFactory,
   handle: (env: HandlerEnvironment) => Promise<void>,
 ): Promise<PreviewOutcome> {
   const dry = dryRunOf(deps, request);
-  await handle({ ...handlerEnvironment(dry.deps, command, dry.request), fail: failureRecorder(dry.recorded) });
+  await handle({ ...environmentFor(dry.deps, dry.request), fail: failureRecorder(dry.recorded) });
   if (dry.recorded.failure !== undefined) return { kind: 'nothingChanges' };
   return previewOf(deps.store, dry.recorded);
 }

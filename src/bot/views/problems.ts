@@ -19,14 +19,22 @@ import {
   type PermissionDecision,
   type PermissionEdition,
 } from '../../domain/permissions.js';
-import type { RecognisedCommand } from '../commands/parser.js';
-import { commandRegistry } from '../commands/registry.js';
-import { commandLineWith } from './command-line.js';
 import { renderNoticeCard, type NoticeTone, type NoticeView } from './notice-card.js';
+
+/**
+ * The command that failed, as far as its problem card needs it; the dispatcher passes it in, so that this view
+ * needs no command registry.
+ */
+export interface FailedCommand {
+  /** The command words, for the help button. */
+  readonly name: string;
+  /** The command's line with typed names (compared ignoring case and spaces) replaced: a correction. */
+  lineWith(replacements: ReadonlyMap<string, string>): string;
+}
 
 export interface ProblemContext {
   /** The command that failed; corrections are this command with a name replaced. */
-  readonly command: RecognisedCommand;
+  readonly command: FailedCommand;
   /** What was attempted, as a refusal card states it: "Approve the email address of pia@contoso.com". */
   readonly attempted: string;
   readonly organization: { readonly version: string; readonly deployment: Deployment };
@@ -110,13 +118,13 @@ const buttonTitle = (command: string): string =>
  * One button per suggestion when one name is unknown; with several unknown names, one button that takes the
  * closest name for each (only when every one of them has a suggestion, or it would fail again).
  */
-export function correctionButtons(command: RecognisedCommand, unknownNames: NonNullable<DomainError['unknownNames']>): CommandButtonView[] {
+export function correctionButtons(command: FailedCommand, unknownNames: NonNullable<DomainError['unknownNames']>): CommandButtonView[] {
   const [only] = unknownNames;
   let commands: string[] = [];
   if (unknownNames.length === 1 && only !== undefined) {
-    commands = only.suggestions.map((suggestion) => commandLineWith(command, new Map([[only.name, suggestion]])));
+    commands = only.suggestions.map((suggestion) => command.lineWith(new Map([[only.name, suggestion]])));
   } else if (unknownNames.length > 1 && unknownNames.every((unknown) => unknown.suggestions.length > 0)) {
-    commands = [commandLineWith(command, new Map(unknownNames.map((unknown) => [unknown.name, unknown.suggestions[0] ?? unknown.name])))];
+    commands = [command.lineWith(new Map(unknownNames.map((unknown) => [unknown.name, unknown.suggestions[0] ?? unknown.name])))];
   }
   return [...new Set(commands)]
     .filter((line) => line.length <= MAX_COMMAND_LENGTH)
@@ -124,10 +132,7 @@ export function correctionButtons(command: RecognisedCommand, unknownNames: NonN
     .map((line) => ({ title: buttonTitle(line), command: line }));
 }
 
-const helpButton = (command: RecognisedCommand): CommandButtonView => {
-  const name = commandRegistry[command.id].name;
-  return { title: `Help: ${name}`, command: `help ${name}` };
-};
+const helpButton = ({ name }: FailedCommand): CommandButtonView => ({ title: `Help: ${name}`, command: `help ${name}` });
 
 const titleByCode: Readonly<Record<Exclude<DomainErrorCode, 'PermissionDenied'>, { readonly title: string; readonly tone: NoticeTone }>> = {
   UnknownUser: { title: 'User or queue not found', tone: 'attention' },

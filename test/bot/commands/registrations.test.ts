@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/bot/commands/parser.js';
 import { allCommands } from '../../../src/bot/commands/registry.js';
-import { describeWrite } from '../../../src/bot/handlers/environment.js';
-import { commandLine } from '../../../src/bot/views/command-line.js';
+import { describeWrite } from '../../../src/bot/handlers/command-environment.js';
+import { commandLine } from '../../../src/bot/commands/command-lines.js';
 import { startTestBot, type TestBot } from '../../support/bot-harness.js';
 import { ask, domainSnapshot } from '../handlers/support.js';
 

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { BulkMailboxResult, MailboxListPage, MailboxView } from '../../../src/app/index.js';
 import { renderOperationResultCard } from '../../../src/cards/index.js';
 import { parseCommand, type RecognisedCommand } from '../../../src/bot/commands/parser.js';
+import { commandLine } from '../../../src/bot/commands/command-lines.js';
 import { allCommands } from '../../../src/bot/commands/registry.js';
+import { failedCommand } from '../../../src/bot/handlers/command-environment.js';
 import {
-  commandLine,
   correctionButtons,
   mailboxListView,
   operationResultView,
@@ -60,7 +61,7 @@ describe('command lines written back for buttons', () => {
 describe('corrections for unknown names', () => {
   it('offers one button per suggestion, replacing only the unknown name in a comma list', () => {
     const command = parsed('approve mailbox pia@contso.com, "Sales Inbox"');
-    const buttons = correctionButtons(command, [{ name: 'pia@contso.com', suggestions: ['pia@contoso.com', 'Pia Pending'] }]);
+    const buttons = correctionButtons(failedCommand(command), [{ name: 'pia@contso.com', suggestions: ['pia@contoso.com', 'Pia Pending'] }]);
     expect(buttons.map((button) => button.command)).toEqual(['approve mailbox pia@contoso.com, "Sales Inbox"', 'approve mailbox "Pia Pending", "Sales Inbox"']);
   });
 
@@ -70,7 +71,7 @@ describe('corrections for unknown names', () => {
       { name: 'pia@contso.com', suggestions: ['pia@contoso.com'] },
       { name: 'Sales Inbx', suggestions: ['Sales Inbox', 'sales@contoso.com'] },
     ];
-    expect(correctionButtons(command, unknown).map((button) => button.command)).toEqual(['reject mailbox pia@contoso.com, "Sales Inbox"']);
+    expect(correctionButtons(failedCommand(command), unknown).map((button) => button.command)).toEqual(['reject mailbox pia@contoso.com, "Sales Inbox"']);
   });
 
   it('offers no correction when one of several unknown names has no suggestion, since it would fail again', () => {
@@ -79,14 +80,14 @@ describe('corrections for unknown names', () => {
       { name: 'pia@contso.com', suggestions: ['pia@contoso.com'] },
       { name: 'zzz@nowhere.example', suggestions: [] },
     ];
-    expect(correctionButtons(command, unknown)).toEqual([]);
+    expect(correctionButtons(failedCommand(command), unknown)).toEqual([]);
   });
 
   it('offers a correction as long as a typed command may be, and leaves out a longer one', () => {
     const typo = { name: 'pia@contso.com', suggestions: ['pia@contoso.com'] };
     const commandOf = (addresses: readonly string[]) => `approve mailbox ${[...addresses, 'pia@contso.com'].join(', ')}`;
     const many = Array.from({ length: 40 }, (_, index) => `person${index}@contoso.com`);
-    expect(correctionButtons(parsed(commandOf(many)), [typo]).map((button) => button.command)).toEqual([commandOf(many).replace('pia@contso.com', 'pia@contoso.com')]);
+    expect(correctionButtons(failedCommand(parsed(commandOf(many))), [typo]).map((button) => button.command)).toEqual([commandOf(many).replace('pia@contso.com', 'pia@contoso.com')]);
     // A typed command exactly as long as allowed (long shared-mailbox addresses, to stay within the mailboxes
     // a command may name), whose correction is one character longer.
     const long = (index: number) => `finance-and-operations-shared-mailbox-number-${index}@contoso.com`;
@@ -94,7 +95,7 @@ describe('corrections for unknown names', () => {
     while (commandOf([...longest, long(longest.length)]).length <= MAX_COMMAND_LENGTH) longest.push(long(longest.length));
     longest[0] = `${'x'.repeat(MAX_COMMAND_LENGTH - commandOf(longest).length)}${long(0)}`;
     expect(commandOf(longest)).toHaveLength(MAX_COMMAND_LENGTH);
-    expect(correctionButtons(parsed(commandOf(longest)), [typo])).toEqual([]);
+    expect(correctionButtons(failedCommand(parsed(commandOf(longest))), [typo])).toEqual([]);
   });
 });
 
@@ -191,7 +192,7 @@ describe('the notice card', () => {
 });
 
 describe('problem cards', () => {
-  const context = { command: parsed('set default profile Legacy POP'), attempted: 'Make “Legacy POP” the default email server profile', organization: { version: '9.1.0.5805', deployment: online }, writes: true };
+  const context = { command: failedCommand(parsed('set default profile Legacy POP')), attempted: 'Make “Legacy POP” the default email server profile', organization: { version: '9.1.0.5805', deployment: online }, writes: true };
 
   it('turns a refusal into the refusal card with the rule, the reason and the edition', () => {
     const decision: PermissionDecision = { allowed: false, edition: 'seed2019', rule: 'organization-email:admin-role', reason: 'Otto Owner cannot change the organization email settings.' };
