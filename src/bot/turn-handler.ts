@@ -9,10 +9,8 @@ import {
   renderUsageErrorCard,
   submitActionSchema,
   toAdaptiveCardAttachment,
-  type AdaptiveCardJson,
   type CardAction,
 } from '../cards/index.js';
-import type { ReachedBy } from '../domain/confirmation.js';
 import { LruCache } from '../shared/lru-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { InboundReferenceResult } from '../app/conversation-reference-records.js';
@@ -24,9 +22,6 @@ import { shorten } from './commands/text.js';
 import { identifyRequester, tenantOf, type Identification } from './identity.js';
 import type {
   ApprovalActionHandler,
-  ApprovalCardAction,
-  CardActionAnswer,
-  CardActionRequest,
   ChoiceActionHandler,
   ChoiceCardAction,
   CommandRequest,

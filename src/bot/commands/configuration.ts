@@ -30,7 +30,7 @@ import { actWord, incomingWord, nameArgument, outgoingWord } from '../views/comm
 import { mapRead, noArguments, readText, withoutLeading } from './arguments.js';
 import { defineCommand, everywhere, type CommandId } from './define.js';
 import { METHOD_NOTE, noArgumentsSchema, profileRequired, readMethod, readProfile } from './grammar.js';
-import { commandPhrases, commandRegistry, matchCommandWords } from './registry.js';
+import { commandCatalog, commandHelpOf, helpSectionsOf } from './command-catalog.js';
 import { closestPhrases } from './suggest.js';
 import { actMethodSchema, incomingMethodSchema, outgoingMethodSchema, profileNameSchema } from './values.js';
 import { cardForState } from '../handlers/state-cards.js';
@@ -40,9 +40,10 @@ import { cardForState } from '../handlers/state-cards.js';
 function resolveHelpTopic(topic: string | undefined, ctx: z.RefinementCtx): CommandId | undefined {
   if (topic === undefined) return undefined;
   const words = topic.toLowerCase().split(' ').filter((word) => word !== '');
-  const exact = matchCommandWords(words);
+  const catalog = commandCatalog();
+  const exact = catalog.matchWords(words);
   if (exact !== undefined && exact.wordCount === words.length) return exact.id;
-  const suggestions = closestPhrases(words, commandPhrases()).map((match) => match.name);
+  const suggestions = closestPhrases(words, catalog.phrases()).map((match) => match.name);
   ctx.addIssue({
     code: 'custom',
     message: `${topic} is not a command. ${suggestions.length === 0 ? 'Type help to see them all.' : `Did you mean ${suggestions.join(', or ')}?`}`,
@@ -74,11 +75,15 @@ export const configurationCommands = {
     writes: 'none',
     whoCanRun: 'Anyone in the organization.',
     toText(args): string {
-      return args.command === undefined ? 'help' : `help ${commandRegistry[args.command].name}`;
+      return args.command === undefined ? 'help' : `help ${commandCatalog().entry(args.command).name}`;
     },
     async handle(args, env) {
       // The expanded card is cached by its data (src/cards/expansion-cache.ts).
-      const view = args.command === undefined ? helpOverviewView(env.request.conversation.scope) : helpCommandView(args.command);
+      const catalog = commandCatalog();
+      const view =
+        args.command === undefined
+          ? helpOverviewView(helpSectionsOf(catalog.commands(), env.request.conversation.scope), (entry) => commandHelpOf(catalog.entry(entry.id)))
+          : helpCommandView(commandHelpOf(catalog.entry(args.command)), catalog.entry(args.command).whoCanRun);
       await env.sendCard(renderHelpCard(view));
     },
   }),

@@ -1,61 +1,15 @@
 // Help-card data and the Teams manifest's command lists, both generated from the registry so they can
 // never disagree with what the parser accepts.
-import {
-  allCommands,
-  commandCategories,
-  commandRegistry,
-  conversationScopes,
-  type AnyCommandDefinition,
-  type CommandCategory,
-  type CommandId,
-  type ConversationScope,
-} from './registry.js';
-import { mailboxKeywordMeaning, type MailboxKeyword } from './values.js';
+import { commandHelpOf, helpSectionsOf, type CommandHelp, type HelpSection } from './command-catalog.js';
+import { allCommands, commandRegistry, conversationScopes, type CommandId, type ConversationScope } from './registry.js';
 
-export interface HelpEntry {
-  readonly id: CommandId;
-  readonly name: string;
-  readonly usage: string;
-  readonly summary: string;
-}
-
-export interface HelpSection {
-  readonly category: CommandCategory;
-  readonly commands: readonly HelpEntry[];
-}
-
-export interface CommandHelp extends HelpEntry {
-  readonly category: CommandCategory;
-  readonly aliases: readonly string[];
-  readonly examples: readonly string[];
-  readonly notes: readonly string[];
-  readonly mailboxKeywords: readonly { readonly keyword: MailboxKeyword; readonly meaning: string }[];
-  readonly scopes: readonly ConversationScope[];
-}
-
-const entryOf = (command: AnyCommandDefinition): HelpEntry => ({ id: command.id, name: command.name, usage: command.usage, summary: command.summary });
+export type { CommandHelp, HelpEntry, HelpSection } from './command-catalog.js';
 
 /** Commands grouped by category, in registry order; with a scope, only the commands that work there. */
-export function helpOverview(scope?: ConversationScope): readonly HelpSection[] {
-  const usable = allCommands().filter((command) => scope === undefined || command.scopes.includes(scope));
-  return commandCategories
-    .map((category) => ({ category, commands: usable.filter((command) => command.category === category).map(entryOf) }))
-    .filter((section) => section.commands.length > 0);
-}
+export const helpOverview = (scope?: ConversationScope): readonly HelpSection[] => helpSectionsOf(allCommands(), scope);
 
 /** Everything the help card shows for one command. */
-export function commandHelp(id: CommandId): CommandHelp {
-  const command = commandRegistry[id];
-  return {
-    ...entryOf(command),
-    category: command.category,
-    aliases: command.aliases,
-    examples: command.examples.map((example) => example.input),
-    notes: command.notes,
-    mailboxKeywords: command.mailboxKeywords.map((keyword) => ({ keyword, meaning: mailboxKeywordMeaning[keyword] })),
-    scopes: command.scopes,
-  };
-}
+export const commandHelp = (id: CommandId): CommandHelp => commandHelpOf(commandRegistry[id]);
 
 /**
  * Limits for `bots[].commandLists`: the schema allows 10 commands per list (12 from manifest 1.24,

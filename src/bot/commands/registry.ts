@@ -10,6 +10,7 @@ import { mailboxCommands } from './mailboxes.js';
 import { monitoringCommands } from './monitoring.js';
 import { commandIds } from './define.js';
 import type { Phrase } from './suggest.js';
+import { registerCommandCatalog } from './command-catalog.js';
 
 export {
   commandCategories,
@@ -70,6 +71,8 @@ export function matchCommandWords(words: readonly string[]): { readonly id: Comm
   }
   return undefined;
 }
+
+registerCommandCatalog({ commands: allCommands, entry: (id) => commandRegistry[id], phrases: commandPhrases, matchWords: matchCommandWords });
 
 // Re-exported so that handlers and tests can name argument shapes without reaching into values.ts.
 export type { AddressOrName, MailboxFilter, MailboxKeyword, MailboxRef, MailboxSelection } from './values.js';

@@ -1,19 +1,19 @@
 // The help card's view, generated from the command registry (src/bot/commands/help.ts) so that help
 // can never describe a command the parser does not accept.
 import type { CommandButtonView, HelpView } from '../../cards/index.js';
-import { commandHelp, helpOverview } from '../commands/help.js';
-import { commandRegistry, type CommandId, type ConversationScope } from '../commands/registry.js';
+import type { CommandHelp, HelpSection } from '../commands/command-catalog.js';
+import type { ConversationScope } from '../commands/ids.js';
 
 const scopeLabel: Readonly<Record<ConversationScope, string>> = { personal: 'personal chat', team: 'team channels', groupChat: 'group chats' };
 
 /** Every command usable in this kind of conversation, by category, each with its first example. */
-export function helpOverviewView(scope: ConversationScope): HelpView {
+export function helpOverviewView(sections: readonly HelpSection[], helpOf: (entry: HelpSection['commands'][number]) => CommandHelp): HelpView {
   return {
     kind: 'overview',
-    categories: helpOverview(scope).map((section) => ({
+    categories: sections.map((section) => ({
       title: section.category,
       commands: section.commands.map((entry) => {
-        const help = commandHelp(entry.id);
+        const help = helpOf(entry);
         return { name: help.name, summary: help.summary, usage: help.usage, example: help.examples[0] ?? help.usage };
       }),
     })),
@@ -21,8 +21,7 @@ export function helpOverviewView(scope: ConversationScope): HelpView {
 }
 
 /** One command in detail: usage, examples, keywords, notes, where it works and who may run it. */
-export function helpCommandView(id: CommandId): HelpView {
-  const help = commandHelp(id);
+export function helpCommandView(help: CommandHelp, whoCanRun: string): HelpView {
   const [example = help.usage, ...moreExamples] = help.examples;
   const details = [
     ...help.notes,
@@ -38,7 +37,7 @@ export function helpCommandView(id: CommandId): HelpView {
   return {
     kind: 'command',
     category: help.category,
-    command: { name: help.name, summary: help.summary, usage: help.usage, example, aliases: help.aliases, whoCanRunIt: commandRegistry[id].whoCanRun, details },
+    command: { name: help.name, summary: help.summary, usage: help.usage, example, aliases: help.aliases, whoCanRunIt: whoCanRun, details },
     actions,
   };
 }
