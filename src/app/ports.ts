@@ -6,14 +6,14 @@ import type {
   BusinessUnit,
   EmailServerProfile,
   Mailbox,
-  Organization,
   Queue,
   SecurityRole,
   User,
 } from '../domain/model.js';
-import type { AppEvent } from './events.js';
+import type { ChangeSet } from './ports/change-set.js';
 import type { MailboxQuery } from './ports/records.js';
 
+export * from './ports/change-set.js';
 export * from './ports/records.js';
 export * from './ports/intents.js';
 export * from './ports/audit-log.js';
@@ -24,25 +24,6 @@ export interface Clock {
 
 export interface IdGenerator {
   next(prefix: string): string;
-}
-
-/** Everything one use case changes, committed as a single atomic write. */
-export interface ChangeSet {
-  readonly organization?: Organization;
-  readonly users?: readonly User[];
-  readonly queues?: readonly Queue[];
-  readonly mailboxes?: readonly Mailbox[];
-  readonly profiles?: readonly EmailServerProfile[];
-  readonly securityRoles?: readonly SecurityRole[];
-  readonly businessUnits?: readonly BusinessUnit[];
-  /** Appended to the Alerts walls. */
-  readonly alerts?: readonly Alert[];
-  /** Appended to the audit log. */
-  readonly audit?: readonly AuditEntry[];
-  /** Domain events caused by these changes: written to the event outbox in the same commit (see event-outbox.ts). */
-  readonly events?: readonly AppEvent[];
-  /** Compare-and-set: the commit fails with `VersionConflict` unless each mailbox still has this version. */
-  readonly expectedMailboxVersions?: Readonly<Record<string, number>>;
 }
 
 export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: readonly string[] };

@@ -4,7 +4,7 @@
 // local copy and indexes is its own business: the embedded store answers from memory, a Dataverse adapter asks.
 import type { Directory } from '../../domain/directory.js';
 import type { Alert, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../../domain/model.js';
-import type { ChangeSet } from '../ports.js';
+import type { ChangeSet } from './change-set.js';
 import type { IntentBatch, IntentConflict, IntentOutcome } from './intents.js';
 
 /** Which mailboxes a page lists (all given conditions hold). */
