@@ -13,14 +13,29 @@
 import type { Directory } from '../domain/directory.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Mailbox, User } from '../domain/model.js';
-import type { PrivilegeDepth } from '../domain/options.js';
+import type { Office365Role, PrivilegeDepth } from '../domain/options.js';
 import { permissionEditionFor, type PermissionDecision } from '../domain/permissions.js';
 import { checkPrivilege, describePrivilegeShortfall, effectivePrivilegeDepth, hasRoleTemplate, mailboxOwnership } from '../domain/privileges.js';
 import type { RoleDirectory } from './role-directory.js';
 
-/** The requester as the permission checks must see them: with the Entra roles the role directory holds now. */
+/** The last requester `withDirectoryRoles` made from each user record (the record object is replaced when it changes). */
+const requestersWithRoles = new WeakMap<User, User>();
+
+const sameRoles = (a: readonly Office365Role[], b: readonly Office365Role[]): boolean => a.length === b.length && a.every((role, index) => role === b[index]);
+
+/**
+ * The requester as the permission checks must see them: with the Entra roles the role directory holds now.
+ * While neither the user record nor those roles change, it is the very same object each turn, so caches that
+ * are keyed by the requester object (the cards of state-cards.ts) still hit; a changed role makes a new one.
+ */
 export async function withDirectoryRoles(requester: User, roles: RoleDirectory): Promise<User> {
-  return { ...requester, office365Roles: await roles.rolesOf(requester.aadObjectId) };
+  const current = await roles.rolesOf(requester.aadObjectId);
+  if (sameRoles(current, requester.office365Roles)) return requester;
+  const previous = requestersWithRoles.get(requester);
+  if (previous !== undefined && sameRoles(current, previous.office365Roles)) return previous;
+  const withRoles: User = { ...requester, office365Roles: current };
+  requestersWithRoles.set(requester, withRoles);
+  return withRoles;
 }
 
 /** The refusal a use case returns: the permission model's rule and reason travel with it. */

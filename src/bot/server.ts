@@ -27,7 +27,8 @@ function encodable(text: string): boolean {
   }
 }
 
-const hasControlCharacter = (text: string): boolean => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const hasControlCharacter = (text: string): boolean => /[\x00-\x1f\x7f]/.test(text);
 
 /**
  * An id botbuilder puts into a Connector URL path when it replies (conversation id, activity id as replyToId):
@@ -79,8 +80,14 @@ const inboundActivitySchema = z
   })
   .loose();
 
-/** botbuilder's Activity, as far as botbuilder itself checks one (an object with a string type). */
-const activitySchema = z.custom<Activity>((value) => inboundActivitySchema.safeParse(value).success);
+/**
+ * botbuilder's Activity, as far as botbuilder itself checks one (an object with a string type), once it fits
+ * inboundActivitySchema: one parse per request, whose issues are the refusal's (the body goes on unchanged).
+ */
+const activitySchema = z.custom<Activity>().superRefine((value, ctx) => {
+  const inbound = inboundActivitySchema.safeParse(value);
+  if (!inbound.success) for (const issue of inbound.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+});
 
 /** A scheme and a token at most: anything else is not a credential (and is never echoed or logged). */
 const authorizationSchema = z.string().max(16 * 1024).catch('');
@@ -108,7 +115,7 @@ export type ActivityEndpoint = (body: unknown, authorization: unknown) => Promis
 
 export function createActivityEndpoint(options: ActivityEndpointOptions): ActivityEndpoint {
   return async (body, authorization) => {
-    const parsed = inboundActivitySchema.safeParse(body);
+    const parsed = activitySchema.safeParse(body);
     if (!parsed.success) {
       return {
         status: 400,
@@ -116,7 +123,7 @@ export function createActivityEndpoint(options: ActivityEndpointOptions): Activi
       };
     }
     try {
-      const answer = await options.adapter.handleInbound(activitySchema.parse(body), authorizationSchema.parse(authorization), options.handleTurn);
+      const answer = await options.adapter.handleInbound(parsed.data, authorizationSchema.parse(authorization), options.handleTurn);
       if (answer.kind === 'answered') return { status: answer.status, body: answer.body };
       // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
       options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });

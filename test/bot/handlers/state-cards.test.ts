@@ -1,6 +1,9 @@
 // Cards reused per committed state of the organization's records: the same requester asking again gets the
 // very same card, and any commit to the records a card shows makes the next answer fresh.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withDirectoryRoles } from '../../../src/app/authorization.js';
+import type { RoleDirectory } from '../../../src/app/role-directory.js';
+import type { Office365Role } from '../../../src/domain/options.js';
 import { parseCommand } from '../../../src/bot/commands/parser.js';
 import { createCommandDispatcher } from '../../../src/bot/handlers/index.js';
 import { STATE_CARD_ENTRIES, cardForState, stateCardCount } from '../../../src/bot/handlers/state-cards.js';
@@ -130,5 +133,49 @@ describe('cards reused per state of the organization', () => {
     expect(cardText(detailAfter)).not.toContain('Pending Approval');
     expect(cardText(detailAfter)).toContain('Approved');
     expect(cardText(await ask(ada, 'mailboxes pending'))).not.toContain('pia@contoso.com');
+  });
+});
+
+// main.ts hands every command a requester with the role directory's roles; that must not defeat the cache.
+describe('cards reused per state over HTTP, with the roles the role directory gives', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('renders whoami once for two identical messages and afresh after a committed change', async () => {
+    const ada = t.user('ada');
+    // Only the whoami card's rendering reads the business unit through the records port.
+    const renders = vi.spyOn(t.bot.services.useCases.records, 'businessUnit');
+    const first = await t.say(ada, 'whoami');
+    const second = await t.say(ada, 'whoami');
+    expect(renders).toHaveBeenCalledTimes(1);
+    expect(first[0]?.attachments).toHaveLength(1);
+    expect(second.map((activity) => activity.attachments)).toEqual(first.map((activity) => activity.attachments));
+
+    await t.say(ada, 'approve mailbox pia@contoso.com');
+    await t.say(ada, 'whoami');
+    expect(renders).toHaveBeenCalledTimes(2);
+    renders.mockRestore();
+  });
+
+  it('gives the same requester object while the record and the roles stay as they were, and a new one when a role changes', async () => {
+    const ada = t.user('ada');
+    const roles: { current: readonly Office365Role[] } = { current: [...ada.office365Roles] };
+    const directory: RoleDirectory = { rolesOf: () => Promise.resolve(roles.current) };
+    expect(await withDirectoryRoles(ada, directory)).toBe(ada);
+
+    roles.current = ada.office365Roles.length === 0 ? ['ExchangeAdministrator'] : [];
+    const changed = await withDirectoryRoles(ada, directory);
+    expect(changed).not.toBe(ada);
+    expect(changed.office365Roles).toEqual(roles.current);
+    expect(changed.id).toBe(ada.id);
+    expect(await withDirectoryRoles(ada, directory)).toBe(changed);
+
+    roles.current = [...ada.office365Roles];
+    expect(await withDirectoryRoles(ada, directory)).toBe(ada);
   });
 });
