@@ -296,8 +296,6 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
 
   return async (context: TurnContext): Promise<void> => {
     const recorded = await recordReference(context);
-    const lifecycle = lifecycleSchema.safeParse(context.activity);
-    const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
     const conversation = conversationOf(context.activity);
     const type = activityTypeOf(context);
     if (conversation === undefined) {
@@ -306,7 +304,12 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     }
     if (type === 'message') {
       await onMessage(context, conversation);
-    } else if (type === 'invoke') {
+      return;
+    }
+    // Read only for the other activity types: a message needs none of these fields.
+    const lifecycle = lifecycleSchema.safeParse(context.activity);
+    const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
+    if (type === 'invoke') {
       if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation);
       else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${shorten(fields.name ?? 'unnamed')} invokes.` });
     } else if (botWasAdded(type, fields) && isFirstNoticeOfInstall(conversation.id, recorded)) {
