@@ -2,6 +2,7 @@
 // Errors name DATABASE_URL without its password: the URL is configuration, the password a secret.
 import pg from 'pg';
 import { z } from 'zod';
+import { describeIssues } from '../shared/zod-problems.js';
 
 /** PostgreSQL 13 is the oldest version pg-boss 12 supports. */
 export const MINIMUM_SERVER_VERSION_NUM = 130000;
@@ -33,7 +34,7 @@ export function redactDatabaseUrl(text: string): string {
 export function parseDatabaseUrl(text: string | undefined): { ok: true; url: string } | { ok: false; problem: string } {
   const parsed = databaseUrlSchema.safeParse(text ?? '');
   if (parsed.success) return { ok: true, url: parsed.data };
-  return { ok: false, problem: `DATABASE_URL ${parsed.error.issues.map((issue) => issue.message).join('; ')}` };
+  return { ok: false, problem: `DATABASE_URL ${describeIssues(parsed.error, { root: null }).join('; ')}` };
 }
 
 function describeCause(error: unknown): string {

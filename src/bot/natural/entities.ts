@@ -91,11 +91,17 @@ function keysOf<T>(entries: readonly (readonly [string, T])[]): Key<T>[] {
     .sort((a, b) => b.words.length - a.words.length);
 }
 
-/** Typos in names: one edit for names of 4+ letters, two for 8+; short names must be exact. */
+/**
+ * Edits a word may be off by and still be read as the known word: none under four letters, one, two from eight.
+ * Stricter than the command parser's allowance: here a correction picks a record or an intent on its own.
+ */
+export const wordTypoAllowance = (length: number): number => (length < 4 ? 0 : length >= 8 ? 2 : 1);
+
 function wordMatches(typed: string, known: string): boolean {
   if (typed === known) return true;
-  if (known.length < 4 || typed.length < 4) return false;
-  return editDistance(typed, known) <= (known.length >= 8 ? 2 : 1);
+  if (typed.length < 4) return false;
+  const allowed = wordTypoAllowance(known.length);
+  return allowed > 0 && editDistance(typed, known, allowed) <= allowed;
 }
 
 function matchAt<T>(words: readonly string[], start: number, keys: readonly Key<T>[], fuzzy: boolean): { length: number; targets: T[] } | undefined {

@@ -10,6 +10,7 @@ import {
   type MailboxCandidate,
   type MailboxStatusWord,
   type ProfileCandidate,
+  wordTypoAllowance,
 } from './entities.js';
 import type { IntentModel, IntentScore } from './intent-model.js';
 import { intents, statusOf, type IntentDefinition, type IntentId } from './intents.js';
@@ -60,7 +61,7 @@ function correctTypos(masked: string, vocabulary: ReadonlySet<string>): string {
     .split(' ')
     .map((word) => {
       if (vocabulary.has(word) || word.length < 4 || word === MAILBOX_PLACEHOLDER || word === PROFILE_PLACEHOLDER) return word;
-      const allowed = word.length >= 8 ? 2 : 1;
+      const allowed = wordTypoAllowance(word.length);
       let best: string | undefined;
       let bestDistance = allowed + 1;
       let tie = false;
