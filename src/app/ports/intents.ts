@@ -16,11 +16,27 @@ import type {
 import type { ActDeliveryMethod, EmailApprovalStatus, IncomingEmailDeliveryMethod, OutgoingEmailDeliveryMethod } from '../../domain/options.js';
 import type { AppEvent } from '../events.js';
 
-/** On whose behalf a write is made: the bot itself (background work) or a person (a `systemuserid`). */
-export type Caller = { readonly kind: 'app' } | { readonly kind: 'person'; readonly userId: string };
+/**
+ * A person's own sign-in, for the one turn in which they act (Teams single sign-on, exchanged on their behalf).
+ * Adapters that call a remote system as the person (Dataverse: an approval must be made by the approver) ask it
+ * for a token; it is never stored or logged, and it does not outlive the turn.
+ */
+export interface DelegatedCredential {
+  /** An access token for `scope` (for example `https://contoso.crm.dynamics.com/user_impersonation`). */
+  accessToken(scope: string): Promise<string>;
+}
+
+/**
+ * On whose behalf a write is made: the bot itself (background work) or a person (a `systemuserid`), with
+ * their own sign-in when they gave one this turn.
+ */
+export type Caller =
+  | { readonly kind: 'app' }
+  | { readonly kind: 'person'; readonly userId: string; readonly credential?: DelegatedCredential };
 
 export const appCaller: Caller = { kind: 'app' };
-export const personCaller = (user: Pick<User, 'id'>): Caller => ({ kind: 'person', userId: user.id });
+export const personCaller = (user: Pick<User, 'id'>, credential?: DelegatedCredential): Caller =>
+  credential === undefined ? { kind: 'person', userId: user.id } : { kind: 'person', userId: user.id, credential };
 
 /**
  * A mailbox intent carries the mailbox's `version` as read. Records without a version field (organization,
