@@ -81,11 +81,12 @@ export function createTestAndEnableJobs(
   repository: JobRepository,
   options: TestAndEnableJobsOptions = {},
 ): { readonly runner: TestAndEnableRunner; readonly service: TestAndEnableJobService } {
-  const { store, outbox, references, clock, ids, logger } = core;
+  const { outbox, references, clock, ids, logger } = core;
+  const { records } = core.useCases;
   const timers = options.timers ?? systemJobTimers;
   const alerts = createJobAlerts(
     {
-      directory: store,
+      records,
       outbox,
       references,
       subscriptions: () => repository.subscriptions(),
@@ -97,8 +98,8 @@ export function createTestAndEnableJobs(
     },
     options,
   );
-  const runner = new TestAndEnableRunner({ store, repository, connector: core.connector, clock, ids, notifications: alerts.notifications, timers, log: logger }, options);
-  const service = new TestAndEnableJobService({ runner, events: core.events, directory: store, cards: alerts.cards, log: logger });
+  const runner = new TestAndEnableRunner({ records, repository, connector: core.connector, clock, ids, notifications: alerts.notifications, timers, log: logger }, options);
+  const service = new TestAndEnableJobService({ runner, events: core.events, records, cards: alerts.cards, log: logger });
   return { runner, service };
 }
 

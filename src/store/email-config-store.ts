@@ -72,7 +72,8 @@ function matchesQuery(mailbox: Mailbox, query: MailboxQuery): boolean {
     (query.status === undefined || mailbox.mailboxStatus === query.status) &&
     (query.disabled === undefined || isMailboxDisabled(mailbox) === query.disabled) &&
     (query.profileId === undefined || mailbox.emailServerProfileId === query.profileId) &&
-    (query.activeOnly !== true || mailbox.active)
+    (query.activeOnly !== true || mailbox.active) &&
+    (query.testScheduled === undefined || mailbox.testEmailConfigurationScheduled === query.testScheduled)
   );
 }
 
@@ -143,7 +144,7 @@ class MailboxIndexes {
   }
 
   matching(query: MailboxQuery): readonly Mailbox[] {
-    const key = JSON.stringify([query.approval, query.status, query.disabled, query.profileId, query.activeOnly === true]);
+    const key = JSON.stringify([query.approval, query.status, query.disabled, query.profileId, query.activeOnly === true, query.testScheduled]);
     let result = this.#queryResults.get(key);
     if (result === undefined) {
       result = this.inOrder.filter((mailbox) => matchesQuery(mailbox, query));

@@ -122,7 +122,7 @@ function firstAfter<T, K>(sorted: readonly T[], key: K, compare: (item: T, key: 
 
 /** Mailboxes page by name, then id (keyset): the page after a cursor starts after its name and id. */
 const mailboxListing = (query: MailboxQuery, matching: readonly Mailbox[]): Listing<Mailbox> => ({
-  name: `mailboxes:${JSON.stringify([query.approval ?? null, query.status ?? null, query.disabled ?? null, query.profileId ?? null, query.activeOnly === true])}`,
+  name: `mailboxes:${JSON.stringify([query.approval ?? null, query.status ?? null, query.disabled ?? null, query.profileId ?? null, query.activeOnly === true, query.testScheduled ?? null])}`,
   keyOf: (mailbox) => [mailbox.name, mailbox.id],
   startAfter: ([name = '', id = '']) => firstAfter(matching, { name, id }, byNameThenId),
 });
@@ -156,12 +156,34 @@ class IntentConflictFound extends Error {
 const conflict = (type: RecordType, id: string, expected: string, actual: string | null): IntentConflictFound =>
   new IntentConflictFound({ record: { type, id }, expected, actual });
 
+/** Idempotency keys kept in the data file (at least this many, at most twice): far more than are ever in doubt at once. */
+export const APPLIED_BATCH_KEYS_KEPT = 1_000;
+
+/** Appends `key`; when the list is full the older half goes at once, so the journal rewrites it rarely (not every time). */
+function rememberKey(keys: readonly string[], key: string): string[] {
+  const kept = keys.length >= APPLIED_BATCH_KEYS_KEPT * 2 ? keys.slice(keys.length - APPLIED_BATCH_KEYS_KEPT) : [...keys];
+  kept.push(key);
+  return kept;
+}
+
+/** The mailboxes a batch changes, for answering a batch applied before as the first `apply` did. */
+function mailboxIdsOf(batch: IntentBatch, mailboxIdOf: (owner: MailboxRegarding) => string | undefined): string[] {
+  const ids = batch.intents.flatMap((intent) => {
+    if ('mailboxId' in intent) return [intent.mailboxId];
+    if (intent.kind === 'setAddressApproval') return [mailboxIdOf(intent.owner) ?? []].flat();
+    if (intent.kind === 'changeEmailAddress') return [mailboxIdOf({ type: intent.owner.type, id: intent.owner.expected.id }) ?? []].flat();
+    return [];
+  });
+  return [...new Set(ids)];
+}
+
 /** Builds one change set from a batch, against the document the commit runs on. */
 class ChangeSetBuilder {
   readonly #mailboxes = new Map<string, Mailbox>();
   readonly #users = new Map<string, User>();
   readonly #queues = new Map<string, Queue>();
   readonly #roles = new Map<string, SecurityRole>();
+  readonly #alerts: Alert[] = [];
   #organization: Organization | undefined;
 
   constructor(
@@ -267,6 +289,13 @@ class ChangeSetBuilder {
         this.#users.set(user.id, { ...user, securityRoleIds: [...intent.securityRoleIds] });
         return;
       }
+      case 'recordTestOutcome': {
+        // The embedded store plays server-side synchronization: it records the run's outcome and alerts.
+        const mailbox = this.#mailbox(intent.mailboxId, intent.expectedVersion);
+        this.#mailboxes.set(mailbox.id, { ...mailbox, ...intent.outcome });
+        this.#alerts.push(...intent.alerts);
+        return;
+      }
     }
   }
 
@@ -277,6 +306,7 @@ class ChangeSetBuilder {
       ...(this.#queues.size === 0 ? {} : { queues: [...this.#queues.values()] }),
       ...(this.#roles.size === 0 ? {} : { securityRoles: [...this.#roles.values()] }),
       ...(this.#mailboxes.size === 0 ? {} : { mailboxes: [...this.#mailboxes.values()] }),
+      ...(this.#alerts.length === 0 ? {} : { alerts: [...this.#alerts] }),
       ...(audit === undefined || audit.length === 0 ? {} : { audit }),
       ...(events === undefined || events.length === 0 ? {} : { events }),
     };
@@ -388,8 +418,13 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
   }
 
   async apply(batch: IntentBatch): Promise<IntentOutcome> {
-    type Attempt = { readonly kind: 'conflict'; readonly conflict: IntentConflict } | { readonly kind: 'written'; readonly mailboxIds: readonly string[] };
+    type Attempt =
+      | { readonly kind: 'conflict'; readonly conflict: IntentConflict }
+      | { readonly kind: 'written'; readonly mailboxIds: readonly string[] }
+      | { readonly kind: 'alreadyApplied' };
+    const key = batch.idempotencyKey;
     const attempt = await this.store.transactWithChangeSet<Attempt>((current, mailboxById) => {
+      if (key !== undefined && (current.appliedBatches ?? []).includes(key)) return { changes: null, result: { kind: 'alreadyApplied' } };
       const builder = new ChangeSetBuilder(current, mailboxById, (owner) => this.#mailboxIdOf(current, owner));
       try {
         for (const intent of batch.intents) builder.add(intent);
@@ -398,10 +433,18 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
         throw error;
       }
       const changes = builder.changeSet(batch.audit, batch.events);
-      return { changes: Object.keys(changes).length === 0 ? null : changes, result: { kind: 'written', mailboxIds: builder.changedMailboxIds } };
+      const result: Attempt = { kind: 'written', mailboxIds: builder.changedMailboxIds };
+      if (key === undefined) return { changes: Object.keys(changes).length === 0 ? null : changes, result };
+      // The key is written with the batch, in the same atomic write.
+      return { changes, sections: (next) => ({ ...next, appliedBatches: rememberKey(next.appliedBatches ?? [], key) }), result };
     });
     if (attempt.kind === 'conflict') return { ok: false, conflict: attempt.conflict };
-    return { ok: true, mailboxes: attempt.mailboxIds.flatMap((id) => this.store.mailboxById(id) ?? []) };
+    const mailboxIds = attempt.kind === 'written' ? attempt.mailboxIds : mailboxIdsOf(batch, (owner) => this.store.mailboxByRegarding(owner.type, owner.id)?.id);
+    return { ok: true, mailboxes: mailboxIds.flatMap((id) => this.store.mailboxById(id) ?? []) };
+  }
+
+  wasApplied(idempotencyKey: string): Promise<boolean> {
+    return Promise.resolve((this.store.document().appliedBatches ?? []).includes(idempotencyKey));
   }
 
   changesOf(batch: IntentBatch): Promise<{ readonly ok: true; readonly changes: ChangeSet } | { readonly ok: false; readonly conflict: IntentConflict }> {

@@ -1,10 +1,9 @@
-// Test & Enable jobs and alert subscriptions as sections of the data file. A unit of work here writes job
-// state together with mailbox records, alerts and audit entries in ONE atomic write of the document, through
-// the store's serialized transactions, so job progress and mailbox results can never disagree after a crash.
+// Test & Enable jobs and alert subscriptions as sections of the data file, written through the store's
+// serialized transactions. Job state only: mailbox results reach the organization's records through record
+// intents, and the runner makes the two writes recoverable (src/app/jobs/runner.ts).
 import { z } from 'zod';
 import { alertSubscriptionRecordSchema, jobRecordSchema, type AlertSubscriptionRecord, type JobRecord } from '../app/jobs/job-records.js';
-import type { JobDocumentChanges, JobDocumentView, JobRepository } from '../app/jobs/ports.js';
-import type { Mailbox } from '../domain/model.js';
+import type { JobRepository } from '../app/jobs/ports.js';
 import { upsertByKey } from '../shared/upsert.js';
 import { InvalidChangeSetError, type DocumentEmailConfigStore } from './email-config-store.js';
 import type { DataFileDocument } from './schema.js';
@@ -81,7 +80,16 @@ function parseJobs(existing: readonly JobRecord[], updates: readonly unknown[] |
 }
 
 /** The job sections after one unit of work; throws `InvalidChangeSetError` (nothing written) for records that break the schema. */
-export function applyJobChanges(document: DataFileDocument, changes: Pick<JobDocumentChanges, 'jobs' | 'removeJobIds' | 'subscriptions'>): DataFileDocument {
+/** What one write changes in the job sections. */
+export interface JobSectionChanges {
+  /** Upserted by id. */
+  readonly jobs?: readonly JobRecord[];
+  readonly removeJobIds?: readonly string[];
+  /** The whole new list, when it changes. */
+  readonly subscriptions?: readonly AlertSubscriptionRecord[];
+}
+
+export function applyJobChanges(document: DataFileDocument, changes: JobSectionChanges): DataFileDocument {
   const problems: string[] = [];
   const existingJobs = document.jobs ?? [];
   const jobs = parseJobs(existingJobs, changes.jobs, problems);
@@ -95,40 +103,70 @@ export function applyJobChanges(document: DataFileDocument, changes: Pick<JobDoc
   };
 }
 
-/** A view of one document, with the store's mailbox index (it includes earlier commits of a group-commit batch). */
-function viewOf(document: DataFileDocument, mailboxById: (id: string) => Mailbox | undefined): JobDocumentView {
-  return { jobs: document.jobs ?? [], subscriptions: document.alertSubscriptions ?? [], mailboxById };
-}
-
-const hasChanges = (changes: JobDocumentChanges): boolean =>
-  [changes.mailboxes, changes.alerts, changes.audit, changes.jobs, changes.removeJobIds, changes.subscriptions].some((records) => records !== undefined && records.length > 0) ||
-  changes.subscriptions !== undefined;
+const JOB_NUMBER = /^J-(\d+)$/;
+const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
 
 export class DocumentJobRepository implements JobRepository {
+  /** Numbers only grow: the highest handed out by this process or found in the data file. */
+  #lastJobNumber = 0;
+
   constructor(private readonly store: DocumentEmailConfigStore) {}
 
-  jobs(): readonly JobRecord[] {
+  #jobs(): readonly JobRecord[] {
     // Files written before the section existed have none; parsing fills in `[]` on the next load.
     return this.store.document().jobs ?? [];
   }
 
-  subscriptions(): readonly AlertSubscriptionRecord[] {
-    return this.store.document().alertSubscriptions ?? [];
+  jobs(): Promise<readonly JobRecord[]> {
+    return Promise.resolve(this.#jobs());
   }
 
-  transact<R>(work: (view: JobDocumentView) => { readonly changes: JobDocumentChanges | null; readonly result: R }): Promise<R> {
-    return this.store.transactWithChangeSet((current, mailboxById) => {
-      const { changes, result } = work(viewOf(current, mailboxById));
-      if (changes === null || !hasChanges(changes)) return { changes: null, result };
-      // Jobs only change mailboxes that exist; a new one here is a bug in the caller.
-      const unknown = (changes.mailboxes ?? []).filter((mailbox) => mailboxById(mailbox.id) === undefined);
-      if (unknown.length > 0) throw new InvalidChangeSetError(unknown.map((mailbox) => `mailboxes: "${mailbox.id}" does not exist; a job cannot create mailboxes`));
-      return {
-        // Mailboxes, alerts and audit entries go through the store's own path (versions, indexes, checks).
-        changes: { mailboxes: changes.mailboxes ?? [], alerts: changes.alerts ?? [], audit: changes.audit ?? [] },
-        sections: (next) => applyJobChanges(next, changes),
-        result,
-      };
+  nextJobId(): Promise<string> {
+    // Finished jobs are pruned oldest first, so the newest number is always still in the file.
+    for (const job of this.#jobs()) this.#lastJobNumber = Math.max(this.#lastJobNumber, jobNumber(job.id));
+    this.#lastJobNumber += 1;
+    return Promise.resolve(`J-${this.#lastJobNumber}`);
+  }
+
+  create(job: JobRecord, retainFinished: number): Promise<readonly string[]> {
+    return this.#writeSections((document) => {
+      const jobs = document.jobs ?? [];
+      if (jobs.some((existing) => existing.id === job.id)) throw new Error(`Job id ${job.id} is already taken in the data file; another process writes jobs.`);
+      const finished = jobs.filter((existing) => existing.status === 'done').sort((a, b) => jobNumber(b.id) - jobNumber(a.id));
+      const removeJobIds = finished.slice(retainFinished).map((existing) => existing.id);
+      return { changes: { jobs: [job], removeJobIds }, result: removeJobIds };
+    });
+  }
+
+  update(jobIds: readonly string[], change: (job: JobRecord) => JobRecord | null): Promise<readonly JobRecord[]> {
+    return this.#writeSections((document) => {
+      const wanted = new Set(jobIds);
+      const updated = (document.jobs ?? []).flatMap((job) => {
+        if (!wanted.has(job.id)) return [];
+        const next = change(job);
+        return next === null ? [] : [next];
+      });
+      return { changes: updated.length === 0 ? null : { jobs: updated }, result: updated };
+    }).then((written) => written.map((job) => this.#jobs().find((stored) => stored.id === job.id) ?? job));
+  }
+
+  subscriptions(): Promise<readonly AlertSubscriptionRecord[]> {
+    return Promise.resolve(this.store.document().alertSubscriptions ?? []);
+  }
+
+  changeSubscriptions<R>(work: (current: readonly AlertSubscriptionRecord[]) => { readonly next: readonly AlertSubscriptionRecord[] | null; readonly result: R }): Promise<R> {
+    return this.#writeSections((document) => {
+      const { next, result } = work(document.alertSubscriptions ?? []);
+      return { changes: next === null ? null : { subscriptions: next }, result };
+    });
+  }
+
+  /** One atomic write of the job sections (none when `changes` is null); a failed write rejects and records nothing. */
+  #writeSections<R>(work: (document: DataFileDocument) => { readonly changes: JobSectionChanges | null; readonly result: R }): Promise<R> {
+    return this.store.transactWithChangeSet((current) => {
+      const { changes, result } = work(current);
+      if (changes === null) return { changes: null, result };
+      return { changes: {}, sections: (next) => applyJobChanges(next, changes), result };
     });
   }
 }

@@ -253,6 +253,11 @@ export const dataFileSections = {
   notify: notifyStateSchema.default({ references: [], outbox: [] }),
   /** Test & Enable jobs: mailboxes in order and each one's result (see src/app/jobs/job-records.ts). Optional in the type, `[]` when parsed. */
   jobs: z.array(jobRecordSchema).default([]).optional(),
+  /**
+   * Idempotency keys of the newest record batches written (at least the newest APPLIED_BATCH_KEYS_KEPT, oldest first), so a
+   * batch applied twice is written once (see `IntentBatch.idempotencyKey`). Optional in the type, `[]` when parsed.
+   */
+  appliedBatches: z.array(z.string().min(1)).default([]).optional(),
   /** Team channels and group chats that receive a profile's alerts (see src/app/jobs/job-records.ts). */
   alertSubscriptions: z.array(alertSubscriptionRecordSchema).default([]).optional(),
   /**

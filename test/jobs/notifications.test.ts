@@ -12,6 +12,7 @@ import type { ProactiveSender } from '../../src/notify/sender.js';
 import type { DataFileDocument } from '../../src/store/schema.js';
 import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { exampleDocument } from '../support/fixtures.js';
 import { ManualTime, settle, taggedIds } from './support.js';
 
@@ -70,14 +71,15 @@ async function setUp(change: (document: DataFileDocument) => DataFileDocument = 
   const outbox = await Outbox.open({ repository, references, sender: idleSender });
   const subscriptions: AlertSubscriptionRecord[] = [{ profileId: 'profile-exchange-online', conversationId: CHANNEL, subscribedById: 'user-ada', subscribedAt: '2025-03-01T08:00:00.000Z' }];
   const time = new ManualTime();
+  const records = new EmbeddedOrganizationRecords(store);
   const runner = new TestAndEnableRunner({
-    store,
+    records,
     repository: new DocumentJobRepository(store),
     connector: new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }),
     clock: time.clock,
     ids: taggedIds('n'),
     timers: time,
-    notifications: new OutboxJobNotifications({ store, outbox, references, subscriptions: () => subscriptions, onJobChanged: () => undefined, logger: silentLogger }),
+    notifications: new OutboxJobNotifications({ records, outbox, references, subscriptions: () => Promise.resolve(subscriptions), onJobChanged: () => undefined, logger: silentLogger }),
   });
   await runner.start();
   return { store, outbox, runner };

@@ -1,5 +1,6 @@
 // The job service in src/app/jobs: jobs started by `testAndEnableRequested` events report to the requester's
 // personal chat and are shown to the job cards at once; commands get the job back to show it themselves.
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { describe, expect, it } from 'vitest';
 import { createInProcessEventBus, type AppEvent, type AppEventListener, type EventDelivery } from '../../src/app/events.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
@@ -19,7 +20,7 @@ async function setUp() {
   const service = new TestAndEnableJobService({
     runner,
     events,
-    directory: store,
+    records: new EmbeddedOrganizationRecords(store),
     cards: { jobChanged: (job) => shown.push(job), stop: () => void (cardsStopped = true) },
     log: { warn: (message) => warnings.push(message), error: (message) => warnings.push(message) },
   });
@@ -85,7 +86,7 @@ describe('the Test & Enable job service', () => {
       const service = new TestAndEnableJobService({
         runner,
         events: { subscribe: (subscribed) => ((listener = subscribed), () => undefined) },
-        directory: store,
+        records: new EmbeddedOrganizationRecords(store),
         cards: { jobChanged: () => undefined, stop: () => undefined },
         log: { warn: () => undefined, error: () => undefined },
       });

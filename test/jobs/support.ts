@@ -3,12 +3,13 @@
 // of what the runner hands to the notification side.
 import type { ExchangeConnector, ObservedOutcomes, ScheduledTest } from '../../src/app/exchange-connector.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
-import type { DecidedMailbox, JobNotifications, JobTimers, NotificationPlan, PlannedNotification } from '../../src/app/jobs/ports.js';
+import type { DecidedMailbox, JobNotifications, JobRepository, JobTimers, NotificationPlan, PlannedNotification } from '../../src/app/jobs/ports.js';
 import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from '../../src/app/jobs/runner.js';
-import type { Clock, IdGenerator } from '../../src/app/ports.js';
+import type { Clock, IdGenerator, OrganizationRecords } from '../../src/app/ports.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 
 export const START = Date.parse('2025-03-01T09:00:00.000Z');
 
@@ -78,16 +79,16 @@ export function taggedIds(tag: string): IdGenerator {
   };
 }
 
-/** What the runner handed over: plans (inside commits), deliveries (after them), and job changes. */
+/** What the runner handed over: plans (written ahead with their batch), deliveries (after it), and job changes. */
 export class RecordingNotifications implements JobNotifications {
   readonly plans: { jobId: string; batch: number; decided: readonly DecidedMailbox[] }[] = [];
   readonly delivered: { jobId: string; keys: string[] }[] = [];
   readonly changes: JobRecord[] = [];
 
-  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): NotificationPlan {
+  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): Promise<NotificationPlan> {
     this.plans.push({ jobId: job.id, batch, decided });
     const notifications: PlannedNotification[] = decided.map((item) => ({ key: `alert:${job.id}:${item.mailboxId}:${item.attempt}`, payload: { verdict: item.result.verdict } }));
-    return { notifications, unreachable: [] };
+    return Promise.resolve({ notifications, unreachable: [] });
   }
 
   deliver(job: JobRecord, notifications: readonly PlannedNotification[]): Promise<void> {
@@ -172,15 +173,24 @@ export interface RunnerSetup {
 
 export function runnerFor(
   store: DocumentEmailConfigStore,
-  options: { time?: ManualTime; tag?: string; connector?: ControlledConnector; runner?: TestAndEnableRunnerOptions; notifications?: RecordingNotifications } = {},
+  options: {
+    time?: ManualTime;
+    tag?: string;
+    connector?: ControlledConnector;
+    runner?: TestAndEnableRunnerOptions;
+    notifications?: RecordingNotifications;
+    /** Wrap the records or the job repository (tests of crashes between the two writes). */
+    records?: (records: OrganizationRecords) => OrganizationRecords;
+    repository?: (repository: JobRepository) => JobRepository;
+  } = {},
 ): RunnerSetup {
   const time = options.time ?? new ManualTime();
   const connector = options.connector ?? new ControlledConnector(new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }));
   const notifications = options.notifications ?? new RecordingNotifications();
   const runner = new TestAndEnableRunner(
     {
-      store,
-      repository: new DocumentJobRepository(store),
+      records: (options.records ?? ((records) => records))(new EmbeddedOrganizationRecords(store)),
+      repository: (options.repository ?? ((repository) => repository))(new DocumentJobRepository(store)),
       connector,
       clock: time.clock,
       ids: taggedIds(options.tag ?? 'a'),

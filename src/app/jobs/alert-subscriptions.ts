@@ -58,21 +58,24 @@ async function changeSubscription(
   const verb = subscribe ? 'Posting the alerts of' : 'No longer posting the alerts of';
   if (!decision.allowed) return err(refusal(`${verb} ${profile.name} here`, decision));
 
-  return repository.transact<Result<AlertSubscriptionChange, DomainError>>((view) => {
-    const matches = (subscription: AlertSubscriptionRecord): boolean => subscription.profileId === profile.id && subscription.conversationId === conversationId;
-    const exists = view.subscriptions.some(matches);
-    if (exists === subscribe) return { changes: null, result: ok({ profileName: profile.name, changed: false }) };
-    const subscriptions = subscribe
-      ? [...view.subscriptions, { profileId: profile.id, conversationId, subscribedById: requester.id, subscribedAt: context.clock.now().toISOString() }]
-      : view.subscriptions.filter((subscription) => !matches(subscription));
-    const audit = auditEntry(context, requester, {
-      action: subscribe ? 'profile.subscribeAlerts' : 'profile.unsubscribeAlerts',
-      target: profileTarget(profile),
-      rule: decision.rule,
-      details: subscribe ? `Alerts of this profile are posted to conversation ${conversationId}.` : `Alerts of this profile are no longer posted to conversation ${conversationId}.`,
-    });
-    return { changes: { subscriptions, audit: [audit] }, result: ok({ profileName: profile.name, changed: true }) };
+  const matches = (subscription: AlertSubscriptionRecord): boolean => subscription.profileId === profile.id && subscription.conversationId === conversationId;
+  const changed = await repository.changeSubscriptions((current) => {
+    if (current.some(matches) === subscribe) return { next: null, result: false };
+    const next = subscribe
+      ? [...current, { profileId: profile.id, conversationId, subscribedById: requester.id, subscribedAt: context.clock.now().toISOString() }]
+      : current.filter((subscription) => !matches(subscription));
+    return { next, result: true };
   });
+  if (!changed) return ok({ profileName: profile.name, changed: false });
+  // The subscriptions are the bot's own state; the audit log is told once they are written.
+  const audit = auditEntry(context, requester, {
+    action: subscribe ? 'profile.subscribeAlerts' : 'profile.unsubscribeAlerts',
+    target: profileTarget(profile),
+    rule: decision.rule,
+    details: subscribe ? `Alerts of this profile are posted to conversation ${conversationId}.` : `Alerts of this profile are no longer posted to conversation ${conversationId}.`,
+  });
+  await context.auditLog.append([audit]);
+  return ok({ profileName: profile.name, changed: true });
 }
 
 /** `subscribe alerts for profile <profile>` in a channel or group chat: that conversation gets the profile's alerts. */

@@ -49,6 +49,22 @@ export type PendingNotification = z.infer<typeof pendingNotificationSchema>;
 export const unreachableRecipientSchema = z.object({ recipient: z.string().min(1), name: z.string(), reason: z.string() }).strict();
 export type UnreachableRecipient = z.infer<typeof unreachableRecipientSchema>;
 
+/**
+ * A batch of results written ahead of its record write: the results and what they notify, and the
+ * idempotency key of the record batch carrying the mailbox results. After a crash, the next start asks the
+ * records whether that batch was applied: if so the results are committed to the job, otherwise forgotten
+ * (those mailboxes are tested again). Never both, never neither.
+ */
+export const inDoubtBatchSchema = z
+  .object({
+    key: z.string().min(1),
+    results: z.array(jobResultSchema),
+    notifications: z.array(pendingNotificationSchema),
+    unreachable: z.array(unreachableRecipientSchema),
+  })
+  .strict();
+export type InDoubtBatch = z.infer<typeof inDoubtBatchSchema>;
+
 /** How many unreachable recipients a job lists by name; the rest are only counted. */
 export const MAX_LISTED_UNREACHABLE = 100;
 
@@ -85,6 +101,8 @@ export const jobRecordSchema = z
     unreachableCount: z.number().int().min(0),
     /** Set once the requester was told how the alerts were delivered. */
     deliveryReported: z.boolean(),
+    /** Results decided and about to be written to the records; see `inDoubtBatchSchema`. */
+    inDoubt: inDoubtBatchSchema.optional(),
   })
   .strict();
 export type JobRecord = z.infer<typeof jobRecordSchema>;

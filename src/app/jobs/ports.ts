@@ -1,39 +1,34 @@
-// What the Test & Enable job runner needs from the outside: a repository that writes job state together
-// with mailbox results in one atomic write, someone who turns results into notifications, and timers.
+// What the Test & Enable job runner needs from the outside: a repository for the jobs' own state (separate
+// from the organization's records, which results reach through record intents), someone who turns results
+// into notifications, and timers.
 import type { AuditEntry, EmailServerProfile, Mailbox } from '../../domain/model.js';
-import type { ChangeSet } from '../ports.js';
 import type { TestAndEnableResult } from '../../domain/test-and-enable.js';
 import type { AlertSubscriptionRecord, JobRecord, JobResult, PendingNotification, UnreachableRecipient } from './job-records.js';
 
-/** The committed document as a unit of work sees it. */
-export interface JobDocumentView {
-  readonly jobs: readonly JobRecord[];
-  readonly subscriptions: readonly AlertSubscriptionRecord[];
-  mailboxById(id: string): Mailbox | undefined;
-}
-
 /**
- * Everything one unit of work writes, in one atomic write: mailbox results, alerts and audit entries as in
- * any change set (the store sets each mailbox version to the stored one plus one), and the job sections.
+ * The jobs' own state (and the alert subscriptions the jobs' alerts go to). Each call is atomic on its own;
+ * nothing here spans the organization's records: the runner makes the two writes recoverable itself (a
+ * write-ahead `inDoubt` batch on the job, and record batches with idempotency keys).
  */
-export interface JobDocumentChanges extends Pick<ChangeSet, 'mailboxes' | 'alerts' | 'audit'> {
-  /** Upserted by id. */
-  readonly jobs?: readonly JobRecord[];
-  readonly removeJobIds?: readonly string[];
-  /** The whole new list, when it changes. */
-  readonly subscriptions?: readonly AlertSubscriptionRecord[];
-}
-
 export interface JobRepository {
-  /** The committed jobs, oldest first. */
-  jobs(): readonly JobRecord[];
-  subscriptions(): readonly AlertSubscriptionRecord[];
+  /** The retained jobs, oldest first. */
+  jobs(): Promise<readonly JobRecord[]>;
+  /** A job id never handed out before, by any process sharing this state (`J-<number>`, numbers only grow). */
+  nextJobId(): Promise<string>;
   /**
-   * Runs `work` against the committed document, serialized with every other write of the data file, and
-   * writes its changes in ONE atomic write (nothing when `changes` is null). If the write fails, nothing
-   * is recorded and the promise rejects.
+   * Adds `job` (rejects if its id is taken) and removes finished jobs beyond the newest `retainFinished`.
+   * Returns the ids removed.
    */
-  transact<R>(work: (view: JobDocumentView) => { readonly changes: JobDocumentChanges | null; readonly result: R }): Promise<R>;
+  create(job: JobRecord, retainFinished: number): Promise<readonly string[]>;
+  /**
+   * Changes the named jobs in one atomic write: `change` gets each stored job and returns its new record, or
+   * `null` to leave it. Returns the jobs as written (jobs that no longer exist are skipped).
+   */
+  update(jobIds: readonly string[], change: (job: JobRecord) => JobRecord | null): Promise<readonly JobRecord[]>;
+  /** The channels and group chats subscribed to profile alerts, as committed now. */
+  subscriptions(): Promise<readonly AlertSubscriptionRecord[]>;
+  /** Read-modify-write of the subscriptions, serialized with every other change of them. */
+  changeSubscriptions<R>(work: (current: readonly AlertSubscriptionRecord[]) => { readonly next: readonly AlertSubscriptionRecord[] | null; readonly result: R }): Promise<R>;
 }
 
 /** One mailbox the runner has decided, before it is committed. */
@@ -65,10 +60,10 @@ export interface NotificationPlan {
 /** The bot side of a job: who hears about results, and the progress card. */
 export interface JobNotifications {
   /**
-   * Decides, synchronously and inside the commit of `decided`, who is told what. Keys must be the same for
-   * the same batch after a restart (the outbox drops a key it has seen).
+   * Decides who is told what about `decided`, before the batch is written (the plan is written with it). Keys
+   * must be the same for the same batch after a restart (the outbox drops a key it has seen).
    */
-  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): NotificationPlan;
+  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): Promise<NotificationPlan>;
   /** Hands committed notifications to the outbox; idempotent by key. */
   deliver(job: JobRecord, notifications: readonly PlannedNotification[]): Promise<void>;
   /** The job's committed state changed (progress, done, delivery reported). */

@@ -6,11 +6,17 @@
 // - A job's mailboxes are tested in order by a pool shared by all jobs (default 8 at a time, round robin
 //   across jobs). A mailbox is tested once per job; it is tested again only if its record changed between
 //   the test and the write (the result would be stale) or if the process stopped before the result was written.
-// - Results are written in batches: mailbox records, alerts, audit entries AND the job's progress in ONE atomic
-//   write, so a crash can never record a result the job does not know about, or the reverse. Every write
-//   rewrites the data file, so a batch is written 1 s after its first result (at most about one write a second
-//   however fast Exchange answers), at once when a job's last mailbox is decided, or when 2,000 results wait;
-//   never two writes at a time: results that arrive during a write go into the next one.
+// - Results are written in batches, to two places that share no transaction: the mailbox results, alerts and
+//   audit entries go to the organization's records as one intent batch with an idempotency key; the job's
+//   progress goes to the job repository. The batch is written ahead on the job first (`inDoubt`: its results,
+//   notifications and key), then to the records, then committed on the job. A restart finds a batch still in
+//   doubt and asks the records whether its key was applied: if so the job takes the results, otherwise it
+//   forgets them and tests those mailboxes again. So a crash can never record a result the job does not know
+//   about, or the reverse. A batch is written 1 s after its first result (about one batch a second however fast
+//   Exchange answers), at once when a job's last mailbox is decided, or when 2,000 results wait; never two
+//   batches at a time: results that arrive during a write go into the next one.
+// - Creating a job schedules its mailboxes on the records (an intent batch keyed by the job id, so a retry
+//   after a crash schedules nothing twice) and then writes the job.
 // - A restart resumes each unfinished job with the mailboxes it had not recorded, and hands the notifications
 //   of the last written batch to the outbox again (the outbox ignores keys it has seen).
 // - Exchange is asked by scheduling a test and reading its outcome from the connector's observation feed
@@ -19,18 +25,19 @@
 //   is due and runs the due mailboxes (`isTestDue`) as a job of its own; the schedule lives on the mailboxes,
 //   so it survives restarts.
 import { domainError, type DomainError } from '../../domain/errors.js';
-import type { Alert, AuditEntry, Mailbox, User } from '../../domain/model.js';
+import type { AuditEntry, Mailbox, User } from '../../domain/model.js';
 import { canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { applyTestOutcome, isTestDue, planMailboxTest, scheduleTestAndEnable } from '../../domain/test-and-enable.js';
+import { applyTestOutcome, isTestDue, planMailboxTest } from '../../domain/test-and-enable.js';
 import { withLogBindings } from '../../shared/logger.js';
 import { mailboxTarget } from '../audit.js';
 import type { ExchangeConnector } from '../exchange-connector.js';
-import type { Clock, EmailConfigStore, IdGenerator } from '../ports.js';
+import { appCaller, readAll, testOutcomeOf, type Clock, type IdGenerator, type OrganizationRecords, type RecordIntent } from '../ports.js';
 import { ExchangeTests } from './exchange-tests.js';
 import {
   MAX_LISTED_UNREACHABLE,
   SYSTEM_ACTOR_ID,
+  type InDoubtBatch,
   type JobMailbox,
   type JobOrigin,
   type JobRecord,
@@ -41,8 +48,6 @@ import {
 import {
   systemJobTimers,
   type DecidedMailbox,
-  type JobDocumentChanges,
-  type JobDocumentView,
   type JobNotifications,
   type JobRepository,
   type JobTimers,
@@ -69,14 +74,18 @@ export interface TestAndEnableRunnerOptions {
   readonly writeRetryDelayMs?: number;
 }
 
+/** Times a job's scheduling is tried again when a mailbox changed between reading and scheduling it. */
+const SCHEDULE_ATTEMPTS = 3;
+
 export interface RunnerLog {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface TestAndEnableRunnerDependencies {
-  /** Reads; the runner writes only through the repository. */
-  readonly store: EmailConfigStore;
+  /** The organization's records: read, and written with intents (scheduling, test outcomes). */
+  readonly records: OrganizationRecords;
+  /** The jobs' own state. */
   readonly repository: JobRepository;
   readonly connector: ExchangeConnector;
   readonly clock: Clock;
@@ -139,6 +148,12 @@ interface BatchOutcome {
   readonly planned: ReadonlyMap<string, JobRecord['pendingNotifications']>;
 }
 
+/** When the results of a batch were decided (its first and last), for the job's start and completion times. */
+interface DecidedSpan {
+  readonly first: string;
+  readonly last: string;
+}
+
 const JOB_NUMBER = /^J-(\d+)$/;
 const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
 
@@ -157,13 +172,15 @@ export class TestAndEnableRunner {
   private readonly mailboxesInFlight = new Set<string>();
   private readonly tasks = new Set<Promise<void>>();
   private pending: DecidedMailbox[] = [];
+  /** Batches written ahead on a job whose commit failed: settled (by asking the records) before the next write. */
+  private readonly unsettled = new Map<string, InDoubtBatch>();
   private flushing: Promise<void> | undefined;
   private batchTimer: { cancel(): void } | undefined;
   private writeRetryTimer: { cancel(): void } | undefined;
   private retryTimer: { cancel(): void } | undefined;
+  /** Numbers retry checks, so a slow read does not set a timer after a newer check or stop. */
+  private retryCheck = 0;
   private rotation = 0;
-  /** Job numbers only grow (see creationWork): the highest ever used by this runner or found in the data file. */
-  private lastJobNumber = 0;
   private running = false;
   private stopping = false;
   private acceptingResults = false;
@@ -181,15 +198,18 @@ export class TestAndEnableRunner {
       const value = this.options[name];
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
     }
-    for (const job of deps.repository.jobs()) this.records.set(job.id, job);
   }
 
-  /** Resumes unfinished jobs, re-delivers the last batch's notifications, and starts the retry scheduler. */
+  /**
+   * Settles batches a crash left in doubt, resumes unfinished jobs, re-delivers the last batch's notifications,
+   * and starts the retry scheduler.
+   */
   async start(): Promise<void> {
     this.running = true;
     this.stopping = false;
     this.acceptingResults = true;
-    for (const job of this.deps.repository.jobs()) {
+    for (const stored of await this.deps.repository.jobs()) {
+      const job = stored.inDoubt === undefined ? stored : await this.settleInDoubt(stored, stored.inDoubt);
       this.records.set(job.id, job);
       if (job.status !== 'done') this.activate(job);
     }
@@ -232,7 +252,10 @@ export class TestAndEnableRunner {
     this.wakeIdleWaiters();
   }
 
-  /** Queues a job (one write: the job and its mailboxes marked scheduled) and returns it; testing runs in the background. */
+  /**
+   * Queues a job and returns it; testing runs in the background. Its mailboxes are scheduled on the records
+   * first (keyed by the job id: done once however often this is retried), then the job is written.
+   */
   async createJob(input: CreateJobInput): Promise<Result<JobRecord, DomainError>> {
     if (input.sourceEvent !== undefined) {
       const already = [...this.records.values()].find((job) => job.sourceEvent === input.sourceEvent);
@@ -242,14 +265,17 @@ export class TestAndEnableRunner {
     if (mailboxIds.length === 0) {
       return err(domainError('NothingSelected', `${input.title}: there is no mailbox to test.`));
     }
-    const planned = this.planJob(input, mailboxIds);
+    const planned = await this.planJob(input, mailboxIds, await this.deps.repository.nextJobId());
     if (!planned.ok) return planned;
     const { job, allowedIds } = planned.value;
     // Visible at once, before its write: whoever published the event that started it may look for it next.
     this.records.set(job.id, job);
     let removedJobIds: readonly string[];
     try {
-      removedJobIds = await this.deps.repository.transact((view) => this.creationWork(view, input, job, allowedIds));
+      // A retry keeps the retry count; every other job is a new Test & Enable run (fresh retry budget).
+      if (input.origin !== 'retry') await this.scheduleOnRecords(job, allowedIds, input);
+      // Older finished jobs go; numbers only grow, so an id (and the notification keys made from it) is never reused.
+      removedJobIds = await this.deps.repository.create(job, this.options.retainedJobs);
     } catch (error) {
       this.records.delete(job.id);
       throw error;
@@ -308,7 +334,7 @@ export class TestAndEnableRunner {
     if (!this.running || this.stopping) return undefined;
     const now = this.deps.clock.now();
     const busy = this.mailboxesOfUnfinishedJobs();
-    const due = this.deps.store.mailboxes().filter((mailbox) => !busy.has(mailbox.id) && isTestDue(mailbox, now));
+    const due = (await this.scheduledMailboxes()).filter((mailbox) => !busy.has(mailbox.id) && isTestDue(mailbox, now));
     let job: JobRecord | undefined;
     if (due.length > 0) {
       const created = await this.createJob({
@@ -328,14 +354,19 @@ export class TestAndEnableRunner {
   // Creating jobs
 
   /** The job as it starts: every mailbox the requester may not test is decided at once (not tested, with the reason). */
-  private planJob(input: CreateJobInput, mailboxIds: readonly string[]): Result<{ job: JobRecord; allowedIds: readonly string[] }, DomainError> {
-    const { store } = this.deps;
+  private async planJob(
+    input: CreateJobInput,
+    mailboxIds: readonly string[],
+    jobId: string,
+  ): Promise<Result<{ job: JobRecord; allowedIds: readonly string[] }, DomainError>> {
+    const { records } = this.deps;
+    const directory = await records.directory();
     const mailboxes: JobMailbox[] = [];
     const notTested: JobResult[] = [];
     const allowedIds: string[] = [];
     const refusals: PermissionDecision[] = [];
     for (const id of mailboxIds) {
-      const mailbox = store.mailboxById(id);
+      const mailbox = await records.mailbox(id);
       if (mailbox === undefined) {
         mailboxes.push({ id, name: id, emailAddress: '' });
         notTested.push({ mailboxId: id, verdict: 'notTested', reason: `No mailbox with id ${id} exists.` });
@@ -343,7 +374,7 @@ export class TestAndEnableRunner {
       }
       mailboxes.push({ id, name: mailbox.name, emailAddress: mailbox.emailAddress });
       if (input.requester !== null) {
-        const decision = canTestAndEnable(input.requester, mailbox, store);
+        const decision = canTestAndEnable(input.requester, mailbox, directory);
         if (!decision.allowed) {
           notTested.push({ mailboxId: id, verdict: 'notTested', reason: decision.reason });
           refusals.push(decision);
@@ -353,11 +384,10 @@ export class TestAndEnableRunner {
       allowedIds.push(id);
     }
     if (allowedIds.length === 0) return err(nothingToTest(input.title, notTested, refusals));
-    this.lastJobNumber = Math.max(this.lastJobNumber, ...[...this.records.keys()].map(jobNumber)) + 1;
     return ok({
       allowedIds,
       job: {
-        id: `J-${this.lastJobNumber}`,
+        id: jobId,
         title: input.title,
         origin: input.origin,
         requestedById: input.requester?.id ?? SYSTEM_ACTOR_ID,
@@ -381,22 +411,33 @@ export class TestAndEnableRunner {
     });
   }
 
-  /** Inside the write: the job, and its mailboxes marked scheduled as they are stored now. Returns the pruned job ids. */
-  private creationWork(view: JobDocumentView, input: CreateJobInput, job: JobRecord, allowedIds: readonly string[]): { changes: JobDocumentChanges; result: readonly string[] } {
-    if (view.jobs.some((existing) => existing.id === job.id)) throw new Error(`Job id ${job.id} is already taken in the data file; another process writes jobs.`);
-    // A retry keeps the retry count; every other job is a new Test & Enable run (fresh retry budget).
-    const options = input.syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly: input.syncFromThisOrgOnly };
-    const scheduled =
-      input.origin === 'retry'
-        ? []
-        : allowedIds.flatMap((id) => {
-            const mailbox = view.mailboxById(id);
-            return mailbox === undefined ? [] : [scheduleTestAndEnable(mailbox, options)];
-          });
-    // Older finished jobs go; numbers only grow, so an id (and the notification keys made from it) is never reused.
-    const finished = view.jobs.filter((existing) => existing.status === 'done').sort((a, b) => jobNumber(b.id) - jobNumber(a.id));
-    const removeJobIds = finished.slice(this.options.retainedJobs).map((existing) => existing.id);
-    return { changes: { mailboxes: scheduled, jobs: [job], removeJobIds }, result: removeJobIds };
+  /**
+   * Marks the job's mailboxes scheduled, as they are stored now, in one record batch. A job started by an event
+   * keys it by the event, so the same event handed over again after a crash schedules nothing twice (job ids are
+   * not such a key: one not written before a crash is handed out again). A mailbox that changed between reading
+   * and writing is read again (a few times: then its record keeps moving, and the test itself will see it).
+   */
+  private async scheduleOnRecords(job: JobRecord, mailboxIds: readonly string[], input: CreateJobInput): Promise<void> {
+    const { records, ids } = this.deps;
+    const { syncFromThisOrgOnly } = input;
+    const keyBase = input.sourceEvent === undefined ? ids.next('schedule') : `event-${input.sourceEvent}:schedule`;
+    for (let attempt = 1; attempt <= SCHEDULE_ATTEMPTS; attempt++) {
+      const intents: RecordIntent[] = [];
+      for (const id of mailboxIds) {
+        const mailbox = await records.mailbox(id);
+        if (mailbox === undefined) continue;
+        intents.push({
+          kind: 'scheduleTestAndEnable',
+          mailboxId: id,
+          expectedVersion: mailbox.version,
+          ...(syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly }),
+        });
+      }
+      if (intents.length === 0) return;
+      const written = await records.apply({ caller: appCaller, intents, idempotencyKey: `${keyBase}:${attempt}` });
+      if (written.ok) return;
+    }
+    this.log.warn('could not schedule every mailbox of the job: their records kept changing; the job tests them as they are', { job: job.id });
   }
 
   private activate(job: JobRecord): void {
@@ -427,12 +468,7 @@ export class TestAndEnableRunner {
   }
 
   private async updateJob(jobId: string, change: (job: JobRecord) => JobRecord): Promise<JobRecord | undefined> {
-    const updated = await this.deps.repository.transact((view) => {
-      const current = view.jobs.find((job) => job.id === jobId);
-      if (current === undefined) return { changes: null, result: undefined };
-      const next = change(this.withUnwrittenStart(current));
-      return { changes: { jobs: [next] }, result: next };
-    });
+    const [updated] = await this.deps.repository.update([jobId], (current) => change(this.withUnwrittenStart(current)));
     if (updated !== undefined) this.records.set(updated.id, updated);
     return updated;
   }
@@ -526,22 +562,23 @@ export class TestAndEnableRunner {
 
   /** Plans, asks Exchange, applies the domain's verdict. Never writes. */
   private async testOne(job: JobRecord, label: JobMailbox): Promise<DecidedMailbox> {
-    const { store, clock, ids } = this.deps;
-    const mailbox = store.mailboxById(label.id);
+    const { records, clock, ids } = this.deps;
+    const mailbox = await records.mailbox(label.id);
     if (mailbox === undefined) return this.notTested(job.id, label.id, 'The mailbox no longer exists: it was deleted after the job started.');
+    const directory = await records.directory();
     let rule = 'system:scheduled-retry';
     if (job.requestedById !== SYSTEM_ACTOR_ID) {
-      const requester = store.userById(job.requestedById);
+      const requester = directory.userById(job.requestedById);
       if (requester === undefined) return this.notTested(job.id, label.id, `${job.requestedByName}, who asked for this test, is no longer a user of this organization.`);
       // Checked again when testing: rights may have changed since the job was queued.
-      const decision = canTestAndEnable(requester, mailbox, store);
+      const decision = canTestAndEnable(requester, mailbox, directory);
       if (!decision.allowed) return this.notTested(job.id, label.id, decision.reason);
       rule = decision.rule;
     }
-    const plan = planMailboxTest(mailbox, store);
+    const plan = planMailboxTest(mailbox, directory);
     const outcome = plan.kind === 'blocked' ? plan : await this.exchangeTests.run(plan.request);
     const now = clock.now();
-    const test = applyTestOutcome(mailbox, outcome, store.organization.settings, now, ids);
+    const test = applyTestOutcome(mailbox, outcome, directory.organization.settings, now, ids);
     const profileId = plan.kind === 'ready' ? plan.request.profile.id : plan.profileId;
     const attempt = mailbox.testEmailConfigurationRetryCount + 1;
     const result: JobResult = test.verdict === 'enabled' ? { mailboxId: mailbox.id, verdict: 'enabled' } : { mailboxId: mailbox.id, verdict: test.verdict, reason: test.reason };
@@ -561,7 +598,7 @@ export class TestAndEnableRunner {
       before: mailbox,
       after: test.mailbox,
       test,
-      profile: profileId === null ? undefined : store.profileById(profileId),
+      profile: profileId === null ? undefined : directory.profileById(profileId),
       attempt,
       result,
       audit,
@@ -619,9 +656,10 @@ export class TestAndEnableRunner {
     if (batch.length === 0) return;
     let outcome: BatchOutcome;
     try {
-      outcome = await this.deps.repository.transact((view) => this.batchWork(view, batch));
+      outcome = await this.writeBatch(batch);
     } catch (error) {
-      // Nothing was written: keep the results and try again shortly (unless stopping; then the next start retests).
+      // Not committed on the job: keep the results and try again shortly (unless stopping; then the next start
+      // settles a batch left in doubt, or tests those mailboxes again).
       this.log.error('could not write Test & Enable results; will try again', { results: batch.length, error });
       if (!this.stopping) {
         this.pending = [...batch, ...this.pending];
@@ -644,18 +682,17 @@ export class TestAndEnableRunner {
     this.checkIdle();
   }
 
-  /** Inside the write: keeps the results whose mailbox is unchanged since the test, and updates their jobs. */
-  private batchWork(view: JobDocumentView, batch: readonly DecidedMailbox[]): { changes: JobDocumentChanges | null; result: BatchOutcome } {
-    const jobsById = new Map(view.jobs.map((job) => [job.id, job]));
-    const decidedByJob = new Map<string, Set<string>>();
-    const versions = new Map<string, number>();
-    const accepted: DecidedMailbox[] = [];
+  /**
+   * Writes a batch: results already on their job are dropped; results whose mailbox moved since its test are
+   * conflicted (tested again); the rest are written ahead on their jobs, applied to the records, and committed.
+   */
+  private async writeBatch(batch: readonly DecidedMailbox[]): Promise<BatchOutcome> {
+    await this.settleUnsettled();
     const conflicted: DecidedMailbox[] = [];
-    const mailboxes: Mailbox[] = [];
-    const alerts: Alert[] = [];
-    const audit: AuditEntry[] = [];
+    let candidates: DecidedMailbox[] = [];
+    const decidedByJob = new Map<string, Set<string>>();
     for (const decided of batch) {
-      const job = jobsById.get(decided.jobId);
+      const job = this.records.get(decided.jobId);
       if (job === undefined) continue;
       let decidedIds = decidedByJob.get(job.id);
       if (decidedIds === undefined) {
@@ -663,51 +700,125 @@ export class TestAndEnableRunner {
         decidedByJob.set(job.id, decidedIds);
       }
       if (decidedIds.has(decided.mailboxId)) continue;
-      if (decided.after !== undefined) {
-        const stored = versions.get(decided.mailboxId) ?? view.mailboxById(decided.mailboxId)?.version;
-        if (stored === undefined || decided.before?.version !== stored) {
-          conflicted.push(decided);
-          continue;
-        }
-        versions.set(decided.mailboxId, stored + 1);
-        mailboxes.push(decided.after);
-      }
       decidedIds.add(decided.mailboxId);
-      accepted.push(decided);
-      if (decided.test !== undefined) alerts.push(...decided.test.alerts);
-      if (decided.audit !== undefined) audit.push(decided.audit);
+      if (decided.after !== undefined && (await this.deps.records.mailbox(decided.mailboxId))?.version !== decided.before?.version) {
+        conflicted.push(decided);
+        continue;
+      }
+      candidates.push(decided);
     }
-
-    const jobs: JobRecord[] = [];
-    const planned = new Map<string, JobRecord['pendingNotifications']>();
-    for (const [jobId, items] of groupByJob(accepted)) {
-      const base = jobsById.get(jobId);
-      if (base === undefined) continue;
-      const results = [...base.results, ...items.map((item) => item.result)];
-      const done = results.length >= base.mailboxes.length;
-      const firstDecidedAt = items[0]?.decidedAt ?? this.deps.clock.now().toISOString();
-      const lastDecidedAt = items.at(-1)?.decidedAt ?? firstDecidedAt;
-      const started = this.withUnwrittenStart(base);
-      const updated: JobRecord = {
-        ...started,
-        status: done ? 'done' : 'running',
-        startedAt: started.startedAt ?? firstDecidedAt,
-        completedAt: done ? lastDecidedAt : null,
-        results,
-        batches: base.batches + 1,
-      };
-      const plan = this.deps.notifications.plan(updated, updated.batches, items);
-      const notifications = plan.notifications.map((notification) => ({ key: notification.key, payload: notification.payload }));
-      planned.set(jobId, notifications);
-      jobs.push({
-        ...updated,
-        pendingNotifications: notifications,
-        notificationKeys: [...base.notificationKeys, ...notifications.map((notification) => notification.key)],
-        ...mergeUnreachable(base, plan.unreachable),
+    // Each round either writes or finds one more mailbox that moved meanwhile, so this ends.
+    for (;;) {
+      const groups = groupByJob(candidates);
+      if (groups.size === 0) return { accepted: [], conflicted, jobs: [], planned: new Map() };
+      const key = this.deps.ids.next('results');
+      const inDoubt = new Map<string, InDoubtBatch>();
+      for (const [jobId, items] of groups) {
+        const job = this.records.get(jobId);
+        if (job === undefined) continue;
+        inDoubt.set(jobId, await this.planInDoubt(job, key, items));
+      }
+      await this.deps.repository.update([...inDoubt.keys()], (job) => {
+        const planned = inDoubt.get(job.id);
+        return planned === undefined ? null : { ...job, inDoubt: planned };
       });
+      for (const [jobId, planned] of inDoubt) this.unsettled.set(jobId, planned);
+      const written = await this.deps.records.apply({
+        caller: appCaller,
+        intents: candidates.flatMap((decided) => outcomeIntent(decided)),
+        audit: candidates.flatMap((decided) => (decided.audit === undefined ? [] : [decided.audit])),
+        idempotencyKey: key,
+      });
+      if (!written.ok) {
+        const moved = written.conflict.record;
+        const stale = candidates.filter((decided) => moved.type === 'mailbox' && decided.mailboxId === moved.id && decided.after !== undefined);
+        // A conflict on a record this batch does not write would never clear: fail the write (retried later).
+        if (stale.length === 0) throw new Error(`Writing Test & Enable results conflicted on ${moved.type} ${moved.id}, which the batch does not change.`);
+        conflicted.push(...stale);
+        candidates = candidates.filter((decided) => !stale.includes(decided));
+        if (candidates.length === 0) {
+          await this.deps.repository.update([...inDoubt.keys()], (job) => (job.inDoubt?.key === key ? withoutInDoubt(job) : null));
+          for (const jobId of inDoubt.keys()) this.unsettled.delete(jobId);
+          return { accepted: [], conflicted, jobs: [], planned: new Map() };
+        }
+        continue;
+      }
+      const jobs = await this.deps.repository.update([...inDoubt.keys()], (job) => {
+        if (job.inDoubt?.key !== key) return null;
+        const items = groups.get(job.id) ?? [];
+        return this.committed(job, job.inDoubt, { first: items[0]?.decidedAt ?? this.now(), last: items.at(-1)?.decidedAt ?? this.now() });
+      });
+      for (const jobId of inDoubt.keys()) this.unsettled.delete(jobId);
+      const planned = new Map([...inDoubt].map(([jobId, batchOfJob]) => [jobId, batchOfJob.notifications]));
+      return { accepted: candidates, conflicted, jobs, planned };
     }
-    const changes = jobs.length === 0 && mailboxes.length === 0 ? null : { mailboxes, alerts, audit, jobs };
-    return { changes, result: { accepted, conflicted, jobs, planned } };
+  }
+
+  /**
+   * A batch whose records write may or may not have happened (its commit on the job failed) is settled before
+   * anything else is written: otherwise its mailboxes, changed by that very write, would look changed by someone
+   * else and be tested again.
+   */
+  private async settleUnsettled(): Promise<void> {
+    for (const [jobId, batch] of [...this.unsettled]) {
+      const job = this.records.get(jobId);
+      const settled = job === undefined ? undefined : await this.settleInDoubt(job, batch);
+      this.unsettled.delete(jobId);
+      if (settled === undefined || settled.inDoubt !== undefined) continue;
+      this.records.set(settled.id, settled);
+      if (settled.status === 'done') this.active.delete(settled.id);
+      if (settled.pendingNotifications.length > 0 && settled.batches > (job?.batches ?? 0)) await this.deliver(settled, settled.pendingNotifications);
+      this.deps.notifications.jobChanged(settled);
+    }
+  }
+
+  /** A job's share of a batch as written ahead: its results, and who hears of them. */
+  private async planInDoubt(job: JobRecord, key: string, items: readonly DecidedMailbox[]): Promise<InDoubtBatch> {
+    const results = items.map((item) => item.result);
+    const preview: JobRecord = { ...job, results: [...job.results, ...results], batches: job.batches + 1 };
+    const plan = await this.deps.notifications.plan(preview, preview.batches, items);
+    return {
+      key,
+      results,
+      notifications: plan.notifications.map((notification) => ({ key: notification.key, payload: notification.payload })),
+      unreachable: [...plan.unreachable],
+    };
+  }
+
+  /** The job with a batch in doubt taken in: its results recorded, its notifications pending delivery. */
+  private committed(job: JobRecord, batch: InDoubtBatch, decided: DecidedSpan): JobRecord {
+    const results = [...job.results, ...batch.results];
+    const done = results.length >= job.mailboxes.length;
+    const started = this.withUnwrittenStart(job);
+    return {
+      ...withoutInDoubt(started),
+      status: done ? 'done' : 'running',
+      startedAt: started.startedAt ?? decided.first,
+      completedAt: done ? decided.last : null,
+      results,
+      batches: job.batches + 1,
+      pendingNotifications: batch.notifications,
+      notificationKeys: [...job.notificationKeys, ...batch.notifications.map((notification) => notification.key)],
+      ...mergeUnreachable(job, batch.unreachable),
+    };
+  }
+
+  /**
+   * A batch a crash left in doubt: committed on the job if the records have it (the key was applied),
+   * forgotten otherwise (its mailboxes are tested again).
+   */
+  private async settleInDoubt(job: JobRecord, batch: InDoubtBatch): Promise<JobRecord> {
+    const applied = await this.deps.records.wasApplied(batch.key);
+    const now = this.now();
+    const [settled] = await this.deps.repository.update([job.id], (current) => {
+      if (current.inDoubt?.key !== batch.key) return null;
+      return applied ? this.committed(current, batch, { first: now, last: now }) : withoutInDoubt(current);
+    });
+    return settled ?? job;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
   }
 
   private afterBatch(batch: readonly DecidedMailbox[], outcome: BatchOutcome): void {
@@ -745,23 +856,36 @@ export class TestAndEnableRunner {
   // ---------------------------------------------------------------------------------------------
   // Retry scheduler
 
+  /** Active mailboxes whose Test & Enable is scheduled: a first run, or a retry after a temporary failure. */
+  private scheduledMailboxes(): Promise<readonly Mailbox[]> {
+    return readAll((page) => this.deps.records.mailboxPage({ testScheduled: true, activeOnly: true }, page));
+  }
+
   private scheduleRetryCheck(): void {
     this.retryTimer?.cancel();
     this.retryTimer = undefined;
     if (!this.running || this.stopping) return;
-    const busy = this.mailboxesOfUnfinishedJobs();
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const mailbox of this.deps.store.mailboxes()) {
-      if (!mailbox.testEmailConfigurationScheduled || !mailbox.active || busy.has(mailbox.id)) continue;
-      const dueAt = mailbox.postponeTestEmailConfigurationUntil === null ? 0 : Date.parse(mailbox.postponeTestEmailConfigurationUntil);
-      earliest = Math.min(earliest, dueAt);
-    }
-    if (!Number.isFinite(earliest)) return;
-    const delay = Math.max(0, earliest - this.deps.clock.now().getTime());
-    this.retryTimer = this.timers.setTimeout(() => {
-      this.retryTimer = undefined;
-      void this.runDueRetries();
-    }, delay);
+    const check = ++this.retryCheck;
+    this.scheduledMailboxes().then(
+      (scheduled) => {
+        // A newer check (or stop) came while the records were read: it decides.
+        if (check !== this.retryCheck || !this.running || this.stopping) return;
+        const busy = this.mailboxesOfUnfinishedJobs();
+        let earliest = Number.POSITIVE_INFINITY;
+        for (const mailbox of scheduled) {
+          if (busy.has(mailbox.id)) continue;
+          const dueAt = mailbox.postponeTestEmailConfigurationUntil === null ? 0 : Date.parse(mailbox.postponeTestEmailConfigurationUntil);
+          earliest = Math.min(earliest, dueAt);
+        }
+        if (!Number.isFinite(earliest)) return;
+        const delay = Math.max(0, earliest - this.deps.clock.now().getTime());
+        this.retryTimer = this.timers.setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.runDueRetries();
+        }, delay);
+      },
+      (error: unknown) => this.log.error('could not read the mailboxes scheduled for a retry; retries wait for the next job', { error }),
+    );
   }
 
   private mailboxesOfUnfinishedJobs(): Set<string> {
@@ -801,6 +925,25 @@ const verdictWords: Readonly<Record<'enabled' | 'retryScheduled' | 'disabled', s
   retryScheduled: 'temporary failure, retry scheduled',
   disabled: 'disabled',
 };
+
+/** The record intent carrying a decided mailbox's outcome; none for a mailbox that was not tested. */
+function outcomeIntent(decided: DecidedMailbox): RecordIntent[] {
+  if (decided.after === undefined || decided.before === undefined) return [];
+  return [
+    {
+      kind: 'recordTestOutcome',
+      mailboxId: decided.mailboxId,
+      expectedVersion: decided.before.version,
+      outcome: testOutcomeOf(decided.after),
+      alerts: decided.test?.alerts ?? [],
+    },
+  ];
+}
+
+function withoutInDoubt(job: JobRecord): JobRecord {
+  const { inDoubt: _settled, ...rest } = job;
+  return rest;
+}
 
 function groupByJob(decided: readonly DecidedMailbox[]): Map<string, DecidedMailbox[]> {
   const groups = new Map<string, DecidedMailbox[]>();

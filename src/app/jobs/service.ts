@@ -5,7 +5,7 @@ import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
 import type { Result } from '../../domain/result.js';
 import type { AppEvent, AppEventListener, EventDelivery, TestAndEnableOrigin } from '../events.js';
-import type { EmailConfigStore } from '../ports.js';
+import type { OrganizationRecords } from '../ports.js';
 import type { JobOrigin, JobRecord, JobReport } from './job-records.js';
 import type { RunnerLog, TestAndEnableRunner } from './runner.js';
 
@@ -40,7 +40,7 @@ export interface TestAndEnableJobServiceDependencies {
   readonly runner: Pick<TestAndEnableRunner, 'createJob' | 'attachReport' | 'job' | 'latestJobOf' | 'start' | 'stop'>;
   readonly events: AppEventSource;
   /** Who requested a job started by an event, and the tenant their personal chat is in. */
-  readonly directory: Pick<EmailConfigStore, 'userById' | 'organization'>;
+  readonly records: Pick<OrganizationRecords, 'user' | 'organization'>;
   readonly cards: JobProgressCards;
   readonly log: RunnerLog;
 }
@@ -101,13 +101,13 @@ export class TestAndEnableJobService {
 
   private async startFromEvent(event: AppEvent, delivery: EventDelivery | undefined): Promise<void> {
     if (event.type !== 'testAndEnableRequested') return;
-    const { directory, log } = this.deps;
-    const requester = directory.userById(event.requestedById);
+    const { records, log } = this.deps;
+    const requester = await records.user(event.requestedById);
     if (requester === undefined) {
       log.warn('Test & Enable was requested by someone who is not a user; ignored', { requestedById: event.requestedById });
       return;
     }
-    const report: JobReport = { kind: 'personalChat', tenantId: directory.organization.tenantId, aadObjectId: requester.aadObjectId };
+    const report: JobReport = { kind: 'personalChat', tenantId: (await records.organization()).tenantId, aadObjectId: requester.aadObjectId };
     const created = await this.deps.runner.createJob({
       requester,
       mailboxIds: event.mailboxIds,

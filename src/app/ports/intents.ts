@@ -4,6 +4,7 @@
 // embedded store). Approval is an intent on the OWNER (user or queue): Dataverse keeps
 // `emailrouteraccessapproval` on systemuser/queue and the platform reflects it on the mailbox.
 import type {
+  Alert,
   AuditEntry,
   EmailSettings,
   Mailbox,
@@ -125,6 +126,50 @@ export interface SetUserSecurityRoles {
   readonly expected: User;
 }
 
+/**
+ * The outcome of a Test & Enable run of one mailbox, as server-side synchronization records it: the statuses,
+ * enabled flags, retry schedule and completion time, and the alerts on the mailbox's and profile's walls. The
+ * embedded store plays the platform and writes it; a Dataverse adapter finds it written by the platform already.
+ */
+export interface RecordTestOutcome extends MailboxIntent {
+  readonly kind: 'recordTestOutcome';
+  readonly outcome: Pick<Mailbox, TestOutcomeField>;
+  readonly alerts: readonly Alert[];
+}
+
+/** The mailbox fields a Test & Enable run sets. */
+export const TEST_OUTCOME_FIELDS = [
+  'incomingEmailStatus',
+  'outgoingEmailStatus',
+  'actStatus',
+  'mailboxStatus',
+  'enabledForIncomingEmail',
+  'enabledForOutgoingEmail',
+  'enabledForAct',
+  'testEmailConfigurationScheduled',
+  'testEmailConfigurationRetryCount',
+  'postponeTestEmailConfigurationUntil',
+  'testMailboxAccessCompletedOn',
+] as const satisfies readonly (keyof Mailbox)[];
+export type TestOutcomeField = (typeof TEST_OUTCOME_FIELDS)[number];
+
+/** The outcome fields of a tested mailbox record. */
+export function testOutcomeOf(mailbox: Mailbox): Pick<Mailbox, TestOutcomeField> {
+  return {
+    incomingEmailStatus: mailbox.incomingEmailStatus,
+    outgoingEmailStatus: mailbox.outgoingEmailStatus,
+    actStatus: mailbox.actStatus,
+    mailboxStatus: mailbox.mailboxStatus,
+    enabledForIncomingEmail: mailbox.enabledForIncomingEmail,
+    enabledForOutgoingEmail: mailbox.enabledForOutgoingEmail,
+    enabledForAct: mailbox.enabledForAct,
+    testEmailConfigurationScheduled: mailbox.testEmailConfigurationScheduled,
+    testEmailConfigurationRetryCount: mailbox.testEmailConfigurationRetryCount,
+    postponeTestEmailConfigurationUntil: mailbox.postponeTestEmailConfigurationUntil,
+    testMailboxAccessCompletedOn: mailbox.testMailboxAccessCompletedOn,
+  };
+}
+
 export type RecordIntent =
   | SetAddressApproval
   | ScheduleTestAndEnable
@@ -134,12 +179,19 @@ export type RecordIntent =
   | SetApprovalRequirement
   | SetEmailSettings
   | SetRolePrivileges
-  | SetUserSecurityRoles;
+  | SetUserSecurityRoles
+  | RecordTestOutcome;
 
 /** What one use case writes. */
 export interface IntentBatch {
   readonly caller: Caller;
   readonly intents: readonly RecordIntent[];
+  /**
+   * Names the batch so that applying it twice writes it once, and `wasApplied` can tell afterwards whether it
+   * was: callers that write their own state next to the records (jobs, approval decisions) record the key first
+   * and settle after a crash by asking. Unique per batch; adapters remember at least the last 1,000.
+   */
+  readonly idempotencyKey?: string;
   /**
    * Audit entries of these changes, handed to the audit log with them: the embedded store writes both in one
    * atomic write; an adapter without a shared transaction appends them once its writes succeeded.

@@ -15,6 +15,8 @@ export interface MailboxQuery {
   readonly disabled?: boolean;
   readonly profileId?: string;
   readonly activeOnly?: boolean;
+  /** Test & Enable is scheduled (`testemailconfigurationscheduled`): waiting for a first run or a retry. */
+  readonly testScheduled?: boolean;
 }
 
 /** One page request: no cursor for the first page, then the `nextCursor` of the page before. */
@@ -93,6 +95,13 @@ export interface OrganizationRecords {
    * version before its first write) and the outcome names the record that moved.
    */
   apply(batch: IntentBatch): Promise<IntentOutcome>;
+
+  /**
+   * Whether the batch with this idempotency key was applied (a second `apply` of it writes nothing and answers
+   * as the first did). An adapter whose writes of such a batch are durable elsewhere (Dataverse: the platform
+   * records test outcomes itself) answers true for them.
+   */
+  wasApplied(idempotencyKey: string): Promise<boolean>;
 
   /**
    * What `apply(batch)` would write now, as whole records (for previews before a confirmation), without writing.

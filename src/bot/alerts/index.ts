@@ -6,7 +6,7 @@ import type { AlertSubscriptionRecord, JobRecord } from '../../app/jobs/job-reco
 import type { JobNotifications, JobRepository, JobTimers } from '../../app/jobs/ports.js';
 import type { JobProgressCards, TestAndEnableJobService } from '../../app/jobs/service.js';
 import type { UseCaseContext } from '../../app/context.js';
-import type { Clock, EmailConfigStore } from '../../app/ports.js';
+import type { Clock, OrganizationRecords } from '../../app/ports.js';
 import { ok } from '../../domain/result.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AlertSubscriptions, TestAndEnableJobs } from '../services.js';
@@ -26,11 +26,11 @@ export interface JobAlertsOptions {
 }
 
 export interface JobAlertsDependencies {
-  readonly directory: EmailConfigStore;
+  readonly records: OrganizationRecords;
   readonly outbox: OutboxJobNotificationsDependencies['outbox'] & JobProgressReporterDependencies['outbox'];
   readonly references: ReferenceLookup;
   /** The channels and group chats subscribed to profile alerts, as committed now. */
-  readonly subscriptions: () => readonly AlertSubscriptionRecord[];
+  readonly subscriptions: () => Promise<readonly AlertSubscriptionRecord[]>;
   /** The jobs as the runner knows them; called only once jobs run, so it may be bound after this is built. */
   readonly jobs: JobProgressReporterDependencies['jobs'];
   readonly clock: Clock;
@@ -45,10 +45,10 @@ export interface JobAlerts {
 }
 
 export function createJobAlerts(deps: JobAlertsDependencies, options: JobAlertsOptions = {}): JobAlerts {
-  const { directory, outbox, references, clock, timers, logger } = deps;
+  const { records, outbox, references, clock, timers, logger } = deps;
   const reporter = new JobProgressReporter({
     outbox,
-    store: directory,
+    records,
     references,
     jobs: deps.jobs,
     clock,
@@ -59,7 +59,7 @@ export function createJobAlerts(deps: JobAlertsDependencies, options: JobAlertsO
     logger,
   });
   const notifications = new OutboxJobNotifications({
-    store: directory,
+    records,
     outbox,
     references,
     subscriptions: deps.subscriptions,

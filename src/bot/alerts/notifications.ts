@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import type { AlertSubscriptionRecord, JobRecord, UnreachableRecipient } from '../../app/jobs/job-records.js';
 import type { DecidedMailbox, JobNotifications, NotificationPlan, PlannedNotification } from '../../app/jobs/ports.js';
-import type { EmailConfigStore } from '../../app/ports.js';
+import type { OrganizationRecords } from '../../app/ports.js';
+import type { Directory } from '../../domain/directory.js';
 import { isAlertConditionCode } from '../../domain/alert-catalog.js';
 import type { Alert } from '../../domain/model.js';
 import type { Logger } from '../../shared/logger.js';
@@ -34,10 +35,15 @@ export type ReferenceLookup = ConversationDirectory;
 export const recipientKey = (target: DeliveryTarget): string => (target.kind === 'user' ? `user:${target.aadObjectId}` : `conversation:${target.conversationId}`);
 
 /** "Otto Owner", or "the channel 19:…" for a subscribed conversation. */
-export function recipientName(target: DeliveryTarget, store: EmailConfigStore, references: ReferenceLookup): string {
-  if (target.kind === 'user') return store.userByAadObjectId(target.aadObjectId)?.fullName ?? `the user ${target.aadObjectId}`;
-  const type = references.forConversation(target.conversationId)?.conversationType;
-  return `${type === 'channel' ? 'the channel' : type === 'groupChat' ? 'the group chat' : 'the conversation'} ${target.conversationId}`;
+export async function recipientName(target: DeliveryTarget, records: Pick<OrganizationRecords, 'userByAadObjectId'>, references: ReferenceLookup): Promise<string> {
+  if (target.kind === 'user') return (await records.userByAadObjectId(target.aadObjectId))?.fullName ?? `the user ${target.aadObjectId}`;
+  return conversationName(target.conversationId, references);
+}
+
+/** "the channel 19:…", "the group chat …", or "the conversation …". */
+function conversationName(conversationId: string, references: ReferenceLookup): string {
+  const type = references.forConversation(conversationId)?.conversationType;
+  return `${type === 'channel' ? 'the channel' : type === 'groupChat' ? 'the group chat' : 'the conversation'} ${conversationId}`;
 }
 
 /** Why the bot cannot reach the target now, or undefined when it can try. */
@@ -49,10 +55,10 @@ export function unreachableBecause(target: DeliveryTarget, references: Reference
 }
 
 export interface OutboxJobNotificationsDependencies {
-  readonly store: EmailConfigStore;
+  readonly records: OrganizationRecords;
   readonly outbox: Pick<ProactiveMessages, 'enqueueMany'>;
   readonly references: ReferenceLookup;
-  readonly subscriptions: () => readonly AlertSubscriptionRecord[];
+  readonly subscriptions: () => Promise<readonly AlertSubscriptionRecord[]>;
   /** Progress cards are someone else's concern; called for every change of a job. */
   readonly onJobChanged: (job: JobRecord) => void;
   readonly logger: Pick<Logger, 'error'>;
@@ -66,10 +72,11 @@ interface PlanBuilder {
 export class OutboxJobNotifications implements JobNotifications {
   constructor(private readonly deps: OutboxJobNotificationsDependencies) {}
 
-  plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): NotificationPlan {
+  async plan(job: JobRecord, batch: number, decided: readonly DecidedMailbox[]): Promise<NotificationPlan> {
     const builder: PlanBuilder = { notifications: [], unreachable: new Map() };
-    this.planOwnerAlerts(job, decided, builder);
-    this.planProfileAlerts(job, batch, decided, builder);
+    const directory = await this.deps.records.directory();
+    this.planOwnerAlerts(job, decided, directory, builder);
+    await this.planProfileAlerts(job, batch, decided, directory, builder);
     return { notifications: builder.notifications, unreachable: [...builder.unreachable.values()] };
   }
 
@@ -95,14 +102,13 @@ export class OutboxJobNotifications implements JobNotifications {
     this.deps.onJobChanged(job);
   }
 
-  private planOwnerAlerts(job: JobRecord, decided: readonly DecidedMailbox[], builder: PlanBuilder): void {
-    const { store } = this.deps;
-    const settings = store.organization.settings;
+  private planOwnerAlerts(job: JobRecord, decided: readonly DecidedMailbox[], directory: Directory, builder: PlanBuilder): void {
+    const settings = directory.organization.settings;
     for (const item of decided) {
       if (item.test === undefined || item.after === undefined) continue;
       if (!item.test.alerts.some((alert) => alert.regarding.type === 'mailbox')) continue;
       if (!ownerHearsOf(item.test.conditions.filter(isAlertConditionCode), settings)) continue;
-      const owner = store.userById(item.after.ownerId);
+      const owner = directory.userById(item.after.ownerId);
       if (owner === undefined) {
         builder.unreachable.set(`user-id:${item.after.ownerId}`, {
           recipient: `user-id:${item.after.ownerId}`,
@@ -111,7 +117,7 @@ export class OutboxJobNotifications implements JobNotifications {
         });
         continue;
       }
-      const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
+      const target: DeliveryTarget = { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: owner.aadObjectId };
       this.add(builder, `alert:${job.id}:${item.mailboxId}:${item.attempt}:${recipientKey(target)}`, target, () => {
         const view = mailboxAlertView(item);
         return view === undefined ? undefined : mailboxAlertActivity(view);
@@ -119,8 +125,7 @@ export class OutboxJobNotifications implements JobNotifications {
     }
   }
 
-  private planProfileAlerts(job: JobRecord, batch: number, decided: readonly DecidedMailbox[], builder: PlanBuilder): void {
-    const { store } = this.deps;
+  private async planProfileAlerts(job: JobRecord, batch: number, decided: readonly DecidedMailbox[], directory: Directory, builder: PlanBuilder): Promise<void> {
     const byProfile = new Map<string, Alert[]>();
     for (const item of decided) {
       for (const alert of item.test?.alerts ?? []) {
@@ -131,22 +136,22 @@ export class OutboxJobNotifications implements JobNotifications {
       }
     }
     if (byProfile.size === 0) return;
-    const subscriptions = this.deps.subscriptions();
+    const subscriptions = await this.deps.subscriptions();
     for (const [profileId, alerts] of byProfile) {
-      const profile = store.profileById(profileId);
+      const profile = directory.profileById(profileId);
       if (profile === undefined) continue;
       let activity: OutboundActivity | undefined;
       const digest = (): OutboundActivity => (activity ??= profileAlertsActivity(job, profile, alerts));
       const keyOf = (target: DeliveryTarget): string => `alert:${job.id}:profile:${profileId}:${batch}:${recipientKey(target)}`;
-      const owner = store.userById(profile.ownerId);
+      const owner = directory.userById(profile.ownerId);
       if (owner !== undefined) {
-        const target: DeliveryTarget = { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId };
+        const target: DeliveryTarget = { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: owner.aadObjectId };
         this.add(builder, keyOf(target), target, digest, `${owner.fullName} (owner of the profile ${profile.name})`);
       }
       for (const subscription of subscriptions) {
         if (subscription.profileId !== profileId) continue;
         const target: DeliveryTarget = { kind: 'conversation', conversationId: subscription.conversationId };
-        this.add(builder, keyOf(target), target, digest, `${recipientName(target, store, this.deps.references)} (subscribed to ${profile.name})`);
+        this.add(builder, keyOf(target), target, digest, `${conversationName(subscription.conversationId, this.deps.references)} (subscribed to ${profile.name})`);
       }
     }
   }

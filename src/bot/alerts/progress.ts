@@ -6,7 +6,7 @@
 // Default Email Settings, an approval) first posts its card to the requester's personal chat (`job:<id>:card`).
 import type { JobRecord, UnreachableRecipient } from '../../app/jobs/job-records.js';
 import type { JobTimers } from '../../app/jobs/ports.js';
-import type { Clock, EmailConfigStore } from '../../app/ports.js';
+import type { Clock, OrganizationRecords } from '../../app/ports.js';
 import type { Logger } from '../../shared/logger.js';
 import type { DeliveryTarget, MessagesReport, OutboundActivity, ProactiveMessages } from '../../app/proactive-messages.js';
 import { recipientKey, recipientName, type ReferenceLookup } from './notifications.js';
@@ -14,7 +14,7 @@ import { deadLetterExplanation, deliveryText, jobCardActivity, type DeliverySumm
 
 export interface JobProgressReporterDependencies {
   readonly outbox: Pick<ProactiveMessages, 'enqueue' | 'get' | 'deliveryReport' | 'whenSettled'>;
-  readonly store: EmailConfigStore;
+  readonly records: Pick<OrganizationRecords, 'userByAadObjectId'>;
   readonly references: ReferenceLookup;
   readonly jobs: {
     job(jobId: string): JobRecord | undefined;
@@ -68,7 +68,7 @@ export class JobProgressReporter {
   }
 
   /** The requester's view of the alerts so far. */
-  deliverySummary(job: JobRecord): DeliverySummary {
+  async deliverySummary(job: JobRecord): Promise<DeliverySummary> {
     const report: MessagesReport = this.deps.outbox.deliveryReport(job.notificationKeys);
     const unreachable: UnreachableRecipient[] = [...job.unreachable];
     const known = new Set(unreachable.map((entry) => entry.recipient));
@@ -78,7 +78,7 @@ export class JobProgressReporter {
       if (known.has(recipient)) continue;
       known.add(recipient);
       total += 1;
-      unreachable.push({ recipient, name: recipientName(failed.target, this.deps.store, this.deps.references), reason: deadLetterExplanation[failed.reason] });
+      unreachable.push({ recipient, name: await recipientName(failed.target, this.deps.records, this.deps.references), reason: deadLetterExplanation[failed.reason] });
     }
     return { delivered: report.sent.length, pending: report.pending.length, unreachable, unreachableTotal: total };
   }
@@ -152,11 +152,11 @@ export class JobProgressReporter {
     if (location.kind === 'ready') {
       state.lastSentAt = this.now();
       state.lastKey = doneKey;
-      this.sendUpdate(doneKey, location, jobCardActivity(job, deliveryText(this.deliverySummary(job))));
+      this.sendUpdate(doneKey, location, jobCardActivity(job, deliveryText(await this.deliverySummary(job))));
     }
     const settled = await this.waitUntilSettled([...job.notificationKeys, doneKey]);
     if (!settled && this.stopped) return;
-    const finalText = deliveryText(this.deliverySummary(job));
+    const finalText = deliveryText(await this.deliverySummary(job));
     const shown = this.deps.outbox.get(doneKey);
     if (location.kind === 'ready' && shown !== undefined) {
       if (shown.state === 'dead' && shown.deadLetter?.reason === 'ActivityNotFound') {
