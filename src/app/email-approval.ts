@@ -99,7 +99,7 @@ interface DecisionPlan {
 }
 
 /** The decision as an intent on the address's owner (Dataverse keeps the approval on the user or queue). */
-const approvalIntent = (before: Mailbox, after: Mailbox): RecordIntent => ({
+export const approvalIntent = (before: Mailbox, after: Mailbox): RecordIntent => ({
   kind: 'setAddressApproval',
   owner: before.regarding,
   status: after.emailRouterAccessApproval,

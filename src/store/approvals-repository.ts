@@ -3,10 +3,11 @@
 import { z } from 'zod';
 import {
   approvalRequestRecordSchema,
-  type ApprovalDecisionCommit,
-  type ApprovalDecisionCommitOutcome,
+  withDecisionBegun,
+  withDecisionSettled,
   type ApprovalRequest,
   type ApprovalRequestRepository,
+  type DecisionInDoubt,
 } from '../app/approvals/approval-requests.js';
 import { upsertByKey } from '../shared/upsert.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
@@ -28,31 +29,41 @@ export class DocumentApprovalRequestRepository implements ApprovalRequestReposit
 
   constructor(private readonly store: DocumentEmailConfigStore) {}
 
-  all(): readonly ApprovalRequest[] {
+  #all(): readonly ApprovalRequest[] {
     // Files written before the section existed have none; the schema's default fills it in on the next load.
     return this.store.document().approvalRequests ?? [];
   }
 
-  byId(id: string): ApprovalRequest | undefined {
-    const section = this.all();
-    if (this.#indexed?.section !== section) this.#indexed = { section, byId: new Map(section.map((request) => [request.id, request])) };
-    return this.#indexed.byId.get(id);
+  all(): Promise<readonly ApprovalRequest[]> {
+    return Promise.resolve(this.#all());
   }
 
-  /**
-   * The mailbox, its audit entry and events go through the store's commit path (validated, version set by the
-   * store, events appended to the outbox); the decided request is set on the same document: one write, or none.
-   */
-  commitDecision(decision: ApprovalDecisionCommit): Promise<ApprovalDecisionCommitOutcome> {
-    const record = this.#parsed([decision.request]);
-    return this.store.transactWithChangeSet<ApprovalDecisionCommitOutcome>((current, mailboxById) => {
-      const stored = (current.approvalRequests ?? []).find((request) => request.id === record[0]?.id);
-      if (stored?.status !== 'pending') return { changes: null, result: { ok: false, conflict: 'requestClosed' } };
-      if (mailboxById(decision.mailbox.id)?.version !== decision.expectedMailboxVersion) return { changes: null, result: { ok: false, conflict: 'mailboxChanged' } };
+  byId(id: string): Promise<ApprovalRequest | undefined> {
+    const section = this.#all();
+    if (this.#indexed?.section !== section) this.#indexed = { section, byId: new Map(section.map((request) => [request.id, request])) };
+    return Promise.resolve(this.#indexed.byId.get(id));
+  }
+
+  beginDecision(requestId: string, decision: DecisionInDoubt): Promise<boolean> {
+    return this.update((current) => {
+      const stored = current.find((request) => request.id === requestId);
+      const begun = stored === undefined ? undefined : withDecisionBegun(stored, decision);
+      return { upserts: begun === undefined ? [] : [begun], result: begun !== undefined };
+    });
+  }
+
+  settleDecision(requestId: string, key: string, applied: boolean): Promise<ApprovalRequest | undefined> {
+    return this.store.transactWithChangeSet<ApprovalRequest | undefined>((current) => {
+      const stored = (current.approvalRequests ?? []).find((request) => request.id === requestId);
+      if (stored?.deciding?.key !== key) return { changes: null, result: stored };
+      const events = applied ? stored.deciding.events : [];
+      const [settled] = this.#parsed([withDecisionSettled(stored, key, applied)]);
+      if (settled === undefined) return { changes: null, result: stored };
       return {
-        changes: { mailboxes: [decision.mailbox], audit: decision.audit, events: decision.events },
-        sections: (next) => ({ ...next, approvalRequests: upsertByKey(next.approvalRequests ?? [], record, (request) => request.id) }),
-        result: { ok: true },
+        // The decision and the events it causes, in one write: the event outbox is part of the same data file.
+        changes: { events },
+        sections: (next) => ({ ...next, approvalRequests: upsertByKey(next.approvalRequests ?? [], [settled], (request) => request.id) }),
+        result: settled,
       };
     });
   }

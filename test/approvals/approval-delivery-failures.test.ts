@@ -118,12 +118,11 @@ describe('when Teams refuses an approval card', () => {
     const scene = await setUp(() => new Map());
     stops.push(scene.stop);
     const broken = new ApprovalCardService(scene.core, {
-      all: () => [],
-      byId: () => {
-        throw new Error('the data file is gone');
-      },
+      all: () => Promise.resolve([]),
+      byId: () => Promise.reject(new Error('the data file is gone')),
       update: () => Promise.reject(new Error('the data file is gone')),
-      commitDecision: () => Promise.reject(new Error('the data file is gone')),
+      beginDecision: () => Promise.reject(new Error('the data file is gone')),
+      settleDecision: () => Promise.reject(new Error('the data file is gone')),
     });
 
     const answer = await broken.handleAction(

@@ -124,12 +124,12 @@ describe('the approval request repository', () => {
   it('upserts requests by id in one write and refuses a record that breaks the schema', async () => {
     const store = createInMemoryEmailConfigStore(await exampleDocument('contoso.json'));
     const repository = new DocumentApprovalRequestRepository(store);
-    expect(repository.all()).toEqual([]);
+    expect(await repository.all()).toEqual([]);
 
     await repository.update(() => ({ upserts: [request()], result: undefined }));
     await repository.update((current) => ({ upserts: current.map((item) => ({ ...item, requesterReportedAt: '2025-03-01T09:01:00.000Z' })), result: undefined }));
-    expect(repository.all()).toHaveLength(1);
-    expect(repository.byId('approval-1')?.requesterReportedAt).toBe('2025-03-01T09:01:00.000Z');
+    expect(await repository.all()).toHaveLength(1);
+    expect((await repository.byId('approval-1'))?.requesterReportedAt).toBe('2025-03-01T09:01:00.000Z');
 
     const writes = store.writesPerformed;
     await expect(repository.update(() => ({ upserts: [request({ id: 'approval-2', requestedAt: 'yesterday' })], result: undefined }))).rejects.toThrow(
@@ -139,7 +139,7 @@ describe('the approval request repository', () => {
       /approvalRequests\[0\]\.requestedAt/,
     );
     expect(store.writesPerformed).toBe(writes);
-    expect(repository.byId('approval-2')).toBeUndefined();
+    expect(await repository.byId('approval-2')).toBeUndefined();
   });
 });
 

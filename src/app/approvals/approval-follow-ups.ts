@@ -1,9 +1,7 @@
 // What follows an approval event, as a consumer of the event outbox: a request is opened (and its cards sent) when
 // approval is asked for; a decision closes the mailbox's open requests and has every copy of their cards updated.
 // Cards are the notifier's business (src/bot/approvals implements it); the records are this module's.
-import type { Clock } from '../ports.js';
-import type { Directory } from '../../domain/directory.js';
-import type { Mailbox, User } from '../../domain/model.js';
+import type { Clock, OrganizationRecords } from '../ports.js';
 import type { AppEvent, AppEventListener } from '../events.js';
 import { followUpAfterApproval, openRequestsFor, withDecision, type ApprovalDecisionRecord, type ApprovalRequestRepository } from './approval-requests.js';
 
@@ -26,7 +24,7 @@ export interface ApprovalNotifier {
 
 export interface ApprovalFollowUpsDependencies {
   readonly requests: ApprovalRequestRepository;
-  readonly directory: Directory & { mailboxById(id: string): Mailbox | undefined; userById(id: string): User | undefined };
+  readonly records: Pick<OrganizationRecords, 'mailbox' | 'directory'>;
   readonly clock: Clock;
   readonly notifier: ApprovalNotifier;
 }
@@ -37,8 +35,9 @@ export interface ApprovalFollowUpsDependencies {
  * has its cards updated.
  */
 async function afterDecision(deps: ApprovalFollowUpsDependencies, event: EmailAddressDecidedEvent): Promise<void> {
-  const { requests, directory, clock, notifier } = deps;
-  const mailbox = directory.mailboxById(event.mailboxId);
+  const { requests, records, clock, notifier } = deps;
+  const mailbox = await records.mailbox(event.mailboxId);
+  const directory = await records.directory();
   const decider = directory.userById(event.decidedById);
   const followUp = event.decision === 'approved' && mailbox !== undefined && decider !== undefined ? followUpAfterApproval(mailbox, decider, directory) : 'none';
   const decision: ApprovalDecisionRecord = {
@@ -53,7 +52,7 @@ async function afterDecision(deps: ApprovalFollowUpsDependencies, event: EmailAd
     const decided = openRequestsFor(current, event.mailboxId).map((open) => withDecision(open, decision));
     return { upserts: decided, result: undefined };
   });
-  for (const request of requests.all()) {
+  for (const request of await requests.all()) {
     if (request.mailboxId === event.mailboxId && request.status !== 'pending' && request.closedOutAt === null) notifier.closeOut(request.id);
   }
 }

@@ -3,11 +3,12 @@
 // the rules here are pure. Sending and updating the cards is the bot's business (src/bot/approvals).
 import { z } from 'zod';
 import type { Directory } from '../../domain/directory.js';
-import type { AuditEntry, EmailSettings, Mailbox, User } from '../../domain/model.js';
+import type { EmailSettings, Mailbox, User } from '../../domain/model.js';
 import { EmailApprovalStatus, TestStatus } from '../../domain/options.js';
 import { canApproveEmail, canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
 import { checkPreconditions } from '../../domain/test-and-enable.js';
 import type { AppEvent, ApprovalRequestReason } from '../events.js';
+import { appEventSchema } from '../event-outbox.js';
 
 const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 timestamp like 2025-03-01T09:00:00.000Z' });
 const recordId = z.string().trim().min(1, 'must not be empty');
@@ -101,30 +102,44 @@ export const approvalRequestRecordSchema = z
     closedOutAt: isoTimestamp.nullable(),
     /** The rejection this request asks to reconsider (asked again after a rejection); absent in older files. */
     previousRejection: previousRejectionSchema.nullable().optional(),
+    /** A decision begun and not yet settled (see `DecisionInDoubt`); absent when none is. */
+    deciding: z
+      .object({ key: recordId, decision: approvalDecisionRecordSchema, events: z.array(appEventSchema) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ApprovalRequest = z.infer<typeof approvalRequestRecordSchema>;
 
-/** One decision as one write: the mailbox (compare-and-set), its audit entry, the decided request, and the events. */
-export interface ApprovalDecisionCommit {
-  readonly mailbox: Mailbox;
-  /** The mailbox version the decision was made against; another version means nothing is written. */
-  readonly expectedMailboxVersion: number;
-  readonly audit: readonly AuditEntry[];
+/**
+ * A decision between its two writes. The approval itself is written to the organization's records (Dataverse: on
+ * the owner, as the approver); the request is the bot's own state. So a decision is begun on the request first
+ * (which also keeps a second click out), then written to the records under `key`, then settled on the request
+ * together with its events. After a crash the next start asks the records whether `key` was applied.
+ */
+export interface DecisionInDoubt {
+  /** The idempotency key of the records batch carrying the approval. */
+  readonly key: string;
+  readonly decision: ApprovalDecisionRecord;
+  /** What the decision causes (cards updated, Test & Enable started): written to the event outbox when it settles. */
   readonly events: readonly AppEvent[];
-  /** The request as decided; written only if the stored one is still pending. */
-  readonly request: ApprovalRequest;
 }
 
-export type ApprovalDecisionCommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: 'mailboxChanged' | 'requestClosed' };
-
-/** Where approval requests are kept. Reads see the last committed state; `update` is one atomic write. */
+/** Where approval requests are kept. Reads see the last committed state; every write is atomic on its own. */
 export interface ApprovalRequestRepository {
   /** Every request, oldest first. */
-  all(): readonly ApprovalRequest[];
-  byId(id: string): ApprovalRequest | undefined;
-  /** Writes a decision in ONE atomic write with the mailbox, the audit and the event outbox (see ApprovalDecisionCommit). */
-  commitDecision(decision: ApprovalDecisionCommit): Promise<ApprovalDecisionCommitOutcome>;
+  all(): Promise<readonly ApprovalRequest[]>;
+  byId(id: string): Promise<ApprovalRequest | undefined>;
+  /**
+   * Begins deciding a request: only a pending request that nobody is deciding takes it (false otherwise: it was
+   * decided, replaced, or someone else's click is being decided right now).
+   */
+  beginDecision(requestId: string, decision: DecisionInDoubt): Promise<boolean>;
+  /**
+   * Settles the decision begun with `key`: `applied` records it on the request and writes its events to the event
+   * outbox in the same write; otherwise the request is pending again. Returns the request as stored afterwards.
+   */
+  settleDecision(requestId: string, key: string, applied: boolean): Promise<ApprovalRequest | undefined>;
   /**
    * Runs `work` against the committed requests, after every earlier write, and upserts (by id) what it
    * returns in one write; nothing is written when `upserts` is empty. A record failing the schema rejects.
@@ -230,7 +245,22 @@ export function newestRequest(request: ApprovalRequest, byId: (id: string) => Ap
 /** The request with the decision recorded; only a pending request takes one. */
 export function withDecision(request: ApprovalRequest, decision: ApprovalDecisionRecord): ApprovalRequest {
   if (request.status !== 'pending') return request;
-  return { ...request, status: decision.outcome, decision };
+  const { deciding: _settled, ...settled } = request;
+  return { ...settled, status: decision.outcome, decision };
+}
+
+/** The request with a decision begun; only a pending request nobody is deciding takes one. */
+export function withDecisionBegun(request: ApprovalRequest, decision: DecisionInDoubt): ApprovalRequest | undefined {
+  if (request.status !== 'pending' || request.deciding !== undefined) return undefined;
+  return { ...request, deciding: { key: decision.key, decision: decision.decision, events: decision.events.map((event) => appEventSchema.parse(event)) } };
+}
+
+/** The request after the decision begun with `key` settled: decided, or pending again. Unchanged for another key. */
+export function withDecisionSettled(request: ApprovalRequest, key: string, applied: boolean): ApprovalRequest {
+  if (request.deciding?.key !== key) return request;
+  if (applied) return withDecision(request, request.deciding.decision);
+  const { deciding: _abandoned, ...pending } = request;
+  return pending;
 }
 
 /** The request replaced by a newer one; only a pending request can be. */

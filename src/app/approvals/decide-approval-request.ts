@@ -1,7 +1,13 @@
 // Deciding an approval request: the one use case behind Approve and Reject on an approval card. It checks the
-// approver's permission once and the mailbox version once, then writes the mailbox, the audit entry, the decided
-// request and the events it causes (cards to update, Test & Enable to start) in ONE commit. Nothing follows up
-// in-process: the event outbox dispatches the events, so a crash after the commit loses no follow-up.
+// approver's permission once and the mailbox version once, then writes in three steps, because the approval lives
+// in the organization's records (Dataverse: on the owner, written as the approver) and the request in the bot's
+// own state, which share no transaction:
+//   1. the decision is begun on the request (a second click finds it taken);
+//   2. the approval and its audit entry go to the records as one batch under an idempotency key;
+//   3. the decision is settled on the request with the events it causes (cards updated, Test & Enable started),
+//      which the event outbox dispatches: nothing follows up in-process.
+// A crash between the steps is settled by the next start (`settleDecisionsInDoubt`): the records are asked whether
+// the key was applied, and the request is decided (with its follow-ups, once) or pending again.
 import { z } from 'zod';
 import type { DomainError } from '../../domain/errors.js';
 import type { Mailbox } from '../../domain/model.js';
@@ -9,12 +15,12 @@ import { canApproveEmail } from '../../domain/permissions.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { refusal } from '../authorization.js';
 import type { Requester, UseCaseContext } from '../context.js';
-import { planEmailDecision, type ApprovalDecision, type DecisionRemark } from '../email-approval.js';
+import { approvalIntent, planEmailDecision, type ApprovalDecision, type DecisionRemark } from '../email-approval.js';
+import { personCaller, type DelegatedCredential } from '../ports.js';
 import {
   awaitsDecision,
   followUpAfterApproval,
   MAX_REMARK_LENGTH,
-  withDecision,
   type ApprovalDecisionRecord,
   type ApprovalRequest,
   type ApprovalRequestRepository,
@@ -34,6 +40,8 @@ export interface DecideApprovalRequestInput {
   readonly remark?: unknown;
   /** Where the decision was made (which card message). */
   readonly via: ApprovalDecisionRecord['via'];
+  /** The approver's own sign-in for this turn, when they gave one: the approval is then written as them. */
+  readonly credential?: DelegatedCredential;
 }
 
 /** Why nothing was decided (in words for the approver), with what the card needs to redraw itself truthfully. */
@@ -61,8 +69,8 @@ export async function decideApprovalRequest(
   approver: Requester,
   input: DecideApprovalRequestInput,
 ): Promise<Result<DecidedApprovalRequest, DecideApprovalRequestError>> {
-  const { records, requests, clock } = context;
-  const request = requests.byId(input.requestId);
+  const { records, requests, clock, ids } = context;
+  const request = await requests.byId(input.requestId);
   if (request === undefined) {
     return failure({ problem: 'unknownRequest', message: `There is no approval request ${input.requestId}. Nothing was changed.` });
   }
@@ -102,27 +110,52 @@ export async function decideApprovalRequest(
     followUp: input.decision === 'approved' ? followUpAfterApproval(planned.after, approver, directory) : 'none',
     remark: remarkText ?? null,
   };
-  const decided = withDecision(request, decision);
-  const committed = await requests.commitDecision({
-    mailbox: planned.after,
-    expectedMailboxVersion: mailbox.version,
-    audit: [planned.audit],
-    events: planned.events,
-    request: decided,
-  });
-  if (!committed.ok) {
-    // Decided elsewhere in between (another approver, a chat command): the card shows what is true now.
-    const now = (await records.mailbox(mailbox.id)) ?? mailbox;
-    const latest = (requests.byId(request.id)) ?? request;
-    return committed.conflict === 'requestClosed'
-      ? failure({ problem: 'requestClosed', message: 'Someone decided this request first; nothing was decided.', request: latest })
-      : failure({
-          problem: 'stale',
-          message: `The mailbox changed while this was decided (it is version ${now.version} now); nothing was decided. Look at it again and decide anew.`,
-          request: latest,
-          currentVersion: now.version,
-        });
+  const key = ids.next('decision');
+  if (!(await requests.beginDecision(request.id, { key, decision, events: planned.events }))) {
+    // Decided, replaced, or another click being decided right now: the card shows what is true.
+    return failure({ problem: 'requestClosed', message: 'Someone decided this request first; nothing was decided.', request: (await requests.byId(request.id)) ?? request });
   }
+  let written;
+  try {
+    written = await records.apply({
+      caller: personCaller(approver, input.credential),
+      intents: [approvalIntent(mailbox, planned.after)],
+      audit: [planned.audit],
+      idempotencyKey: key,
+    });
+  } catch (error) {
+    // Refused or failed: the request is pending again unless the records have the approval after all (then
+    // it stays in doubt until it can be settled, at the latest by the next start).
+    if (!(await records.wasApplied(key).catch(() => true))) await requests.settleDecision(request.id, key, false);
+    throw error;
+  }
+  if (!written.ok) {
+    await requests.settleDecision(request.id, key, false);
+    // Changed in between (another approver, a chat command): the card shows what is true now.
+    const now = (await records.mailbox(mailbox.id)) ?? mailbox;
+    return failure({
+      problem: 'stale',
+      message: `The mailbox changed while this was decided (it is version ${now.version} now); nothing was decided. Look at it again and decide anew.`,
+      request: (await requests.byId(request.id)) ?? request,
+      currentVersion: now.version,
+    });
+  }
+  const settled = await requests.settleDecision(request.id, key, true);
   for (const event of planned.events) context.events.publish(event);
-  return ok({ request: (requests.byId(request.id)) ?? decided, mailbox: (await records.mailbox(mailbox.id)) ?? planned.after });
+  return ok({ request: settled ?? request, mailbox: written.mailboxes.find((candidate) => candidate.id === mailbox.id) ?? planned.after });
+}
+
+/**
+ * Decisions a crash left between their writes (begun on the request, maybe written to the records): each is
+ * settled by asking the records whether its batch was applied. Run at start, before cards are handled.
+ */
+export async function settleDecisionsInDoubt(context: Pick<ApprovalDecisionContext, 'records' | 'requests'>): Promise<readonly ApprovalRequest[]> {
+  const settled: ApprovalRequest[] = [];
+  for (const request of await context.requests.all()) {
+    if (request.deciding === undefined) continue;
+    const applied = await context.records.wasApplied(request.deciding.key);
+    const after = await context.requests.settleDecision(request.id, request.deciding.key, applied);
+    if (after !== undefined) settled.push(after);
+  }
+  return settled;
 }

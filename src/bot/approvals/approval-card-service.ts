@@ -20,7 +20,8 @@ import {
   type ApprovalRequestRepository,
   type NotAskedApprover,
 } from '../../app/approvals/approval-requests.js';
-import { decideApprovalRequest } from '../../app/approvals/decide-approval-request.js';
+import { decideApprovalRequest, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
+import { readAll } from '../../app/ports.js';
 import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
 import { EmailApprovalStatus } from '../../domain/options.js';
@@ -45,6 +46,10 @@ export interface ApprovalCardsOptions {
 }
 
 const DEFAULT_REPORT_AFTER_MS = 10_000;
+
+/** How long a card answer waits for someone else's decision on the same request to settle, and how often it looks. */
+const SETTLE_WAIT_MS = 5_000;
+const SETTLE_POLL_MS = 20;
 
 
 /** Idempotency keys of everything a request sends: stable, so a restart or a second attempt is a duplicate. */
@@ -111,11 +116,12 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     };
   }
 
-  start(): Promise<void> {
-    const { events, store, clock } = this.#core;
-    this.#unsubscribe ??= events.subscribe(approvalFollowUps({ requests: this.#repository, directory: store, clock, notifier: this }), APPROVAL_FOLLOW_UPS_CONSUMER);
-    for (const request of this.#repository.all()) this.#resume(request);
-    return Promise.resolve();
+  async start(): Promise<void> {
+    const { events, useCases, clock } = this.#core;
+    // Decisions a crash left between their two writes are settled before any card is handled.
+    await settleDecisionsInDoubt({ records: useCases.records, requests: this.#repository });
+    this.#unsubscribe ??= events.subscribe(approvalFollowUps({ requests: this.#repository, records: useCases.records, clock, notifier: this }), APPROVAL_FOLLOW_UPS_CONSUMER);
+    for (const request of await this.#repository.all()) this.#resume(request);
   }
 
   async stop(): Promise<void> {
@@ -158,20 +164,22 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   }
 
   async #openRequest(event: ApprovalRequestedEvent, requestId: string): Promise<void> {
-    const { store, clock, references, logger } = this.#core;
-    if (this.#repository.byId(requestId) !== undefined) {
+    const { useCases, clock, references, logger } = this.#core;
+    const { records } = useCases;
+    if ((await this.#repository.byId(requestId)) !== undefined) {
       // Handled before (the process stopped before the outbox noted it): finish that request, open no other.
       await this.#sendMissingCards(requestId);
       this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
       return;
     }
-    const mailbox = store.mailboxById(event.mailboxId);
+    const mailbox = await records.mailbox(event.mailboxId);
     if (mailbox === undefined || !awaitsDecision(mailbox)) {
       logger.info('approval requested for a mailbox that is not pending approval or rejected; no cards sent', { mailboxId: event.mailboxId });
       return;
     }
-    const tenantId = store.organization.tenantId;
-    const eligible = eligibleApprovers(store.users(), mailbox, store);
+    const directory = await records.directory();
+    const tenantId = directory.organization.tenantId;
+    const eligible = eligibleApprovers(await readAll((page) => records.userPage(page)), mailbox, directory);
     const copies: ApprovalCardCopy[] = [];
     const notAsked: NotAskedApprover[] = [];
     for (const { user } of eligible) {
@@ -226,20 +234,21 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
 
   /** Queues the card of every copy the outbox has never seen (all of them the first time). */
   async #sendMissingCards(requestId: string): Promise<void> {
-    const { store, outbox } = this.#core;
-    const request = this.#repository.byId(requestId);
+    const { useCases, outbox } = this.#core;
+    const request = await this.#repository.byId(requestId);
     if (request?.status !== 'pending') return;
-    const mailbox = store.mailboxById(request.mailboxId);
+    const mailbox = await useCases.records.mailbox(request.mailboxId);
     if (mailbox === undefined) return;
-    const card = approverCard(request, mailbox, store);
-    const requestedBy = store.userById(request.requestedById)?.aadObjectId;
+    const directory = await useCases.records.directory();
+    const card = approverCard(request, mailbox, directory);
+    const requestedBy = directory.userById(request.requestedById)?.aadObjectId;
     const requests: MessageRequest[] = request.copies.flatMap((copy) => {
-      const approver = store.userById(copy.approverId);
+      const approver = directory.userById(copy.approverId);
       if (outbox.get(copy.idempotencyKey) !== undefined || approver === undefined) return [];
       return [
         {
           idempotencyKey: copy.idempotencyKey,
-          target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: approver.aadObjectId },
+          target: { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: approver.aadObjectId },
           activity: { type: 'message', summary: `Approval needed: ${mailbox.emailAddress}`, attachments: cardAttachment(card) },
           requestedBy,
         },
@@ -253,7 +262,7 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
 
   /** Tells the requester once Teams confirmed the cards (or after `reportAfterMs`), then keeps the message ids. */
   async #followDelivery(requestId: string): Promise<void> {
-    const request = this.#repository.byId(requestId);
+    const request = await this.#repository.byId(requestId);
     if (request === undefined) return;
     const cardKeys = request.copies.map((copy) => copy.idempotencyKey);
     if (request.requesterReportedAt === null) {
@@ -295,15 +304,16 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   }
 
   async #reportToRequester(requestId: string): Promise<void> {
-    const { store, outbox, clock } = this.#core;
-    const request = this.#repository.byId(requestId);
+    const { useCases, outbox, clock } = this.#core;
+    const request = await this.#repository.byId(requestId);
     if (request === undefined || request.requesterReportedAt !== null) return;
-    const requester = store.userById(request.requestedById);
+    const directory = await useCases.records.directory();
+    const requester = directory.userById(request.requestedById);
     if (requester !== undefined) {
       await outbox.enqueue({
         idempotencyKey: keys.report(request.id),
-        target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: requester.aadObjectId },
-        activity: { type: 'message', textFormat: 'markdown', text: requesterReportText(request, store.mailboxById(request.mailboxId), store) },
+        target: { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: requester.aadObjectId },
+        activity: { type: 'message', textFormat: 'markdown', text: requesterReportText(request, await useCases.records.mailbox(request.mailboxId), directory) },
         requestedBy: requester.aadObjectId,
       });
     }
@@ -319,18 +329,19 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
    * tells the owner of a decision. Waits for cards still being delivered: their message ids come with delivery.
    */
   async #closeOut(requestId: string): Promise<void> {
-    const { store, outbox, clock } = this.#core;
-    const waiting = this.#repository.byId(requestId);
+    const { useCases, outbox, clock } = this.#core;
+    const waiting = await this.#repository.byId(requestId);
     if (waiting === undefined || waiting.status === 'pending' || waiting.closedOutAt !== null) return;
     await this.#untilDelivered(waiting.copies.map((copy) => copy.idempotencyKey));
     if (this.#stopping) return;
     await this.#recordDelivery(requestId);
-    const request = this.#repository.byId(requestId) ?? waiting;
-    const mailbox = store.mailboxById(request.mailboxId);
+    const request = (await this.#repository.byId(requestId)) ?? waiting;
+    const mailbox = await useCases.records.mailbox(request.mailboxId);
+    const directory = await useCases.records.directory();
     for (const copy of request.copies) {
       const activityId = copy.activityId ?? outbox.get(copy.idempotencyKey)?.sentActivityId ?? null;
       if (activityId === null) continue;
-      const card = request.status === 'superseded' ? supersededCard(request, mailbox, store) : decidedCard(request, mailbox, store, copy.approverId);
+      const card = request.status === 'superseded' ? supersededCard(request, mailbox, directory) : decidedCard(request, mailbox, directory, copy.approverId);
       await outbox.enqueue({
         idempotencyKey: keys.close(request.id, copy.approverId),
         target: { kind: 'conversation', conversationId: copy.conversationId },
@@ -348,15 +359,16 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
 
   /** The owner hears of the decision, unless they made it themselves (self-approval). */
   async #tellOwner(request: ApprovalRequest): Promise<void> {
-    const { store, outbox } = this.#core;
-    const mailbox = store.mailboxById(request.mailboxId);
+    const { useCases, outbox } = this.#core;
+    const mailbox = await useCases.records.mailbox(request.mailboxId);
     if (request.decision === null || mailbox === undefined) return;
-    const owner = store.userById(mailbox.ownerId);
+    const directory = await useCases.records.directory();
+    const owner = directory.userById(mailbox.ownerId);
     if (owner === undefined || owner.id === request.decision.decidedById) return;
     await outbox.enqueue({
       idempotencyKey: keys.owner(request.id),
-      target: { kind: 'user', tenantId: store.organization.tenantId, aadObjectId: owner.aadObjectId },
-      activity: { type: 'message', textFormat: 'markdown', text: ownerNoticeText(request, mailbox, store) },
+      target: { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: owner.aadObjectId },
+      activity: { type: 'message', textFormat: 'markdown', text: ownerNoticeText(request, mailbox, directory) },
     });
   }
 
@@ -364,13 +376,13 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   // Card actions
 
   async #onAction(action: ApprovalCardAction, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
-    const approval = this.#repository.byId(action.data.requestId);
+    const approval = await this.#repository.byId(action.data.requestId);
     if (approval === undefined) {
       return { message: `This card belongs to an approval request I do not know (${action.data.requestId}); it may come from another installation of the bot. Nothing was changed.` };
     }
     // A refresh only redraws; so does anything Teams sends by itself: only a person's click decides.
     if (action.verb === CardVerb.RefreshApproval || cardRequest.trigger === 'automatic') {
-      return { card: this.#currentCard(approval.id, cardRequest.identification) };
+      return { card: await this.#currentCard(approval.id, cardRequest.identification) };
     }
     const decision: ApprovalDecision = action.verb === CardVerb.ApproveEmail ? 'approved' : 'rejected';
     const remark = decision === 'rejected' ? action.data.rejectReason : action.data.approveComment;
@@ -378,27 +390,42 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   }
 
   /** The card this viewer should see now, whatever the clicked card said. */
-  #currentCard(requestId: string, identification: Identification, notice?: string): AdaptiveCardJson {
-    const { store } = this.#core;
-    const clicked = this.#repository.byId(requestId);
+  async #currentCard(requestId: string, identification: Identification, notice?: string): Promise<AdaptiveCardJson> {
+    const { records } = this.#core.useCases;
+    const clicked = await this.#settled(requestId);
     if (clicked === undefined) throw new RangeError(`Approval request ${requestId} vanished`);
-    const request = newestRequest(clicked, (id) => this.#repository.byId(id));
-    const mailbox = store.mailboxById(request.mailboxId);
+    const all = new Map((await this.#repository.all()).map((request) => [request.id, request]));
+    const request = newestRequest(clicked, (id) => all.get(id));
+    const mailbox = await records.mailbox(request.mailboxId);
+    const directory = await records.directory();
     const viewer = identification.ok ? identification.user : undefined;
     switch (request.status) {
       case 'approved':
       case 'rejected':
-        return decidedCard(request, mailbox, store, viewer?.id);
+        return decidedCard(request, mailbox, directory, viewer?.id);
       case 'superseded':
-        return supersededCard(request, mailbox, store);
+        return supersededCard(request, mailbox, directory);
       case 'pending':
         break;
     }
-    if (mailbox === undefined || !awaitsDecision(mailbox)) return mailboxMovedOnCard(request, mailbox, store);
-    if (!identification.ok) return readOnlyCard(request, mailbox, store, identification.message);
-    const permission = canApproveEmail(identification.user, mailbox, store);
-    if (!permission.allowed) return readOnlyCard(request, mailbox, store, `You cannot approve or reject this address: ${permission.reason} (rule ${permission.rule})`);
-    return approverCard(request, mailbox, store, notice ?? (request.id === clicked.id ? undefined : 'That card was for an earlier request; approval was asked for again since. Nothing was decided: this is the current request.'));
+    if (mailbox === undefined || !awaitsDecision(mailbox)) return mailboxMovedOnCard(request, mailbox, directory);
+    if (!identification.ok) return readOnlyCard(request, mailbox, directory, identification.message);
+    const permission = canApproveEmail(identification.user, mailbox, directory);
+    if (!permission.allowed) return readOnlyCard(request, mailbox, directory, `You cannot approve or reject this address: ${permission.reason} (rule ${permission.rule})`);
+    return approverCard(request, mailbox, directory, notice ?? (request.id === clicked.id ? undefined : 'That card was for an earlier request; approval was asked for again since. Nothing was decided: this is the current request.'));
+  }
+
+  /**
+   * The request once a decision being made on it now (another click, maybe on another instance) has settled, so
+   * that a second clicker sees who decided instead of a card still asking. Gives up waiting after a few seconds.
+   */
+  async #settled(requestId: string): Promise<ApprovalRequest | undefined> {
+    let request = await this.#repository.byId(requestId);
+    for (let waited = 0; request?.deciding !== undefined && waited < SETTLE_WAIT_MS && !this.#stopping; waited += SETTLE_POLL_MS) {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      request = await this.#repository.byId(requestId);
+    }
+    return request;
   }
 
   /**
@@ -407,7 +434,7 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
    */
   async #decide(requestId: string, decision: ApprovalDecision, seenVersion: number, remark: string | undefined, cardRequest: CardActionRequest): Promise<CardActionAnswer> {
     const identification = cardRequest.identification;
-    if (!identification.ok) return { card: this.#currentCard(requestId, identification) };
+    if (!identification.ok) return { card: await this.#currentCard(requestId, identification) };
     const decided = await decideApprovalRequest({ ...this.#core.useCases, requests: this.#repository }, identification.user, {
       requestId,
       decision,
@@ -420,10 +447,10 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
       if (error.problem === 'unknownRequest') return { message: error.message };
       // A refusal shows as the read-only card with its reason; a closed request as its closed card.
       const notice = error.problem === 'stale' || error.problem === 'remarkInvalid' ? error.message : undefined;
-      return { card: this.#currentCard(requestId, identification, notice) };
+      return { card: await this.#currentCard(requestId, identification, notice) };
     }
     this.#core.logger.info('approval decided on a card', { requestId, mailboxId: decided.value.mailbox.id, decision, approverId: identification.user.id });
-    return { card: this.#currentCard(requestId, identification) };
+    return { card: await this.#currentCard(requestId, identification) };
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 // The words the requester and the mailbox owner read about an approval request. Teams chat text is Markdown,
 // so names and addresses pass through escapeMarkdownLine.
 import type { ApprovalRequest } from '../../app/approvals/approval-requests.js';
-import type { EmailConfigStore } from '../../app/ports.js';
+import type { Directory } from '../../domain/directory.js';
 import { escapeMarkdownLine } from '../../cards/index.js';
 import type { Mailbox } from '../../domain/model.js';
 import { deploymentKeyOf, deploymentLabel } from '../../domain/permissions.js';
 import { MAX_APPROVAL_CARD_RECIPIENTS } from './approval-views.js';
 
-const nameOf = (store: EmailConfigStore, userId: string): string => escapeMarkdownLine(store.userById(userId)?.fullName ?? `(unknown user ${userId})`);
+const nameOf = (directory: Directory, userId: string): string => escapeMarkdownLine(directory.userById(userId)?.fullName ?? `(unknown user ${userId})`);
 
 /** "Ada", "Ada and Evan", "Ada, Dana and Evan" */
 function listText(items: readonly string[]): string {
@@ -22,22 +22,22 @@ const utc = (iso: string): string => `${new Date(iso).toISOString().slice(0, 16)
  * Who was asked and who could not be reached. `eligibleApproverIds` empty means the permission model lets nobody
  * decide; the requester must hear that too, or they would wait for a card nobody got.
  */
-export function requesterReportText(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore): string {
+export function requesterReportText(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory): string {
   const what = `${escapeMarkdownLine(request.emailAddress)} (mailbox ${escapeMarkdownLine(mailbox?.name ?? request.mailboxId)})`;
   if (request.eligibleApproverIds.length === 0) {
-    const organization = store.organization;
+    const organization = directory.organization;
     return (
       `Nobody was asked to approve ${what}: no active user of ${escapeMarkdownLine(organization.name)} may approve it under the permission model ` +
       `for ${deploymentLabel[deploymentKeyOf(organization.deployment)]} (version ${organization.version}). Give someone the roles the permission table needs, then ask again.`
     );
   }
-  const sent = request.copies.filter((copy) => copy.delivery === 'sent').map((copy) => nameOf(store, copy.approverId));
-  const pending = request.copies.filter((copy) => copy.delivery === 'pending').map((copy) => nameOf(store, copy.approverId));
+  const sent = request.copies.filter((copy) => copy.delivery === 'sent').map((copy) => nameOf(directory, copy.approverId));
+  const pending = request.copies.filter((copy) => copy.delivery === 'pending').map((copy) => nameOf(directory, copy.approverId));
   const unreachable = [
-    ...request.notAsked.filter((entry) => entry.reason !== 'overRecipientLimit').map((entry) => `${nameOf(store, entry.approverId)} (${entry.detail})`),
-    ...request.copies.filter((copy) => copy.delivery === 'failed').map((copy) => `${nameOf(store, copy.approverId)} (${copy.failure ?? 'delivery failed'})`),
+    ...request.notAsked.filter((entry) => entry.reason !== 'overRecipientLimit').map((entry) => `${nameOf(directory, entry.approverId)} (${entry.detail})`),
+    ...request.copies.filter((copy) => copy.delivery === 'failed').map((copy) => `${nameOf(directory, copy.approverId)} (${copy.failure ?? 'delivery failed'})`),
   ];
-  const overLimit = request.notAsked.filter((entry) => entry.reason === 'overRecipientLimit').map((entry) => nameOf(store, entry.approverId));
+  const overLimit = request.notAsked.filter((entry) => entry.reason === 'overRecipientLimit').map((entry) => nameOf(directory, entry.approverId));
 
   const paragraphs: string[] = [];
   if (sent.length > 0) paragraphs.push(`I asked ${listText(sent)} to approve ${what}.`);
@@ -54,12 +54,12 @@ export function requesterReportText(request: ApprovalRequest, mailbox: Mailbox |
 }
 
 /** What the mailbox owner is told once someone decided. */
-export function ownerNoticeText(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore): string {
+export function ownerNoticeText(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory): string {
   const decision = request.decision;
   if (decision === null) throw new RangeError(`Approval request ${request.id} has no decision to tell the owner about`);
   const address = escapeMarkdownLine(mailbox?.emailAddress ?? request.emailAddress);
   const whose = mailbox?.regarding.type === 'queue' ? `the queue mailbox ${escapeMarkdownLine(mailbox.name)}, which you own` : 'your mailbox';
-  const decided = `${decision.outcome} by ${nameOf(store, decision.decidedById)} at ${utc(decision.decidedAt)}`;
+  const decided = `${decision.outcome} by ${nameOf(directory, decision.decidedById)} at ${utc(decision.decidedAt)}`;
   const remark = decision.remark == null ? '' : ` ${decision.outcome === 'rejected' ? 'Reason' : 'Comment'}: ${escapeMarkdownLine(decision.remark)}.`;
   if (decision.outcome === 'rejected') {
     return `The email address ${address} of ${whose} was ${decided}.${remark} No email is processed for it until its address is approved; once whatever was wrong is fixed, type **request approval ${address}**.`;

@@ -3,7 +3,7 @@
 // decided view, and the closed view of a request that ended without a decision.
 import type { ApprovalRequest } from '../../app/approvals/approval-requests.js';
 import { whyApprovalIsNeeded } from '../../app/approvals/approval-requests.js';
-import type { EmailConfigStore } from '../../app/ports.js';
+import type { Directory } from '../../domain/directory.js';
 import {
   ADAPTIVE_CARD_SCHEMA_URL,
   ADAPTIVE_CARD_VERSION,
@@ -24,33 +24,33 @@ export const MAX_APPROVAL_CARD_RECIPIENTS = 60;
 
 export const TEST_AND_ENABLE_BUTTON_TITLE = 'Test & Enable';
 
-const nameOf = (store: EmailConfigStore, userId: string): string => store.userById(userId)?.fullName ?? `(unknown user ${userId})`;
+const nameOf = (directory: Directory, userId: string): string => directory.userById(userId)?.fullName ?? `(unknown user ${userId})`;
 
 /** The Teams ids the request's cards refresh for: the approvers who were sent one. */
 export const refreshUserIdsOf = (request: ApprovalRequest): string[] => request.copies.map((copy) => copy.teamsUserId);
 
 /** The view model: the mailbox as it is now (falling back to what the request recorded if it is gone). */
-export function approvalRequestView(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore): ApprovalRequestView {
+export function approvalRequestView(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory): ApprovalRequestView {
   const profileId = mailbox?.emailServerProfileId ?? null;
-  const requesterName = nameOf(store, request.requestedById);
+  const requesterName = nameOf(directory, request.requestedById);
   return {
     requestId: request.id,
     version: mailbox?.version ?? request.mailboxVersion,
     mailboxName: mailbox?.name ?? `(deleted mailbox ${request.mailboxId})`,
     emailAddress: mailbox?.emailAddress ?? request.emailAddress,
-    ownerName: mailbox === undefined ? '(unknown)' : nameOf(store, mailbox.ownerId),
+    ownerName: mailbox === undefined ? '(unknown)' : nameOf(directory, mailbox.ownerId),
     regardingType: mailbox?.regarding.type ?? 'systemuser',
-    profileName: profileId === null ? null : (store.profileById(profileId)?.name ?? `(unknown profile ${profileId})`),
+    profileName: profileId === null ? null : (directory.profileById(profileId)?.name ?? `(unknown profile ${profileId})`),
     whyApprovalIsNeeded:
       mailbox === undefined
         ? 'The mailbox no longer exists.'
-        : whyApprovalIsNeeded({ mailbox, reason: request.reason, requesterName, settings: store.organization.settings }),
+        : whyApprovalIsNeeded({ mailbox, reason: request.reason, requesterName, settings: directory.organization.settings }),
     requestedBy: requesterName,
     requestedAt: request.requestedAt,
     approverUserIds: refreshUserIdsOf(request),
     ...(request.previousRejection == null
       ? {}
-      : { previousRejection: { decidedBy: nameOf(store, request.previousRejection.decidedById), decidedAt: request.previousRejection.decidedAt, reason: request.previousRejection.reason } }),
+      : { previousRejection: { decidedBy: nameOf(directory, request.previousRejection.decidedById), decidedAt: request.previousRejection.decidedAt, reason: request.previousRejection.reason } }),
   };
 }
 
@@ -72,24 +72,24 @@ function withCommandButton(card: AdaptiveCardJson, title: string, command: strin
 }
 
 /** Approve and Reject for someone the permission model lets decide; `notice` explains a redraw (stale card). */
-export function approverCard(request: ApprovalRequest, mailbox: Mailbox, store: EmailConfigStore, notice?: string): AdaptiveCardJson {
-  const card = renderApprovalApproverCard(approvalRequestView(request, mailbox, store));
+export function approverCard(request: ApprovalRequest, mailbox: Mailbox, directory: Directory, notice?: string): AdaptiveCardJson {
+  const card = renderApprovalApproverCard(approvalRequestView(request, mailbox, directory));
   return notice === undefined ? card : withNotice(card, notice);
 }
 
 /** The status everyone may see, plus why this viewer cannot decide. */
-export function readOnlyCard(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore, whyNot: string): AdaptiveCardJson {
-  return withNotice(renderApprovalBaseCard(approvalRequestView(request, mailbox, store)), whyNot);
+export function readOnlyCard(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory, whyNot: string): AdaptiveCardJson {
+  return withNotice(renderApprovalBaseCard(approvalRequestView(request, mailbox, directory)), whyNot);
 }
 
 /**
  * "Approved by X at T" / "Rejected by X at T". The decider of an approval that was all the mailbox waited for
  * also gets a Test & Enable button when the organization does not run it by itself.
  */
-export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore, viewerId: string | undefined): AdaptiveCardJson {
+export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory, viewerId: string | undefined): AdaptiveCardJson {
   const decision = request.decision;
   if (decision === null) throw new RangeError(`Approval request ${request.id} has no decision to show`);
-  const { approverUserIds: _approvers, ...view } = approvalRequestView(request, mailbox, store);
+  const { approverUserIds: _approvers, ...view } = approvalRequestView(request, mailbox, directory);
   const offerTest =
     decision.followUp === 'testAndEnableOffered' && viewerId === decision.decidedById && mailbox !== undefined && mailbox.mailboxStatus !== TestStatus.Success;
   const note =
@@ -103,7 +103,7 @@ export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefin
   const card = renderApprovalDecidedCard({
     ...view,
     decision: decision.outcome,
-    decidedBy: nameOf(store, decision.decidedById),
+    decidedBy: nameOf(directory, decision.decidedById),
     decidedAt: decision.decidedAt,
     ...(note === undefined ? {} : { note }),
     ...(decision.remark == null ? {} : { remark: decision.remark }),
@@ -115,8 +115,8 @@ export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefin
  * A request that ended without a decision on it: replaced by a newer request, or the mailbox left Pending Approval
  * some other way. No buttons and no refresh: there is nothing left to decide here.
  */
-export function closedCard(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore, statusText: string, explanation: string): AdaptiveCardJson {
-  const view = approvalRequestView(request, mailbox, store);
+export function closedCard(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory, statusText: string, explanation: string): AdaptiveCardJson {
+  const view = approvalRequestView(request, mailbox, directory);
   const fact = (title: string, value: string) => ({ title: escapeMarkdown(title), value: escapeMarkdown(value) });
   return adaptiveCardJsonSchema.parse({
     type: 'AdaptiveCard',
@@ -136,13 +136,13 @@ export function closedCard(request: ApprovalRequest, mailbox: Mailbox | undefine
 }
 
 /** The closed view of a pending request whose mailbox is no longer Pending Approval. */
-export function mailboxMovedOnCard(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore): AdaptiveCardJson {
-  if (mailbox === undefined) return closedCard(request, mailbox, store, 'Closed', 'The mailbox no longer exists, so there is nothing to approve. Nothing was changed.');
+export function mailboxMovedOnCard(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory): AdaptiveCardJson {
+  if (mailbox === undefined) return closedCard(request, mailbox, directory, 'Closed', 'The mailbox no longer exists, so there is nothing to approve. Nothing was changed.');
   const status = approvalStatusLabel[mailbox.emailRouterAccessApproval];
-  return closedCard(request, mailbox, store, `Email Address Status: ${status}`, `The mailbox is no longer pending approval (it is ${status} now), so this request is closed. Nothing was changed.`);
+  return closedCard(request, mailbox, directory, `Email Address Status: ${status}`, `The mailbox is no longer pending approval (it is ${status} now), so this request is closed. Nothing was changed.`);
 }
 
 /** The closed view of a request a newer one replaced. */
-export function supersededCard(request: ApprovalRequest, mailbox: Mailbox | undefined, store: EmailConfigStore): AdaptiveCardJson {
-  return closedCard(request, mailbox, store, 'Replaced by a newer request', 'Approval was asked for again (for example because the address changed); the newer card is the one to decide on.');
+export function supersededCard(request: ApprovalRequest, mailbox: Mailbox | undefined, directory: Directory): AdaptiveCardJson {
+  return closedCard(request, mailbox, directory, 'Replaced by a newer request', 'Approval was asked for again (for example because the address changed); the newer card is the one to decide on.');
 }
