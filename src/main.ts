@@ -155,7 +155,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
   const approvals = createApprovalCards(services, new DocumentApprovalRequestRepository(store));
   const handleTurn = createTurnHandler({
-    store,
+    records,
     ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
     references,
     welcome: welcomeReply,

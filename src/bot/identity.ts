@@ -28,7 +28,11 @@ export function tenantOf(activity: unknown): string | undefined {
   return parsed.success ? tenantIn(parsed.data) : undefined;
 }
 
-export function identifyRequester(activity: unknown, organization: Organization, userByAadObjectId: (id: string) => User | undefined): Identification {
+export async function identifyRequester(
+  activity: unknown,
+  organization: Organization,
+  userByAadObjectId: (id: string) => Promise<User | undefined>,
+): Promise<Identification> {
   // One parse serves both the tenant and the Entra id.
   const parsed = activityIdentitySchema.safeParse(activity);
   const tenantId = parsed.success ? tenantIn(parsed.data) : undefined;
@@ -47,7 +51,8 @@ export function identifyRequester(activity: unknown, organization: Organization,
       message: 'Teams did not tell me your Microsoft Entra identity (guests and anonymous users have none), so I can\'t check your permissions. Please use a work account of the organization.',
     };
   }
-  const user = userByAadObjectId(aadObjectId.toLowerCase()) ?? userByAadObjectId(aadObjectId);
+  // The records port looks Entra object ids up case-insensitively.
+  const user = await userByAadObjectId(aadObjectId);
   if (user === undefined) {
     return {
       ok: false,

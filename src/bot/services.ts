@@ -2,7 +2,7 @@
 import type { UseCaseContext } from '../app/context.js';
 import type { InProcessEventBus } from '../app/events.js';
 import type { ExchangeConnector } from '../app/exchange-connector.js';
-import type { Clock, EmailConfigStore, IdGenerator } from '../app/ports.js';
+import type { Clock, IdGenerator } from '../app/ports.js';
 import type { ConversationReferences, ProactiveMessages } from '../app/proactive-messages.js';
 import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
@@ -41,7 +41,6 @@ export interface ApprovalCards {
 
 /** Everything the concrete services are built from; main.ts passes the notify layer's outbox and references. */
 export interface CoreServices {
-  readonly store: EmailConfigStore;
   readonly useCases: UseCaseContext;
   readonly events: InProcessEventBus;
   readonly outbox: ProactiveMessages;

@@ -3,7 +3,7 @@
 // fallbacks) to their handlers. Every invoke gets an invoke response; every message gets a reply.
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { EmailConfigStore } from '../app/ports.js';
+import type { OrganizationRecords } from '../app/ports.js';
 import {
   executeActionSchema,
   renderUsageErrorCard,
@@ -59,7 +59,8 @@ const isChoiceAction = (action: CardAction): action is ChoiceCardAction => choic
 export type InboundRecorder = Pick<ConversationReferences, 'recordInbound'>;
 
 export interface TurnDependencies {
-  readonly store: EmailConfigStore;
+  /** Who the requester is (by Entra object id) and which tenant the organization is in. */
+  readonly records: Pick<OrganizationRecords, 'organization' | 'userByAadObjectId'>;
   readonly dispatchCommand: CommandDispatcher;
   readonly handleApprovalAction: ApprovalActionHandler;
   readonly handleChoice: ChoiceActionHandler;
@@ -117,8 +118,8 @@ const issuesText = (error: z.ZodError): string => describeIssues(error, { root: 
 export function createTurnHandler(deps: TurnDependencies): (context: TurnContext) => Promise<void> {
   const welcomedWithoutReference = new LruCache<true>(WELCOMED_WITHOUT_REFERENCE_ENTRIES);
 
-  const identify = (context: TurnContext): Identification =>
-    identifyRequester(context.activity, deps.store.organization, (id) => deps.store.userByAadObjectId(id));
+  const identify = async (context: TurnContext): Promise<Identification> =>
+    identifyRequester(context.activity, await deps.records.organization(), (id) => deps.records.userByAadObjectId(id));
 
   const sendReply = async (context: TurnContext, reply: Reply): Promise<string | undefined> => {
     const response = await context.sendActivity({
@@ -155,7 +156,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       await onSubmit(context, conversation, value);
       return;
     }
-    const identification = identify(context);
+    const identification = await identify(context);
     if (!identification.ok) {
       await sendReply(context, { text: identification.message });
       return;
@@ -172,7 +173,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
 
   const onSubmit = async (context: TurnContext, conversation: ConversationInfo, value: unknown): Promise<void> => {
     // Strangers get the refusal whatever they clicked: no card, no echo of what the action names.
-    const identification = identify(context);
+    const identification = await identify(context);
     if (!identification.ok) {
       await sendReply(context, { text: identification.message });
       return;
@@ -219,7 +220,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
 
   const onCardInvoke = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
     // Strangers get the refusal whatever they clicked (a refresh included): no card, no echo of the action.
-    const identification = identify(context);
+    const identification = await identify(context);
     if (!identification.ok) {
       await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
       return;
@@ -284,7 +285,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     try {
       // Only the organization's own tenant may leave a way to reach it.
       const tenantId = tenantOf(context.activity);
-      if (tenantId !== undefined && tenantId.toLowerCase() === deps.store.organization.tenantId.toLowerCase()) {
+      if (tenantId !== undefined && tenantId.toLowerCase() === (await deps.records.organization()).tenantId.toLowerCase()) {
         return await deps.references.recordInbound(context.activity);
       }
     } catch (error) {

@@ -80,7 +80,7 @@ async function setUp(refused: (users: { evan: User; dana: User }) => ReadonlyMap
   const ids = { next: (prefix: string) => `${prefix}-${++counter}` };
   const records = new EmbeddedOrganizationRecords(store);
   const useCases: UseCaseContext = { records, auditLog: records, clock, ids, events };
-  const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation()), clock, ids, logger: silentLogger };
+  const core: CoreServices = { useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation()), clock, ids, logger: silentLogger };
   const cards = createApprovalCards(core, new DocumentApprovalRequestRepository(store), { reportAfterMs: 2_000 });
   await cards.start();
   return { store, ada, sender, useCases, core, stop: async () => { await cards.stop(); await outbox.stop(); } };

@@ -13,11 +13,11 @@ describe('identifying the requester from a malformed activity', () => {
     store = await exampleStore();
   });
 
-  const identify = (activity: unknown) => identifyRequester(activity, store.organization, (id) => store.userByAadObjectId(id));
+  const identify = (activity: unknown) => identifyRequester(activity, store.organization, (id) => Promise.resolve(store.userByAadObjectId(id)));
   const tenant = () => store.organization.tenantId;
 
-  it('finds the tenant in conversation.tenantId when channelData is not an object', () => {
-    const result = identify({ from: { id: '29:ada', aadObjectId: ADA }, conversation: { id: 'a:1', tenantId: tenant() }, channelData: 'x' });
+  it('finds the tenant in conversation.tenantId when channelData is not an object', async () => {
+    const result = await identify({ from: { id: '29:ada', aadObjectId: ADA }, conversation: { id: 'a:1', tenantId: tenant() }, channelData: 'x' });
     expect(result).toMatchObject({ ok: true, user: { fullName: 'Ada Admin' } });
   });
 
@@ -25,17 +25,17 @@ describe('identifying the requester from a malformed activity', () => {
     expect(tenantOf({ conversation: { tenantId: tenant() }, channelData: { tenant: { id: 7 } } })).toBe(tenant());
   });
 
-  it('ignores fields it does not use, whatever their type', () => {
-    const result = identify({ from: { id: 5, name: ['Ada'], aadObjectId: ADA }, conversation: { id: {}, tenantId: tenant() }, channelData: { tenant: { id: tenant() } } });
+  it('ignores fields it does not use, whatever their type', async () => {
+    const result = await identify({ from: { id: 5, name: ['Ada'], aadObjectId: ADA }, conversation: { id: {}, tenantId: tenant() }, channelData: { tenant: { id: tenant() } } });
     expect(result).toMatchObject({ ok: true, user: { fullName: 'Ada Admin' } });
   });
 
-  it('treats an Entra id that is not a string as missing', () => {
-    const result = identify({ from: { aadObjectId: 12345 }, channelData: { tenant: { id: tenant() } } });
+  it('treats an Entra id that is not a string as missing', async () => {
+    const result = await identify({ from: { aadObjectId: 12345 }, channelData: { tenant: { id: tenant() } } });
     expect(result).toMatchObject({ ok: false, problem: 'noEntraId' });
   });
 
-  it.each([null, 5, 'activity', [], { from: '__proto__', conversation: null, channelData: [] }])('refuses %j as from an unknown tenant', (activity) => {
-    expect(identify(activity)).toMatchObject({ ok: false, problem: 'wrongTenant' });
+  it.each([null, 5, 'activity', [], { from: '__proto__', conversation: null, channelData: [] }])('refuses %j as from an unknown tenant', async (activity) => {
+    expect(await identify(activity)).toMatchObject({ ok: false, problem: 'wrongTenant' });
   });
 });

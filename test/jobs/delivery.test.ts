@@ -123,7 +123,7 @@ async function startBot(store: DocumentEmailConfigStore, teams: ScriptedTeams, r
   const ids = taggedIds(tag);
   const records = new EmbeddedOrganizationRecords(store);
   const useCases: UseCaseContext = { records, auditLog: records, clock, ids, events };
-  const core: CoreServices = { store, useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }), clock, ids, logger: silentLogger };
+  const core: CoreServices = { useCases, events, outbox, references, connector: new SimulatedExchangeConnector(store.exchangeSimulation(), { sleep: () => Promise.resolve() }), clock, ids, logger: silentLogger };
   const jobs = createTestAndEnableJobs(core, new DocumentJobRepository(store), { progressIntervalMs: 50, deliveryReportTimeoutMs: 10_000 }).service;
   await jobs.start();
   return {

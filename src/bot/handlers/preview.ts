@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AppEvent, AppEvents } from '../../app/events.js';
-import type { ChangeSet, CommitOutcome, EmailConfigStore, IdGenerator, IntentBatch, IntentOutcome, OrganizationRecords } from '../../app/ports.js';
+import type { ChangeSet, IdGenerator, IntentBatch, IntentOutcome, OrganizationRecords } from '../../app/ports.js';
+import type { Directory } from '../../domain/directory.js';
 import type { JobProgressView } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { Mailbox } from '../../domain/model.js';
@@ -69,8 +70,8 @@ const fromTable =
     typeof value === 'number' ? (table[value] ?? String(value)) : plainValue(value);
 
 /** Mailbox and organization fields as the product's forms name them; others by their field name. */
-function fieldLabels(store: EmailConfigStore): ReadonlyMap<string, { readonly label: string; readonly value: Labeller }> {
-  const profile: Labeller = (value) => (typeof value === 'string' ? (store.profileById(value)?.name ?? value) : '(none)');
+function fieldLabels(directory: Directory): ReadonlyMap<string, { readonly label: string; readonly value: Labeller }> {
+  const profile: Labeller = (value) => (typeof value === 'string' ? (directory.profileById(value)?.name ?? value) : '(none)');
   return new Map([
     ['emailServerProfileId', { label: 'Server Profile', value: profile }],
     ['incomingEmailDeliveryMethod', { label: 'Incoming Email', value: fromTable(incomingMethodLabel) }],
@@ -120,24 +121,6 @@ interface Recorded {
   readonly jobs: string[][];
   readonly subscriptions: string[];
   failure: DomainError | undefined;
-}
-
-/** The store as it is, except that a commit only records what it would write. */
-function recordingStore<Store extends EmailConfigStore>(store: Store, recorded: Recorded): Store {
-  // A Proxy keeps every read of the real store (and its concrete type) without listing them here.
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'commit') {
-        return (changes: ChangeSet): Promise<CommitOutcome> => {
-          recorded.changeSets.push(changes);
-          return Promise.resolve({ ok: true });
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      // Methods run on the real store, whose private fields a proxy receiver could not reach.
-      return typeof value === 'function' ? (...args: unknown[]): unknown => Reflect.apply(value, target, args) : value;
-    },
-  });
 }
 
 /** The records as they are, except that a write only records the whole records it would write. */
@@ -207,11 +190,9 @@ export interface DryRun {
 /** Dependencies and a request through which a handler can read everything and change nothing. */
 export function dryRunOf(deps: CommandDispatcherDependencies, request: CommandRequest): DryRun {
   const recorded: Recorded = { changeSets: [], events: [], jobs: [], subscriptions: [], failure: undefined };
-  const store = recordingStore(deps.store, recorded);
   const events: AppEvents = { publish: (event) => recorded.events.push(event) };
   const dryDeps: CommandDispatcherDependencies = {
     ...deps,
-    store,
     useCases: { ...deps.useCases, records: recordingRecords(deps.useCases.records, recorded), events, ids: previewIds() },
     jobs: recordingJobs(deps.jobs, recorded),
     subscriptions: recordingSubscriptions(recorded),
@@ -231,39 +212,41 @@ export function failureRecorder(recorded: Recorded): (error: DomainError) => Pro
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** The preview of what the dry run recorded, against the state of `store` before it. */
-export function previewOf(store: EmailConfigStore, recorded: Recorded): PreviewOutcome {
-  const labels = fieldLabels(store);
-  const records: PreviewRecord[] = [];
+/** The preview of what the dry run recorded, against the records as they are (a dry run changes none). */
+export async function previewOf(records: OrganizationRecords, recorded: Recorded): Promise<PreviewOutcome> {
+  const directory = await records.directory();
+  const labels = fieldLabels(directory);
+  const { organization } = directory;
+  const previews: PreviewRecord[] = [];
   const seen: unknown[] = [];
   let overwrittenValues = 0;
   const add = (type: PreviewRecordType, name: string, before: object | undefined, after: object, identity: unknown): void => {
     const changes = fieldChanges(before, after, labels);
     seen.push(identity);
     if (changes.length === 0) return;
-    records.push({ type, name, changes });
+    previews.push({ type, name, changes });
     overwrittenValues += changes.filter((change) => change.from !== change.to && before !== undefined).length;
   };
   for (const changes of recorded.changeSets) {
     for (const after of changes.mailboxes ?? []) {
-      const before = store.mailboxById(after.id);
+      const before = await records.mailbox(after.id);
       add('mailbox', mailboxName(before ?? after), before, after, ['mailbox', after.id, before?.version ?? null]);
     }
-    if (changes.organization !== undefined) add('organization', `Organization settings (${store.organization.name})`, store.organization, changes.organization, ['organization', store.organization]);
+    if (changes.organization !== undefined) add('organization', `Organization settings (${organization.name})`, organization, changes.organization, ['organization', organization]);
     for (const after of changes.users ?? []) {
-      const before = store.userById(after.id);
+      const before = directory.userById(after.id);
       add('user', after.fullName, before, after, ['user', before ?? null]);
     }
     for (const after of changes.queues ?? []) {
-      const before = store.queueById(after.id);
+      const before = directory.queueById(after.id);
       add('queue', `Queue ${after.name}`, before, after, ['queue', before ?? null]);
     }
     for (const after of changes.profiles ?? []) {
-      const before = store.profileById(after.id);
+      const before = directory.profileById(after.id);
       add('profile', `Profile ${after.name}`, before, after, ['profile', before ?? null]);
     }
     for (const after of changes.securityRoles ?? []) {
-      const before = store.securityRoles().find((role) => role.id === after.id);
+      const before = directory.roleById(after.id);
       add('securityRole', `Security role ${after.name}`, before, after, ['role', before ?? null]);
     }
   }
@@ -271,14 +254,18 @@ export function previewOf(store: EmailConfigStore, recorded: Recorded): PreviewO
     ...recorded.jobs.flat(),
     ...recorded.events.flatMap((event) => (event.type === 'testAndEnableRequested' ? event.mailboxIds : [])),
   ];
-  const tested = [...new Set(testedIds)].map((id) => store.mailboxById(id));
-  for (const mailbox of tested) if (mailbox !== undefined) seen.push(['tested', mailbox.id, mailbox.version]);
-  const testedMailboxes = tested.flatMap((mailbox) => (mailbox === undefined ? [] : [mailboxName(mailbox)]));
-  if (records.length === 0 && testedMailboxes.length === 0 && recorded.subscriptions.length === 0) return { kind: 'nothingChanges' };
+  const tested: Mailbox[] = [];
+  for (const id of new Set(testedIds)) {
+    const mailbox = await records.mailbox(id);
+    if (mailbox !== undefined) tested.push(mailbox);
+  }
+  for (const mailbox of tested) seen.push(['tested', mailbox.id, mailbox.version]);
+  const testedMailboxes = tested.map((mailbox) => mailboxName(mailbox));
+  if (previews.length === 0 && testedMailboxes.length === 0 && recorded.subscriptions.length === 0) return { kind: 'nothingChanges' };
   return {
     kind: 'preview',
     preview: {
-      records,
+      records: previews,
       overwrittenValues,
       testedMailboxes,
       subscriptions: recorded.subscriptions,
@@ -303,5 +290,5 @@ export async function previewWrite(
   const dry = dryRunOf(deps, request);
   await handle({ ...environmentFor(dry.deps, dry.request), fail: failureRecorder(dry.recorded) });
   if (dry.recorded.failure !== undefined) return { kind: 'nothingChanges' };
-  return previewOf(deps.store, dry.recorded);
+  return previewOf(deps.useCases.records, dry.recorded);
 }
