@@ -3,7 +3,8 @@
 // The file-backed and in-memory stores run the same code; only lowdb's adapter differs.
 import { z } from 'zod';
 import { appendEvents, EMPTY_EVENT_OUTBOX } from '../app/event-outbox.js';
-import type { CommitOutcome, ChangeSet, EmailConfigStore, MailboxQuery, Page } from '../app/ports.js';
+import type { ChangeSet, MailboxQuery } from '../app/ports.js';
+import type { Directory } from '../domain/directory.js';
 import type {
   Alert,
   AuditEntry,
@@ -35,6 +36,38 @@ import {
 import type { DataFileDocument } from './schema.js';
 import { describeIssues, formatJsonPath } from '../shared/zod-problems.js';
 import { LruCache } from '../shared/lru-cache.js';
+
+export type CommitOutcome = { readonly ok: true } | { readonly ok: false; readonly conflict: readonly string[] };
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * The embedded store's own synchronous view of its document (the application reads through
+ * `OrganizationRecords`, which `EmbeddedOrganizationRecords` serves from this).
+ */
+export interface EmailConfigStore extends Directory {
+  mailboxById(id: string): Mailbox | undefined;
+  users(): readonly User[];
+  queues(): readonly Queue[];
+  profiles(): readonly EmailServerProfile[];
+  securityRoles(): readonly SecurityRole[];
+  businessUnits(): readonly BusinessUnit[];
+  mailboxes(): readonly Mailbox[];
+  userByAadObjectId(aadObjectId: string): User | undefined;
+  mailboxByEmail(emailAddress: string): Mailbox | undefined;
+  mailboxesByName(name: string): readonly Mailbox[];
+  mailboxByRegarding(type: 'systemuser' | 'queue', id: string): Mailbox | undefined;
+  profileByName(name: string): EmailServerProfile | undefined;
+  queryMailboxes(query: MailboxQuery, offset: number, limit: number): Page<Mailbox>;
+  alertsFor(regarding: Alert['regarding'], limit: number): readonly Alert[];
+  recentAudit(limit: number): readonly AuditEntry[];
+  commit(changes: ChangeSet): Promise<CommitOutcome>;
+}
 
 /** A change set the store refuses to write (a programming error, not a user error). Nothing is written. */
 export class InvalidChangeSetError extends Error {

@@ -1,6 +1,6 @@
 // The role directory the organization file provides: the Microsoft 365 admin roles written on its users
 // (kept in the data file once seeded). Microsoft Graph replaces it for a real tenant.
-import type { EmailConfigStore } from '../app/ports.js';
+import type { EmailConfigStore } from './email-config-store.js';
 import type { RoleDirectory } from '../app/role-directory.js';
 import type { Office365Role } from '../domain/options.js';
 
