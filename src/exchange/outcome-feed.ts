@@ -3,6 +3,8 @@
 import type { ObservedOutcomes, ReportedTestOutcome } from '../app/exchange-connector.js';
 
 const CURSOR = /^\d+$/;
+/** Outcomes a feed keeps at least (and at most twice as many, see `report`). */
+export const DEFAULT_RETAINED_OUTCOMES = 1_000;
 
 /** Reads from a cursor the feed never gave out are a bug of the caller, not "no news". */
 export class UnknownCursorError extends Error {
@@ -18,8 +20,12 @@ export class OutcomeFeed {
   private firstSequence = 1;
   private readonly wakers = new Set<() => void>();
 
-  /** @param retained outcomes kept at least, for slow readers; a reader further behind skips the oldest (its tests time out). */
-  constructor(private readonly retained = 10_000) {}
+  /**
+   * @param retained outcomes kept at least, for slow readers; a reader further behind skips the oldest (its tests
+   * time out). A reader is behind by at most the tests it has in flight (8 for the job runner), so a thousand is
+   * plenty; keeping 10,000 held about 9 MB of read outcomes after a 10,000-mailbox Test & Enable (docs/performance.md).
+   */
+  constructor(private readonly retained = DEFAULT_RETAINED_OUTCOMES) {}
 
   /** The sequence number of the latest outcome (0 before the first). */
   private get lastSequence(): number {

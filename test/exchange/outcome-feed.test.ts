@@ -26,4 +26,20 @@ describe('the outcome feed of an in-memory connector', () => {
     await waiting;
     expect(next).toEqual(['t6']);
   });
+
+  it('keeps a bounded number of outcomes by default: a 10,000-mailbox job does not leave its outcomes in memory', async () => {
+    const feed = new OutcomeFeed();
+    const start = await (async () => {
+      const reading = feed.read(undefined, never);
+      feed.report({ testId: 'test-00000', result: null });
+      return reading;
+    })();
+    for (let index = 1; index < 10_000; index++) feed.report({ testId: `test-${String(index).padStart(5, '0')}`, result: { parts: { incoming: { status: 'success' } } } });
+    // The reader that started with the first outcome is now as far behind as a reader can be: it gets what is left.
+    const left = idsOf(await feed.read(start.cursor, never));
+    expect(left.at(-1)).toBe('test-09999');
+    // At least a thousand for slow readers, at most two thousand (it was every one of the 10,000: about 9 MB).
+    expect(left.length).toBeGreaterThanOrEqual(1_000);
+    expect(left.length).toBeLessThanOrEqual(2_000);
+  });
 });
