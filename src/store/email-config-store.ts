@@ -199,28 +199,40 @@ class MailboxIndexes {
       const before = this.byId.get(mailbox.id);
       this.byId.set(mailbox.id, mailbox);
       if (before === undefined) this.positionById.set(mailbox.id, length++);
-      else this.#forget(before);
+      else this.#forget(before, mailbox);
       this.byEmail.set(lookupKey(mailbox.emailAddress), mailbox);
       const nameKey = lookupKey(mailbox.name);
-      // Same-name mailboxes are listed in document order, as a fresh index would list them.
-      const named = [...(this.byName.get(nameKey) ?? []), mailbox];
-      this.byName.set(nameKey, named.sort((a, b) => (this.positionById.get(a.id) ?? 0) - (this.positionById.get(b.id) ?? 0)));
+      const named = this.byName.get(nameKey) ?? [];
+      const at = before === undefined ? -1 : named.indexOf(before);
+      if (at >= 0) {
+        // Same name, same position: the group keeps its order.
+        this.byName.set(nameKey, named.with(at, mailbox));
+      } else {
+        // Same-name mailboxes are listed in document order, as a fresh index would list them.
+        this.byName.set(nameKey, [...named, mailbox].sort((a, b) => (this.positionById.get(a.id) ?? 0) - (this.positionById.get(b.id) ?? 0)));
+      }
       this.byRegarding.set(mailboxRegardingKey(mailbox), mailbox);
       this.#moveInOrder(before, mailbox);
     }
     this.section = section;
   }
 
-  /** Removes the keys of a replaced record (those still pointing at it). */
-  #forget(before: Mailbox): void {
+  /**
+   * Removes the keys of a replaced record (those still pointing at it) that its replacement does not take over.
+   * A key kept is overwritten by the caller instead: deleting and re-adding it leaves a hole in the map's table
+   * each time, and a Test & Enable of 10,000 mailboxes doubled the tables (about 2.5 MB kept).
+   */
+  #forget(before: Mailbox, after: Mailbox): void {
     const emailKey = lookupKey(before.emailAddress);
-    if (this.byEmail.get(emailKey) === before) this.byEmail.delete(emailKey);
+    if (emailKey !== lookupKey(after.emailAddress) && this.byEmail.get(emailKey) === before) this.byEmail.delete(emailKey);
     const nameKey = lookupKey(before.name);
-    const group = (this.byName.get(nameKey) ?? []).filter((mailbox) => mailbox !== before);
-    if (group.length === 0) this.byName.delete(nameKey);
-    else this.byName.set(nameKey, group);
+    if (nameKey !== lookupKey(after.name)) {
+      const group = (this.byName.get(nameKey) ?? []).filter((mailbox) => mailbox !== before);
+      if (group.length === 0) this.byName.delete(nameKey);
+      else this.byName.set(nameKey, group);
+    }
     const regarding = mailboxRegardingKey(before);
-    if (this.byRegarding.get(regarding) === before) this.byRegarding.delete(regarding);
+    if (regarding !== mailboxRegardingKey(after) && this.byRegarding.get(regarding) === before) this.byRegarding.delete(regarding);
   }
 
   #moveInOrder(before: Mailbox | undefined, after: Mailbox): void {
@@ -294,6 +306,8 @@ class AuditIndexes extends AppendedIds<AuditEntry> {
   }
 }
 
+type PeopleAndSettingsSections = Pick<DataFileDocument, 'users' | 'queues' | 'securityRoles' | 'businessUnits' | 'profiles'>;
+
 /** The small sections: rebuilt whenever their array changes (they change rarely and hold few records). */
 class PeopleAndSettingsIndexes {
   readonly usersById: Map<string, User>;
@@ -304,7 +318,12 @@ class PeopleAndSettingsIndexes {
   readonly profilesById: Map<string, EmailServerProfile>;
   readonly profilesByName: Map<string, EmailServerProfile>;
 
-  constructor(readonly sections: Pick<DataFileDocument, 'users' | 'queues' | 'securityRoles' | 'businessUnits' | 'profiles'>) {
+  /** Only these five arrays: holding the document they came from kept every record of its other sections alive (a Test & Enable's 10,000 superseded mailboxes, about 2.4 MB). */
+  readonly sections: PeopleAndSettingsSections;
+
+  constructor({ users, queues, securityRoles, businessUnits, profiles }: PeopleAndSettingsSections) {
+    const sections = { users, queues, securityRoles, businessUnits, profiles };
+    this.sections = sections;
     this.usersById = indexBy(sections.users, (user) => user.id);
     this.usersByAadObjectId = indexBy(sections.users, (user) => lookupKey(user.aadObjectId));
     this.queuesById = indexBy(sections.queues, (queue) => queue.id);
