@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { botNodeFlags } from '../src/shared/runtime-flags.js';
 import { compiledScriptPath, type BenchChildScript } from './compile.js';
 
 export const BENCH_DIRECTORY = import.meta.dirname;
@@ -155,6 +156,10 @@ function extraChildFlags(): string[] {
   return raw === undefined ? [] : raw.split(' ').filter((flag) => flag.length > 0);
 }
 
+/** The children that are the bot (or its store and outbox) run with the Node options the launcher gives the bot. */
+const BOT_SCRIPTS: ReadonlySet<BenchChildScript> = new Set<BenchChildScript>(['bot-process', 'store-process', 'fanout-process']);
+const runtimeFlagsOf = (script: BenchChildScript): readonly string[] => (BOT_SCRIPTS.has(script) ? botNodeFlags([...extraChildFlags(), process.env.NODE_OPTIONS ?? '']) : []);
+
 export async function startChild(script: BenchChildScript, options: StartChildOptions = {}): Promise<BenchChild> {
   const path = compiledScriptPath(script);
   if (!existsSync(path)) throw new Error(`${path} does not exist: bench/run.ts compiles the bench before starting children`);
@@ -162,7 +167,7 @@ export async function startChild(script: BenchChildScript, options: StartChildOp
   // execArgv is given in full so that nothing of the parent's own (tsx's --import/--require) is inherited.
   // --no-deprecation only keeps a warning out of the bench's output (process.binding in http-deceiver, which restify loads).
   const child: ChildProcess = fork(path, [], {
-    execArgv: ['--no-deprecation', ...extraChildFlags(), ...(options.nodeFlags ?? [])],
+    execArgv: ['--no-deprecation', ...runtimeFlagsOf(script), ...extraChildFlags(), ...(options.nodeFlags ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

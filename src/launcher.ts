@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './shared/config.js';
+import { botNodeFlags } from './shared/runtime-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, '..');
@@ -14,8 +15,9 @@ const projectRoot = resolve(here, '..');
 const botEntry = existsSync(join(here, 'main.js')) ? join(here, 'main.js') : join(here, 'main.ts');
 
 function startBot(): ChildProcess {
-  // The bot runs under the same Node options as the launcher (a loader such as tsx, when run from source).
-  return spawn(process.execPath, [...process.execArgv, '--no-deprecation', botEntry], { stdio: 'inherit', env: process.env });
+  // The bot runs under the same Node options as the launcher (a loader such as tsx, when run from source), and its own.
+  const flags = botNodeFlags([...process.execArgv, process.env.NODE_OPTIONS ?? '']);
+  return spawn(process.execPath, [...process.execArgv, ...flags, '--no-deprecation', botEntry], { stdio: 'inherit', env: process.env });
 }
 
 function findPlaygroundCli(): string | undefined {
