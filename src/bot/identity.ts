@@ -18,24 +18,31 @@ export type Identification =
   | { readonly ok: true; readonly user: User; readonly tenantId: string }
   | { readonly ok: false; readonly problem: 'wrongTenant' | 'noEntraId' | 'unknownUser' | 'inactiveUser'; readonly message: string };
 
-/** The tenant an activity came from: Teams puts it in channelData.tenant.id in every context. */
-type ActivityIdentity = z.infer<typeof activityIdentitySchema>;
+/**
+ * The identity fields of one activity, read with zod once per turn and handed on: the tenant and the requester's
+ * Entra object id. Made only from an activity (the constructor is private), so identity can't come from anywhere else.
+ */
+export class ActivityIdentity {
+  private constructor(
+    /** Teams puts the tenant in channelData.tenant.id in every context; conversation.tenantId otherwise. */
+    readonly tenantId: string | undefined,
+    readonly aadObjectId: string | undefined,
+  ) {}
 
-const tenantIn = (identity: ActivityIdentity): string | undefined => identity.channelData?.tenant?.id ?? identity.conversation?.tenantId;
-
-export function tenantOf(activity: unknown): string | undefined {
-  const parsed = activityIdentitySchema.safeParse(activity);
-  return parsed.success ? tenantIn(parsed.data) : undefined;
+  static of(activity: unknown): ActivityIdentity {
+    const parsed = activityIdentitySchema.safeParse(activity);
+    if (!parsed.success) return new ActivityIdentity(undefined, undefined);
+    const { from, conversation, channelData } = parsed.data;
+    return new ActivityIdentity(channelData?.tenant?.id ?? conversation?.tenantId, from?.aadObjectId);
+  }
 }
 
 export async function identifyRequester(
-  activity: unknown,
+  identity: ActivityIdentity,
   organization: Organization,
   userByAadObjectId: (id: string) => Promise<User | undefined>,
 ): Promise<Identification> {
-  // One parse serves both the tenant and the Entra id.
-  const parsed = activityIdentitySchema.safeParse(activity);
-  const tenantId = parsed.success ? tenantIn(parsed.data) : undefined;
+  const { tenantId, aadObjectId } = identity;
   if (tenantId === undefined || tenantId.toLowerCase() !== organization.tenantId.toLowerCase()) {
     return {
       ok: false,
@@ -43,7 +50,6 @@ export async function identifyRequester(
       message: `This bot manages the email configuration of ${organization.name}, whose Microsoft Entra tenant is ${organization.tenantId}. Your request came from ${tenantId === undefined ? 'an unknown tenant' : `tenant ${tenantId}`}, so I can't act on it.`,
     };
   }
-  const aadObjectId = parsed.success ? parsed.data.from?.aadObjectId : undefined;
   if (aadObjectId === undefined) {
     return {
       ok: false,

@@ -19,7 +19,7 @@ import { describeIssues } from '../shared/zod-problems.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry } from './commands/registry.js';
 import { shorten } from './commands/text.js';
-import { identifyRequester, tenantOf, type Identification } from './identity.js';
+import { ActivityIdentity, identifyRequester, type Identification } from './identity.js';
 import type {
   ApprovalActionHandler,
   ChoiceActionHandler,
@@ -118,8 +118,8 @@ const issuesText = (error: z.ZodError): string => describeIssues(error, { root: 
 export function createTurnHandler(deps: TurnDependencies): (context: TurnContext) => Promise<void> {
   const welcomedWithoutReference = new LruCache<true>(WELCOMED_WITHOUT_REFERENCE_ENTRIES);
 
-  const identify = async (context: TurnContext): Promise<Identification> =>
-    identifyRequester(context.activity, await deps.records.organization(), (id) => deps.records.userByAadObjectId(id));
+  const identify = async (identity: ActivityIdentity): Promise<Identification> =>
+    identifyRequester(identity, await deps.records.organization(), (id) => deps.records.userByAadObjectId(id));
 
   const sendReply = async (context: TurnContext, reply: Reply): Promise<string | undefined> => {
     const response = await context.sendActivity({
@@ -150,13 +150,13 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     }
   };
 
-  const onMessage = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
+  const onMessage = async (context: TurnContext, conversation: ConversationInfo, identity: ActivityIdentity): Promise<void> => {
     const value: unknown = context.activity.value;
     if (value !== undefined && value !== null) {
-      await onSubmit(context, conversation, value);
+      await onSubmit(context, conversation, value, identity);
       return;
     }
-    const identification = await identify(context);
+    const identification = await identify(identity);
     if (!identification.ok) {
       await sendReply(context, { text: identification.message });
       return;
@@ -171,9 +171,9 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     await answerParsed(context, parsed, request);
   };
 
-  const onSubmit = async (context: TurnContext, conversation: ConversationInfo, value: unknown): Promise<void> => {
+  const onSubmit = async (context: TurnContext, conversation: ConversationInfo, value: unknown, identity: ActivityIdentity): Promise<void> => {
     // Strangers get the refusal whatever they clicked: no card, no echo of what the action names.
-    const identification = await identify(context);
+    const identification = await identify(identity);
     if (!identification.ok) {
       await sendReply(context, { text: identification.message });
       return;
@@ -218,9 +218,9 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: { statusCode, type, value } } });
   };
 
-  const onCardInvoke = async (context: TurnContext, conversation: ConversationInfo): Promise<void> => {
+  const onCardInvoke = async (context: TurnContext, conversation: ConversationInfo, identity: ActivityIdentity): Promise<void> => {
     // Strangers get the refusal whatever they clicked (a refresh included): no card, no echo of the action.
-    const identification = await identify(context);
+    const identification = await identify(identity);
     if (!identification.ok) {
       await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
       return;
@@ -281,10 +281,10 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     return true;
   };
 
-  const recordReference = async (context: TurnContext): Promise<InboundReferenceResult | undefined> => {
+  const recordReference = async (context: TurnContext, identity: ActivityIdentity): Promise<InboundReferenceResult | undefined> => {
     try {
       // Only the organization's own tenant may leave a way to reach it.
-      const tenantId = tenantOf(context.activity);
+      const { tenantId } = identity;
       if (tenantId !== undefined && tenantId.toLowerCase() === (await deps.records.organization()).tenantId.toLowerCase()) {
         return await deps.references.recordInbound(context.activity);
       }
@@ -296,7 +296,9 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
   };
 
   return async (context: TurnContext): Promise<void> => {
-    const recorded = await recordReference(context);
+    // Read once for the whole turn: the reference check and the requester's identification share it.
+    const identity = ActivityIdentity.of(context.activity);
+    const recorded = await recordReference(context, identity);
     const conversation = conversationOf(context.activity);
     const type = activityTypeOf(context);
     if (conversation === undefined) {
@@ -304,14 +306,14 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       return;
     }
     if (type === 'message') {
-      await onMessage(context, conversation);
+      await onMessage(context, conversation, identity);
       return;
     }
     // Read only for the other activity types: a message needs none of these fields.
     const lifecycle = lifecycleSchema.safeParse(context.activity);
     const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
     if (type === 'invoke') {
-      if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation);
+      if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation, identity);
       else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${shorten(fields.name ?? 'unnamed')} invokes.` });
     } else if (botWasAdded(type, fields) && isFirstNoticeOfInstall(conversation.id, recorded)) {
       await sendReply(context, deps.welcome());

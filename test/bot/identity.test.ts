@@ -1,8 +1,9 @@
 // Who is asking, from activities whose identity fields are malformed: a bad field counts as absent and never
 // hides the good ones or throws.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { identifyRequester, tenantOf } from '../../src/bot/identity.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ActivityIdentity, identifyRequester } from '../../src/bot/identity.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { cardOf, startTestBot, textOf, type TestBot } from '../support/bot-harness.js';
 import { exampleStore } from '../support/fixtures.js';
 
 const ADA = '00000000-0000-4000-8000-000000000001';
@@ -13,7 +14,7 @@ describe('identifying the requester from a malformed activity', () => {
     store = await exampleStore();
   });
 
-  const identify = (activity: unknown) => identifyRequester(activity, store.organization, (id) => Promise.resolve(store.userByAadObjectId(id)));
+  const identify = (activity: unknown) => identifyRequester(ActivityIdentity.of(activity), store.organization, (id) => Promise.resolve(store.userByAadObjectId(id)));
   const tenant = () => store.organization.tenantId;
 
   it('finds the tenant in conversation.tenantId when channelData is not an object', async () => {
@@ -22,7 +23,7 @@ describe('identifying the requester from a malformed activity', () => {
   });
 
   it('falls back to conversation.tenantId when channelData.tenant.id is a number', () => {
-    expect(tenantOf({ conversation: { tenantId: tenant() }, channelData: { tenant: { id: 7 } } })).toBe(tenant());
+    expect(ActivityIdentity.of({ conversation: { tenantId: tenant() }, channelData: { tenant: { id: 7 } } }).tenantId).toBe(tenant());
   });
 
   it('ignores fields it does not use, whatever their type', async () => {
@@ -37,5 +38,32 @@ describe('identifying the requester from a malformed activity', () => {
 
   it.each([null, 5, 'activity', [], { from: '__proto__', conversation: null, channelData: [] }])('refuses %j as from an unknown tenant', async (activity) => {
     expect(await identify(activity)).toMatchObject({ ok: false, problem: 'wrongTenant' });
+  });
+});
+
+describe('the identity of a turn', () => {
+  let t: TestBot;
+  beforeAll(async () => {
+    t = await startTestBot();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('is read from the activity once, for the reference check and the requester alike', async () => {
+    const ada = t.user('ada');
+    await t.say(ada, 'hello');
+    const reads = vi.spyOn(ActivityIdentity, 'of');
+    try {
+      const replies = await t.say(ada, 'whoami');
+      expect(textOf(replies[0]) + JSON.stringify(cardOf(replies[0]) ?? {})).toContain('Ada Admin');
+      expect(reads).toHaveBeenCalledTimes(1);
+      reads.mockClear();
+      const refused = await t.say(ada, 'whoami', { tenantId: '99999999-0000-4000-8000-000000000000' });
+      expect(textOf(refused[0])).toContain('tenant 99999999-0000-4000-8000-000000000000');
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
