@@ -47,6 +47,10 @@ function parseJob(stored: JobRecord | undefined, update: unknown, index: number,
       tails[field] = value.slice(prefix);
     }
   }
+  // A batch kept as it was (the very object stored, validated then) is not parsed again, and stays that object,
+  // so the journal does not write it again.
+  const keptBatch = stored?.lastBatch !== undefined && candidate?.lastBatch === stored.lastBatch ? stored.lastBatch : undefined;
+  if (keptBatch !== undefined) tails = { ...(tails ?? candidate), lastBatch: undefined };
   const parsed = jobRecordSchema.safeParse(tails ?? update);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -58,7 +62,7 @@ function parseJob(stored: JobRecord | undefined, update: unknown, index: number,
     return undefined;
   }
   if (stored === undefined) return parsed.data;
-  const job: JobRecord = { ...parsed.data };
+  const job: JobRecord = keptBatch === undefined ? { ...parsed.data } : { ...parsed.data, lastBatch: keptBatch };
   for (const field of GROWING_JOB_ARRAYS) {
     const prefix = prefixes.get(field) ?? 0;
     if (prefix === 0) continue;

@@ -3,7 +3,7 @@
 // start, every mailbox recorded exactly once: in the job's results, in the audit log and on the alert walls, and
 // tested at Exchange no more often than needed.
 import { describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../src/app/jobs/job-records.js';
+import { batchInDoubt, type JobRecord } from '../../src/app/jobs/job-records.js';
 import type { JobRepository } from '../../src/app/jobs/ports.js';
 import type { OrganizationRecords } from '../../src/app/ports.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
@@ -25,8 +25,8 @@ type JobWrite = 'writeAhead' | 'commit' | 'other';
 /** Which step of a batch a job update is. */
 function kindOf(before: JobRecord, after: JobRecord | null): JobWrite {
   if (after === null) return 'other';
-  if (after.inDoubt !== undefined && before.inDoubt === undefined) return 'writeAhead';
-  if (after.inDoubt === undefined && before.inDoubt !== undefined && after.results.length > before.results.length) return 'commit';
+  if (batchInDoubt(after) !== undefined && batchInDoubt(before) === undefined) return 'writeAhead';
+  if (batchInDoubt(after) === undefined && batchInDoubt(before) !== undefined && after.results.length > before.results.length) return 'commit';
   return 'other';
 }
 
@@ -80,7 +80,7 @@ async function crashAndRestart(dieAt: JobWrite) {
   await first.runner.createJob({ requester: user(store), mailboxIds: idsOf(store), origin: 'command', title: 'Test & Enable Ada and Otto' });
   for (let round = 0; round < 20 && !crash.happened; round++) await settleMicrotasks();
   expect(crash.happened).toBe(true);
-  const inDoubt = storedJob(store, 'J-1').inDoubt;
+  const inDoubt = batchInDoubt(storedJob(store, 'J-1'));
   const auditBefore = store.recentAudit(100).filter((entry) => entry.action === 'mailbox.testAndEnable').length;
   const stopping = first.runner.stop();
   await first.time.advance(10_000);
@@ -96,7 +96,7 @@ async function crashAndRestart(dieAt: JobWrite) {
 function expectRecordedOnce(store: DocumentEmailConfigStore): void {
   const job = storedJob(store, 'J-1');
   expect(job.status).toBe('done');
-  expect(job.inDoubt).toBeUndefined();
+  expect(batchInDoubt(job)).toBeUndefined();
   expect(job.results.map((result) => result.mailboxId).sort()).toEqual(idsOf(store).sort());
   const audited = store.recentAudit(100).filter((entry) => entry.action === 'mailbox.testAndEnable').map((entry) => entry.target.id);
   expect(audited.sort()).toEqual(idsOf(store).sort());

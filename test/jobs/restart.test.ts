@@ -2,7 +2,7 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobRecord } from '../../src/app/jobs/job-records.js';
+import { pendingNotificationsOf, type JobRecord } from '../../src/app/jobs/job-records.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
 import { nodeFileWriteOperations } from '../../src/store/json-file.js';
 import { exampleDocument, exampleStore } from '../support/fixtures.js';
@@ -70,7 +70,7 @@ describe('a job interrupted by a stop resumes where it stopped', () => {
       expect(second.connector.callsFor(email)).toBe(0);
     }
     // The last batch written before the stop is handed to the outbox again; its keys dedupe there.
-    const lastBatchKeys = beforeRestart.pendingNotifications.map((notification) => notification.key);
+    const lastBatchKeys = pendingNotificationsOf(beforeRestart).map((notification) => notification.key);
     expect(second.notifications.delivered[0]?.keys).toEqual(lastBatchKeys);
     expect(new Set([...first.notifications.deliveredKeys(), ...second.notifications.deliveredKeys()])).toEqual(new Set(job.notificationKeys));
   });

@@ -54,4 +54,16 @@ describe('job changes', () => {
     const replaced = storedJob.results.map((result, index) => (index === 5 ? ({ mailboxId: '', verdict: 'enabled' } as const) : result));
     expect(() => applyJobChanges(stored, { jobs: [{ ...storedJob, results: replaced }] })).toThrow(/jobs\[0\]\.results\[5\]\.mailboxId/);
   });
+
+  it('keeps a counted batch as the very object stored, so its notifications are not written again', () => {
+    if (storedJob === undefined) throw new Error('the job was not stored');
+    const lastBatch = { key: 'results-1', batch: 1_000, results: [], notifications: [{ key: 'alert:J-1:mbx-1:1:user:x', payload: { card: 'x'.repeat(1_000) } }], unreachable: [] };
+    const ahead = applyJobChanges(stored, { jobs: [{ ...storedJob, lastBatch }] });
+    const written = ahead.jobs?.[0];
+    if (written?.lastBatch === undefined) throw new Error('the batch was not written ahead');
+    const counted = applyJobChanges(ahead, { jobs: [{ ...written, batches: 1_000 }] });
+    expect(counted.jobs?.[0]?.lastBatch).toBe(written.lastBatch);
+    // A different batch is parsed like anything new.
+    expect(() => applyJobChanges(counted, { jobs: [{ ...written, lastBatch: { ...lastBatch, batch: 0 } }] })).toThrow(/jobs\[0\]\.lastBatch\.batch/);
+  });
 });

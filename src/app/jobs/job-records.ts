@@ -50,20 +50,24 @@ export const unreachableRecipientSchema = z.object({ recipient: z.string().min(1
 export type UnreachableRecipient = z.infer<typeof unreachableRecipientSchema>;
 
 /**
- * A batch of results written ahead of its record write: the results and what they notify, and the
- * idempotency key of the record batch carrying the mailbox results. After a crash, the next start asks the
- * records whether that batch was applied: if so the results are committed to the job, otherwise forgotten
- * (those mailboxes are tested again). Never both, never neither.
+ * The newest batch of results, written ahead of its record write: the results and what they notify, and the
+ * idempotency key of the record batch carrying the mailbox results. It is in doubt until the job counts it
+ * (`batches` reaches its number). After a crash, the next start asks the records whether that key was applied:
+ * if so the job takes the results, otherwise it forgets them (those mailboxes are tested again). Never both,
+ * never neither. Once counted it stays, unchanged, as the batch whose notifications a restart hands over
+ * again, so they are written once.
  */
-export const inDoubtBatchSchema = z
+export const lastBatchSchema = z
   .object({
     key: z.string().min(1),
+    /** The number the batch has once counted (`batches` + 1 when written ahead). */
+    batch: z.number().int().min(1),
     results: z.array(jobResultSchema),
     notifications: z.array(pendingNotificationSchema),
     unreachable: z.array(unreachableRecipientSchema),
   })
   .strict();
-export type InDoubtBatch = z.infer<typeof inDoubtBatchSchema>;
+export type LastBatch = z.infer<typeof lastBatchSchema>;
 
 /** How many unreachable recipients a job lists by name; the rest are only counted. */
 export const MAX_LISTED_UNREACHABLE = 100;
@@ -92,7 +96,10 @@ export const jobRecordSchema = z
     sourceEvent: z.number().int().positive().optional(),
     /** Batches committed so far; numbers the profile alert digests so their keys stay the same after a restart. */
     batches: z.number().int().min(0),
-    /** The notifications of the last committed batch, until the next batch replaces them. */
+    /**
+     * The notifications of the last committed batch, in files written before `lastBatch` (which now carries
+     * them: see `pendingNotificationsOf`); emptied when a batch is written ahead.
+     */
     pendingNotifications: z.array(pendingNotificationSchema),
     /** Idempotency keys of every notification this job handed to the outbox, for the delivery report. */
     notificationKeys: z.array(z.string().min(1)),
@@ -101,8 +108,8 @@ export const jobRecordSchema = z
     unreachableCount: z.number().int().min(0),
     /** Set once the requester was told how the alerts were delivered. */
     deliveryReported: z.boolean(),
-    /** Results decided and about to be written to the records; see `inDoubtBatchSchema`. */
-    inDoubt: inDoubtBatchSchema.optional(),
+    /** The newest batch written ahead (in doubt until counted); see `lastBatchSchema`. */
+    lastBatch: lastBatchSchema.optional(),
   })
   .strict();
 export type JobRecord = z.infer<typeof jobRecordSchema>;
@@ -119,5 +126,12 @@ export const alertSubscriptionRecordSchema = z
 export type AlertSubscriptionRecord = z.infer<typeof alertSubscriptionRecordSchema>;
 
 export const isJobFinished = (job: JobRecord): boolean => job.status === 'done';
+
+/** A batch written ahead and not yet counted: its record write may or may not have happened. */
+export const batchInDoubt = (job: JobRecord): LastBatch | undefined => (job.lastBatch !== undefined && job.lastBatch.batch > job.batches ? job.lastBatch : undefined);
+
+/** The notifications of the last counted batch, which a restart hands to the outbox again. */
+export const pendingNotificationsOf = (job: JobRecord): JobRecord['pendingNotifications'] =>
+  job.lastBatch !== undefined && batchInDoubt(job) === undefined ? job.lastBatch.notifications : job.pendingNotifications;
 
 export const succeededCount = (job: JobRecord): number => job.results.filter((result) => result.verdict === 'enabled').length;

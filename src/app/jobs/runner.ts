@@ -8,7 +8,7 @@
 //   the test and the write (the result would be stale) or if the process stopped before the result was written.
 // - Results are written in batches, to two places that share no transaction: the mailbox results, alerts and
 //   audit entries go to the organization's records as one intent batch with an idempotency key; the job's
-//   progress goes to the job repository. The batch is written ahead on the job first (`inDoubt`: its results,
+//   progress goes to the job repository. The batch is written ahead on the job first (`lastBatch`: its results,
 //   notifications and key), then to the records, then committed on the job. A restart finds a batch still in
 //   doubt and asks the records whether its key was applied: if so the job takes the results, otherwise it
 //   forgets them and tests those mailboxes again. So a crash can never record a result the job does not know
@@ -37,7 +37,9 @@ import { ExchangeTests } from './exchange-tests.js';
 import {
   MAX_LISTED_UNREACHABLE,
   SYSTEM_ACTOR_ID,
-  type InDoubtBatch,
+  batchInDoubt,
+  pendingNotificationsOf,
+  type LastBatch,
   type JobMailbox,
   type JobOrigin,
   type JobRecord,
@@ -173,7 +175,7 @@ export class TestAndEnableRunner {
   private readonly tasks = new Set<Promise<void>>();
   private pending: DecidedMailbox[] = [];
   /** Batches written ahead on a job whose commit failed: settled (by asking the records) before the next write. */
-  private readonly unsettled = new Map<string, InDoubtBatch>();
+  private readonly unsettled = new Map<string, LastBatch>();
   private flushing: Promise<void> | undefined;
   private batchTimer: { cancel(): void } | undefined;
   private writeRetryTimer: { cancel(): void } | undefined;
@@ -209,12 +211,14 @@ export class TestAndEnableRunner {
     this.stopping = false;
     this.acceptingResults = true;
     for (const stored of await this.deps.repository.jobs()) {
-      const job = stored.inDoubt === undefined ? stored : await this.settleInDoubt(stored, stored.inDoubt);
+      const inDoubt = batchInDoubt(stored);
+      const job = inDoubt === undefined ? stored : await this.settleInDoubt(stored, inDoubt);
       this.records.set(job.id, job);
       if (job.status !== 'done') this.activate(job);
     }
     for (const job of this.records.values()) {
-      if (job.pendingNotifications.length > 0) await this.deliver(job, job.pendingNotifications);
+      const pending = pendingNotificationsOf(job);
+      if (pending.length > 0) await this.deliver(job, pending);
     }
     for (const job of this.records.values()) {
       if (job.status === 'done' && !job.deliveryReported) this.deps.notifications.jobChanged(job);
@@ -712,7 +716,7 @@ export class TestAndEnableRunner {
       const groups = groupByJob(candidates);
       if (groups.size === 0) return { accepted: [], conflicted, jobs: [], planned: new Map() };
       const key = this.deps.ids.next('results');
-      const inDoubt = new Map<string, InDoubtBatch>();
+      const inDoubt = new Map<string, LastBatch>();
       for (const [jobId, items] of groups) {
         const job = this.records.get(jobId);
         if (job === undefined) continue;
@@ -720,7 +724,8 @@ export class TestAndEnableRunner {
       }
       await this.deps.repository.update([...inDoubt.keys()], (job) => {
         const planned = inDoubt.get(job.id);
-        return planned === undefined ? null : { ...job, inDoubt: planned };
+        // The previous batch's notifications were delivered once it was counted: only this batch's are kept.
+        return planned === undefined ? null : { ...job, lastBatch: planned, pendingNotifications: [] };
       });
       for (const [jobId, planned] of inDoubt) this.unsettled.set(jobId, planned);
       const written = await this.deps.records.apply({
@@ -737,16 +742,17 @@ export class TestAndEnableRunner {
         conflicted.push(...stale);
         candidates = candidates.filter((decided) => !stale.includes(decided));
         if (candidates.length === 0) {
-          await this.deps.repository.update([...inDoubt.keys()], (job) => (job.inDoubt?.key === key ? withoutInDoubt(job) : null));
+          await this.deps.repository.update([...inDoubt.keys()], (job) => (batchInDoubt(job)?.key === key ? withoutLastBatch(job) : null));
           for (const jobId of inDoubt.keys()) this.unsettled.delete(jobId);
           return { accepted: [], conflicted, jobs: [], planned: new Map() };
         }
         continue;
       }
       const jobs = await this.deps.repository.update([...inDoubt.keys()], (job) => {
-        if (job.inDoubt?.key !== key) return null;
+        const written = batchInDoubt(job);
+        if (written?.key !== key) return null;
         const items = groups.get(job.id) ?? [];
-        return this.committed(job, job.inDoubt, { first: items[0]?.decidedAt ?? this.now(), last: items.at(-1)?.decidedAt ?? this.now() });
+        return this.committed(job, written, { first: items[0]?.decidedAt ?? this.now(), last: items.at(-1)?.decidedAt ?? this.now() });
       });
       for (const jobId of inDoubt.keys()) this.unsettled.delete(jobId);
       const planned = new Map([...inDoubt].map(([jobId, batchOfJob]) => [jobId, batchOfJob.notifications]));
@@ -764,40 +770,44 @@ export class TestAndEnableRunner {
       const job = this.records.get(jobId);
       const settled = job === undefined ? undefined : await this.settleInDoubt(job, batch);
       this.unsettled.delete(jobId);
-      if (settled === undefined || settled.inDoubt !== undefined) continue;
+      if (settled === undefined || batchInDoubt(settled) !== undefined) continue;
       this.records.set(settled.id, settled);
       if (settled.status === 'done') this.active.delete(settled.id);
-      if (settled.pendingNotifications.length > 0 && settled.batches > (job?.batches ?? 0)) await this.deliver(settled, settled.pendingNotifications);
+      const pending = pendingNotificationsOf(settled);
+      if (pending.length > 0 && settled.batches > (job?.batches ?? 0)) await this.deliver(settled, pending);
       this.deps.notifications.jobChanged(settled);
     }
   }
 
   /** A job's share of a batch as written ahead: its results, and who hears of them. */
-  private async planInDoubt(job: JobRecord, key: string, items: readonly DecidedMailbox[]): Promise<InDoubtBatch> {
+  private async planInDoubt(job: JobRecord, key: string, items: readonly DecidedMailbox[]): Promise<LastBatch> {
     const results = items.map((item) => item.result);
     const preview: JobRecord = { ...job, results: [...job.results, ...results], batches: job.batches + 1 };
     const plan = await this.deps.notifications.plan(preview, preview.batches, items);
     return {
       key,
+      batch: preview.batches,
       results,
       notifications: plan.notifications.map((notification) => ({ key: notification.key, payload: notification.payload })),
       unreachable: [...plan.unreachable],
     };
   }
 
-  /** The job with a batch in doubt taken in: its results recorded, its notifications pending delivery. */
-  private committed(job: JobRecord, batch: InDoubtBatch, decided: DecidedSpan): JobRecord {
+  /**
+   * The job with a batch in doubt counted: its results recorded. The batch itself stays as it is (the same
+   * object, so it is not written again): its notifications are the ones a restart delivers again.
+   */
+  private committed(job: JobRecord, batch: LastBatch, decided: DecidedSpan): JobRecord {
     const results = [...job.results, ...batch.results];
     const done = results.length >= job.mailboxes.length;
     const started = this.withUnwrittenStart(job);
     return {
-      ...withoutInDoubt(started),
+      ...started,
       status: done ? 'done' : 'running',
       startedAt: started.startedAt ?? decided.first,
       completedAt: done ? decided.last : null,
       results,
-      batches: job.batches + 1,
-      pendingNotifications: batch.notifications,
+      batches: batch.batch,
       notificationKeys: [...job.notificationKeys, ...batch.notifications.map((notification) => notification.key)],
       ...mergeUnreachable(job, batch.unreachable),
     };
@@ -807,12 +817,13 @@ export class TestAndEnableRunner {
    * A batch a crash left in doubt: committed on the job if the records have it (the key was applied),
    * forgotten otherwise (its mailboxes are tested again).
    */
-  private async settleInDoubt(job: JobRecord, batch: InDoubtBatch): Promise<JobRecord> {
+  private async settleInDoubt(job: JobRecord, batch: LastBatch): Promise<JobRecord> {
     const applied = await this.deps.records.wasApplied(batch.key);
     const now = this.now();
     const [settled] = await this.deps.repository.update([job.id], (current) => {
-      if (current.inDoubt?.key !== batch.key) return null;
-      return applied ? this.committed(current, batch, { first: now, last: now }) : withoutInDoubt(current);
+      const inDoubt = batchInDoubt(current);
+      if (inDoubt?.key !== batch.key) return null;
+      return applied ? this.committed(current, inDoubt, { first: now, last: now }) : withoutLastBatch(current);
     });
     return settled ?? job;
   }
@@ -940,8 +951,9 @@ function outcomeIntent(decided: DecidedMailbox): RecordIntent[] {
   ];
 }
 
-function withoutInDoubt(job: JobRecord): JobRecord {
-  const { inDoubt: _settled, ...rest } = job;
+/** The job without a batch that was forgotten (its record write did not happen). */
+function withoutLastBatch(job: JobRecord): JobRecord {
+  const { lastBatch: _forgotten, ...rest } = job;
   return rest;
 }
 
