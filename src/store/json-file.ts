@@ -97,7 +97,7 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
 // `data.json` is a whole document (a snapshot) carrying a random `snapshotId`; `data.json.journal`
 // starts with a header naming that snapshot, then holds one line per write: what the write changed
 // (journal.ts). A write appends its line and fsyncs, which costs about as much as the change, not as
-// much as the document. When the journal has grown to twice the snapshot (or after a failed append), the
+// much as the document. When the journal has grown to three times the snapshot (or after a failed append), the
 // next write is a new snapshot, written atomically, followed by a fresh journal. A crash between the
 // two leaves a journal naming the old snapshot: the new snapshot records (`compactedFrom`) that it
 // already holds that journal's entries, so the journal is ignored. A crash mid-append leaves a last line
@@ -107,10 +107,11 @@ export async function writeFileAtomically(path: string, data: string | Uint8Arra
 
 /**
  * The journal is compacted into a new snapshot once it is this many times the snapshot's size: the files
- * then take at most about three times the document's size on disk, and Test & Enable of every mailbox
- * (about 2.5 KB of journal per mailbox) fits without a rewrite in the middle...
+ * then take at most about four times the document's size on disk, and Test & Enable of every mailbox
+ * (about 3.5 KB of journal per mailbox since a job's batches are written ahead, then to the records, then
+ * counted) fits without a rewrite of the whole document in the middle of the job...
  */
-const COMPACT_WHEN_JOURNAL_EXCEEDS_SNAPSHOT = 2;
+const COMPACT_WHEN_JOURNAL_EXCEEDS_SNAPSHOT = 3;
 /** ...and at least this big, so that small files are not rewritten all the time. */
 const MIN_JOURNAL_BYTES_BEFORE_COMPACTION = 1024 * 1024;
 

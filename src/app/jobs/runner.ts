@@ -78,6 +78,8 @@ export interface TestAndEnableRunnerOptions {
 
 /** Times a job's scheduling is tried again when a mailbox changed between reading and scheduling it. */
 const SCHEDULE_ATTEMPTS = 3;
+/** Mailboxes scheduled per record write when a job starts. */
+const SCHEDULE_CHUNK = 1_000;
 
 export interface RunnerLog {
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -422,9 +424,20 @@ export class TestAndEnableRunner {
    * and writing is read again (a few times: then its record keeps moving, and the test itself will see it).
    */
   private async scheduleOnRecords(job: JobRecord, mailboxIds: readonly string[], input: CreateJobInput): Promise<void> {
-    const { records, ids } = this.deps;
+    const { ids } = this.deps;
     const { syncFromThisOrgOnly } = input;
     const keyBase = input.sourceEvent === undefined ? ids.next('schedule') : `event-${input.sourceEvent}:schedule`;
+    let unsettled = 0;
+    // In chunks: one write of 10,000 changed mailboxes is one 8 MB journal line (and its copies in memory).
+    for (let start = 0, chunk = 1; start < mailboxIds.length; start += SCHEDULE_CHUNK, chunk++) {
+      if (!(await this.scheduleChunk(mailboxIds.slice(start, start + SCHEDULE_CHUNK), `${keyBase}:${chunk}`, syncFromThisOrgOnly))) unsettled += 1;
+    }
+    if (unsettled > 0) this.log.warn('could not schedule every mailbox of the job: their records kept changing; the job tests them as they are', { job: job.id });
+  }
+
+  /** One chunk of a job's scheduling, tried again on a conflict; false if its records kept changing. */
+  private async scheduleChunk(mailboxIds: readonly string[], key: string, syncFromThisOrgOnly: boolean | undefined): Promise<boolean> {
+    const { records } = this.deps;
     for (let attempt = 1; attempt <= SCHEDULE_ATTEMPTS; attempt++) {
       const intents: RecordIntent[] = [];
       for (const id of mailboxIds) {
@@ -437,11 +450,11 @@ export class TestAndEnableRunner {
           ...(syncFromThisOrgOnly === undefined ? {} : { syncFromThisOrgOnly }),
         });
       }
-      if (intents.length === 0) return;
-      const written = await records.apply({ caller: appCaller, intents, idempotencyKey: `${keyBase}:${attempt}` });
-      if (written.ok) return;
+      if (intents.length === 0) return true;
+      const written = await records.apply({ caller: appCaller, intents, idempotencyKey: `${key}:${attempt}` });
+      if (written.ok) return true;
     }
-    this.log.warn('could not schedule every mailbox of the job: their records kept changing; the job tests them as they are', { job: job.id });
+    return false;
   }
 
   private activate(job: JobRecord): void {
