@@ -173,14 +173,24 @@ export class DataverseClient {
   /**
    * Updates a row only if it still has `etag` (If-Match). A 412 is not an error but a conflict that
    * carries the current row, so the caller can say "it changed meanwhile: here is the current state".
+   * `options.tokens`: the bearer for this update only, e.g. the approver's own sign-in (`delegatedTokenSource`),
+   * since Dynamics 365 checks the caller's admin role when an address is approved.
    */
-  async update(entitySet: string, id: string, changes: Readonly<Record<string, unknown>>, etag: string, currentSelect: readonly string[] = []): Promise<UpdateResult> {
+  async update(
+    entitySet: string,
+    id: string,
+    changes: Readonly<Record<string, unknown>>,
+    etag: string,
+    currentSelect: readonly string[] = [],
+    options: { readonly tokens?: AccessTokenSource } = {},
+  ): Promise<UpdateResult> {
     if (etag.trim() === '' || etag.trim() === '*') throw new DataverseError('bad-request', 'Every update needs the ETag of the row it was decided on.', { service: 'Dataverse' });
     const request: HttpRequest = {
       method: 'PATCH',
       url: `${this.apiRoot}/${entitySet}(${odataGuid(id)})`,
       headers: this.headers({ 'content-type': 'application/json', 'if-match': etag }),
       body: JSON.stringify(changes),
+      ...(options.tokens === undefined ? {} : { tokens: options.tokens }),
     };
     const response = await this.expectOk(request, (status) => (status >= 200 && status < 300) || status === 412);
     if (response.status === 412) return { outcome: 'conflict', current: await this.retrieve(entitySet, id, currentSelect) };

@@ -18,6 +18,8 @@ export interface HttpRequest {
   readonly body?: string;
   /** Safe to send twice. Defaults to true for GET only. */
   readonly idempotent?: boolean;
+  /** Bearer tokens for this request only (a person's delegated sign-in), instead of the client's app-only ones. */
+  readonly tokens?: AccessTokenSource;
 }
 
 export interface HttpResponse {
@@ -114,7 +116,8 @@ export class HttpCore {
     let throttledForMs = 0;
     for (;;) {
       // The token is fetched outside the gate: waiting for Entra must not hold a Dataverse slot.
-      const token = await this.options.tokens.getToken();
+      const tokens = request.tokens ?? this.options.tokens;
+      const token = await tokens.getToken();
       const release = await this.gate.acquire();
       // A 429 may have been read while this request resumed from the gate; check again, and send in
       // the same tick as the check, so nothing leaves after a pause began.
@@ -149,7 +152,7 @@ export class HttpCore {
       }
       if (response.status === 401 && !refreshedToken) {
         refreshedToken = true;
-        await this.options.tokens.getToken(true);
+        await tokens.getToken(true);
         continue;
       }
       if (RETRYABLE_STATUS.has(response.status) && idempotent && failures < this.maxRetries) {

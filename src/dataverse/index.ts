@@ -1,6 +1,7 @@
 // The Dataverse backend's building blocks, for the composition root and the adapters to come.
 export { loadBackendSettings, describeDataverseSettings, DataverseConfigError } from './config.js';
 export type { BackendSettings, DataverseSettings, AppCredential } from './config.js';
+export { delegatedTokenSource } from './token.js';
 export { DataverseClient, odataGuid, odataString, MAX_PAGE_SIZE, MAX_BATCH_REQUESTS } from './client.js';
 export type { Row, Query, PageOptions, UpdateResult, BatchOperationResult, BatchOptions, DataverseClientOptions, PrivilegeDepthName } from './client.js';
 export type { BatchOperation } from './batch.js';

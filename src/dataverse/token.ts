@@ -5,6 +5,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import type { Configuration } from '@azure/msal-node';
+import type { DelegatedCredential } from '../app/ports/intents.js';
 import type { AppCredential } from './config.js';
 import { DataverseError, cleanPlatformText } from './errors.js';
 
@@ -129,3 +130,11 @@ export class AppTokenSource implements AccessTokenSource {
     }
   }
 }
+
+/**
+ * Bearer tokens from a person's own sign-in for this turn (Teams single sign-on exchanged on their behalf), for
+ * requests Dataverse must see as made by that person. Nothing is cached here: the credential ends with the turn.
+ */
+export const delegatedTokenSource = (credential: DelegatedCredential, resource: string): AccessTokenSource => ({
+  getToken: () => credential.accessToken(`${resource.replace(/\/$/, '')}/user_impersonation`),
+});
