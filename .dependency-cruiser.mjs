@@ -5,8 +5,8 @@
 //               imports nothing of ours. The domain does not use it either: the domain stays free of I/O
 //               and of anything but its own rules.
 //   src/app     use cases over ports; imports src/domain and src/shared only.
-//   adapters    src/bot, src/cards, src/store, src/exchange, src/notify, src/manifest (and any future
-//               src/dataverse, src/postgres): each implements or drives ports of src/app and may use
+//   adapters    src/bot, src/cards, src/store, src/exchange, src/notify, src/manifest, src/sso (Teams single
+//               sign-on and the on-behalf-of exchange) (and any future src/dataverse, src/postgres): each implements or drives ports of src/app and may use
 //               src/app, src/domain and src/shared, never another adapter, with one exception below.
 //   src/main.ts, src/launcher.ts  the composition root: may import anything; nothing imports them.
 //
@@ -19,7 +19,7 @@
 // Paths are matched relative to the working directory, so the same rules run against src/ here and against
 // the small fixture trees in test/architecture/.
 
-const adapters = ['bot', 'cards', 'store', 'exchange', 'notify', 'manifest', 'dataverse', 'postgres'];
+const adapters = ['bot', 'cards', 'store', 'exchange', 'notify', 'manifest', 'dataverse', 'postgres', 'sso'];
 const layers = ['domain', 'shared', 'app', ...adapters];
 const alternatives = (names) => names.join('|');
 

@@ -17,6 +17,11 @@ export const FAKE_CLIENT_ID = 'b07b07b0-0000-4000-8000-00000000b070';
 export const FAKE_CLIENT_SECRET = 'fake-client-secret-Zq8~not-a-real-one';
 /** Object id of the bot's service principal: the `oid` of its app-only tokens. */
 export const FAKE_SERVICE_PRINCIPAL_ID = 'b07b07b0-0000-4000-8000-0000000005b0';
+/** The bot's Teams single sign-on app (SSO_APP_ID): Teams asks for tokens to its exposed API; it exchanges them on behalf of the person. */
+export const FAKE_SSO_APP_ID = '5507b07b-0000-4000-8000-0000000055a0';
+export const FAKE_SSO_APP_ID_URI = `api://localhost/botid-${FAKE_SSO_APP_ID}`;
+export const FAKE_SSO_SECRET = 'fake-sso-secret-Wq3~not-a-real-one';
+const FAKE_SSO_SERVICE_PRINCIPAL_ID = '5507b07b-0000-4000-8000-0000000005b1';
 
 /** The certificate uploaded to the app registration: the PEM file's certificate, without its key. */
 const certificateOnly = (pemFile: string): string => readFileSync(pemFile, 'utf8').split('-----BEGIN PRIVATE KEY-----')[0] ?? '';
@@ -41,6 +46,8 @@ export interface FakeCloud {
   readonly clientCertificateFile: string;
   /** The same, as environment variables (BACKEND=dataverse …) plus NODE_EXTRA_CA_CERTS for child processes. */
   readonly env: Readonly<Record<string, string>>;
+  /** The single sign-on settings (SSO_*) pointing at the fake token endpoint and the fake Dataverse. */
+  readonly signInEnv: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -50,7 +57,13 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
   const data = await loadOrganizationFile(options.orgFile ?? 'examples/contoso.json');
   const tenantId = data.organization.tenantId;
   const tokenEndpoint = await startFakeTokenEndpoint(
-    { tenantId, apps: [{ clientId: FAKE_CLIENT_ID, secret: FAKE_CLIENT_SECRET, certificatePem: certificateOnly(certificates.clientPemFile), servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID }], ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) },
+    {
+      tenantId,
+      apps: [
+        { clientId: FAKE_CLIENT_ID, secret: FAKE_CLIENT_SECRET, certificatePem: certificateOnly(certificates.clientPemFile), servicePrincipalObjectId: FAKE_SERVICE_PRINCIPAL_ID },
+        { clientId: FAKE_SSO_APP_ID, secret: FAKE_SSO_SECRET, servicePrincipalObjectId: FAKE_SSO_SERVICE_PRINCIPAL_ID, exposedApiAudiences: [FAKE_SSO_APP_ID, FAKE_SSO_APP_ID_URI], name: 'Mailbox Sync Bot SSO' },
+      ],
+      ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) },
     certificates,
   );
   const directory = FakeDirectory.fromOrganization(data);
@@ -91,6 +104,13 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
       AZURE_AUTHORITY_HOST: tokenEndpoint.url,
       GRAPH_URL: graph.url,
       NODE_EXTRA_CA_CERTS: certificates.caFile,
+    },
+    signInEnv: {
+      SSO_APP_ID: FAKE_SSO_APP_ID,
+      SSO_APP_ID_URI: FAKE_SSO_APP_ID_URI,
+      SSO_CLIENT_SECRET: FAKE_SSO_SECRET,
+      SSO_AUTHORITY_HOST: tokenEndpoint.url,
+      SSO_RESOURCE_URL: dataverse.url,
     },
     close: async () => {
       await Promise.all([dataverse.close(), graph.close(), tokenEndpoint.close()]);

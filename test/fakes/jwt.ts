@@ -1,5 +1,5 @@
 // Minimal RS256 JWTs for the fakes: the token endpoint signs, the fake Dataverse and Graph verify.
-import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 
@@ -60,7 +60,7 @@ export function decodeJwt(token: string): { header: unknown; claims: unknown } |
   }
 }
 
-export const publicJwk = (key: SigningKey): Record<string, unknown> => ({ ...createPublicKey(key.publicKey).export({ format: 'jwk' }), kid: key.kid, use: 'sig', alg: 'RS256' });
+export const publicJwk = (key: SigningKey): Record<string, unknown> => ({ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, use: 'sig', alg: 'RS256' });
 
 /** Checks a bearer token for a resource: signature, audience and expiry. Returns the claims or a reason. */
 export function checkBearer(
