@@ -15,6 +15,9 @@ import type { RoleDirectory } from './app/role-directory.js';
 import { botAppIdOf, createCloudAdapter, type AuthenticationEndpoints } from './bot/adapter.js';
 import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAlertsOptions } from './bot/alerts/index.js';
 import { createApprovalCards } from './bot/approvals/index.js';
+import { botFrameworkUserTokens, createSignInGate, type SignInGate, type UserTokenService } from './bot/sign-in/index.js';
+import type { SignInExchange } from './app/ports/sign-in.js';
+import { SsoSignIn } from './sso/index.js';
 import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot/handlers/index.js';
 import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
@@ -56,6 +59,19 @@ export interface StartOptions {
   readonly holdEvent?: (stored: StoredEvent) => boolean;
   /** Replaces botbuilder's public-cloud token endpoints (tests: a loopback OpenID key set). */
   readonly authenticationEndpoints?: AuthenticationEndpoints;
+  /** Replaces the Bot Framework token service of the OAuth connection (sign-in links, magic codes). */
+  readonly userTokens?: UserTokenService;
+  /** Replaces the single sign-on check and on-behalf-of exchange (src/sso). */
+  readonly signInExchange?: SignInExchange;
+}
+
+/** The sign-in before approvals, when configuration requires it (REQUIRE_SIGN_IN, or the Dataverse backend with SSO_APP_ID). */
+function createSignIn(config: Config, organizationTenantId: string, logger: Logger, options: StartOptions): SignInGate | undefined {
+  const settings = config.signIn;
+  if (settings === null || !settings.required) return undefined;
+  const exchange = options.signInExchange ?? new SsoSignIn(settings);
+  const userTokens = options.userTokens ?? botFrameworkUserTokens({ ...settings, organizationTenantId }, logger);
+  return createSignInGate({ connectionName: settings.connectionName, appIdUri: settings.appIdUri, exchange, userTokens, logger });
 }
 
 /** The services of a running bot, with the concrete data file store (tests and benchmarks read it). */
@@ -154,12 +170,14 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
   const approvals = createApprovalCards(services, new DocumentApprovalRequestRepository(store));
+  const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,
     ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
     references,
     welcome: welcomeReply,
     logger,
+    ...(signIn === undefined ? {} : { signIn }),
   });
 
   let ready = false;

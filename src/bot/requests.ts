@@ -1,6 +1,7 @@
 // What the bot's handlers receive and answer: a command request (its requester identified from the activity),
 // card actions, and replies. A leaf: the turn handler, the command handlers and the services all use these
 // types, so they live apart from all of them.
+import type { DelegatedCredential } from '../app/ports/intents.js';
 import type { AdaptiveCardJson, CardAction } from '../cards/index.js';
 import type { ReachedBy } from '../domain/confirmation.js';
 import type { ConversationScope } from './commands/ids.js';
@@ -34,6 +35,8 @@ export interface CommandRequest {
   readonly respond: Responder;
   /** The list position a clicked button carried with its command (paging); absent for typed commands. */
   readonly cursor?: string;
+  /** The requester's own sign-in for this turn (src/bot/sign-in), when they gave one. */
+  readonly credential?: DelegatedCredential;
 }
 
 /** Card actions about a previewed write or a suggested command (src/bot/handlers/confirmations.ts). */
@@ -58,6 +61,8 @@ export interface CardActionRequest {
   /** `automatic` is a Universal Actions refresh, `manual` a click. */
   readonly trigger: 'manual' | 'automatic';
   readonly via: 'invoke' | 'submit';
+  /** The clicker's own sign-in for this turn (src/bot/sign-in), when they gave one. */
+  readonly credential?: DelegatedCredential;
 }
 
 /** Answer to an approval card action: the card to show the clicker, or a short message. */

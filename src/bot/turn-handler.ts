@@ -16,10 +16,12 @@ import type { Logger } from '../shared/logger.js';
 import type { InboundReferenceResult } from '../app/conversation-reference-records.js';
 import type { ConversationReferences } from '../app/proactive-messages.js';
 import { describeIssues } from '../shared/zod-problems.js';
+import { commandLine } from './commands/command-lines.js';
 import { parseCommand, type ParsedCommand, type RecognisedCommand } from './commands/parser.js';
 import { commandRegistry } from './commands/registry.js';
 import { shorten } from './commands/text.js';
 import { ActivityIdentity, identifyRequester, type Identification } from './identity.js';
+import type { SignInGate } from './sign-in/index.js';
 import type {
   ApprovalActionHandler,
   ChoiceActionHandler,
@@ -68,6 +70,8 @@ export interface TurnDependencies {
   readonly references: InboundRecorder;
   readonly welcome: () => Reply;
   readonly logger: Logger;
+  /** Present when approvals need the approver's own sign-in (REQUIRE_SIGN_IN; src/bot/sign-in). */
+  readonly signIn?: SignInGate;
 }
 
 const conversationSchema = z
@@ -133,6 +137,8 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
   const answerParsed = async (context: TurnContext, parsed: ParsedCommand, request: CommandRequest): Promise<void> => {
     switch (parsed.kind) {
       case 'command':
+        // An approval typed without a sign-in waits for one (the OAuth card; signin/tokenExchange runs it).
+        if (request.credential === undefined && deps.signIn !== undefined && (await deps.signIn.holdCommand(context, { ok: true, user: request.requester, tenantId: request.tenantId }, parsed.id, commandLine(parsed)))) return;
         await deps.dispatchCommand(parsed, request);
         return;
       case 'empty':
@@ -203,6 +209,11 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       await sendReply(context, 'card' in answer ? { card: answer.card } : { text: answer.message });
       return;
     }
+    if (deps.signIn?.requiresSignIn(action.data) === true) {
+      // Action.Submit carries no sign-in: the decision is offered as a typed command, which signs in.
+      await sendReply(context, { text: 'Approving or rejecting needs your sign-in, which this Teams client cannot give from a card. Type **approve mailbox <address>** (or **reject mailbox <address> because <reason>**) instead. Nothing was changed.' });
+      return;
+    }
     const answer = await deps.handleApprovalAction(action.data, {
       identification,
       conversation,
@@ -255,15 +266,42 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       else await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, answer.message);
       return;
     }
-    const answer = await deps.handleApprovalAction(action.data, {
-      identification,
-      conversation,
-      replyToId: context.activity.replyToId,
-      trigger: value.data.trigger,
-      via: 'invoke',
-    });
+    const signedIn = deps.signIn === undefined ? { kind: 'proceed' as const } : await deps.signIn.forCardAction(context, identification, action.data, value.data.trigger);
+    if (signedIn.kind === 'answer') {
+      await sendInvokeResponse(context, signedIn.answer.statusCode, signedIn.answer.type, signedIn.answer.value);
+      return;
+    }
+    const credential = signedIn.credential;
+    const answer = await deps
+      .handleApprovalAction(action.data, {
+        identification,
+        conversation,
+        replyToId: context.activity.replyToId,
+        trigger: value.data.trigger,
+        via: 'invoke',
+        ...(credential === undefined ? {} : { credential }),
+      })
+      .finally(() => credential?.end());
     if ('card' in answer) await sendInvokeResponse(context, 200, ADAPTIVE_CARD_INVOKE_TYPE, answer.card);
     else await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, answer.message);
+  };
+
+  /** The sign-in of a command typed before it (src/bot/sign-in): runs the command once signed in. */
+  const onSignInInvoke = async (context: TurnContext, conversation: ConversationInfo, identity: ActivityIdentity, name: string, signIn: SignInGate): Promise<void> => {
+    const identification = await identify(identity);
+    if (!identification.ok) {
+      await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, identification.message);
+      return;
+    }
+    await signIn.onSignInInvoke(context, identification, name, (commandText, credential) =>
+      answerParsed(context, parseCommand(commandText, { scope: conversation.scope }), {
+        requester: identification.user,
+        tenantId: identification.tenantId,
+        conversation,
+        respond: { send: (reply) => sendReply(context, reply) },
+        credential,
+      }),
+    );
   };
 
   const botWasAdded = (type: string, fields: LifecycleFields): boolean =>
@@ -314,6 +352,7 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
     if (type === 'invoke') {
       if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation, identity);
+      else if ((fields.name === 'signin/tokenExchange' || fields.name === 'signin/verifyState') && deps.signIn !== undefined) await onSignInInvoke(context, conversation, identity, fields.name, deps.signIn);
       else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${shorten(fields.name ?? 'unnamed')} invokes.` });
     } else if (botWasAdded(type, fields) && isFirstNoticeOfInstall(conversation.id, recorded)) {
       await sendReply(context, deps.welcome());

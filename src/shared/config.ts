@@ -70,6 +70,88 @@ const environmentSchema = z
     if (env.MicrosoftAppTenantId !== undefined && !GUID.test(env.MicrosoftAppTenantId)) problem('MicrosoftAppTenantId', 'must be a GUID');
   });
 
+// Teams single sign-on (docs/sso.md): approvals made as the approver, through the on-behalf-of exchange.
+const signInEnvironmentSchema = z
+  .object({
+    /** The Entra app Teams asks single sign-on tokens for (often the bot's own registration). */
+    SSO_APP_ID: optionalText,
+    /** Its Application ID URI (`api://<domain>/botid-<bot app id>`): the manifest's webApplicationInfo.resource. */
+    SSO_APP_ID_URI: optionalText,
+    /** The app's client secret for the exchange; defaults to MicrosoftAppPassword when SSO_APP_ID is the bot's app. */
+    SSO_CLIENT_SECRET: optionalText,
+    /** The Azure Bot's OAuth connection (its sign-in link is the fallback when single sign-on cannot be used). */
+    SSO_CONNECTION_NAME: z.preprocess(emptyToUndefined, z.string().trim().default('TeamsSSO')),
+    SSO_AUTHORITY_HOST: optionalText,
+    AZURE_AUTHORITY_HOST: optionalText,
+    /** The Dynamics 365 environment whose user_impersonation scope is asked for; defaults to DATAVERSE_URL. */
+    SSO_RESOURCE_URL: optionalText,
+    DATAVERSE_URL: optionalText,
+    BACKEND: optionalText,
+    /** Approvals need a sign-in; on by default with BACKEND=dataverse and SSO_APP_ID set, off for the embedded backend. */
+    REQUIRE_SIGN_IN: z.preprocess(emptyToUndefined, z.enum(['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no'], { message: 'must be 0 or 1 (or true/false)' }).optional()),
+  })
+  .loose();
+
+export interface SignInSettings {
+  /** Approve and Reject (cards and chat) ask for a sign-in first. */
+  readonly required: boolean;
+  readonly appId: string;
+  readonly appIdUri: string;
+  readonly clientSecret: string;
+  readonly connectionName: string;
+  readonly authorityHost: string;
+  /** The Dynamics 365 environment (its `/user_impersonation` scope); empty when unknown. */
+  readonly resourceUrl: string;
+}
+
+const httpsOrigin = (text: string): string | undefined => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)) ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The single sign-on settings, or null when SSO_APP_ID is not set (and sign-in not required); problems are collected. */
+function signInSettings(env: Readonly<Record<string, string | undefined>>, problems: string[], bot: { appId: string | undefined; appPassword: string | undefined }): SignInSettings | null {
+  const parsed = signInEnvironmentSchema.safeParse(env);
+  if (!parsed.success) {
+    problems.push(...describeIssues(parsed.error, { root: 'environment' }));
+    return null;
+  }
+  const value = parsed.data;
+  const problem = (name: string, message: string): void => void problems.push(`${name}: ${message}`);
+  const dataverseBackend = value.BACKEND?.toLowerCase() === 'dataverse';
+  const required = value.REQUIRE_SIGN_IN === undefined ? dataverseBackend && value.SSO_APP_ID !== undefined : ['1', 'true', 'on', 'yes'].includes(value.REQUIRE_SIGN_IN);
+  if (value.SSO_APP_ID === undefined) {
+    if (required) problem('SSO_APP_ID', 'is required when REQUIRE_SIGN_IN is on (the Entra app of the bot\'s Teams single sign-on; see docs/sso.md)');
+    return null;
+  }
+  if (!GUID.test(value.SSO_APP_ID)) problem('SSO_APP_ID', 'must be a GUID (the application id of the Entra app Teams asks single sign-on tokens for)');
+  if (value.SSO_APP_ID_URI === undefined) problem('SSO_APP_ID_URI', 'is required with SSO_APP_ID (its Application ID URI, e.g. api://bot.contoso.com/botid-<app id>)');
+  else if (!/^(api|https):\/\/\S+$/.test(value.SSO_APP_ID_URI)) problem('SSO_APP_ID_URI', `must start with api:// or https:// (got "${value.SSO_APP_ID_URI}")`);
+  const sameAsBot = bot.appId !== undefined && bot.appId.toLowerCase() === value.SSO_APP_ID.toLowerCase();
+  const clientSecret = value.SSO_CLIENT_SECRET ?? (sameAsBot ? bot.appPassword : undefined);
+  if (clientSecret === undefined) problem('SSO_CLIENT_SECRET', 'is required with SSO_APP_ID (the client secret the bot exchanges the sign-in with), unless SSO_APP_ID is MicrosoftAppId and MicrosoftAppPassword is set');
+  const authorityText = value.SSO_AUTHORITY_HOST ?? value.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com';
+  const authorityHost = httpsOrigin(authorityText);
+  if (authorityHost === undefined || !authorityHost.startsWith('https:')) problem(value.SSO_AUTHORITY_HOST === undefined ? 'AZURE_AUTHORITY_HOST' : 'SSO_AUTHORITY_HOST', `must be an https address such as https://login.microsoftonline.com (got "${authorityText}")`);
+  const resourceText = value.SSO_RESOURCE_URL ?? value.DATAVERSE_URL;
+  const resourceUrl = resourceText === undefined ? undefined : httpsOrigin(resourceText);
+  if (resourceText !== undefined && resourceUrl === undefined) problem(value.SSO_RESOURCE_URL === undefined ? 'DATAVERSE_URL' : 'SSO_RESOURCE_URL', `must be the environment's https address (got "${resourceText}")`);
+  if (required && resourceText === undefined) problem('SSO_RESOURCE_URL', 'is required when REQUIRE_SIGN_IN is on and DATAVERSE_URL is not set (the environment whose user_impersonation the sign-in is exchanged for)');
+  return {
+    required,
+    appId: value.SSO_APP_ID,
+    appIdUri: value.SSO_APP_ID_URI ?? '',
+    clientSecret: clientSecret ?? '',
+    connectionName: value.SSO_CONNECTION_NAME,
+    authorityHost: authorityHost ?? '',
+    resourceUrl: resourceUrl ?? '',
+  };
+}
+
 export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '');
   if (bare === 'localhost' || bare === '::1') return true;
@@ -93,6 +175,8 @@ export interface Config {
   readonly playground: boolean;
   readonly playgroundPort: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Teams single sign-on (SSO_*, REQUIRE_SIGN_IN); null without SSO_APP_ID. */
+  readonly signIn: SignInSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -105,8 +189,10 @@ export class ConfigError extends Error {
 /** Parses the environment; throws a ConfigError listing every problem. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(describeIssues(parsed.error, { root: 'environment' }));
+  const signInProblems: string[] = [];
+  const signIn = signInSettings(env, signInProblems, { appId: parsed.data?.MicrosoftAppId, appPassword: parsed.data?.MicrosoftAppPassword });
+  if (!parsed.success || signInProblems.length > 0) {
+    throw new ConfigError([...(parsed.success ? [] : describeIssues(parsed.error, { root: 'environment' })), ...signInProblems]);
   }
   const value = parsed.data;
   const credentials: BotCredentials | null =
@@ -127,6 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     playground: value.PLAYGROUND,
     playgroundPort: value.PLAYGROUND_PORT,
     logLevel: value.LOG_LEVEL,
+    signIn,
   });
 }
 
@@ -136,5 +223,9 @@ export function describeConfig(config: Config): string {
     config.credentials === null
       ? `LOCAL MODE: no MicrosoftAppId, requests are NOT authenticated; listening on ${config.host} only`
       : `authenticated mode: app ${config.credentials.appId} (${config.credentials.appType}), JWT validation on; password ${config.credentials.appPassword === undefined ? 'not set' : 'set (hidden)'}`;
-  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}`;
+  const signIn =
+    config.signIn === null
+      ? ''
+      : `; single sign-on app ${config.signIn.appId} (${config.signIn.appIdUri}), sign-in ${config.signIn.required ? 'required for approvals' : 'not required'}, client secret set (hidden)`;
+  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}${signIn}`;
 }

@@ -1,5 +1,6 @@
 // The handler environment for one recognised command, built by the dispatcher (and the preview's dry run):
 // what the command writes and its problem card come from its registration, so this sits above the registry.
+import { actingAsSignedIn } from '../../app/signed-in.js';
 import type { WriteDescription } from '../../domain/confirmation.js';
 import { commandLine, commandLineWith } from '../commands/command-lines.js';
 import type { CommandArgs, RecognisedCommand } from '../commands/parser.js';
@@ -42,7 +43,7 @@ export function handlerEnvironment(deps: CommandDispatcherDependencies, command:
     request,
     commandText: commandLine(command),
     requester: request.requester,
-    useCases: deps.useCases,
+    useCases: actingAsSignedIn(deps.useCases, request.requester, request.credential),
     send,
     sendCard: (card) => send({ card }),
     fail: async (error, attempted) => {
