@@ -17,6 +17,7 @@ import { createAlertSubscriptions, createJobAlerts, jobsForCommands, type JobAle
 import { createApprovalCards } from './bot/approvals/index.js';
 import { botFrameworkUserTokens, createSignInGate, type SignInGate, type UserTokenService } from './bot/sign-in/index.js';
 import type { SignInExchange } from './app/ports/sign-in.js';
+import type { AdminRoleEligibility } from './app/platform-refusal.js';
 import { SsoSignIn } from './sso/index.js';
 import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot/handlers/index.js';
 import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
@@ -63,6 +64,8 @@ export interface StartOptions {
   readonly userTokens?: UserTokenService;
   /** Replaces the single sign-on check and on-behalf-of exchange (src/sso). */
   readonly signInExchange?: SignInExchange;
+  /** Where PIM-eligible admin roles are read when Dynamics 365 refuses an approval (Graph, with the Dataverse backend). */
+  readonly adminRoleEligibility?: AdminRoleEligibility;
 }
 
 /** The sign-in before approvals, when configuration requires it (REQUIRE_SIGN_IN, or the Dataverse backend with SSO_APP_ID). */
@@ -164,7 +167,18 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       recordPrimarySyncOrganization: (emailAddress, organizationId) => store.recordSimulatedPrimarySyncOrganization(emailAddress, organizationId),
     });
   const roles = options.roles ?? new OrganizationFileRoleDirectory(store);
-  const services: RunningServices = { store, useCases, events, outbox, references, connector, clock, ids, logger };
+  const services: RunningServices = {
+    store,
+    useCases,
+    events,
+    outbox,
+    references,
+    connector,
+    clock,
+    ids,
+    logger,
+    ...(options.adminRoleEligibility === undefined ? {} : { adminRoleEligibility: options.adminRoleEligibility }),
+  };
 
   const jobRepository = new DocumentJobRepository(store);
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;

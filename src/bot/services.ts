@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../app/ports.js';
 import type { ConversationReferences, ProactiveMessages } from '../app/proactive-messages.js';
 import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
+import type { AdminRoleEligibility } from '../app/platform-refusal.js';
 import type { DomainError } from '../domain/errors.js';
 import type { User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
@@ -49,4 +50,6 @@ export interface CoreServices {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** PIM-eligible admin roles, named when Dynamics 365 refuses an approval (src/app/platform-refusal.ts); optional. */
+  readonly adminRoleEligibility?: AdminRoleEligibility;
 }

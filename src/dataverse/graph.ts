@@ -10,6 +10,8 @@ import { HttpCore } from './http-core.js';
 import type { HttpCoreOptions, HttpRequest } from './http-core.js';
 import type { Clock } from './request-gate.js';
 import { systemClock } from './request-gate.js';
+import type { AdminRoleEligibility } from '../app/platform-refusal.js';
+import type { Office365Role } from '../domain/options.js';
 import type { AccessTokenSource } from './token.js';
 import { AppTokenSource, createConfidentialClient } from './token.js';
 
@@ -30,6 +32,11 @@ const pageSchema = z.object({
   '@odata.nextLink': z.string().optional(),
 });
 
+const eligibilityPageSchema = z.object({
+  value: z.array(z.object({ roleDefinitionId: z.string().nullable().optional() })),
+  '@odata.nextLink': z.string().optional(),
+});
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GraphDirectoryRolesOptions extends Omit<HttpCoreOptions, 'service' | 'tokens' | 'clock'> {
@@ -41,7 +48,7 @@ export interface GraphDirectoryRolesOptions extends Omit<HttpCoreOptions, 'servi
   readonly clock?: Clock;
 }
 
-export class GraphDirectoryRoles {
+export class GraphDirectoryRoles implements AdminRoleEligibility {
   readonly http: HttpCore;
   private readonly root: string;
   private readonly ttlMs: number;
@@ -86,6 +93,32 @@ export class GraphDirectoryRoles {
     const roles = new Set((Object.entries(DirectoryRoleTemplateIds) as [DirectoryRole, string][]).filter(([, id]) => templateIds.has(id)).map(([role]) => role));
     this.cache.set(key, { roles, expiresAt: this.clock.now() + this.ttlMs });
     return roles;
+  }
+
+  /**
+   * The Global and Exchange Administrator roles the person may activate in Privileged Identity Management but
+   * does not hold actively now (roleEligibilityScheduleInstances, RoleEligibilitySchedule.Read.Directory). Not
+   * cached: it is asked after Dynamics 365 refused an approval, to say "activate it first".
+   */
+  async eligibleAdminRoles(userObjectId: string): Promise<readonly Office365Role[]> {
+    if (!GUID.test(userObjectId)) throw new DataverseError('bad-request', `"${userObjectId}" is not an Entra object id.`, { service: 'Microsoft Graph' });
+    const key = userObjectId.toLowerCase();
+    const filter = encodeURIComponent(`principalId eq '${key}'`);
+    const templateIds = new Set<string>();
+    let url: string | undefined = `${this.root}/v1.0/roleManagement/directory/roleEligibilityScheduleInstances?$filter=${filter}&$select=roleDefinitionId`;
+    while (url !== undefined) {
+      const request: HttpRequest = { method: 'GET', url, headers: { accept: 'application/json' } };
+      const response = await this.http.send(request);
+      if (response.status < 200 || response.status >= 300) throw this.http.errorFor(response, request);
+      const page = eligibilityPageSchema.safeParse(JSON.parse(response.text));
+      if (!page.success) throw new DataverseError('invalid-response', 'Microsoft Graph sent an answer the bot cannot read. Check GRAPH_URL.', { service: 'Microsoft Graph', status: response.status });
+      for (const eligibility of page.data.value) if (eligibility.roleDefinitionId) templateIds.add(eligibility.roleDefinitionId.toLowerCase());
+      url = page.data['@odata.nextLink'];
+      if (url !== undefined && !url.startsWith(this.root)) throw new DataverseError('invalid-response', 'Microsoft Graph sent a next-page link outside GRAPH_URL; the bot does not follow it.', { service: 'Microsoft Graph' });
+    }
+    const active = await this.rolesOf(key);
+    const adminRoles: readonly Office365Role[] = ['GlobalAdministrator', 'ExchangeAdministrator'];
+    return adminRoles.filter((role) => templateIds.has(DirectoryRoleTemplateIds[role]) && !active.has(role));
   }
 
   /** Forget a person's roles (e.g. after they say they activated a PIM role). */

@@ -19,6 +19,18 @@ export class FakeDirectory {
     this.roles.get(objectId.toLowerCase())?.delete(roleTemplateId);
   }
 
+  readonly #eligible = new Map<string, Set<string>>();
+
+  /** A role the person may activate in Privileged Identity Management (not held until activated). */
+  makeEligible(objectId: string, roleTemplateId: string): void {
+    const key = objectId.toLowerCase();
+    this.#eligible.set(key, new Set([...(this.#eligible.get(key) ?? []), roleTemplateId]));
+  }
+
+  eligibleRoleTemplateIdsOf(objectId: string): ReadonlySet<string> {
+    return this.#eligible.get(objectId.toLowerCase()) ?? new Set();
+  }
+
   roleTemplateIdsOf(objectId: string): ReadonlySet<string> {
     return this.roles.get(objectId.toLowerCase()) ?? new Set();
   }

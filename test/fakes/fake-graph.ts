@@ -67,6 +67,15 @@ export async function startFakeGraph(options: FakeGraphOptions): Promise<FakeGra
       }
       arrivals.push(at);
     }
+    if (request.method === 'GET' && url.pathname === '/v1.0/roleManagement/directory/roleEligibilityScheduleInstances') {
+      const principal = /^principalId eq '([0-9a-fA-F-]+)'$/.exec(url.searchParams.get('$filter') ?? '');
+      if (principal === null) return fail(400, 'BadRequest', "Invalid filter clause: only principalId eq '<id>' is served by the fake.");
+      const eligible = [...options.directory.eligibleRoleTemplateIdsOf(principal[1] ?? '')].sort();
+      return respond(200, {
+        '@odata.context': `${base}/v1.0/$metadata#roleManagement/directory/roleEligibilityScheduleInstances(roleDefinitionId)`,
+        value: eligible.map((roleDefinitionId) => ({ id: `eligibility-${roleDefinitionId}`, principalId: principal[1], roleDefinitionId, directoryScopeId: '/', memberType: 'Direct' })),
+      });
+    }
     const match = /^\/v1\.0\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(url.pathname);
     if (request.method !== 'GET' || match === null) return fail(400, 'BadRequest', `Resource not found for the segment '${url.pathname}'.`);
     if ((request.headers.consistencylevel ?? '').toString().toLowerCase() !== 'eventual') {

@@ -22,6 +22,7 @@ import {
 } from '../../app/approvals/approval-requests.js';
 import { decideApprovalRequest, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
 import { readAll } from '../../app/ports.js';
+import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
 import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
 import { EmailApprovalStatus } from '../../domain/options.js';
@@ -441,7 +442,9 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
       seenVersion,
       remark,
       via: { kind: 'card', channel: cardRequest.via, conversationId: cardRequest.conversation.id, activityId: cardRequest.replyToId ?? null },
-    });
+      ...(cardRequest.credential === undefined ? {} : { credential: cardRequest.credential }),
+    }).catch((error: unknown) => this.#refusedByPlatform(error, requestId, decision, identification.user));
+    if ('refusedByPlatform' in decided) return decided.refusedByPlatform;
     if (!decided.ok) {
       const error = decided.error;
       if (error.problem === 'unknownRequest') return { message: error.message };
@@ -452,6 +455,23 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     this.#core.logger.info('approval decided on a card', { requestId, mailboxId: decided.value.mailbox.id, decision, approverId: identification.user.id });
     return { card: await this.#currentCard(requestId, identification) };
   }
+
+  /** Dynamics 365 refused the approval itself (the approver's Entra role): the read-only card says why, as a refusal does. */
+  async #refusedByPlatform(error: unknown, requestId: string, decision: ApprovalDecision, approver: Extract<Identification, { ok: true }>['user']): Promise<{ refusedByPlatform: CardActionAnswer }> {
+    const refusal = platformRefusalIn(error);
+    if (refusal === null) throw error;
+    const { useCases: { records }, adminRoleEligibility, logger } = this.#core;
+    const request = await this.#repository.byId(requestId);
+    const mailbox = request === undefined ? undefined : await records.mailbox(request.mailboxId);
+    const directory = await records.directory();
+    const what = decision === 'approved' ? 'Approving' : 'Rejecting';
+    const explained = await explainPlatformRefusal(refusal, approver, directory.organization.version, `${what} the email address of ${mailbox?.name ?? 'this mailbox'}`, adminRoleEligibility);
+    logger.warn('Dynamics 365 refused an approval made on a card', { requestId, approverId: approver.id, rule: explained.decision?.rule });
+    if (request === undefined) return { refusedByPlatform: { message: explained.message } };
+    const reason = explained.decision?.reason ?? explained.message;
+    return { refusedByPlatform: { card: readOnlyCard(request, mailbox, directory, `You cannot approve or reject this address: ${reason} (rule ${explained.decision?.rule ?? 'platform'})`) } };
+  }
+
 
   // -------------------------------------------------------------------------------------------------------------
   // Plumbing

@@ -1,6 +1,7 @@
 // The command dispatcher: every command of the registry goes to the handler of its registration, which calls
 // the use case with the requester identified from the activity and answers with a card. A write that the
 // confirmation rules (src/domain/confirmation.ts) hold back is previewed first and runs only on Confirm.
+import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
 import { renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
 import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
 import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
@@ -46,6 +47,14 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
     try {
       await runHandler(command.id, command.args, env);
     } catch (error) {
+      // Dynamics 365 refused the write itself (an approval by someone without the Entra role): the refusal card.
+      const refusal = platformRefusalIn(error);
+      if (refusal !== null) {
+        const attempted = commandRegistry[command.id].name;
+        deps.logger.warn('Dynamics 365 refused a command', { command: command.id, requester: request.requester.id });
+        await env.fail(await explainPlatformRefusal(refusal, request.requester, (await deps.useCases.records.organization()).version, attempted, deps.adminRoleEligibility), attempted);
+        return;
+      }
       // A bug or a failed write must still be answered, and an invoke must still get its response.
       deps.logger.error('command failed', { command: command.id, requester: request.requester.id, error });
       const name = commandRegistry[command.id].name;
