@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ManifestInputError, PLACEHOLDER_BOT_ID, buildManifest } from '../src/manifest/app-manifest.js';
+import { ManifestInputError, PLACEHOLDER_BOT_ID, buildManifest, parseSingleSignOn, type SingleSignOnApp } from '../src/manifest/app-manifest.js';
 import { AppPackageError, MANIFEST_FILE, createAppPackage, manifestToJson } from '../src/manifest/app-package.js';
 import { manifestCommandLists } from '../src/bot/commands/help.js';
 import { validateManifest } from '../src/manifest/validate.js';
@@ -18,6 +18,7 @@ const DEFAULT_OUTPUT = join(REPOSITORY_ROOT, 'appPackage', 'mailbox-sync.zip');
 const USAGE = `Usage:
   npm run package -- [--bot-id <GUID>] [--out <zip path>]
       Builds ${relative(REPOSITORY_ROOT, DEFAULT_OUTPUT)}. The bot id is --bot-id, else the MicrosoftAppId environment variable.
+      With SSO_APP_ID and SSO_APP_ID_URI set, the manifest gets webApplicationInfo (Teams single sign-on, docs/sso.md).
   npm run package -- --write-manifest
       Rewrites manifest/${MANIFEST_FILE} from code with the placeholder bot id ${PLACEHOLDER_BOT_ID}.`;
 
@@ -62,12 +63,13 @@ async function writeCommittedManifest(): Promise<void> {
   console.log(`wrote ${relative(REPOSITORY_ROOT, target)}`);
 }
 
-async function writePackage(botId: string | undefined, output: string): Promise<void> {
-  const appPackage = await createAppPackage({ botId, commandLists: manifestCommandLists(), iconsDir: MANIFEST_DIR });
+async function writePackage(botId: string | undefined, output: string, singleSignOn: SingleSignOnApp | undefined): Promise<void> {
+  const appPackage = await createAppPackage({ botId, commandLists: manifestCommandLists(), iconsDir: MANIFEST_DIR, ...(singleSignOn === undefined ? {} : { singleSignOn }) });
   await mkdir(dirname(output), { recursive: true });
   await writeFile(output, appPackage.zip);
   const bot = appPackage.manifest.bots[0];
-  console.log(`wrote ${output} (app id ${appPackage.manifest.id}, bot id ${bot?.botId ?? '?'}, version ${appPackage.manifest.version})`);
+  const sso = appPackage.manifest.webApplicationInfo === undefined ? 'no single sign-on' : `single sign-on app ${appPackage.manifest.webApplicationInfo.id}`;
+  console.log(`wrote ${output} (app id ${appPackage.manifest.id}, bot id ${bot?.botId ?? '?'}, version ${appPackage.manifest.version}, ${sso})`);
 }
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -83,7 +85,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
       return 0;
     }
     const botId = args['bot-id'] ?? environmentSchema.parse(env).MicrosoftAppId;
-    await writePackage(botId, resolve(args.out ?? DEFAULT_OUTPUT));
+    await writePackage(botId, resolve(args.out ?? DEFAULT_OUTPUT), parseSingleSignOn(env));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -106,7 +106,31 @@ export const mailboxSyncManifestSchema = z.strictObject({
     )
     .length(1, 'Teams supports exactly one bot per app'),
   validDomains: z.array(z.string()).max(16),
+  /** Teams single sign-on (docs/sso.md): the Entra app Teams asks tokens for, and its Application ID URI. */
+  webApplicationInfo: z.strictObject({ id: guidSchema, resource: z.string().regex(/^(api|https):\/\/\S+$/, 'must start with api:// or https://').max(2048) }).optional(),
 });
+
+/** The single sign-on app of the manifest's webApplicationInfo (SSO_APP_ID, SSO_APP_ID_URI). */
+export interface SingleSignOnApp {
+  readonly appId: string;
+  readonly appIdUri: string;
+}
+
+/** Where the OAuth card's sign-in page runs (the fallback when single sign-on cannot be used). */
+const BOT_FRAMEWORK_TOKEN_DOMAIN = 'token.botframework.com';
+
+/** SSO_APP_ID and SSO_APP_ID_URI, both or neither; undefined when neither is set. */
+export function parseSingleSignOn(env: Readonly<Record<string, string | undefined>>): SingleSignOnApp | undefined {
+  const appId = env.SSO_APP_ID?.trim() ?? '';
+  const appIdUri = env.SSO_APP_ID_URI?.trim() ?? '';
+  if (appId === '' && appIdUri === '') return undefined;
+  const problems: string[] = [];
+  if (appId === '') problems.push('SSO_APP_ID_URI is set but SSO_APP_ID is empty: set both for single sign-on, or neither');
+  else if (!GUID_PATTERN.test(appId)) problems.push(`SSO_APP_ID "${appId}" is not a GUID`);
+  if (appIdUri === '') problems.push('SSO_APP_ID is set but SSO_APP_ID_URI is empty: set both for single sign-on, or neither');
+  if (problems.length > 0) throw new ManifestInputError(problems, 'Cannot package the app');
+  return { appId: appId.toLowerCase(), appIdUri };
+}
 
 export type MailboxSyncManifest = z.infer<typeof mailboxSyncManifestSchema>;
 
@@ -172,7 +196,7 @@ const FULL_DESCRIPTION = [
 ].join(' ');
 
 /** The complete manifest for one bot registration. Throws ManifestInputError naming every problem. */
-export function buildManifest(botId: string, commandLists: readonly CommandListInput[]): MailboxSyncManifest {
+export function buildManifest(botId: string, commandLists: readonly CommandListInput[], singleSignOn?: SingleSignOnApp): MailboxSyncManifest {
   const parsedBotId = guidSchema.safeParse(botId);
   if (!parsedBotId.success) throw new ManifestInputError([`botId: ${describeIssues(parsedBotId.error, { root: null }).join('; ')}`], 'Cannot build the manifest');
   const parsedLists = commandListsSchema.safeParse(commandLists);
@@ -207,8 +231,10 @@ export function buildManifest(botId: string, commandLists: readonly CommandListI
         commandLists: parsedLists.data,
       },
     ],
-    // The bot opens no tabs, task modules or sign-in pages inside Teams, so no domain needs allowing.
-    validDomains: [],
+    // The bot opens no tabs or task modules; with single sign-on, the OAuth card's fallback sign-in page is the
+    // Bot Framework token service's.
+    validDomains: singleSignOn === undefined ? [] : [BOT_FRAMEWORK_TOKEN_DOMAIN],
+    ...(singleSignOn === undefined ? {} : { webApplicationInfo: { id: singleSignOn.appId, resource: singleSignOn.appIdUri } }),
   });
   if (!manifest.success) throw new ManifestInputError(describeIssues(manifest.error, { root: null }), 'The manifest built from code is invalid');
   return manifest.data;

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import type { CommandListInput, MailboxSyncManifest } from './app-manifest.js';
+import type { CommandListInput, MailboxSyncManifest, SingleSignOnApp } from './app-manifest.js';
 import { COLOR_ICON_PATH, OUTLINE_ICON_PATH, buildManifest, parseBotId } from './app-manifest.js';
 import { checkIcons } from './icons.js';
 import { validateManifest } from './validate.js';
@@ -27,6 +27,8 @@ export interface AppPackageInput {
   readonly commandLists: readonly CommandListInput[];
   /** Directory holding color.png and outline.png. */
   readonly iconsDir: string;
+  /** Written as webApplicationInfo when given (SSO_APP_ID, SSO_APP_ID_URI). */
+  readonly singleSignOn?: SingleSignOnApp;
 }
 
 export interface AppPackage {
@@ -39,7 +41,7 @@ export function manifestToJson(manifest: MailboxSyncManifest): string {
 }
 
 export async function createAppPackage(input: AppPackageInput): Promise<AppPackage> {
-  const manifest = buildManifest(parseBotId(input.botId), input.commandLists);
+  const manifest = buildManifest(parseBotId(input.botId), input.commandLists, input.singleSignOn);
   const problems = [
     ...(await validateManifest(manifest)).map((error) => `${MANIFEST_FILE} schema: ${error}`),
     ...(await checkIcons(input.iconsDir)),

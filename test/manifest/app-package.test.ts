@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManifestInputError, deriveAppId, mailboxSyncManifestSchema } from '../../src/manifest/app-manifest.js';
+import { ManifestInputError, deriveAppId, mailboxSyncManifestSchema, parseSingleSignOn } from '../../src/manifest/app-manifest.js';
 import { APP_PACKAGE_FILES, AppPackageError, createAppPackage } from '../../src/manifest/app-package.js';
 import { manifestCommandLists } from '../../src/bot/commands/help.js';
 import { validateManifest } from '../../src/manifest/validate.js';
@@ -16,6 +16,7 @@ import { CHILD_PROCESS_NETWORK_GUARD, forbidNetworkInEachTest } from './network-
 const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MANIFEST_DIR = join(REPOSITORY_ROOT, 'manifest');
 const BOT_ID = '3d0a5f52-8c1e-4b7a-9f2d-6e4c1b0a9d87';
+const SSO_APP_ID = '5507b07b-0000-4000-8000-0000000055a0';
 
 const scratchDirs: string[] = [];
 async function scratchDir(): Promise<string> {
@@ -90,6 +91,28 @@ describe('the app package', () => {
 });
 
 // Each run starts node with tsx, which takes seconds on a busy machine.
+describe('single sign-on in the manifest (webApplicationInfo)', () => {
+  it('is written when the single sign-on app is given, and the official schema accepts it', async () => {
+    const singleSignOn = { appId: SSO_APP_ID, appIdUri: `api://bot.contoso.example/botid-${BOT_ID}` };
+    const { manifest } = await createAppPackage({ botId: BOT_ID, commandLists: manifestCommandLists(), iconsDir: MANIFEST_DIR, singleSignOn });
+    expect(manifest.webApplicationInfo).toEqual({ id: SSO_APP_ID, resource: singleSignOn.appIdUri });
+    expect(manifest.validDomains).toEqual(['token.botframework.com']);
+    expect(await validateManifest(manifest)).toEqual([]);
+  });
+
+  it('is absent without it (the committed manifest has none)', async () => {
+    const { manifest } = await packageForBot();
+    expect(manifest.webApplicationInfo).toBeUndefined();
+    expect(manifest.validDomains).toEqual([]);
+  });
+
+  it('needs both settings, naming the missing one', () => {
+    expect(() => parseSingleSignOn({ SSO_APP_ID: SSO_APP_ID })).toThrow(/SSO_APP_ID_URI is empty/);
+    expect(() => parseSingleSignOn({ SSO_APP_ID: 'not-a-guid', SSO_APP_ID_URI: 'api://x' })).toThrow(/"not-a-guid" is not a GUID/);
+    expect(parseSingleSignOn({})).toBeUndefined();
+  });
+});
+
 describe('npm run package (scripts/package-app.ts)', { timeout: 60_000 }, () => {
   const run = promisify(execFile);
 
@@ -97,7 +120,7 @@ describe('npm run package (scripts/package-app.ts)', { timeout: 60_000 }, () => 
   async function packageApp(args: readonly string[], env: Record<string, string>) {
     const guard = join(await scratchDir(), 'no-network.mjs');
     await writeFile(guard, CHILD_PROCESS_NETWORK_GUARD);
-    const { MicrosoftAppId: _inheritedAppId, ...inherited } = process.env;
+    const { MicrosoftAppId: _inheritedAppId, SSO_APP_ID: _inheritedSsoAppId, SSO_APP_ID_URI: _inheritedSsoUri, ...inherited } = process.env;
     return run(process.execPath, ['--import', 'tsx', '--import', pathToFileURL(guard).href, 'scripts/package-app.ts', ...args], {
       cwd: REPOSITORY_ROOT,
       env: { ...inherited, ...env },
@@ -109,6 +132,14 @@ describe('npm run package (scripts/package-app.ts)', { timeout: 60_000 }, () => 
     const { stdout } = await packageApp(['--out', output], { MicrosoftAppId: BOT_ID });
     expect(stdout).toContain(`bot id ${BOT_ID}`);
     expect((await manifestInside(await JSZip.loadAsync(await readFile(output)))).bots[0]?.botId).toBe(BOT_ID);
+  });
+
+  it('writes webApplicationInfo from SSO_APP_ID and SSO_APP_ID_URI', async () => {
+    const output = join(await scratchDir(), 'sso.zip');
+    const resource = `api://bot.contoso.example/botid-${BOT_ID}`;
+    const { stdout } = await packageApp(['--out', output], { MicrosoftAppId: BOT_ID, SSO_APP_ID: SSO_APP_ID, SSO_APP_ID_URI: resource });
+    expect(stdout).toContain(`single sign-on app ${SSO_APP_ID}`);
+    expect((await manifestInside(await JSZip.loadAsync(await readFile(output)))).webApplicationInfo).toEqual({ id: SSO_APP_ID, resource });
   });
 
   it('refuses with a clear message and exit code 1 when no bot id is given, writing nothing', async () => {
