@@ -59,3 +59,42 @@ describe('configuration from the environment', () => {
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].map(isLoopback)).toEqual([false, false, false, false]);
   });
 });
+
+describe('single sign-on settings (SSO_*, REQUIRE_SIGN_IN)', () => {
+  const SSO_APP_ID = '5507b07b-0000-4000-8000-0000000055a0';
+  const sso = { SSO_APP_ID, SSO_APP_ID_URI: `api://bot.contoso.example/botid-${SSO_APP_ID}`, SSO_CLIENT_SECRET: 'sso-secret-value-Xy9', DATAVERSE_URL: 'https://contoso.crm.dynamics.com' };
+
+  it('is off without SSO_APP_ID on the embedded backend', () => {
+    expect(loadConfig({}).signIn).toBeNull();
+  });
+
+  it('is required by default with BACKEND=dataverse, optional (REQUIRE_SIGN_IN=1) with the embedded backend', () => {
+    expect(loadConfig({ ...sso, BACKEND: 'dataverse' }).signIn).toMatchObject({ required: true, appId: SSO_APP_ID, resourceUrl: 'https://contoso.crm.dynamics.com', authorityHost: 'https://login.microsoftonline.com', connectionName: 'TeamsSSO' });
+    expect(loadConfig(sso).signIn?.required).toBe(false);
+    expect(loadConfig({ ...sso, REQUIRE_SIGN_IN: '1' }).signIn?.required).toBe(true);
+  });
+
+  it('names every missing or malformed setting', () => {
+    expect(problemsOf({ REQUIRE_SIGN_IN: '1' })).toEqual([expect.stringMatching(/^SSO_APP_ID: is required when REQUIRE_SIGN_IN is on/)]);
+    const problems = problemsOf({ SSO_APP_ID: 'nope', SSO_APP_ID_URI: 'bot.contoso', REQUIRE_SIGN_IN: 'yes', SSO_AUTHORITY_HOST: 'http://login.example.com' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^SSO_APP_ID: must be a GUID/),
+        expect.stringMatching(/^SSO_APP_ID_URI: must start with api:\/\/ or https:\/\//),
+        expect.stringMatching(/^SSO_CLIENT_SECRET: is required/),
+        expect.stringMatching(/^SSO_AUTHORITY_HOST: must be an https address/),
+        expect.stringMatching(/^SSO_RESOURCE_URL: is required when REQUIRE_SIGN_IN is on/),
+      ]),
+    );
+    expect(problemsOf({ ...sso, REQUIRE_SIGN_IN: 'maybe' })).toEqual([expect.stringMatching(/REQUIRE_SIGN_IN.*must be 0 or 1/)]);
+  });
+
+  it("uses the bot's password when SSO_APP_ID is the bot's own app, and never prints a secret", () => {
+    const config = loadConfig({ MicrosoftAppId: SSO_APP_ID, MicrosoftAppPassword: 'bot-password-Qz7', SSO_APP_ID, SSO_APP_ID_URI: sso.SSO_APP_ID_URI, SSO_RESOURCE_URL: 'https://contoso.crm.dynamics.com', REQUIRE_SIGN_IN: '1' });
+    expect(config.signIn?.clientSecret).toBe('bot-password-Qz7');
+    const described = describeConfig(config);
+    expect(described).toContain(`single sign-on app ${SSO_APP_ID}`);
+    expect(described).not.toContain('bot-password-Qz7');
+    expect(describeConfig(loadConfig(sso))).not.toContain(sso.SSO_CLIENT_SECRET);
+  });
+});
