@@ -84,6 +84,9 @@ export class SsoTokenValidator {
       return { ok: false, problem: 'wrongTenant', message: `Your sign-in belongs to tenant ${tid}, but you clicked in tenant ${expectedTenantId}, this organization's. Sign in with your account of this organization. Nothing was changed.` };
     }
     const key = await this.#key(expectedTenantId, header.data.kid);
+    if (key === 'unreachable') {
+      return { ok: false, problem: 'exchangeFailed', message: `Your sign-in could not be checked: Microsoft Entra ID's signing keys could not be read from ${this.#settings.authorityHost}. Try again in a moment. Nothing was changed.` };
+    }
     if (key === undefined) return { ok: false, problem: 'invalidToken', message: INVALID };
     const signed = verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), key.key, Buffer.from(signaturePart, 'base64url'));
     if (!signed) return { ok: false, problem: 'invalidToken', message: INVALID };
@@ -103,9 +106,10 @@ export class SsoTokenValidator {
   }
 
   /** The key named `kid` of the tenant, fetching the keys again (at most once a minute) when it is unknown. */
-  async #key(tenantId: string, kid: string): Promise<{ key: KeyObject; issuer: string } | undefined> {
+  async #key(tenantId: string, kid: string): Promise<{ key: KeyObject; issuer: string } | 'unreachable' | undefined> {
     const cacheKey = tenantId.toLowerCase();
     let keys = await this.#keysOf(cacheKey);
+    if (keys === undefined) return 'unreachable';
     if (keys !== undefined && !keys.keys.has(kid) && this.#now() - keys.fetchedAt >= KEY_REFRESH_MS) {
       this.#tenants.delete(cacheKey);
       keys = await this.#keysOf(cacheKey);

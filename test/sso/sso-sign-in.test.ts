@@ -77,6 +77,12 @@ describe('Teams single sign-on and the on-behalf-of exchange', () => {
     expect(await signIn.signIn({ token, tenantId, aadObjectId: CODY })).toMatchObject({ ok: true });
   });
 
+  it('says Entra could not be reached when its keys cannot be read, rather than calling the token forged', async () => {
+    const offline = new SsoSignIn({ appId: FAKE_SSO_APP_ID, appIdUri: FAKE_SSO_APP_ID_URI, clientSecret: FAKE_SSO_SECRET, authorityHost: 'https://127.0.0.1:1', resourceUrl: cloud.dataverse.url });
+    const outcome = await offline.signIn({ token: cloud.tokenEndpoint.issueSsoToken({ oid: ADA, audience: FAKE_SSO_APP_ID_URI }), tenantId, aadObjectId: ADA });
+    expect(outcome).toMatchObject({ ok: false, problem: 'exchangeFailed', message: expect.stringMatching(/signing keys could not be read from https:\/\/127\.0\.0\.1:1/) as unknown });
+  });
+
   it('keeps no token of the person in msal after the exchange (a new exchange asks Entra again)', async () => {
     const token = cloud.tokenEndpoint.issueSsoToken({ oid: ADA, audience: FAKE_SSO_APP_ID_URI });
     const before = cloud.tokenEndpoint.onBehalfOfRequests.length;

@@ -3,6 +3,8 @@
 // Dynamics 365 is made here by a stand-in for the Dataverse records adapter (another issue writes the real one):
 // at the records port it PATCHes the owner's approval in the fake Dataverse with the batch caller's credential, as
 // that adapter will, so the tests see what Dynamics 365 would: whose token the PATCH carries, and its refusal.
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { CardVerb } from '../../../src/cards/index.js';
@@ -255,6 +257,22 @@ describe('approving as yourself: Teams single sign-on and the on-behalf-of excha
       await exchange(ssoToken(ada));
       expect(t.bot.services.store.document().audit.length).toBe(auditBefore);
     });
+  });
+
+  it('answers an Action.Submit decision (no sign-in possible from it) by pointing to the typed command, deciding nothing', async () => {
+    const auditBefore = t.bot.services.store.document().audit.length;
+    const before = t.connector.activitiesSentTo(t.personalChatOf(ada)).length;
+    const answer = await t.post(t.activityFrom(ada, { type: 'message', value: { verb: CardVerb.ApproveEmail, requestId: 'A-unknown', version: 1 } }));
+    expect(answer.status).toBe(200);
+    expect(t.connector.activitiesSentTo(t.personalChatOf(ada)).slice(before).map((activity) => activity.text ?? '').join('\n')).toMatch(/needs your sign-in.*approve mailbox/s);
+    expect(t.bot.services.store.document().audit.length).toBe(auditBefore);
+  });
+
+  it('never stored a token at rest', async () => {
+    const directory = dirname(t.dataFile);
+    const stored = (await Promise.all((await readdir(directory)).map((name) => readFile(join(directory, name), 'utf8').catch(() => '')))).join('\n');
+    expect(stored.length).toBeGreaterThan(0);
+    for (const token of issuedTokens) expect(stored).not.toContain(token.split('.')[2]);
   });
 
   it('never logged a token', () => {
