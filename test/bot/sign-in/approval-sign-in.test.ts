@@ -247,10 +247,13 @@ describe('approving as yourself: Teams single sign-on and the on-behalf-of excha
       expect(mailboxOf(t, pia).emailRouterAccessApproval).toBe(EmailApprovalStatus.PendingApproval);
 
       const before = t.connector.activitiesSentTo(t.personalChatOf(ada)).length;
+      const writesBefore = dataverseWrites.length;
       const accepted = await exchange(ssoToken(ada));
       expect(accepted.status).toBe(200);
       expect(accepted.body).toMatchObject({ id: card.content.tokenExchangeResource.id });
       expect(mailboxOf(t, pia).emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
+      // The command's write reached Dynamics 365 as Ada, with a token of hers.
+      expect(dataverseWrites.slice(writesBefore)).toEqual([{ caller: ada.aadObjectId, status: 204 }]);
       expect(t.connector.activitiesSentTo(t.personalChatOf(ada)).slice(before).map((activity) => textOf(activity)).join('\n')).toMatch(/Approved mailboxes/);
       // Teams sends the exchange again from another signed-in client: nothing runs twice.
       const auditBefore = t.bot.services.store.document().audit.length;
