@@ -472,7 +472,6 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     return { refusedByPlatform: { card: readOnlyCard(request, mailbox, directory, `You cannot approve or reject this address: ${reason} (rule ${explained.decision?.rule ?? 'platform'})`) } };
   }
 
-
   // -------------------------------------------------------------------------------------------------------------
   // Plumbing
 
