@@ -73,7 +73,7 @@ function createSignIn(config: Config, organizationTenantId: string, logger: Logg
   const settings = config.signIn;
   if (settings === null || !settings.required) return undefined;
   const exchange = options.signInExchange ?? new SsoSignIn(settings);
-  const userTokens = options.userTokens ?? botFrameworkUserTokens({ ...settings, organizationTenantId }, logger);
+  const userTokens = options.userTokens ?? botFrameworkUserTokens({ ...settings, organizationTenantId }, logger, config.credentials !== null);
   return createSignInGate({ connectionName: settings.connectionName, appIdUri: settings.appIdUri, exchange, userTokens, logger });
 }
 

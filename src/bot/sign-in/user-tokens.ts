@@ -42,9 +42,13 @@ export function consentLink(settings: UserTokenServiceSettings): string {
   return `${settings.authorityHost}/${settings.organizationTenantId}/oauth2/v2.0/authorize?${query.toString()}`;
 }
 
-/** The token service through botbuilder's UserTokenClient (there whenever the bot has a registration). */
-export function botFrameworkUserTokens(settings: UserTokenServiceSettings, logger: Logger): UserTokenService {
+/**
+ * The token service through botbuilder's UserTokenClient. `registered` false (local mode, no MicrosoftAppId):
+ * there is no token service to ask, so the sign-in link is Entra's consent page and no code can be redeemed.
+ */
+export function botFrameworkUserTokens(settings: UserTokenServiceSettings, logger: Logger, registered: boolean): UserTokenService {
   const clientOf = (context: TurnContext): TokenServiceClient | undefined => {
+    if (!registered) return undefined;
     // CloudAdapterBase keeps the turn's UserTokenClient under its UserTokenClientKey symbol.
     const key: unknown = 'UserTokenClientKey' in context.adapter ? context.adapter.UserTokenClientKey : undefined;
     const client: unknown = typeof key === 'symbol' ? context.turnState.get(key) : undefined;
