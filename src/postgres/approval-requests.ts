@@ -8,18 +8,12 @@ import {
   approvalRequestRecordSchema,
   type ApprovalDecisionCommit,
   type ApprovalDecisionCommitOutcome,
+  type ApprovalDecisionRecordsWriter,
   type ApprovalRequest,
   type ApprovalRequestRepository,
 } from '../app/approvals/approval-requests.js';
 import { describeIssues } from '../shared/zod-problems.js';
 import { inTransaction, lockForTransaction } from './transaction.js';
-
-/**
- * Writes what a decision changes outside this database (the mailbox's approval, with its audit entry and
- * events, through the records backend), only if the mailbox is still at `expectedMailboxVersion`. Called
- * while the request is locked, so it runs at most once per request.
- */
-export type ApprovalDecisionRecordsWriter = (decision: ApprovalDecisionCommit) => Promise<{ readonly ok: true } | { readonly ok: false; readonly conflict: 'mailboxChanged' }>;
 
 export class InvalidApprovalRequestRecordError extends Error {
   override readonly name = 'InvalidApprovalRequestRecordError';

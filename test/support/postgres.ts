@@ -73,3 +73,14 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** A pool to a new database of its own with the bot's state schema migrated; `connectionString` reopens it (another instance). */
+export async function migratedDatabase(postgres: TestPostgres | undefined): Promise<{ readonly url: string; readonly pool: pg.Pool; readonly open: () => Promise<pg.Pool> }> {
+  if (postgres === undefined) throw new Error('PostgreSQL did not start');
+  const { openPostgresPool } = await import('../../src/postgres/connection.js');
+  const { loadMigrations, migrate } = await import('../../src/postgres/migrations.js');
+  const url = await postgres.createDatabase();
+  const pool = await openPostgresPool(url);
+  await migrate(pool, await loadMigrations());
+  return { url, pool, open: () => openPostgresPool(url) };
+}
