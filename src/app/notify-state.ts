@@ -39,3 +39,49 @@ export function applyNotifyChanges(state: NotifyState, changes: NotifyChanges): 
     outbox: upsertByKey(state.outbox, changes.outbox ?? [], (record) => record.idempotencyKey),
   };
 }
+
+/** One limit: at most `limit` requests in any `windowMs` (the shape of Teams' documented limits). */
+export interface SharedRateWindow {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** What one conversation's outbox head looks like to an instance asking to send it. */
+export type SharedOutboxClaim =
+  /** This instance holds the conversation until `leaseMs` from now (or until it saves the entry sent or dead). */
+  | { readonly kind: 'claimed'; readonly entry: OutboxEntryRecord }
+  /** Another instance is sending this conversation's head now. */
+  | { readonly kind: 'busy' }
+  /** Nothing pending for the conversation. */
+  | { readonly kind: 'empty' };
+
+export type SharedAdmission = { readonly ok: true; release(): Promise<void> } | { readonly ok: false; readonly waitMs: number };
+
+/**
+ * What a notify store shared by several bot instances adds to `NotifyRepository`, so that their outboxes
+ * together send every entry once, each conversation's messages one at a time and in order, within Teams'
+ * limits for the sum of the instances. The outbox uses it when given; a single process needs none of it.
+ */
+export interface SharedOutboxCoordination {
+  /** Unique per process: who holds a claim. */
+  readonly instanceId: string;
+  /**
+   * Saves new entries, keeping any entry with the same key that another instance saved first (that one is
+   * returned in `existing`, and nothing is written for it).
+   */
+  insertNew(entries: readonly OutboxEntryRecord[]): Promise<{ readonly existing: readonly OutboxEntryRecord[] }>;
+  /** Claims the oldest pending entry of a conversation unless another instance holds it (or its claim expired). */
+  claimHead(conversationId: string, leaseMs: number): Promise<SharedOutboxClaim>;
+  /** Conversations with pending entries, whoever enqueued them. */
+  pendingConversations(): Promise<readonly string[]>;
+  /** The stored entries with these keys (to learn what other instances did with them). */
+  entries(idempotencyKeys: readonly string[]): Promise<readonly OutboxEntryRecord[]>;
+  /** A reference another instance recorded: a person's personal chat, or a conversation. */
+  reference(lookup: { readonly tenantId: string; readonly aadObjectId: string } | { readonly conversationId: string }): Promise<ConversationReferenceRecord | undefined>;
+  /**
+   * Admits one request now if every window of every scope has room, counting the requests of every instance
+   * from their start until they complete (an instance that dies mid-request frees its slot after
+   * `inFlightTimeoutMs`); otherwise says how long to wait.
+   */
+  admit(scopes: readonly { readonly scope: string; readonly windows: readonly SharedRateWindow[] }[], inFlightTimeoutMs: number): Promise<SharedAdmission>;
+}

@@ -210,6 +210,11 @@ export class ConversationReferenceRegistry {
     return this.byConversation.get(conversationId);
   }
 
+  /** Takes in references another instance saved to the shared store (nothing is written). */
+  adopt(records: readonly ConversationReferenceRecord[]): void {
+    for (const record of records) this.apply(record);
+  }
+
   all(): readonly ConversationReferenceRecord[] {
     return [...this.byConversation.values()];
   }

@@ -29,7 +29,7 @@ import {
   type OutboxEntryRecord,
 } from '../app/outbox-records.js';
 import { SlidingWindowLimiter, type RateSlot, type RateWindow } from './rate-limiter.js';
-import type { NotifyRepository } from '../app/notify-state.js';
+import type { NotifyRepository, SharedOutboxCoordination } from '../app/notify-state.js';
 import { OutboxRequestError } from '../app/proactive-messages.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from './sender.js';
 
@@ -128,6 +128,16 @@ export interface OutboxOptions {
   /** Called once per entry when it is sent or dead-lettered. Exceptions from it are logged, not rethrown. */
   readonly onOutcome?: (outcome: DeliveryOutcome) => void;
   readonly log?: OutboxLog;
+  /**
+   * Several instances on one shared store (PostgreSQL): new entries are inserted first-come, a conversation's
+   * head is sent only by the instance that claimed it, the limits are admitted by the store for the sum of
+   * the instances, and the store is polled for work other instances enqueued or left behind.
+   */
+  readonly shared?: SharedOutboxCoordination;
+  /** Shared mode: how often to look for other instances' work. Default 1 s. */
+  readonly sharedPollMs?: number;
+  /** Shared mode: how long a claim on a conversation's head lasts without a save. Default 60 s (twice the attempt timeout). */
+  readonly claimLeaseMs?: number;
 }
 
 export const TEAMS_PER_CONVERSATION_LIMITS: readonly RateWindow[] = [
@@ -146,6 +156,8 @@ interface Lane {
   /** No attempt before this time (back-off or Retry-After). */
   notBefore: number;
   readonly limiter: SlidingWindowLimiter;
+  /** Shared mode: the store says this conversation has pending entries (perhaps enqueued by another instance). */
+  remote: boolean;
 }
 
 const silentLog: OutboxLog = { warn: () => undefined, error: () => undefined };
@@ -191,6 +203,7 @@ export class Outbox {
   /** The enqueue write that has not started yet, which new enqueues join (see `saveNewEntries`). */
   private nextEnqueueSave: { readonly batch: OutboxEntryRecord[]; readonly written: Promise<void> } | undefined;
   private timer: { cancel(): void } | undefined;
+  private pollTimer: { cancel(): void } | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private running = false;
 
@@ -239,12 +252,15 @@ export class Outbox {
   start(): void {
     this.running = true;
     this.pump();
+    if (this.options.shared !== undefined) this.pollShared();
   }
 
   /** Stops starting new sends and waits for the ones in flight (and their saves) to finish. */
   async stop(): Promise<void> {
     this.running = false;
     this.cancelTimer();
+    this.pollTimer?.cancel();
+    this.pollTimer = undefined;
     await Promise.allSettled([...this.inFlight]);
     await this.saves.idle();
   }
@@ -267,6 +283,7 @@ export class Outbox {
    * `invalid` and does not stop the others. Rethrows a failed save (then none of them was recorded).
    */
   async enqueueMany(requests: readonly OutboxRequest[]): Promise<EnqueueManyResult[]> {
+    if (this.options.shared !== undefined) await this.adoptSharedReferences(requests);
     const results: (EnqueueManyResult | undefined)[] = [];
     const toSave: OutboxEntryRecord[] = [];
     for (const request of requests) {
@@ -285,9 +302,11 @@ export class Outbox {
       toSave.push(entry);
       results.push(undefined);
     }
+    const savedElsewhere = new Map<string, OutboxEntryRecord>();
     if (toSave.length > 0) {
       try {
-        await this.saveNewEntries(toSave);
+        if (this.options.shared === undefined) await this.saveNewEntries(toSave);
+        else for (const entry of (await this.options.shared.insertNew(toSave)).existing) savedElsewhere.set(entry.idempotencyKey, entry);
       } finally {
         for (const entry of toSave) this.reserved.delete(entry.idempotencyKey);
       }
@@ -297,6 +316,13 @@ export class Outbox {
       if (result !== undefined) return result;
       const entry = toSave[saved++];
       if (entry === undefined) throw new Error('an enqueued entry went missing');
+      // Another instance saved this key first: its entry stands, this request is the duplicate.
+      const earlier = savedElsewhere.get(entry.idempotencyKey);
+      if (earlier !== undefined) {
+        this.entries.set(earlier.idempotencyKey, earlier);
+        if (earlier.state === 'pending' && earlier.conversationId !== null) this.laneFor(earlier.conversationId).remote = true;
+        return { status: 'duplicate', entry: earlier };
+      }
       this.entries.set(entry.idempotencyKey, entry);
       if (entry.state === 'dead') {
         this.emit(entry);
@@ -416,7 +442,7 @@ export class Outbox {
     for (const lane of [...this.lanes.values()]) {
       if (this.inFlight.size >= this.maxConcurrentSends) break;
       if (lane.busy) continue;
-      if (lane.queue.length === 0) {
+      if (lane.queue.length === 0 && !lane.remote) {
         if (lane.limiter.waitMs(now) === 0 && lane.limiter.occupied === 0) this.lanes.delete(lane.conversationId);
         continue;
       }
@@ -455,13 +481,21 @@ export class Outbox {
   }
 
   private async deliverHead(lane: Lane): Promise<void> {
+    if (this.options.shared !== undefined) {
+      await this.deliverSharedHead(lane, this.options.shared);
+      return;
+    }
     const key = lane.queue[0];
     const head = key === undefined ? undefined : this.entries.get(key);
     if (head === undefined) {
       lane.queue.shift();
       return;
     }
-    const reference = this.options.references.forConversation(lane.conversationId);
+    await this.deliverClaimed(lane, this.options.references.forConversation(lane.conversationId), head);
+  }
+
+  /** Sends the lane's head (this instance alone may), and saves what came of it. */
+  private async deliverClaimed(lane: Lane, reference: ConversationReferenceRecord | undefined, head: OutboxEntryRecord): Promise<void> {
     if (reference === undefined || !reference.active) {
       const detail = `The conversation ${lane.conversationId} is no longer known to the bot.`;
       await this.giveUpOnLane(
@@ -493,6 +527,8 @@ export class Outbox {
       if (attempt.attempts < this.maxAttempts) {
         const delay = retryDelayMs(attempt.attempts, decision.retryAfterMs, this.random, this.backoff);
         lane.notBefore = this.timers.now() + delay;
+        // Shared: the next attempt may be made by another instance, which must count this one.
+        if (this.options.shared !== undefined) await this.persist([attempt]);
         this.log.warn('proactive send will be retried', { conversationId: lane.conversationId, attempts: attempt.attempts, delayMs: delay, failure: detail });
         return;
       }
@@ -538,6 +574,107 @@ export class Outbox {
       const completedAt = this.timers.now();
       for (const slot of slots) slot.release(completedAt);
     }
+  }
+
+  /**
+   * Shared mode: the store decides which entry is the conversation's head and whether this instance may send
+   * it now; the limits are admitted by the store for every instance together.
+   */
+  private async deliverSharedHead(lane: Lane, shared: SharedOutboxCoordination): Promise<void> {
+    const pollMs = this.options.sharedPollMs ?? 1_000;
+    const claim = await shared.claimHead(lane.conversationId, this.options.claimLeaseMs ?? 60_000);
+    if (claim.kind === 'busy') {
+      lane.notBefore = this.timers.now() + pollMs;
+      return;
+    }
+    if (claim.kind === 'empty') {
+      // Whatever this instance still had queued here was finished by another one.
+      await this.adoptSharedOutcomes(lane.queue.splice(0));
+      lane.remote = false;
+      return;
+    }
+    const head = claim.entry;
+    const queued = lane.queue.indexOf(head.idempotencyKey);
+    if (queued > 0) {
+      // Earlier entries of this lane are no longer pending in the store.
+      await this.adoptSharedOutcomes(lane.queue.splice(0, queued));
+    }
+    if (lane.queue[0] !== head.idempotencyKey) lane.queue.unshift(head.idempotencyKey);
+    lane.remote = true;
+    this.entries.set(head.idempotencyKey, head);
+    let reference = this.options.references.forConversation(lane.conversationId);
+    if (reference === undefined) {
+      reference = await shared.reference({ conversationId: lane.conversationId });
+      if (reference !== undefined) this.options.references.adopt([reference]);
+    }
+    if (reference?.active === true) {
+      const admission = await shared.admit(
+        [
+          { scope: `conversation:${lane.conversationId}`, windows: this.perConversationLimits },
+          { scope: `tenant:${reference.tenantId ?? 'none'}`, windows: this.options.globalLimits ?? DEFAULT_GLOBAL_LIMITS },
+        ],
+        this.attemptTimeoutMs,
+      );
+      if (!admission.ok) {
+        lane.notBefore = this.timers.now() + admission.waitMs;
+        return;
+      }
+      try {
+        await this.deliverClaimed(lane, reference, head);
+      } finally {
+        await admission.release().catch((error: unknown) => this.log.warn('could not record the end of a send in the shared rate windows', { error }));
+      }
+      return;
+    }
+    await this.deliverClaimed(lane, reference, head);
+  }
+
+  /** Asks the store what became of entries this instance queued, and settles them here. */
+  private async adoptSharedOutcomes(keys: readonly string[]): Promise<void> {
+    const shared = this.options.shared;
+    if (shared === undefined || keys.length === 0) return;
+    for (const stored of await shared.entries(keys)) {
+      const known = this.entries.get(stored.idempotencyKey);
+      if (known?.state === 'pending' && stored.state !== 'pending') {
+        this.entries.set(stored.idempotencyKey, stored);
+        for (const listener of [...this.settledListeners]) listener();
+      }
+    }
+  }
+
+  /** Learns the references of targets this instance has not seen (another instance talked to them). */
+  private async adoptSharedReferences(requests: readonly OutboxRequest[]): Promise<void> {
+    const shared = this.options.shared;
+    if (shared === undefined) return;
+    const found: ConversationReferenceRecord[] = [];
+    for (const request of requests) {
+      const target = deliveryTargetSchema.safeParse(request.target);
+      if (!target.success) continue;
+      const wanted = target.data;
+      const local = wanted.kind === 'user' ? this.options.references.forUser(wanted.tenantId, wanted.aadObjectId) : this.options.references.forConversation(wanted.conversationId);
+      if (local !== undefined) continue;
+      const stored = await shared.reference(wanted.kind === 'user' ? { tenantId: wanted.tenantId, aadObjectId: wanted.aadObjectId } : { conversationId: wanted.conversationId });
+      if (stored !== undefined) found.push(stored);
+    }
+    if (found.length > 0) this.options.references.adopt(found);
+  }
+
+  /** Shared mode: now and then, look for conversations other instances left work in, and for settled entries. */
+  private pollShared(): void {
+    const shared = this.options.shared;
+    if (shared === undefined || !this.running) return;
+    const poll = async (): Promise<void> => {
+      for (const conversationId of await shared.pendingConversations()) this.laneFor(conversationId).remote = true;
+      const waiting = [...this.entries.values()].filter((entry) => entry.state === 'pending').map((entry) => entry.idempotencyKey);
+      await this.adoptSharedOutcomes(waiting);
+    };
+    poll()
+      .catch((error: unknown) => this.log.warn('could not look for work in the shared outbox', { error }))
+      .finally(() => {
+        if (!this.running) return;
+        this.pump();
+        this.pollTimer = this.timers.setTimeout(() => this.pollShared(), this.options.sharedPollMs ?? 1_000);
+      });
   }
 
   private async giveUpOnHead(lane: Lane, entry: OutboxEntryRecord, reason: DeadLetterReason, detail: string): Promise<void> {
@@ -620,7 +757,7 @@ export class Outbox {
   private laneFor(conversationId: string): Lane {
     let lane = this.lanes.get(conversationId);
     if (lane === undefined) {
-      lane = { conversationId, queue: [], busy: false, notBefore: 0, limiter: new SlidingWindowLimiter(this.perConversationLimits) };
+      lane = { conversationId, queue: [], busy: false, notBefore: 0, limiter: new SlidingWindowLimiter(this.perConversationLimits), remote: false };
       this.lanes.set(conversationId, lane);
     }
     return lane;
