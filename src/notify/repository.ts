@@ -27,8 +27,10 @@ export class InMemoryNotifyRepository implements NotifyRepository {
       this.failNextSave = undefined;
       return Promise.reject(failure);
     }
-    const next = applyNotifyChanges(this.snapshot(), changes);
-    this.document = JSON.stringify(notifyStateSchema.parse(next));
+    // A record that breaks the schema rejects (as a database write would) and nothing is written.
+    const next = notifyStateSchema.safeParse(applyNotifyChanges(this.snapshot(), changes));
+    if (!next.success) return Promise.reject(next.error);
+    this.document = JSON.stringify(next.data);
     return Promise.resolve();
   }
 
