@@ -1,7 +1,7 @@
 // Connecting to the PostgreSQL that holds the bot's own state (issue "Several bot instances on PostgreSQL").
 // Errors name DATABASE_URL without its password: the URL is configuration, the password a secret.
 import pg from 'pg';
-import { z } from 'zod';
+import { databaseUrlSchema } from '../shared/config.js';
 import { describeIssues } from '../shared/zod-problems.js';
 
 /** PostgreSQL 13 is the oldest version pg-boss 12 supports. */
@@ -11,12 +11,6 @@ export class PostgresConnectionError extends Error {
   override readonly name = 'PostgresConnectionError';
 }
 
-const databaseUrlSchema = z
-  .string()
-  .trim()
-  .min(1, 'is empty')
-  .refine((text) => URL.canParse(text), 'is not a URL (expected postgres://user:password@host:5432/database)')
-  .refine((text) => ['postgres:', 'postgresql:'].includes(new URL(text).protocol), 'must start with postgres:// or postgresql://');
 
 /** The URL as it may appear in a message or a log line: the password, if any, replaced by ***. */
 export function redactDatabaseUrl(text: string): string {

@@ -33,6 +33,14 @@ const switchSchema = (defaultValue: boolean) =>
       .transform((value) => (value === undefined ? defaultValue : ['1', 'true', 'on', 'yes'].includes(value))),
   );
 
+/** DATABASE_URL's shape (the connection itself is checked at start-up by src/postgres/connection.ts). */
+export const databaseUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'is empty')
+  .refine((text) => URL.canParse(text), 'is not a URL (expected postgres://user:password@host:5432/database)')
+  .refine((text) => ['postgres:', 'postgresql:'].includes(new URL(text).protocol), 'must start with postgres:// or postgresql://');
+
 const environmentSchema = z
   .object({
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
@@ -47,9 +55,13 @@ const environmentSchema = z
     PLAYGROUND: switchSchema(true),
     PLAYGROUND_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(56150)),
     LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info')),
+    /** Where the bot keeps its own state: the data file (one instance) or PostgreSQL (several instances). */
+    STATE_STORE: z.preprocess(emptyToUndefined, z.enum(['file', 'postgres'], { message: 'must be file or postgres' }).default('file')),
+    DATABASE_URL: z.preprocess(emptyToUndefined, databaseUrlSchema.optional()),
   })
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (env.STATE_STORE === 'postgres' && env.DATABASE_URL === undefined) problem('DATABASE_URL', 'is required when STATE_STORE is postgres (postgres://user:password@host:5432/database)');
     if (env.MicrosoftAppId === undefined) {
       if (env.MicrosoftAppPassword !== undefined) problem('MicrosoftAppPassword', 'is set but MicrosoftAppId is empty');
       if (env.HOST !== undefined && !isLoopback(env.HOST)) {
@@ -177,6 +189,10 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Teams single sign-on (SSO_*, REQUIRE_SIGN_IN); null without SSO_APP_ID. */
   readonly signIn: SignInSettings | null;
+  /** `file`: the data file holds the bot's state; `postgres`: PostgreSQL at `databaseUrl` does (see docs/scale-out.md). */
+  readonly stateStore: 'file' | 'postgres';
+  /** A secret (it may carry a password): never logged; `describeDatabase` says where it points. */
+  readonly databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -214,6 +230,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     playgroundPort: value.PLAYGROUND_PORT,
     logLevel: value.LOG_LEVEL,
     signIn,
+    stateStore: value.STATE_STORE,
+    databaseUrl: value.DATABASE_URL ?? null,
   });
 }
 
@@ -227,5 +245,13 @@ export function describeConfig(config: Config): string {
     config.signIn === null
       ? ''
       : `; single sign-on app ${config.signIn.appId} (${config.signIn.appIdUri}), sign-in ${config.signIn.required ? 'required for approvals' : 'not required'}, client secret set (hidden)`;
-  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}${signIn}`;
+  const state = config.stateStore === 'postgres' && config.databaseUrl !== null ? `; bot state in PostgreSQL ${describeDatabase(config.databaseUrl)}` : '';
+  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}${signIn}${state}`;
+}
+
+/** Where a database URL points (host, port, database), with no user name or password. */
+export function describeDatabase(databaseUrl: string): string {
+  if (!URL.canParse(databaseUrl)) return '(unreadable DATABASE_URL)';
+  const url = new URL(databaseUrl);
+  return `${url.hostname}${url.port === '' ? '' : `:${url.port}`}${url.pathname}`;
 }

@@ -58,6 +58,17 @@ describe('configuration from the environment', () => {
     expect(['127.0.0.1', '127.8.9.1', 'localhost', '::1', '[::1]'].map(isLoopback)).toEqual([true, true, true, true, true]);
     expect(['0.0.0.0', '10.0.0.1', '::', 'example.com'].map(isLoopback)).toEqual([false, false, false, false]);
   });
+
+  it('keeps the bot state in the data file unless STATE_STORE=postgres names a DATABASE_URL', () => {
+    expect(loadConfig({})).toMatchObject({ stateStore: 'file', databaseUrl: null });
+    expect(problemsOf({ STATE_STORE: 'postgres' })).toEqual([expect.stringMatching(/^DATABASE_URL: is required when STATE_STORE is postgres/)]);
+    expect(problemsOf({ STATE_STORE: 'mysql' })).toEqual([expect.stringMatching(/^STATE_STORE: must be file or postgres/)]);
+    expect(problemsOf({ STATE_STORE: 'postgres', DATABASE_URL: 'mysql://db/state' })).toEqual([expect.stringMatching(/^DATABASE_URL: must start with postgres:\/\//)]);
+    const config = loadConfig({ STATE_STORE: 'postgres', DATABASE_URL: 'postgres://bot:pa55word@db.example.com:5432/botstate' });
+    expect(config).toMatchObject({ stateStore: 'postgres', databaseUrl: 'postgres://bot:pa55word@db.example.com:5432/botstate' });
+    expect(describeConfig(config)).toContain('bot state in PostgreSQL db.example.com:5432/botstate');
+    expect(describeConfig(config)).not.toMatch(/pa55word|bot:/);
+  });
 });
 
 describe('single sign-on settings (SSO_*, REQUIRE_SIGN_IN)', () => {
