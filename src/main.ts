@@ -29,7 +29,10 @@ import { createLogger, type Logger } from './shared/logger.js';
 import { ConversationReferenceRegistry } from './notify/conversation-references.js';
 import { Outbox, type OutboxOptions } from './notify/outbox.js';
 import { TeamsSender } from './notify/teams-sender.js';
-import { DocumentApprovalRequestRepository } from './store/approvals-repository.js';
+import { PostgresConnectionError } from './postgres/connection.js';
+import { MigrationError } from './postgres/migrations.js';
+import { openPostgresBotState, type PostgresBotState } from './postgres/bot-state.js';
+import { DocumentApprovalRequestRepository, embeddedDecisionWriter } from './store/approvals-repository.js';
 import { DataFileError } from './store/json-file.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
 import { DocumentJobRepository } from './store/jobs-repository.js';
@@ -137,6 +140,17 @@ function withRequesterRoles(roles: RoleDirectory, commands: CommandDispatch, han
   };
 }
 
+/** PostgreSQL for the bot's state when configured; undefined keeps it in the data file. */
+async function openBotState(config: Config, logger: Logger): Promise<PostgresBotState | undefined> {
+  if (config.stateStore !== 'postgres' || config.databaseUrl === null) return undefined;
+  const state = await openPostgresBotState(config.databaseUrl, {
+    onHealthChange: (healthy, error) =>
+      healthy ? logger.info('PostgreSQL answers again') : logger.error('PostgreSQL does not answer; /healthz reports the bot unavailable', { error: String(error) }),
+  });
+  logger.info('bot state in PostgreSQL', { instance: state.instanceId, schemaVersion: state.migrations.current, migrationsApplied: state.migrations.applied });
+  return state;
+}
+
 const systemClock: Clock = { now: () => new Date() };
 const randomIds: IdGenerator = { next: (prefix) => `${prefix}-${randomUUID()}` };
 
@@ -145,13 +159,19 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
+  // STATE_STORE=postgres: approvals and the outbox (with references and rate windows) are shared with other
+  // instances in PostgreSQL, migrated here under the migration lock (docs/scale-out.md).
+  const postgres = await openBotState(config, logger);
   // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
-  const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true });
-  const notifyRepository = new DocumentNotifyRepository(store);
+  const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true }).catch(async (error: unknown) => {
+    await postgres?.close();
+    throw error;
+  });
+  const notifyRepository = postgres?.notify ?? new DocumentNotifyRepository(store);
   const references = await ConversationReferenceRegistry.open(notifyRepository, { now: () => clock.now() });
   const adapter = createCloudAdapter(config.credentials, logger, options.authenticationEndpoints);
   const sender = new TeamsSender({ adapter, botAppId: botAppIdOf(config.credentials), log: logger });
-  const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...options.outbox });
+  const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...(postgres === undefined ? {} : { shared: postgres.notify }), ...options.outbox });
   // Events are committed to the data file's outbox with their change and dispatched from there (src/app/event-outbox.ts).
   const events = new EventDispatcher({
     repository: new DocumentEventOutboxRepository(store),
@@ -183,7 +203,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobRepository = new DocumentJobRepository(store);
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
-  const approvals = createApprovalCards(services, new DocumentApprovalRequestRepository(store));
+  const approvals = createApprovalCards(services, postgres?.approvals(embeddedDecisionWriter(store)) ?? new DocumentApprovalRequestRepository(store));
   const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,
@@ -196,7 +216,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   let ready = false;
   const receiveActivity = createActivityEndpoint({ adapter, handleTurn, logger });
-  const server = createHttpServer({ endpoint: receiveActivity, isReady: () => ready });
+  const server = createHttpServer({ endpoint: receiveActivity, isReady: () => ready && (postgres?.healthy() ?? true) });
   const { port, url } = await listen(server, config.port, config.host);
   outbox.start();
   await jobs.start();
@@ -220,6 +240,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     } finally {
       // Waits for any write still in flight (no temp file is left) and releases the data file's lock.
       await store.close();
+      await postgres?.close();
     }
   };
   let stopping: Promise<void> | undefined;
@@ -271,7 +292,7 @@ async function runFromCommandLine(): Promise<void> {
   try {
     bot = await startBot(config, { logger });
   } catch (error) {
-    if (error instanceof DataFileError || error instanceof OrganizationFileError) {
+    if (error instanceof DataFileError || error instanceof OrganizationFileError || error instanceof PostgresConnectionError || error instanceof MigrationError) {
       process.stderr.write(`Cannot start: ${error.message}\n`);
       process.exit(3);
     }

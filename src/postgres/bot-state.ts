@@ -1,0 +1,69 @@
+// The bot's own state in PostgreSQL, as the composition root opens it: connect (PostgreSQL 13 or later, failures
+// naming DATABASE_URL without its password), migrate under the migration lock, and keep an eye on the
+// connection so that /healthz can say when the database is gone.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { ApprovalDecisionRecordsWriter } from '../app/approvals/approval-requests.js';
+import { PostgresApprovalRequestRepository } from './approval-requests.js';
+import { PostgresAuditLog } from './audit-log.js';
+import { openPostgresPool } from './connection.js';
+import { PostgresEventOutboxRepository } from './event-outbox.js';
+import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
+import { PostgresNotifyRepository } from './notify-repository.js';
+
+export interface PostgresBotState {
+  /** This process's name in claims and leases: host, process id and a random part. */
+  readonly instanceId: string;
+  readonly migrations: MigrationReport;
+  readonly notify: PostgresNotifyRepository;
+  readonly audit: PostgresAuditLog;
+  readonly eventOutbox: PostgresEventOutboxRepository;
+  approvals(writeRecords: ApprovalDecisionRecordsWriter): PostgresApprovalRequestRepository;
+  /** False since the last health probe failed (checked every `healthProbeMs`). */
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+export interface PostgresBotStateOptions {
+  readonly healthProbeMs?: number;
+  readonly onHealthChange?: (healthy: boolean, error?: unknown) => void;
+}
+
+export async function openPostgresBotState(databaseUrl: string, options: PostgresBotStateOptions = {}): Promise<PostgresBotState> {
+  const pool: pg.Pool = await openPostgresPool(databaseUrl, { max: 20 });
+  try {
+    const migrations = await migrate(pool, await loadMigrations());
+    const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    let healthy = true;
+    const probe = setInterval(() => {
+      pool.query('SELECT 1').then(
+        () => {
+          if (!healthy) options.onHealthChange?.(true);
+          healthy = true;
+        },
+        (error: unknown) => {
+          if (healthy) options.onHealthChange?.(false, error);
+          healthy = false;
+        },
+      );
+    }, options.healthProbeMs ?? 5_000);
+    probe.unref();
+    return {
+      instanceId,
+      migrations,
+      notify: new PostgresNotifyRepository(pool, { instanceId }),
+      audit: new PostgresAuditLog(pool),
+      eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
+      approvals: (writeRecords) => new PostgresApprovalRequestRepository(pool, writeRecords),
+      healthy: () => healthy,
+      close: async () => {
+        clearInterval(probe);
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+}
