@@ -159,8 +159,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
-  // STATE_STORE=postgres: approvals and the outbox (with references and rate windows) are shared with other
-  // instances in PostgreSQL, migrated here under the migration lock (docs/scale-out.md).
+  // STATE_STORE=postgres: jobs, approvals and the outbox (with references and rate windows) are shared with
+  // other instances in PostgreSQL, migrated here under the migration lock (docs/scale-out.md).
   const postgres = await openBotState(config, logger);
   // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
   const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true }).catch(async (error: unknown) => {
@@ -200,7 +200,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ...(options.adminRoleEligibility === undefined ? {} : { adminRoleEligibility: options.adminRoleEligibility }),
   };
 
-  const jobRepository = new DocumentJobRepository(store);
+  const jobRepository = postgres?.jobs ?? new DocumentJobRepository(store);
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
   const approvals = createApprovalCards(services, postgres?.approvals(embeddedDecisionWriter(store)) ?? new DocumentApprovalRequestRepository(store));

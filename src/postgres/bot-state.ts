@@ -9,6 +9,7 @@ import { PostgresApprovalRequestRepository } from './approval-requests.js';
 import { PostgresAuditLog } from './audit-log.js';
 import { openPostgresPool } from './connection.js';
 import { PostgresEventOutboxRepository } from './event-outbox.js';
+import { PostgresJobRepository } from './jobs-repository.js';
 import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
 import { PostgresNotifyRepository } from './notify-repository.js';
 
@@ -19,6 +20,7 @@ export interface PostgresBotState {
   readonly notify: PostgresNotifyRepository;
   readonly audit: PostgresAuditLog;
   readonly eventOutbox: PostgresEventOutboxRepository;
+  readonly jobs: PostgresJobRepository;
   approvals(writeRecords: ApprovalDecisionRecordsWriter): PostgresApprovalRequestRepository;
   /** False since the last health probe failed (checked every `healthProbeMs`). */
   healthy(): boolean;
@@ -55,6 +57,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       notify: new PostgresNotifyRepository(pool, { instanceId }),
       audit: new PostgresAuditLog(pool),
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
+      jobs: new PostgresJobRepository(pool),
       approvals: (writeRecords) => new PostgresApprovalRequestRepository(pool, writeRecords),
       healthy: () => healthy,
       close: async () => {

@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/shared/config.js';
 import { CardVerb } from '../../src/cards/index.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { answeredCard, askForApproval, cardTextOf, decisionAudit, decisionDataOf, greet, mailboxOf, startApprovalBot, waitForApprovalCards } from '../approvals/support.js';
+import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
 import { CONTOSO_FILE } from '../support/bot-harness.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
@@ -58,6 +59,29 @@ describe('the bot with its state in PostgreSQL', () => {
       expect(await count(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'approved'")).toBe(1);
       // Every click is answered with the card as it is now: decided, by whoever won.
       for (const answer of answers) expect(cardTextOf(answeredCard(answer.body))).toMatch(/Approved by (Ada Admin|Evan Exchange)/);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('runs a Test & Enable job with its state in PostgreSQL', async () => {
+    if (postgres === undefined) throw new Error('PostgreSQL did not start');
+    const url = await postgres.createDatabase();
+    const t = await startApprovalBot({ configEnv: { STATE_STORE: 'postgres', DATABASE_URL: url } });
+    try {
+      const ada = t.user('ada');
+      await greet(t, ada);
+      const [preview] = await t.say(ada, 'test mailbox ada@contoso.com, otto@contoso.com');
+      const answer = await t.invoke(ada, { verb: 'confirmation.confirm', data: { confirmationId: confirmationIdOf(cardIn(preview)) } });
+      expect(answer.status).toBe(200);
+      const deadline = Date.now() + 15_000;
+      while ((await count(url, "SELECT count(*) AS n FROM jobs WHERE status = 'done' AND (record->>'deliveryReported')::boolean")) !== 1) {
+        if (Date.now() > deadline) throw new Error('the job did not finish in PostgreSQL');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await count(url, "SELECT jsonb_array_length(record->'results') AS n FROM jobs")).toBe(2);
+      // The data file holds no job: the job's state is in PostgreSQL only.
+      expect(t.bot.services.store.document().jobs ?? []).toEqual([]);
     } finally {
       await t.stop();
     }

@@ -30,7 +30,7 @@ describe('state schema migrations', () => {
       const first = await migrate(pool, migrations);
       expect(first.applied).toEqual(migrations.map((migration) => migration.version));
       expect(await tables(pool)).toEqual(expect.arrayContaining([
-        'approval_requests', 'audit_entries', 'bot_schema_migrations', 'conversation_references', 'domain_events', 'event_consumers', 'job_mailboxes', 'jobs', 'outbox_messages', 'rate_limit_sends',
+        'approval_requests', 'audit_entries', 'bot_schema_migrations', 'conversation_references', 'alert_subscriptions', 'domain_events', 'event_consumers', 'jobs', 'outbox_messages', 'rate_limit_sends',
       ]));
       const second = await migrate(pool, migrations);
       expect(second).toEqual({ applied: [], current: first.current });
