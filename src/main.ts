@@ -159,8 +159,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
 
-  // STATE_STORE=postgres: jobs, approvals and the outbox (with references and rate windows) are shared with
-  // other instances in PostgreSQL, migrated here under the migration lock (docs/scale-out.md).
+  // STATE_STORE=postgres: jobs, approvals, the outbox (with references and rate windows), audit and domain
+  // events are shared with other instances in PostgreSQL, migrated here under the migration lock
+  // (docs/scale-out.md). The organization's records stay with their backend.
   const postgres = await openBotState(config, logger);
   // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
   const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true }).catch(async (error: unknown) => {
@@ -172,15 +173,16 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const adapter = createCloudAdapter(config.credentials, logger, options.authenticationEndpoints);
   const sender = new TeamsSender({ adapter, botAppId: botAppIdOf(config.credentials), log: logger });
   const outbox = await Outbox.open({ repository: notifyRepository, references, sender, log: logger, ...(postgres === undefined ? {} : { shared: postgres.notify }), ...options.outbox });
-  // Events are committed to the data file's outbox with their change and dispatched from there (src/app/event-outbox.ts).
+  // Events are committed to the event outbox with their change and dispatched from there (src/app/event-outbox.ts).
   const events = new EventDispatcher({
-    repository: new DocumentEventOutboxRepository(store),
+    repository: postgres?.eventOutbox ?? new DocumentEventOutboxRepository(store),
     onError: (error, stored, consumer) => logger.error('event consumer failed; it gets the event again', { event: stored.event.type, sequence: stored.sequence, consumer, error }),
     ...(options.holdEvent === undefined ? {} : { hold: options.holdEvent }),
   });
-  // The embedded store serves the organization's records and the audit log through their ports.
-  const records = new EmbeddedOrganizationRecords(store);
-  const useCases: UseCaseContext = { records, auditLog: records, clock, ids, events };
+  // The embedded store serves the organization's records (and, without PostgreSQL, the audit log) through their ports.
+  const embeddedRecords = new EmbeddedOrganizationRecords(store);
+  const records = postgres?.records(embeddedRecords) ?? embeddedRecords;
+  const useCases: UseCaseContext = { records, auditLog: postgres?.audit ?? embeddedRecords, clock, ids, events };
   const connector =
     options.connector ??
     new SimulatedExchangeConnector(store.exchangeSimulation(), {
@@ -222,6 +224,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   await jobs.start();
   await approvals.start();
   events.start();
+  const stopWatchingEvents = await postgres?.watchEvents(
+    () => events.dispatchPending(),
+    (error) => logger.error('lost the PostgreSQL connection that listens for events; the periodic sweep still dispatches them', { error: String(error) }),
+  );
   ready = true;
   logger.info(`Mailbox Sync Bot listening on ${url}/api/messages`, { organization: store.organization.name });
 
@@ -229,7 +235,10 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     ready = false;
     try {
       await close(server);
+      await stopWatchingEvents?.();
       await events.stop();
+      // Another instance takes the event consumers over at once instead of after their lease.
+      await postgres?.eventOutbox.releaseLeases().catch(() => undefined);
       await approvals.stop();
       await jobs.stop();
       await outbox.stop();

@@ -1,4 +1,4 @@
-// Approval requests in PostgreSQL. Every write (a decision, or `update`'s read-modify-write over the requests)
+// Approval requests in PostgreSQL, with the audit entries and events of each decision (committed with it). Every write (a decision, or `update`'s read-modify-write over the requests)
 // holds one advisory lock for its transaction, so writes from every instance apply one after another, each
 // against what the one before committed: a request is decided exactly once, and an `update` computed from a
 // pending request can never overwrite a decision another instance committed meanwhile.
@@ -13,6 +13,8 @@ import {
   type ApprovalRequestRepository,
 } from '../app/approvals/approval-requests.js';
 import { describeIssues } from '../shared/zod-problems.js';
+import { insertAuditEntries } from './audit-log.js';
+import { insertEvents } from './event-outbox.js';
 import { inTransaction, lockForTransaction } from './transaction.js';
 
 export class InvalidApprovalRequestRecordError extends Error {
@@ -66,9 +68,12 @@ export class PostgresApprovalRequestRepository implements ApprovalRequestReposit
       await lockForTransaction(client, WRITE_LOCK);
       const { rows } = await client.query<{ status: string }>('SELECT status FROM approval_requests WHERE id = $1', [request.id]);
       if (rows[0]?.status !== 'pending') return { ok: false, conflict: 'requestClosed' };
-      const written = await this.writeRecords(decision);
+      // The records backend gets the mailbox; the audit entry and events commit here, with the decided request.
+      const written = await this.writeRecords({ ...decision, audit: [], events: [] });
       if (!written.ok) return written;
       await upsertRequests(client, [request]);
+      await insertAuditEntries(client, decision.audit);
+      await insertEvents(client, decision.events);
       return { ok: true };
     });
   }

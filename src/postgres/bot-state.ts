@@ -5,13 +5,15 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { ApprovalDecisionRecordsWriter } from '../app/approvals/approval-requests.js';
+import type { OrganizationRecords } from '../app/ports.js';
 import { PostgresApprovalRequestRepository } from './approval-requests.js';
 import { PostgresAuditLog } from './audit-log.js';
 import { openPostgresPool } from './connection.js';
-import { PostgresEventOutboxRepository } from './event-outbox.js';
+import { listenForEvents, PostgresEventOutboxRepository } from './event-outbox.js';
 import { PostgresJobRepository } from './jobs-repository.js';
 import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
 import { PostgresNotifyRepository } from './notify-repository.js';
+import { RecordsWithStateInPostgres } from './records-with-state.js';
 
 export interface PostgresBotState {
   /** This process's name in claims and leases: host, process id and a random part. */
@@ -22,6 +24,13 @@ export interface PostgresBotState {
   readonly eventOutbox: PostgresEventOutboxRepository;
   readonly jobs: PostgresJobRepository;
   approvals(writeRecords: ApprovalDecisionRecordsWriter): PostgresApprovalRequestRepository;
+  /** The organization's records with the audit entries and events of every write kept here. */
+  records(backend: OrganizationRecords): OrganizationRecords;
+  /**
+   * Calls `dispatch` whenever any instance records events (LISTEN/NOTIFY), and every `sweepMs` besides (a
+   * consumer whose instance died is taken over once its lease expired). Returns a stop function.
+   */
+  watchEvents(dispatch: () => void, onError: (error: Error) => void, sweepMs?: number): Promise<() => Promise<void>>;
   /** False since the last health probe failed (checked every `healthProbeMs`). */
   healthy(): boolean;
   close(): Promise<void>;
@@ -59,6 +68,16 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
       jobs: new PostgresJobRepository(pool),
       approvals: (writeRecords) => new PostgresApprovalRequestRepository(pool, writeRecords),
+      records: (backend) => new RecordsWithStateInPostgres(backend, pool),
+      watchEvents: async (dispatch, onError, sweepMs = 15_000) => {
+        const stopListening = await listenForEvents(pool, dispatch, onError);
+        const sweep = setInterval(dispatch, sweepMs);
+        sweep.unref();
+        return async () => {
+          clearInterval(sweep);
+          await stopListening();
+        };
+      },
       healthy: () => healthy,
       close: async () => {
         clearInterval(probe);

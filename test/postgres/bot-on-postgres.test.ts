@@ -11,7 +11,7 @@ import { PostgresConnectionError } from '../../src/postgres/connection.js';
 import { loadConfig } from '../../src/shared/config.js';
 import { CardVerb } from '../../src/cards/index.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
-import { answeredCard, askForApproval, cardTextOf, decisionAudit, decisionDataOf, greet, mailboxOf, startApprovalBot, waitForApprovalCards } from '../approvals/support.js';
+import { answeredCard, askForApproval, cardTextOf, currentApprovalCard, decisionAudit, decisionDataOf, greet, mailboxOf, startApprovalBot, waitForApprovalCards } from '../approvals/support.js';
 import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
 import { CONTOSO_FILE } from '../support/bot-harness.js';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
@@ -55,7 +55,11 @@ describe('the bot with its state in PostgreSQL', () => {
       );
       const mailbox = mailboxOf(t, cody);
       expect(mailbox.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
-      expect(decisionAudit(t, mailbox.id)).toHaveLength(1);
+      // The decision's audit entry is in PostgreSQL (committed with the decided request), not in the data file.
+      expect(await count(url, `SELECT count(*) AS n FROM audit_entries WHERE entry->'target'->>'id' = '${mailbox.id}' AND entry->>'action' = 'mailbox.approveEmail'`)).toBe(1);
+      expect(decisionAudit(t, mailbox.id)).toHaveLength(0);
+      // Its events were dispatched from PostgreSQL: every sent card was updated in place to the decision.
+      await t.connector.waitFor(() => [adaCard, evanCard].every((card) => ((shown) => shown !== undefined && /Approved by/.test(cardTextOf(shown)))(currentApprovalCard(t, card))), 10_000, 'the copies to show the decision');
       expect(await count(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'approved'")).toBe(1);
       // Every click is answered with the card as it is now: decided, by whoever won.
       for (const answer of answers) expect(cardTextOf(answeredCard(answer.body))).toMatch(/Approved by (Ada Admin|Evan Exchange)/);

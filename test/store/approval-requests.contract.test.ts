@@ -73,6 +73,9 @@ describe('approval requests shared by two instances on PostgreSQL', () => {
     expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(10);
     expect([...writes].sort()).toEqual(requests.map((request) => request.id).sort());
     expect((await instances[1]?.all())?.every((request) => request.status === 'approved')).toBe(true);
+    // Each decision's audit entry and event were committed with it, once.
+    const { rows } = await database.pool.query<{ audit: string; events: string }>('SELECT (SELECT count(*) FROM audit_entries) AS audit, (SELECT count(*) FROM domain_events) AS events');
+    expect(rows[0]).toEqual({ audit: '10', events: '10' });
   });
 
   it('never lets an update computed from a pending request overwrite a decision committed meanwhile', async () => {
