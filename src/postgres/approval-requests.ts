@@ -57,7 +57,8 @@ export class PostgresApprovalRequestRepository implements ApprovalRequestReposit
   }
 
   async byId(id: string): Promise<ApprovalRequest | undefined> {
-    const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM approval_requests WHERE id = $1', [id]);
+    // FOR SHARE waits for a decision being committed on this request, and then reads it decided.
+    const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM approval_requests WHERE id = $1 FOR SHARE', [id]);
     return rows.length === 0 ? undefined : parseRecords(rows.map((row) => row.record), `approval request ${id}`)[0];
   }
 
@@ -66,7 +67,8 @@ export class PostgresApprovalRequestRepository implements ApprovalRequestReposit
     if (request === undefined) throw new InvalidApprovalRequestRecordError('approval decision not saved: no request');
     return inTransaction(this.pool, async (client): Promise<ApprovalDecisionCommitOutcome> => {
       await lockForTransaction(client, WRITE_LOCK);
-      const { rows } = await client.query<{ status: string }>('SELECT status FROM approval_requests WHERE id = $1', [request.id]);
+      // The row lock (besides the advisory lock) makes readers (`byId`) wait for this decision's commit.
+      const { rows } = await client.query<{ status: string }>('SELECT status FROM approval_requests WHERE id = $1 FOR UPDATE', [request.id]);
       if (rows[0]?.status !== 'pending') return { ok: false, conflict: 'requestClosed' };
       // The records backend gets the mailbox; the audit entry and events commit here, with the decided request.
       const written = await this.writeRecords({ ...decision, audit: [], events: [] });
