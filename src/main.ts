@@ -32,7 +32,7 @@ import { TeamsSender } from './notify/teams-sender.js';
 import { PostgresConnectionError } from './postgres/connection.js';
 import { MigrationError } from './postgres/migrations.js';
 import { openPostgresBotState, type PostgresBotState } from './postgres/bot-state.js';
-import { DocumentApprovalRequestRepository, embeddedDecisionWriter } from './store/approvals-repository.js';
+import { DocumentApprovalRequestRepository } from './store/approvals-repository.js';
 import { DataFileError } from './store/json-file.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
 import { DocumentJobRepository } from './store/jobs-repository.js';
@@ -205,7 +205,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobRepository = postgres?.jobs ?? new DocumentJobRepository(store);
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
-  const approvals = createApprovalCards(services, postgres?.approvals(embeddedDecisionWriter(store)) ?? new DocumentApprovalRequestRepository(store));
+  const approvals = createApprovalCards(services, postgres?.approvals ?? new DocumentApprovalRequestRepository(store));
   const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,

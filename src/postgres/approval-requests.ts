@@ -1,19 +1,19 @@
-// Approval requests in PostgreSQL, with the audit entries and events of each decision (committed with it). Every write (a decision, or `update`'s read-modify-write over the requests)
-// holds one advisory lock for its transaction, so writes from every instance apply one after another, each
-// against what the one before committed: a request is decided exactly once, and an `update` computed from a
-// pending request can never overwrite a decision another instance committed meanwhile.
+// Approval requests in PostgreSQL. Every write (beginning or settling a decision, or `update`'s read-modify-write
+// over the requests) holds one transaction-scoped advisory lock, so writes from every instance apply one after
+// another, each against what the one before committed: a decision is begun on a request once (a second click,
+// on any instance, finds it taken), and an `update` computed from a pending request never overwrites a
+// decision committed meanwhile. A settled decision's events are written with it, in the same transaction.
 import type pg from 'pg';
 import { z } from 'zod';
 import {
   approvalRequestRecordSchema,
-  type ApprovalDecisionCommit,
-  type ApprovalDecisionCommitOutcome,
-  type ApprovalDecisionRecordsWriter,
+  withDecisionBegun,
+  withDecisionSettled,
   type ApprovalRequest,
   type ApprovalRequestRepository,
+  type DecisionInDoubt,
 } from '../app/approvals/approval-requests.js';
 import { describeIssues } from '../shared/zod-problems.js';
-import { insertAuditEntries } from './audit-log.js';
 import { insertEvents } from './event-outbox.js';
 import { inTransaction, lockForTransaction } from './transaction.js';
 
@@ -46,37 +46,45 @@ async function readAll(client: pg.Pool | pg.PoolClient): Promise<ApprovalRequest
   return parseRecords(rows.map((row) => row.record), 'approval_requests');
 }
 
+async function readOne(client: pg.Pool | pg.PoolClient, id: string): Promise<ApprovalRequest | undefined> {
+  const { rows } = await client.query<{ record: unknown }>('SELECT record FROM approval_requests WHERE id = $1', [id]);
+  return rows.length === 0 ? undefined : parseRecords(rows.map((row) => row.record), `approval request ${id}`)[0];
+}
+
 export class PostgresApprovalRequestRepository implements ApprovalRequestRepository {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly writeRecords: ApprovalDecisionRecordsWriter,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   all(): Promise<readonly ApprovalRequest[]> {
     return readAll(this.pool);
   }
 
-  async byId(id: string): Promise<ApprovalRequest | undefined> {
-    // FOR SHARE waits for a decision being committed on this request, and then reads it decided.
-    const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM approval_requests WHERE id = $1 FOR SHARE', [id]);
-    return rows.length === 0 ? undefined : parseRecords(rows.map((row) => row.record), `approval request ${id}`)[0];
+  byId(id: string): Promise<ApprovalRequest | undefined> {
+    return readOne(this.pool, id);
   }
 
-  commitDecision(decision: ApprovalDecisionCommit): Promise<ApprovalDecisionCommitOutcome> {
-    const [request] = parseRecords([decision.request], 'approval decision not saved');
-    if (request === undefined) throw new InvalidApprovalRequestRecordError('approval decision not saved: no request');
-    return inTransaction(this.pool, async (client): Promise<ApprovalDecisionCommitOutcome> => {
+  beginDecision(requestId: string, decision: DecisionInDoubt): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
       await lockForTransaction(client, WRITE_LOCK);
-      // The row lock (besides the advisory lock) makes readers (`byId`) wait for this decision's commit.
-      const { rows } = await client.query<{ status: string }>('SELECT status FROM approval_requests WHERE id = $1 FOR UPDATE', [request.id]);
-      if (rows[0]?.status !== 'pending') return { ok: false, conflict: 'requestClosed' };
-      // The records backend gets the mailbox; the audit entry and events commit here, with the decided request.
-      const written = await this.writeRecords({ ...decision, audit: [], events: [] });
-      if (!written.ok) return written;
-      await upsertRequests(client, [request]);
-      await insertAuditEntries(client, decision.audit);
-      await insertEvents(client, decision.events);
-      return { ok: true };
+      const stored = await readOne(client, requestId);
+      const begun = stored === undefined ? undefined : withDecisionBegun(stored, decision);
+      if (begun === undefined) return false;
+      await upsertRequests(client, parseRecords([begun], 'approval decision not begun'));
+      return true;
+    });
+  }
+
+  settleDecision(requestId: string, key: string, applied: boolean): Promise<ApprovalRequest | undefined> {
+    return inTransaction(this.pool, async (client) => {
+      await lockForTransaction(client, WRITE_LOCK);
+      const stored = await readOne(client, requestId);
+      if (stored?.deciding?.key !== key) return stored;
+      const events = applied ? stored.deciding.events : [];
+      const [settled] = parseRecords([withDecisionSettled(stored, key, applied)], 'approval decision not settled');
+      if (settled === undefined) return stored;
+      // The decision and the events it causes, in one transaction (and a NOTIFY to every instance's dispatcher).
+      await upsertRequests(client, [settled]);
+      await insertEvents(client, events);
+      return settled;
     });
   }
 

@@ -4,7 +4,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { ApprovalDecisionRecordsWriter } from '../app/approvals/approval-requests.js';
 import type { OrganizationRecords } from '../app/ports.js';
 import { PostgresApprovalRequestRepository } from './approval-requests.js';
 import { PostgresAuditLog } from './audit-log.js';
@@ -23,7 +22,7 @@ export interface PostgresBotState {
   readonly audit: PostgresAuditLog;
   readonly eventOutbox: PostgresEventOutboxRepository;
   readonly jobs: PostgresJobRepository;
-  approvals(writeRecords: ApprovalDecisionRecordsWriter): PostgresApprovalRequestRepository;
+  readonly approvals: PostgresApprovalRequestRepository;
   /** The organization's records with the audit entries and events of every write kept here. */
   records(backend: OrganizationRecords): OrganizationRecords;
   /**
@@ -67,7 +66,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       audit: new PostgresAuditLog(pool),
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
       jobs: new PostgresJobRepository(pool),
-      approvals: (writeRecords) => new PostgresApprovalRequestRepository(pool, writeRecords),
+      approvals: new PostgresApprovalRequestRepository(pool),
       records: (backend) => new RecordsWithStateInPostgres(backend, pool),
       watchEvents: async (dispatch, onError, sweepMs = 15_000) => {
         const stopListening = await listenForEvents(pool, dispatch, onError);

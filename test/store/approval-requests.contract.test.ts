@@ -1,16 +1,15 @@
-// The approval request contract on the data file and on PostgreSQL (the mailbox in the embedded store); and what
-// only PostgreSQL must add: two instances clicking at once decide each request exactly once, and a concurrent
-// `update` never overwrites a decision.
+// The approval request contract on the data file and on PostgreSQL; and what only PostgreSQL must add: two
+// instances clicking at once begin each decision exactly once, and a concurrent `update` never overwrites a
+// decision.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApprovalDecisionRecordsWriter } from '../../src/app/approvals/approval-requests.js';
-import type { Mailbox } from '../../src/domain/model.js';
-import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { PostgresApprovalRequestRepository } from '../../src/postgres/approval-requests.js';
-import { DocumentApprovalRequestRepository, embeddedDecisionWriter } from '../../src/store/approvals-repository.js';
-import { createInMemoryEmailConfigStore, type DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
+import { PostgresEventOutboxRepository } from '../../src/postgres/event-outbox.js';
+import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';
+import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
+import { DocumentEventOutboxRepository } from '../../src/store/event-outbox-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
 import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { approvalCommit, approvalRequest, describeApprovalRequestsContract } from './approval-requests.contract.js';
+import { approvalRequest, decisionInDoubt, describeApprovalRequestsContract } from './approval-requests.contract.js';
 
 let postgres: TestPostgres | undefined;
 const pools: { end(): Promise<void> }[] = [];
@@ -20,81 +19,61 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
-async function storeWithPendingMailbox(): Promise<{ readonly store: DocumentEmailConfigStore; readonly mailbox: () => Promise<Mailbox> }> {
-  const store = createInMemoryEmailConfigStore(await exampleDocument());
-  const pending = store.mailboxes().find((mailbox) => mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval);
-  if (pending === undefined) throw new Error('the example organization has a mailbox pending approval');
-  return {
-    store,
-    mailbox: () => {
-      const current = store.mailboxById(pending.id);
-      return current === undefined ? Promise.reject(new Error('mailbox vanished')) : Promise.resolve(current);
-    },
-  };
-}
-
 describeApprovalRequestsContract('data file', async () => {
-  const { store, mailbox } = await storeWithPendingMailbox();
-  return { repository: new DocumentApprovalRequestRepository(store), mailbox };
+  const store = createInMemoryEmailConfigStore(await exampleDocument());
+  const outbox = new DocumentEventOutboxRepository(store);
+  return { repository: new DocumentApprovalRequestRepository(store), events: async () => (await outbox.pendingFor('contract')).map((stored) => stored.event) };
 });
 
 describeApprovalRequestsContract('PostgreSQL', async () => {
-  const { store, mailbox } = await storeWithPendingMailbox();
   const { pool } = await migratedDatabase(postgres);
   pools.push(pool);
-  return { repository: new PostgresApprovalRequestRepository(pool, embeddedDecisionWriter(store)), mailbox };
+  const outbox = new PostgresEventOutboxRepository(pool, { instanceId: 'contract' });
+  return { repository: new PostgresApprovalRequestRepository(pool), events: async () => (await outbox.pendingFor('contract')).map((stored) => stored.event) };
 });
 
 describe('approval requests shared by two instances on PostgreSQL', () => {
-  it('writes the records of each of 10 requests once, whatever 200 clicks from two instances race', async () => {
+  it('begins and settles each of 10 requests once, whatever 200 clicks from two instances race', async () => {
     const database = await migratedDatabase(postgres);
     const other = await database.open();
     pools.push(database.pool, other);
-    const { mailbox } = await storeWithPendingMailbox();
-    const base = await mailbox();
-    // No compare-and-set here: only the repository's lock stands between the clicks and a second write.
-    const writes: string[] = [];
-    const writer: ApprovalDecisionRecordsWriter = async (decision) => {
-      writes.push(decision.request.id);
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      return { ok: true };
-    };
-    const instances = [new PostgresApprovalRequestRepository(database.pool, writer), new PostgresApprovalRequestRepository(other, writer)];
-    const requests = Array.from({ length: 10 }, (_, index) => approvalRequest({ ...base, id: `mailbox-${index}` }, { id: `approval-${index}` }));
+    const instances = [new PostgresApprovalRequestRepository(database.pool), new PostgresApprovalRequestRepository(other)];
+    const requests = Array.from({ length: 10 }, (_, index) => approvalRequest({ id: `approval-${index}`, mailboxId: `mailbox-${index}` }));
     await instances[0]?.update(() => ({ upserts: requests, result: undefined }));
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, click) => {
+      Array.from({ length: 200 }, async (_, click) => {
         const request = requests[click % 10];
         const instance = instances[click % 2];
         if (request === undefined || instance === undefined) throw new Error('no request');
-        return instance.commitDecision(approvalCommit({ ...base, id: request.mailboxId }, request, `user-${click}`));
+        const key = `click-${click}`;
+        const begun = await instance.beginDecision(request.id, decisionInDoubt(key, request.mailboxId, `user-${click}`));
+        if (begun) await instance.settleDecision(request.id, key, true);
+        return begun;
       }),
     );
-    expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(10);
-    expect([...writes].sort()).toEqual(requests.map((request) => request.id).sort());
+    expect(outcomes.filter(Boolean)).toHaveLength(10);
     expect((await instances[1]?.all())?.every((request) => request.status === 'approved')).toBe(true);
-    // Each decision's audit entry and event were committed with it, once.
-    const { rows } = await database.pool.query<{ audit: string; events: string }>('SELECT (SELECT count(*) FROM audit_entries) AS audit, (SELECT count(*) FROM domain_events) AS events');
-    expect(rows[0]).toEqual({ audit: '10', events: '10' });
+    const { rows } = await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM domain_events');
+    expect(Number(rows[0]?.n)).toBe(10);
   });
 
-  it('never lets an update computed from a pending request overwrite a decision committed meanwhile', async () => {
+  it('never lets an update computed from a pending request overwrite a decision settled meanwhile', async () => {
     const database = await migratedDatabase(postgres);
     const other = await database.open();
     pools.push(database.pool, other);
-    const { store, mailbox } = await storeWithPendingMailbox();
-    const before = await mailbox();
-    const request = approvalRequest(before);
-    const deciding = new PostgresApprovalRequestRepository(database.pool, embeddedDecisionWriter(store));
-    const reporting = new PostgresApprovalRequestRepository(other, embeddedDecisionWriter(store));
-    await deciding.update(() => ({ upserts: [request], result: undefined }));
+    const deciding = new PostgresApprovalRequestRepository(database.pool);
+    const reporting = new PostgresApprovalRequestRepository(other);
+    await deciding.update(() => ({ upserts: [approvalRequest()], result: undefined }));
     await Promise.all([
-      deciding.commitDecision(approvalCommit(before, request)),
+      (async () => {
+        await deciding.beginDecision('approval-1', decisionInDoubt('key-1'));
+        await deciding.settleDecision('approval-1', 'key-1', true);
+      })(),
       ...Array.from({ length: 20 }, () =>
         reporting.update((current) => ({ upserts: current.map((each) => ({ ...each, requesterReportedAt: '2026-01-01T09:05:00.000Z' })), result: undefined })),
       ),
     ]);
-    const stored = await reporting.byId(request.id);
+    const stored = await reporting.byId('approval-1');
     expect(stored?.status).toBe('approved');
     expect(stored?.requesterReportedAt).toBe('2026-01-01T09:05:00.000Z');
   });

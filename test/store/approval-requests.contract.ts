@@ -1,23 +1,22 @@
 // The contract of the `ApprovalRequestRepository` port, run against the data file and PostgreSQL: upserts by id
-// in one write, oldest first, a bad record refused with nothing written, and a request decided exactly once,
-// only while its mailbox is at the version the decision was made against.
+// in one write, oldest first, a bad record refused with nothing written, and a decision begun on a request once,
+// then settled (decided, with its events recorded in the same write) or abandoned (pending again).
 import { describe, expect, it } from 'vitest';
-import type { ApprovalDecisionCommit, ApprovalRequest, ApprovalRequestRepository } from '../../src/app/approvals/approval-requests.js';
-import type { Mailbox } from '../../src/domain/model.js';
-import { EmailApprovalStatus } from '../../src/domain/options.js';
+import type { ApprovalRequest, ApprovalRequestRepository, DecisionInDoubt } from '../../src/app/approvals/approval-requests.js';
+import type { AppEvent } from '../../src/app/events.js';
 
 export interface ApprovalRequestsUnderTest {
   readonly repository: ApprovalRequestRepository;
-  /** A mailbox awaiting approval, as the records backend holds it now. */
-  readonly mailbox: () => Promise<Mailbox>;
+  /** The events recorded in the event outbox so far, oldest first. */
+  readonly events: () => Promise<readonly AppEvent[]>;
 }
 
-export function approvalRequest(mailbox: Mailbox, overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
+export function approvalRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     id: 'approval-1',
-    mailboxId: mailbox.id,
-    mailboxVersion: mailbox.version,
-    emailAddress: mailbox.emailAddress,
+    mailboxId: 'mailbox-1',
+    mailboxVersion: 3,
+    emailAddress: 'cody@contoso.com',
     reason: 'requested',
     requestedById: 'user-admin',
     requestedAt: '2026-01-01T09:00:00.000Z',
@@ -34,29 +33,21 @@ export function approvalRequest(mailbox: Mailbox, overrides: Partial<ApprovalReq
   };
 }
 
-/** The commit the decide use case makes: the mailbox approved, one audit entry, one event, the request decided. */
-export function approvalCommit(mailbox: Mailbox, request: ApprovalRequest, decidedById = 'user-admin'): ApprovalDecisionCommit {
-  const decidedAt = '2026-01-01T10:00:00.000Z';
+/** A click's decision: approve, with the event that the approval causes. */
+export function decisionInDoubt(key: string, mailboxId = 'mailbox-1', decidedById = 'user-admin'): DecisionInDoubt {
   return {
-    mailbox: { ...mailbox, emailRouterAccessApproval: EmailApprovalStatus.Approved },
-    expectedMailboxVersion: mailbox.version,
-    audit: [{ id: `audit-${request.id}-${decidedById}`, at: decidedAt, actorId: decidedById, actorName: decidedById, action: 'approveEmail', target: { type: 'mailbox', id: mailbox.id, name: mailbox.name }, rule: null, details: '' }],
-    events: [{ type: 'emailAddressDecided', mailboxId: mailbox.id, decision: 'approved', decidedById }],
-    request: {
-      ...request,
-      status: 'approved',
-      decision: { outcome: 'approved', decidedById, decidedAt, via: { kind: 'elsewhere' }, followUp: 'none', remark: null },
-    },
+    key,
+    decision: { outcome: 'approved', decidedById, decidedAt: '2026-01-01T10:00:00.000Z', via: { kind: 'elsewhere' }, followUp: 'none', remark: null },
+    events: [{ type: 'emailAddressDecided', mailboxId, decision: 'approved', decidedById }],
   };
 }
 
 export function describeApprovalRequestsContract(name: string, open: () => Promise<ApprovalRequestsUnderTest>): void {
   describe(`ApprovalRequestRepository contract: ${name}`, () => {
     it('upserts by id in one write, keeps requests oldest first, and reads them back', async () => {
-      const { repository, mailbox } = await open();
-      const current = await mailbox();
+      const { repository } = await open();
       expect(await repository.all()).toEqual([]);
-      const result = await repository.update(() => ({ upserts: [approvalRequest(current), approvalRequest(current, { id: 'approval-2', status: 'superseded' })], result: 'written' }));
+      const result = await repository.update(() => ({ upserts: [approvalRequest(), approvalRequest({ id: 'approval-2', status: 'superseded' })], result: 'written' }));
       expect(result).toBe('written');
       await repository.update((requests) => ({
         upserts: requests.filter((request) => request.id === 'approval-1').map((request) => ({ ...request, requesterReportedAt: '2026-01-01T09:01:00.000Z' })),
@@ -68,47 +59,49 @@ export function describeApprovalRequestsContract(name: string, open: () => Promi
     });
 
     it('refuses a record that breaks the schema and writes nothing of its batch', async () => {
-      const { repository, mailbox } = await open();
-      const current = await mailbox();
-      await expect(
-        repository.update(() => ({ upserts: [approvalRequest(current), approvalRequest(current, { id: 'approval-2', requestedAt: 'yesterday' })], result: undefined })),
-      ).rejects.toThrow(/requestedAt/);
+      const { repository } = await open();
+      await expect(repository.update(() => ({ upserts: [approvalRequest(), approvalRequest({ id: 'approval-2', requestedAt: 'yesterday' })], result: undefined }))).rejects.toThrow(
+        /requestedAt/,
+      );
       expect(await repository.all()).toEqual([]);
     });
 
-    it('decides a pending request once: the mailbox and the request are written, a second decision finds it closed', async () => {
-      const { repository, mailbox } = await open();
-      const before = await mailbox();
-      const request = approvalRequest(before);
-      await repository.update(() => ({ upserts: [request], result: undefined }));
-      expect(await repository.commitDecision(approvalCommit(before, request))).toEqual({ ok: true });
-      expect((await repository.byId(request.id))?.status).toBe('approved');
-      const after = await mailbox();
-      expect(after.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
-      expect(after.version).toBeGreaterThan(before.version);
-      expect(await repository.commitDecision(approvalCommit(after, request, 'user-other'))).toEqual({ ok: false, conflict: 'requestClosed' });
-      expect((await repository.byId(request.id))?.decision?.decidedById).toBe('user-admin');
+    it('begins a decision once, and settles it decided with its events in the same write', async () => {
+      const { repository, events } = await open();
+      await repository.update(() => ({ upserts: [approvalRequest()], result: undefined }));
+      expect(await repository.beginDecision('approval-1', decisionInDoubt('key-1'))).toBe(true);
+      expect(await repository.beginDecision('approval-1', decisionInDoubt('key-2', 'mailbox-1', 'user-other'))).toBe(false);
+      expect(await repository.beginDecision('approval-9', decisionInDoubt('key-3'))).toBe(false);
+      expect(await events()).toEqual([]);
+      // Another key settles nothing.
+      expect((await repository.settleDecision('approval-1', 'key-2', true))?.status).toBe('pending');
+      const settled = await repository.settleDecision('approval-1', 'key-1', true);
+      expect(settled?.status).toBe('approved');
+      expect(settled?.deciding).toBeUndefined();
+      expect((await repository.byId('approval-1'))?.decision?.decidedById).toBe('user-admin');
+      expect(await events()).toEqual(decisionInDoubt('key-1').events);
+      // Settled already: settling again changes nothing and records no event twice.
+      expect((await repository.settleDecision('approval-1', 'key-1', true))?.status).toBe('approved');
+      expect(await events()).toHaveLength(1);
+      expect(await repository.beginDecision('approval-1', decisionInDoubt('key-4'))).toBe(false);
     });
 
-    it('decides nothing when the mailbox moved since the decision was made', async () => {
-      const { repository, mailbox } = await open();
-      const before = await mailbox();
-      const request = approvalRequest(before);
-      await repository.update(() => ({ upserts: [request], result: undefined }));
-      const stale = approvalCommit({ ...before, version: before.version - 1 }, request);
-      expect(await repository.commitDecision(stale)).toEqual({ ok: false, conflict: 'mailboxChanged' });
-      expect((await repository.byId(request.id))?.status).toBe('pending');
-      expect((await mailbox()).version).toBe(before.version);
+    it('makes an abandoned decision pending again, with no event, for the next click', async () => {
+      const { repository, events } = await open();
+      await repository.update(() => ({ upserts: [approvalRequest()], result: undefined }));
+      expect(await repository.beginDecision('approval-1', decisionInDoubt('key-1'))).toBe(true);
+      const abandoned = await repository.settleDecision('approval-1', 'key-1', false);
+      expect(abandoned?.status).toBe('pending');
+      expect(abandoned?.deciding).toBeUndefined();
+      expect(await events()).toEqual([]);
+      expect(await repository.beginDecision('approval-1', decisionInDoubt('key-2'))).toBe(true);
     });
 
-    it('takes exactly one of 25 decisions made at once', async () => {
-      const { repository, mailbox } = await open();
-      const before = await mailbox();
-      const request = approvalRequest(before);
-      await repository.update(() => ({ upserts: [request], result: undefined }));
-      const outcomes = await Promise.all(Array.from({ length: 25 }, (_, index) => repository.commitDecision(approvalCommit(before, request, `user-${index}`))));
-      expect(outcomes.filter((outcome) => outcome.ok)).toHaveLength(1);
-      expect((await repository.byId(request.id))?.status).toBe('approved');
+    it('lets exactly one of 25 decisions begun at once take the request', async () => {
+      const { repository } = await open();
+      await repository.update(() => ({ upserts: [approvalRequest()], result: undefined }));
+      const begun = await Promise.all(Array.from({ length: 25 }, (_, index) => repository.beginDecision('approval-1', decisionInDoubt(`key-${index}`))));
+      expect(begun.filter(Boolean)).toHaveLength(1);
     });
   });
 }
