@@ -1,0 +1,76 @@
+// The multi-instance harness: bot processes started from the composition root (`src/main.ts`, as in production)
+// on one PostgreSQL, behind one round-robin endpoint that skips an instance that no longer answers, as a load
+// balancer does.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONTOSO_FILE } from '../support/bot-harness.js';
+import { runTypeScript, type RunningChild } from '../store/support/child-process.js';
+
+export interface BotProcess {
+  readonly child: RunningChild;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+}
+
+/** Starts `src/main.ts` in a process of its own; resolves once it listens. Its own data file, unless given one. */
+export async function startBotProcess(env: Readonly<Record<string, string>>, directory: string, name: string): Promise<BotProcess> {
+  const dataFile = join(directory, `${name}.json`);
+  const child = runTypeScript('src/main.ts', [], {
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_FILE: dataFile, ORG_FILE: CONTOSO_FILE, PLAYGROUND: '0', LOG_LEVEL: 'info', ...env },
+  });
+  await child.waitForOutput(/listening on http:\/\/127\.0\.0\.1:\d+\/api\/messages/, 60_000);
+  const port = /listening on http:\/\/127\.0\.0\.1:(\d+)\/api\/messages/.exec(`${child.stdout()}${child.stderr()}`)?.[1];
+  if (port === undefined) throw new Error(`${name} did not say where it listens`);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+export interface RoundRobinEndpoint {
+  readonly url: string;
+  /** How many requests each backend answered, by its URL. */
+  readonly answeredBy: ReadonlyMap<string, number>;
+  close(): Promise<void>;
+}
+
+/** One endpoint in front of `backends`: each request goes to the next one; a backend that refuses the connection is skipped. */
+export async function startRoundRobin(backends: readonly string[]): Promise<RoundRobinEndpoint> {
+  let next = 0;
+  const answeredBy = new Map<string, number>();
+  const server: Server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const tryBackend = (attempt: number): void => {
+        if (attempt >= backends.length) {
+          outgoing.writeHead(502).end();
+          return;
+        }
+        const backend = backends[next++ % backends.length] ?? '';
+        const forwarded = httpRequest(`${backend}${incoming.url ?? '/'}`, { method: incoming.method, headers: { ...incoming.headers, host: new URL(backend).host } }, (answer) => {
+          answeredBy.set(backend, (answeredBy.get(backend) ?? 0) + 1);
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        });
+        forwarded.on('error', () => tryBackend(attempt + 1));
+        forwarded.end(body);
+      };
+      tryBackend(0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    answeredBy,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function temporaryDirectory(): Promise<{ readonly path: string; readonly remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'multi-instance-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+

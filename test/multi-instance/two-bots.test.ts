@@ -1,0 +1,80 @@
+// Two bot processes on one PostgreSQL behind one round-robin endpoint (the harness of the multi-instance test).
+// What it checks now: chat turns land on both instances, each answers; the conversation reference either
+// recorded is the one both share; after a SIGKILL of one instance the endpoint carries on with the other.
+// The approval and Test & Enable scenarios of issue 16 need the organization's records shared too, from
+// Dataverse (BACKEND=dataverse): with the embedded records each process has its own data file (docs/scale-out.md).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { BOT_ID, CONTOSO_TENANT } from '../support/bot-harness.js';
+import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
+
+let postgres: TestPostgres | undefined;
+let connector: FakeConnector | undefined;
+let endpoint: RoundRobinEndpoint | undefined;
+const bots: BotProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+}, 60_000);
+afterAll(async () => {
+  for (const bot of bots) bot.child.process.kill('SIGKILL');
+  await endpoint?.close();
+  await connector?.close();
+  for (const cleanup of cleanups) await cleanup();
+  await postgres?.stop();
+});
+
+// Ada Admin of the Contoso example organization.
+const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
+
+describe('two bot processes on one PostgreSQL behind one endpoint', () => {
+  it('answers every turn from either instance, shares the conversation reference, and survives a SIGKILL of one', async () => {
+    const database = await migratedDatabase(postgres);
+    cleanups.push(() => database.pool.end());
+    const directory = await temporaryDirectory();
+    cleanups.push(directory.remove);
+    const fake = await startFakeConnector();
+    connector = fake;
+    const env = { STATE_STORE: 'postgres', DATABASE_URL: database.url };
+    bots.push(await startBotProcess(env, directory.path, 'instance-a'), await startBotProcess(env, directory.path, 'instance-b'));
+    const front = await startRoundRobin(bots.map((bot) => bot.url));
+    endpoint = front;
+
+    const conversationId = `a:personal-${ADA.aadObjectId}`;
+    let counter = 0;
+    const say = async (text: string): Promise<number> => {
+      counter += 1;
+      const response = await fetch(`${front.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: `activity-${counter}`,
+          channelId: 'msteams',
+          serviceUrl: fake.url,
+          timestamp: new Date().toISOString(),
+          text,
+          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
+          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
+          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
+          channelData: { tenant: { id: CONTOSO_TENANT } },
+          locale: 'en-US',
+        }),
+      });
+      return response.status;
+    };
+
+    for (let turn = 0; turn < 4; turn++) expect(await say('whoami')).toBeLessThan(300);
+    expect([...front.answeredBy.values()]).toEqual([2, 2]);
+    await fake.waitFor(() => fake.messagesSentTo(conversationId).length >= 4, 10_000, 'four answers');
+    const { rows } = await database.pool.query<{ n: string }>('SELECT count(*) AS n FROM conversation_references WHERE conversation_id = $1', [conversationId]);
+    expect(Number(rows[0]?.n)).toBe(1);
+
+    const [killed] = bots;
+    killed?.child.process.kill('SIGKILL');
+    await killed?.child.exited;
+    for (let turn = 0; turn < 2; turn++) expect(await say('whoami')).toBeLessThan(300);
+    await fake.waitFor(() => fake.messagesSentTo(conversationId).length >= 6, 10_000, 'the survivor to answer');
+  }, 120_000);
+});
