@@ -35,6 +35,9 @@ export interface PostgresBotState {
   close(): Promise<void>;
 }
 
+/** Teams' longest rate window (an hour) and the attempt timeout: older sends count in no window. */
+const RATE_HISTORY_MS = 3_600_000 + 30_000;
+
 export interface PostgresBotStateOptions {
   readonly healthProbeMs?: number;
   readonly onHealthChange?: (healthy: boolean, error?: unknown) => void;
@@ -59,10 +62,16 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       );
     }, options.healthProbeMs ?? 5_000);
     probe.unref();
+    const notify = new PostgresNotifyRepository(pool, { instanceId });
+    // Sends older than Teams' longest window (an hour) no longer count anywhere.
+    const prune = setInterval(() => {
+      notify.pruneRateHistory(RATE_HISTORY_MS).catch(() => undefined);
+    }, 10 * 60_000);
+    prune.unref();
     return {
       instanceId,
       migrations,
-      notify: new PostgresNotifyRepository(pool, { instanceId }),
+      notify,
       audit: new PostgresAuditLog(pool),
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
       jobs: new PostgresJobRepository(pool),
@@ -80,6 +89,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       healthy: () => healthy,
       close: async () => {
         clearInterval(probe);
+        clearInterval(prune);
         await pool.end();
       },
     };

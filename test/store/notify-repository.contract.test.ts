@@ -96,6 +96,18 @@ describe('the notify store shared by two instances on PostgreSQL', () => {
     expect((await second.admit(scopes, 300)).ok).toBe(true);
   });
 
+  it('forgets sends older than every window, and only those', async () => {
+    const [first] = await twoInstances();
+    const scopes = [{ scope: 'conversation:c-9', windows: [{ limit: 1, windowMs: 60_000 }] }];
+    const admission = await first.admit(scopes, 30_000);
+    if (!admission.ok) throw new Error('the first send was not admitted');
+    await admission.release();
+    await first.pruneRateHistory(60_000);
+    expect((await first.admit(scopes, 30_000)).ok).toBe(false);
+    await first.pruneRateHistory(0);
+    expect((await first.admit(scopes, 30_000)).ok).toBe(true);
+  });
+
   it('finds a reference another instance recorded, by conversation and by person', async () => {
     const [first, second] = await twoInstances();
     await first.save({ references: [referenceRecord(1)] });
