@@ -5,8 +5,9 @@
 // Dataverse (BACKEND=dataverse): with the embedded records each process has its own data file (docs/scale-out.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
-import { BOT_ID, CONTOSO_TENANT } from '../support/bot-harness.js';
+import { BOT_ID, CONTOSO_FILE as ORG_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
 import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { runTypeScript } from '../store/support/child-process.js';
 import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
 
 let postgres: TestPostgres | undefined;
@@ -77,4 +78,27 @@ describe('two bot processes on one PostgreSQL behind one endpoint', () => {
     for (let turn = 0; turn < 2; turn++) expect(await say('whoami')).toBeLessThan(300);
     await fake.waitFor(() => fake.messagesSentTo(conversationId).length >= 6, 10_000, 'the survivor to answer');
   }, 120_000);
+
+  it('refuses to start (exit 3) when PostgreSQL cannot be reached or was migrated by a newer bot, naming DATABASE_URL without its password', async () => {
+    const directory = await temporaryDirectory();
+    cleanups.push(directory.remove);
+    const start = async (databaseUrl: string, name: string) => {
+      const child = runTypeScript('src/main.ts', [], {
+        env: { PORT: '0', DATA_FILE: `${directory.path}/${name}.json`, ORG_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent', STATE_STORE: 'postgres', DATABASE_URL: databaseUrl },
+      });
+      const { code } = await child.exited;
+      return { code, stderr: child.stderr() };
+    };
+    const unreachable = await start('postgres://bot:s3cret-pw@127.0.0.1:1/state', 'unreachable');
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stderr).toContain('Cannot start: DATABASE_URL postgres://bot:***@127.0.0.1:1/state: cannot connect to PostgreSQL: nothing is listening there');
+    expect(unreachable.stderr).not.toContain('s3cret-pw');
+
+    const database = await migratedDatabase(postgres);
+    await database.pool.query("INSERT INTO bot_schema_migrations (version, name) VALUES (999, 'from_the_future')");
+    await database.pool.end();
+    const newer = await start(database.url, 'newer');
+    expect(newer.code).toBe(3);
+    expect(newer.stderr).toMatch(/Cannot start: .*version 999, newer than this bot knows.*Refusing to start rather than downgrade/);
+  }, 60_000);
 });
