@@ -74,8 +74,8 @@ export interface SharedOutboxCoordination {
   claimHead(conversationId: string, leaseMs: number): Promise<SharedOutboxClaim>;
   /** Conversations with pending entries, whoever enqueued them. */
   pendingConversations(): Promise<readonly string[]>;
-  /** The stored entries with these keys (to learn what other instances did with them). */
-  entries(idempotencyKeys: readonly string[]): Promise<readonly OutboxEntryRecord[]>;
+  /** The stored entries with these keys that are no longer pending (sent or dead, perhaps by another instance). */
+  settledEntries(idempotencyKeys: readonly string[]): Promise<readonly OutboxEntryRecord[]>;
   /** A reference another instance recorded: a person's personal chat, or a conversation. */
   reference(lookup: { readonly tenantId: string; readonly aadObjectId: string } | { readonly conversationId: string }): Promise<ConversationReferenceRecord | undefined>;
   /**

@@ -633,7 +633,7 @@ export class Outbox {
   private async adoptSharedOutcomes(keys: readonly string[]): Promise<void> {
     const shared = this.options.shared;
     if (shared === undefined || keys.length === 0) return;
-    for (const stored of await shared.entries(keys)) {
+    for (const stored of await shared.settledEntries(keys)) {
       const known = this.entries.get(stored.idempotencyKey);
       if (known?.state === 'pending' && stored.state !== 'pending') {
         this.entries.set(stored.idempotencyKey, stored);

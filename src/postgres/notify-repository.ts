@@ -119,6 +119,16 @@ export class PostgresNotifyRepository implements NotifyRepository, SharedOutboxC
     return rows.map((row) => row.conversation_id);
   }
 
+  async settledEntries(idempotencyKeys: readonly string[]): Promise<readonly OutboxEntryRecord[]> {
+    if (idempotencyKeys.length === 0) return [];
+    const { rows } = await this.pool.query<{ record: unknown }>(
+      "SELECT record FROM outbox_messages WHERE idempotency_key = ANY($1::text[]) AND state <> 'pending' ORDER BY position",
+      [[...idempotencyKeys]],
+    );
+    return parsed(entriesSchema, rows.map((row) => row.record), 'outbox_messages');
+  }
+
+  /** The stored entries with these keys, in whatever state. */
   async entries(idempotencyKeys: readonly string[]): Promise<readonly OutboxEntryRecord[]> {
     if (idempotencyKeys.length === 0) return [];
     const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM outbox_messages WHERE idempotency_key = ANY($1::text[]) ORDER BY position', [[...idempotencyKeys]]);

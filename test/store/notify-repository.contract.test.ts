@@ -43,6 +43,8 @@ describe('the notify store shared by two instances on PostgreSQL', () => {
     // A stale instance saving the entry as it last saw it does not make it pending again.
     await second.save({ outbox: [outboxRecord('k-1', 1, { attempts: 1 })] });
     expect((await second.entries(['k-1']))[0]?.state).toBe('sent');
+    // What other instances finished, among the keys an instance still waits for.
+    expect((await second.settledEntries(['k-1', 'k-2', 'k-9'])).map((entry) => entry.idempotencyKey)).toEqual(['k-1']);
   });
 
   it('lets one instance at a time claim a conversation, head first, and another once the claim lapsed', async () => {
