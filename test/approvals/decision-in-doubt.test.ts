@@ -4,7 +4,7 @@
 // outcome: decided with its follow-up events (once), or pending with nothing changed.
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest, ApprovalRequestRepository } from '../../src/app/approvals/approval-requests.js';
-import { decideApprovalRequest, settleDecisionsInDoubt } from '../../src/app/approvals/decide-approval-request.js';
+import { DECISION_ABANDONED_AFTER_MS, decideApprovalRequest, settleDecisionsInDoubt } from '../../src/app/approvals/decide-approval-request.js';
 import type { OrganizationRecords } from '../../src/app/ports.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';
@@ -69,9 +69,13 @@ async function decideAndDie(dieAt: 'records' | 'settle') {
   const inDoubt = await repository.byId(request.id);
   const eventsBeforeRestart = outboxEvents(h);
   const approvalBeforeRestart = h.store.mailboxById(MAILBOX)?.emailRouterAccessApproval;
-  // The next start, with working parts.
-  const settled = await settleDecisionsInDoubt({ records: h.records, requests: repository });
-  const again = await settleDecisionsInDoubt({ records: h.records, requests: repository });
+  // A start right away leaves it alone: another instance may still be making it.
+  const tooSoon = await settleDecisionsInDoubt({ records: h.records, requests: repository, clock: h.context.clock });
+  expect(tooSoon).toEqual([]);
+  // The next start once it counts as abandoned, with working parts.
+  const later = { now: () => new Date(h.context.clock.now().getTime() + DECISION_ABANDONED_AFTER_MS) };
+  const settled = await settleDecisionsInDoubt({ records: h.records, requests: repository, clock: later });
+  const again = await settleDecisionsInDoubt({ records: h.records, requests: repository, clock: later });
   return { h, repository, request, inDoubt, eventsBeforeRestart, approvalBeforeRestart, settled, again };
 }
 
@@ -115,5 +119,25 @@ describe('a decision interrupted between its writes', () => {
     ]);
     expect([first.ok, second.ok].filter(Boolean)).toHaveLength(1);
     expect(h.store.recentAudit(20).filter((entry) => entry.action === 'mailbox.approveEmail' || entry.action === 'mailbox.rejectEmail')).toHaveLength(1);
+  });
+
+  it('an abandoned decision is settled by the next click on it, which then decides', async () => {
+    const h = harness(await exampleDocument());
+    const repository = new DocumentApprovalRequestRepository(h.store);
+    const request = await pendingRequest(h, repository);
+    const gone = new Error('the process is gone');
+    const dying = withOverrides<ApprovalRequestRepository>(repository, { settleDecision: () => Promise.reject(gone) });
+    const records = withOverrides<OrganizationRecords>(h.records, { apply: () => Promise.reject(gone), wasApplied: () => Promise.reject(gone) });
+    const input = { requestId: request.id, seenVersion: request.mailboxVersion, via: { kind: 'elsewhere' } } as const;
+    await expect(decideApprovalRequest({ ...h.context, records, requests: dying }, h.user('user-ada'), { ...input, decision: 'approved' })).rejects.toThrow('the process is gone');
+    // Right away, a click finds the decision still being made.
+    const soon = await decideApprovalRequest({ ...h.context, requests: repository }, h.user('user-ada'), { ...input, decision: 'rejected', remark: 'Wrong tenant.' });
+    expect(soon.ok).toBe(false);
+    // A minute later the decision counts as abandoned: the click settles it (nothing was written) and decides.
+    const later = { now: () => new Date(h.context.clock.now().getTime() + DECISION_ABANDONED_AFTER_MS) };
+    const decided = await decideApprovalRequest({ ...h.context, clock: later, requests: repository }, h.user('user-ada'), { ...input, decision: 'rejected', remark: 'Wrong tenant.' });
+    expect(decided.ok).toBe(true);
+    expect(await repository.byId(request.id)).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', remark: 'Wrong tenant.' } });
+    expect(h.store.mailboxById(MAILBOX)?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Rejected);
   });
 });

@@ -6,8 +6,9 @@
 //   2. the approval and its audit entry go to the records as one batch under an idempotency key;
 //   3. the decision is settled on the request with the events it causes (cards updated, Test & Enable started),
 //      which the event outbox dispatches: nothing follows up in-process.
-// A crash between the steps is settled by the next start (`settleDecisionsInDoubt`): the records are asked whether
-// the key was applied, and the request is decided (with its follow-ups, once) or pending again.
+// A crash between the steps is settled once the decision counts as abandoned, by the next start or the next click
+// (`settleDecisionsInDoubt`): the records are asked whether the key was applied, and the request is decided (with
+// its follow-ups, once) or pending again.
 import { z } from 'zod';
 import type { DomainError } from '../../domain/errors.js';
 import type { Mailbox } from '../../domain/model.js';
@@ -111,7 +112,9 @@ export async function decideApprovalRequest(
     remark: remarkText ?? null,
   };
   const key = ids.next('decision');
-  if (!(await requests.beginDecision(request.id, { key, decision, events: planned.events }))) {
+  let begun = await requests.beginDecision(request.id, { key, decision, events: planned.events });
+  if (!begun && (await settleIfAbandoned(context, request.id))) begun = await requests.beginDecision(request.id, { key, decision, events: planned.events });
+  if (!begun) {
     // Decided, replaced, or another click being decided right now: the card shows what is true.
     return failure({ problem: 'requestClosed', message: 'Someone decided this request first; nothing was decided.', request: (await requests.byId(request.id)) ?? request });
   }
@@ -146,13 +149,34 @@ export async function decideApprovalRequest(
 }
 
 /**
- * Decisions a crash left between their writes (begun on the request, maybe written to the records): each is
- * settled by asking the records whether its batch was applied. Run at start, before cards are handled.
+ * How long a decision may stay begun and unsettled before it counts as abandoned (its process died): far longer
+ * than one decision takes, so that a starting instance never settles a decision another instance is still making.
  */
-export async function settleDecisionsInDoubt(context: Pick<ApprovalDecisionContext, 'records' | 'requests'>): Promise<readonly ApprovalRequest[]> {
+export const DECISION_ABANDONED_AFTER_MS = 60_000;
+
+const abandoned = (request: ApprovalRequest, now: Date): boolean =>
+  request.deciding !== undefined && Date.parse(request.deciding.decision.decidedAt) <= now.getTime() - DECISION_ABANDONED_AFTER_MS;
+
+/** Settles one request's decision if it was abandoned (begun long ago, never settled); true if it settled one. */
+async function settleIfAbandoned(context: Pick<ApprovalDecisionContext, 'records' | 'requests' | 'clock'>, requestId: string): Promise<boolean> {
+  const request = await context.requests.byId(requestId);
+  if (request?.deciding === undefined || !abandoned(request, context.clock.now())) return false;
+  const applied = await context.records.wasApplied(request.deciding.key);
+  await context.requests.settleDecision(request.id, request.deciding.key, applied);
+  return true;
+}
+
+/**
+ * Decisions a crash left between their writes (begun on the request, maybe written to the records): each that was
+ * abandoned (`DECISION_ABANDONED_AFTER_MS`) is settled by asking the records whether its batch was applied. Run at
+ * start; one begun more recently may still be in the making on another instance, and is settled by the first
+ * click on it once it counts as abandoned.
+ */
+export async function settleDecisionsInDoubt(context: Pick<ApprovalDecisionContext, 'records' | 'requests' | 'clock'>): Promise<readonly ApprovalRequest[]> {
   const settled: ApprovalRequest[] = [];
+  const now = context.clock.now();
   for (const request of await context.requests.all()) {
-    if (request.deciding === undefined) continue;
+    if (request.deciding === undefined || !abandoned(request, now)) continue;
     const applied = await context.records.wasApplied(request.deciding.key);
     const after = await context.requests.settleDecision(request.id, request.deciding.key, applied);
     if (after !== undefined) settled.push(after);

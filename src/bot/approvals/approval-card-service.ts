@@ -120,7 +120,7 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
   async start(): Promise<void> {
     const { events, useCases, clock } = this.#core;
     // Decisions a crash left between their two writes are settled before any card is handled.
-    await settleDecisionsInDoubt({ records: useCases.records, requests: this.#repository });
+    await settleDecisionsInDoubt({ records: useCases.records, requests: this.#repository, clock });
     this.#unsubscribe ??= events.subscribe(approvalFollowUps({ requests: this.#repository, records: useCases.records, clock, notifier: this }), APPROVAL_FOLLOW_UPS_CONSUMER);
     for (const request of await this.#repository.all()) this.#resume(request);
   }
