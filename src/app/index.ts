@@ -64,3 +64,4 @@ export {
   type MailboxPermissionSample,
   type WhoAmI,
 } from './queries.js';
+export { diagnoseMailboxFor, syncHealthFor, type MailboxDiagnosis, type SyncHealthReport } from './diagnosis.js';

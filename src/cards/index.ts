@@ -41,3 +41,5 @@ export { renderRefusalCard } from './refusal-card.js';
 export { renderSecurityRolesCard, MAX_ROLES_PER_CARD } from './security-roles-card.js';
 export { renderUsageErrorCard } from './usage-error-card.js';
 export { renderWhoAmICard } from './whoami-card.js';
+export { renderDiagnosisCard, fixButton, MAX_DIAGNOSIS_ALERTS, type DiagnosisView } from './diagnosis-card.js';
+export { renderSyncHealthCard, causeLabel, type SyncHealthView } from './sync-health-card.js';

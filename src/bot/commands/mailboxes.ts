@@ -5,6 +5,7 @@ import {
   applyDefaultEmailSettings,
   approveEmail,
   changeEmailAddress,
+  diagnoseMailboxFor,
   editMailboxes,
   listMailboxes,
   mailboxDetail,
@@ -15,10 +16,11 @@ import {
   setSyncFromThisOrgOnly,
   showApprovalRequirement,
 } from '../../app/index.js';
-import { renderMailboxDetailCard, renderMailboxListCard, renderOperationResultCard } from '../../cards/index.js';
+import { renderDiagnosisCard, renderMailboxDetailCard, renderMailboxListCard, renderOperationResultCard } from '../../cards/index.js';
 import {
   approvalRequirementChangeNotice,
   approvalRequirementNotice,
+  diagnosisView,
   emailChangeNotice,
   mailboxDetailView,
   mailboxListView,
@@ -142,6 +144,34 @@ export const mailboxCommands = {
       });
       if (!card.ok) return env.fail(card.error, `Show the mailbox ${typed}`);
       await env.sendCard(card.value);
+    },
+  }),
+  diagnose: defineCommand({
+    id: 'diagnose',
+    name: 'diagnose',
+    aliases: ['diagnose mailbox'],
+    category: 'Mailboxes',
+    summary: 'Explain why a mailbox is not working: its statuses, latest alerts, the likely cause and the fix.',
+    usage: 'diagnose <mailbox>',
+    examples: [
+      { input: 'diagnose otto@contoso.com', args: { mailbox: email('otto@contoso.com') } },
+      { input: 'diagnose "Otto Owner"', args: { mailbox: named('Otto Owner') } },
+    ],
+    notes: ['Where the bot can make the fix, the card offers it as a button; like every write from a button, it is previewed and confirmed first.'],
+    scopes: everywhere,
+    manifest: { menu: [], title: 'diagnose', description: 'Why a mailbox is not working, and the fix' },
+    args: z.object({ mailbox: addressOrNameSchema('mailbox') }),
+    readArgs: readOneMailbox('diagnose'),
+    writes: 'none',
+    whoCanRun: 'Anyone with Read Mailbox reaching the mailbox; the fix button appears only for who may make the fix.',
+    toText(args, rename) {
+      return `diagnose ${nameArgument(rename(mailboxRefText(args.mailbox)))}`;
+    },
+    async handle(args, env) {
+      const typed = mailboxRefText(args.mailbox);
+      const result = await diagnoseMailboxFor(env.useCases, env.requester, { mailbox: typed });
+      if (!result.ok) return env.fail(result.error, `Diagnose the mailbox ${typed}`);
+      await env.sendCard(renderDiagnosisCard(diagnosisView(result.value)));
     },
   }),
   applyDefaultSettings: defineCommand({

@@ -1,7 +1,7 @@
 // Alerts walls, subscriptions to a profile's alerts, the audit log and security roles.
 import { z } from 'zod';
-import { alertsFor, grantPrivilege, listSecurityRoles, recentAudit, revokePrivilege } from '../../app/index.js';
-import { renderAlertsWallCard, renderAuditListCard, renderSecurityRolesCard } from '../../cards/index.js';
+import { alertsFor, grantPrivilege, listSecurityRoles, recentAudit, revokePrivilege, syncHealthFor } from '../../app/index.js';
+import { renderAlertsWallCard, renderAuditListCard, renderSecurityRolesCard, renderSyncHealthCard } from '../../cards/index.js';
 import {
   ALERTS_READ_PER_WALL,
   alertsWallView,
@@ -11,6 +11,7 @@ import {
   roleChangeNotice,
   securityRolesView,
   subscriptionNotice,
+  syncHealthView,
 } from '../views/index.js';
 import { depthWord, nameArgument } from '../views/command-line.js';
 import { mapRead, noArguments, readText } from './arguments.js';
@@ -19,6 +20,29 @@ import { alertsTargetSchema, email, noArgumentsSchema, profileRequired, readAler
 import { privilegeDepthSchema, roleNameSchema, wholeNumberSchema } from './values.js';
 
 export const monitoringCommands = {
+  health: defineCommand({
+    id: 'health',
+    name: 'health',
+    aliases: ['sync health', 'dashboard', 'show health'],
+    category: 'Alerts and audit',
+    summary: 'The server-side synchronization health overview: mailboxes by status and by cause, the ones failing longest, pending approvals and a 7-day trend.',
+    usage: 'health',
+    examples: [{ input: 'health', args: {} }],
+    scopes: everywhere,
+    manifest: { menu: [], title: 'health', description: 'Server-side sync health: status counts, causes, failing longest, pending approvals, 7-day trend' },
+    args: noArgumentsSchema,
+    readArgs: noArguments('health'),
+    writes: 'none',
+    whoCanRun: 'Anyone with Read Mailbox; the overview counts the mailboxes that depth reaches.',
+    toText() {
+      return 'health';
+    },
+    async handle(_args, env) {
+      const result = await syncHealthFor(env.useCases, env.requester);
+      if (!result.ok) return env.fail(result.error, 'Show the sync health');
+      await env.sendCard(renderSyncHealthCard(syncHealthView(result.value)));
+    },
+  }),
   alerts: defineCommand({
     id: 'alerts',
     name: 'alerts',

@@ -9,3 +9,4 @@ export * from './monitoring.js';
 export * from './notice-card.js';
 export * from './problems.js';
 export * from './confirmation.js';
+export * from './health.js';
