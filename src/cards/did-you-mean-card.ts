@@ -34,8 +34,11 @@ export function renderDidYouMeanCard(view: DidYouMeanView): AdaptiveCardJson {
     throw new RangeError(`The did-you-mean card needs one choice id per suggestion; got ${view.choiceIds.length} for ${view.suggestions.length}`);
   }
   const input = clip(view.input.trim(), MAX_ECHOED_INPUT_LENGTH);
+  if (view.titles !== undefined && view.titles.length !== view.suggestions.length) {
+    throw new RangeError(`The did-you-mean card needs one title per suggestion; got ${view.titles.length} for ${view.suggestions.length}`);
+  }
   const commands = toButtonSet(
-    view.suggestions.map((suggestion) => ({ title: suggestion, command: suggestion })),
+    view.suggestions.map((suggestion, index) => ({ title: view.titles?.[index] ?? suggestion, command: suggestion })),
     'did-you-mean',
   );
   const { choiceIds } = view;
@@ -44,10 +47,11 @@ export function renderDidYouMeanCard(view: DidYouMeanView): AdaptiveCardJson {
       ? []
       : commands.actions.map((button, index) => ({ title: button.title, suggestionId: suggestionDataSchema.parse({ suggestionId: choiceIds[index] }).suggestionId }));
   const fallbackQuestion = view.suggestions.length === 0 ? 'Type "help" to see what I can do.' : `Did you mean: ${view.suggestions.join(' | ')}?`;
+  const { wording } = view;
   return template.expand({
-    fallbackText: `I don't know "${input}". ${fallbackQuestion}`,
-    unknownText: `I don't know “${escapeMarkdownLine(input)}”.`,
-    questionText: question(view.suggestions),
+    fallbackText: wording === undefined ? `I don't know "${input}". ${fallbackQuestion}` : `${wording.statement} ${wording.question}`,
+    unknownText: wording === undefined ? `I don't know “${escapeMarkdownLine(input)}”.` : escapeMarkdownLine(wording.statement),
+    questionText: wording === undefined ? question(view.suggestions) : escapeMarkdownLine(wording.question),
     hasActions: commands.hasActions,
     actions: choiceIds === undefined ? commands.actions : [],
     choices,

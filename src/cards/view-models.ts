@@ -225,6 +225,10 @@ export interface DidYouMeanView {
    * id (verb `suggestion.choose`) instead of the command, so no write runs from a click (issue 12).
    */
   readonly choiceIds?: readonly string[];
+  /** Button titles in words, one per suggestion, when the commands themselves are not the clearest title. */
+  readonly titles?: readonly string[];
+  /** Replaces "I don't know …" and "Did you mean …?" (a natural request read in part: "Which Sam?"). */
+  readonly wording?: { readonly statement: string; readonly question: string };
 }
 
 export interface UsageErrorView {

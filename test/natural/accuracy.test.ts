@@ -6,6 +6,7 @@ import { buildEntityIndex, type EntityCatalog } from '../../src/bot/natural/enti
 import { trainIntentModel, type IntentModel } from '../../src/bot/natural/intent-model.js';
 import { intents } from '../../src/bot/natural/intents.js';
 import { createNaturalLanguage, type NaturalReading } from '../../src/bot/natural/understand.js';
+import { parseCommand } from '../../src/bot/commands/parser.js';
 import { loadOrganizationFile } from '../../src/store/org-file.js';
 import { blindSet } from './blind-set.js';
 import { evaluationSet, type Expected, type LabelledPhrasing } from './evaluation-set.js';
@@ -72,5 +73,14 @@ describe('the blind set (never tuned against)', () => {
     const accuracy = 1 - misses.length / blindSet.length;
     console.info(`natural-language accuracy on the blind set: ${(accuracy * 100).toFixed(1)}% of ${blindSet.length} (${misses.length} misses)\n${misses.join('\n')}`);
     expect(accuracy).toBeGreaterThanOrEqual(0.78);
+  });
+});
+
+describe('what the reader writes', () => {
+  it('is an exact command of the registry for every labelled command line', () => {
+    const labels = [...evaluationSet, ...blindSet].map((phrasing) => phrasing.expected).filter((expected) => !['missing', 'unknown', 'none'].includes(expected) && !expected.startsWith('ambiguous '));
+    expect(labels.length).toBeGreaterThan(200);
+    const notCommands = labels.filter((line) => parseCommand(line, { scope: 'personal' }).kind !== 'command');
+    expect(notCommands).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // the use case with the requester identified from the activity and answers with a card. A write that the
 // confirmation rules (src/domain/confirmation.ts) hold back is previewed first and runs only on Confirm.
 import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
-import { renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
+import { MAX_SUGGESTIONS, renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
 import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
 import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
 import { commandRegistry, type CommandId } from '../commands/registry.js';
@@ -21,6 +21,7 @@ import { PendingChoices } from './choices.js';
 import { commandLine } from '../commands/command-lines.js';
 import { describeWrite, handlerEnvironment } from './command-environment.js';
 import type { CommandDispatcherDependencies, HandlerEnvironment } from './environment.js';
+import { createNaturalReader, partialReadingReply } from './natural.js';
 import { previewWrite, type WritePreview } from './preview.js';
 
 export type { CommandDispatcherDependencies } from './environment.js';
@@ -41,6 +42,7 @@ export interface CommandDispatch {
 
 export function createCommandDispatch(deps: CommandDispatcherDependencies): CommandDispatch {
   const choices = new PendingChoices(deps.useCases.clock);
+  const naturalReader = createNaturalReader(deps.useCases.records, deps.logger);
 
   const run = async (command: RecognisedCommand, request: CommandRequest): Promise<void> => {
     const env = handlerEnvironment(deps, command, request, choices);
@@ -157,10 +159,34 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
     }
   };
 
+  // Every suggestion is kept behind an id: a click is a choice, and a write it names is previewed first.
+  const openChoices = (commandTexts: readonly string[], request: CommandRequest): string[] =>
+    commandTexts.map((commandText) => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id);
+
   const offerSuggestions: SuggestionOffer = async (input, suggestions, request) => {
-    // Every suggestion is kept behind an id: a click is a choice, and a write it names is previewed first.
-    const choiceIds = suggestions.map((commandText) => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id);
-    await request.respond.send({ card: renderDidYouMeanCard({ input, suggestions, choiceIds }) });
+    // Only what a person typed is read as a natural request; a button's command is exact or it is a bug.
+    const reading = request.reachedBy === undefined || request.reachedBy === 'typed' ? await naturalReader.read(input, request) : undefined;
+    if (reading?.kind === 'command') {
+      const command = parsedAgain(reading.commandLine, request);
+      if (command !== undefined) return dispatchCommand(command, { ...request, reachedBy: 'guess' });
+      deps.logger.error('a natural reading is not a command', { commandLine: reading.commandLine });
+    }
+    if (reading !== undefined && reading.kind !== 'command') {
+      const reply = partialReadingReply(input, reading);
+      const offered = reply.offers.slice(0, MAX_SUGGESTIONS);
+      const commandTexts = offered.map((offer) => offer.commandLine);
+      await request.respond.send({
+        card: renderDidYouMeanCard({
+          input,
+          suggestions: commandTexts,
+          titles: offered.map((offer) => offer.title),
+          choiceIds: openChoices(commandTexts, request),
+          wording: { statement: reply.statement, question: reply.question },
+        }),
+      });
+      return;
+    }
+    await request.respond.send({ card: renderDidYouMeanCard({ input, suggestions, choiceIds: openChoices(suggestions, request) }) });
   };
 
   return { dispatchCommand, handleChoice, offerSuggestions };

@@ -49,3 +49,11 @@ export async function trainIntentModel(): Promise<IntentModel> {
     },
   };
 }
+
+let shared: Promise<IntentModel> | undefined;
+
+/** One model per process, trained on first use: it depends only on intents.ts. */
+export function sharedIntentModel(): Promise<IntentModel> {
+  shared ??= trainIntentModel();
+  return shared;
+}

@@ -8,6 +8,7 @@ import {
   PROFILE_PLACEHOLDER,
   type EntityCatalog,
   type MailboxCandidate,
+  type MailboxMention,
   type MailboxStatusWord,
   type ProfileCandidate,
   wordTypoAllowance,
@@ -32,8 +33,17 @@ export type NaturalReading =
       readonly profile: ProfileCandidate | undefined;
       readonly status: MailboxStatusWord | undefined;
     }
-  /** A name fits several records: the bot offers them, and the choice is confirmed like any guess. */
-  | { readonly kind: 'ambiguous'; readonly intent: IntentId; readonly mention: string; readonly candidates: readonly MailboxCandidate[] }
+  /**
+   * A name fits several records: the bot offers them, and the choice is confirmed like any guess. `options`
+   * holds the command each candidate makes (in candidate order), where that candidate completes the request.
+   */
+  | {
+      readonly kind: 'ambiguous';
+      readonly intent: IntentId;
+      readonly mention: string;
+      readonly candidates: readonly MailboxCandidate[];
+      readonly options: readonly { readonly candidate: MailboxCandidate; readonly commandLine: string }[];
+    }
   | { readonly kind: 'unknownMailbox'; readonly intent: IntentId; readonly mention: string }
   | { readonly kind: 'missing'; readonly intent: IntentId; readonly question: string }
   | { readonly kind: 'notUnderstood'; readonly suggestions: readonly Suggestion[] };
@@ -111,7 +121,10 @@ export function createNaturalLanguage(model: IntentModel): NaturalLanguage {
 
   return {
     async understand(text, catalog, requesterMailbox) {
-      const entities = indexFor(catalog).extract(text, requesterMailbox);
+      // A reason ("… because they left") is kept as typed for a rejection and not read for names or intent.
+      const [request = '', ...reasonParts] = text.split(/\bbecause\b/i);
+      const reason = reasonParts.join('because').trim().replace(/\s+/g, ' ');
+      const entities = indexFor(catalog).extract(request, requesterMailbox);
       const masked = correctTypos(entities.masked, model.vocabulary);
       const scores = await model.classify(masked);
       const [best] = scores;
@@ -123,72 +136,107 @@ export function createNaturalLanguage(model: IntentModel): NaturalLanguage {
       }
       const definition = definitionOf(best.intent);
       const status = statusOf(entities.status, entities.everything);
-      const mentions = entities.mailboxes;
       const base = { intent: definition.id, writes: definition.writes, confidence: best.score, profile: entities.profile, status };
+      const read = (mentions: readonly MailboxMention[]): NaturalReading => readMentions(definition, mentions, base, { ...entities, reason });
 
-      for (const mention of mentions) {
+      const mentions = entities.mailboxes;
+      for (const [position, mention] of mentions.entries()) {
         if (mention.candidates.length === 0) return { kind: 'unknownMailbox', intent: definition.id, mention: mention.text };
-        if (mention.candidates.length > 1) return { kind: 'ambiguous', intent: definition.id, mention: mention.text, candidates: mention.candidates };
-      }
-      const mailboxes = mentions.flatMap((mention) => mention.candidates);
-      const addresses = mailboxes.map((mailbox) => mailbox.address);
-      const command = (commandLine: string): NaturalReading => ({ kind: 'command', commandLine, mailboxes, ...base });
-      const missing = (question: string): NaturalReading => ({ kind: 'missing', intent: definition.id, question });
-      const single = (): NaturalReading | string => {
-        if (mailboxes.length === 0) return missing(`Which mailbox? Name it by address or by its owner's name, for example "${definition.example}".`);
-        if (mailboxes.length > 1) {
-          return { kind: 'ambiguous', intent: definition.id, mention: mentions.map((mention) => mention.text).join(', '), candidates: mailboxes };
-        }
-        return addresses[0] ?? '';
-      };
-
-      switch (definition.id) {
-        case 'help':
-        case 'whoami':
-        case 'profiles':
-        case 'settings':
-        case 'audit':
-        case 'job':
-        case 'health':
-        case 'roles':
-          return command(definition.id === 'job' ? 'job' : definition.id);
-        case 'verifyProfile':
-          return command(entities.profile === undefined ? 'verify profile' : `verify profile ${quoteIfNeeded(entities.profile.name)}`);
-        case 'listMailboxes':
-          return command(`mailboxes ${status ?? 'all'}`);
-        case 'mailboxDetail':
-        case 'diagnose':
-        case 'requestApproval':
-        case 'syncFromThisOrgOnly': {
-          const target = single();
-          if (typeof target !== 'string') return target;
-          const verb = { mailboxDetail: 'mailbox', diagnose: 'diagnose', requestApproval: 'request approval', syncFromThisOrgOnly: 'sync from this org only' }[definition.id];
-          return command(definition.id === 'syncFromThisOrgOnly' ? `${verb} ${target} on` : `${verb} ${target}`);
-        }
-        case 'approve':
-        case 'reject': {
-          const verb = definition.id === 'approve' ? 'approve mailbox' : 'reject mailbox';
-          if (addresses.length > 0) return command(`${verb} ${addresses.join(', ')}`);
-          if (status === 'pending' || entities.everything) return command(`${verb} pending`);
-          return missing(`Which email address should I ${definition.id}? Name the mailbox, or say "all pending".`);
-        }
-        case 'testMailbox':
-        case 'applyDefaults': {
-          const verb = definition.id === 'testMailbox' ? 'test mailbox' : 'apply default settings to';
-          if (addresses.length > 0) return command(`${verb} ${addresses.join(', ')}`);
-          if (entities.everything) return command(`${verb} all`);
-          return missing(`Which mailboxes? Name them, or say "all mailboxes".`);
-        }
-        case 'testProfile':
-          if (entities.profile === undefined) return missing('Which email server profile? For example "test the mailboxes of Microsoft Exchange Online".');
-          return command(`test mailboxes for profile ${quoteIfNeeded(entities.profile.name)}`);
-        case 'alerts': {
-          if (addresses.length === 1) return command(`alerts ${addresses[0] ?? ''}`);
-          if (addresses.length > 1) return single() as NaturalReading;
-          if (entities.profile !== undefined) return command(`alerts ${quoteIfNeeded(entities.profile.name)}`);
-          return missing('Alerts of which mailbox or profile?');
+        if (mention.candidates.length > 1) {
+          // What each candidate would make of the request, so a click can run (and confirm) exactly that.
+          const options = mention.candidates.flatMap((candidate) => {
+            const reading = read(mentions.map((other, index) => (index === position ? { text: other.text, candidates: [candidate] } : other)));
+            return reading.kind === 'command' ? [{ candidate, commandLine: reading.commandLine }] : [];
+          });
+          return { kind: 'ambiguous', intent: definition.id, mention: mention.text, candidates: mention.candidates, options };
         }
       }
+      return read(mentions);
     },
   };
+}
+
+/** The command words of intents about one mailbox; others offer the mailbox itself for a choice among several. */
+const SINGLE_MAILBOX_VERBS: Partial<Readonly<Record<IntentId, string>>> = {
+  mailboxDetail: 'mailbox',
+  diagnose: 'diagnose',
+  requestApproval: 'request approval',
+  syncFromThisOrgOnly: 'sync from this org only',
+  alerts: 'alerts',
+};
+
+interface ReadingBase {
+  readonly intent: IntentId;
+  readonly writes: boolean;
+  readonly confidence: number;
+  readonly profile: ProfileCandidate | undefined;
+  readonly status: MailboxStatusWord | undefined;
+}
+
+/** The reading once every mention names exactly one mailbox. */
+function readMentions(definition: IntentDefinition, mentions: readonly MailboxMention[], base: ReadingBase, entities: { readonly profile: ProfileCandidate | undefined; readonly everything: boolean; readonly reason: string }): NaturalReading {
+  const status = base.status;
+  const mailboxes = mentions.flatMap((mention) => mention.candidates);
+  const addresses = mailboxes.map((mailbox) => mailbox.address);
+  const command = (commandLine: string): NaturalReading => ({ kind: 'command', commandLine, mailboxes, ...base });
+  const missing = (question: string): NaturalReading => ({ kind: 'missing', intent: definition.id, question });
+  const single = (): NaturalReading | string => {
+    if (mailboxes.length === 0) return missing(`Which mailbox? Name it by address or by its owner's name, for example "${definition.example}".`);
+    if (mailboxes.length > 1) {
+      const options = mailboxes.map((candidate) => ({ candidate, commandLine: commandFor(candidate.address) }));
+      return { kind: 'ambiguous', intent: definition.id, mention: mentions.map((mention) => mention.text).join(', '), candidates: mailboxes, options };
+    }
+    return addresses[0] ?? '';
+  };
+  const commandFor = (address: string): string => {
+    const verb = SINGLE_MAILBOX_VERBS[definition.id] ?? 'mailbox';
+    return definition.id === 'syncFromThisOrgOnly' ? `${verb} ${address} on` : `${verb} ${address}`;
+  };
+
+  switch (definition.id) {
+    case 'help':
+    case 'whoami':
+    case 'profiles':
+    case 'settings':
+    case 'audit':
+    case 'job':
+    case 'health':
+    case 'roles':
+      return command(definition.id === 'job' ? 'job' : definition.id);
+    case 'verifyProfile':
+      return command(entities.profile === undefined ? 'verify profile' : `verify profile ${quoteIfNeeded(entities.profile.name)}`);
+    case 'listMailboxes':
+      return command(`mailboxes ${status ?? 'all'}`);
+    case 'mailboxDetail':
+    case 'diagnose':
+    case 'requestApproval':
+    case 'syncFromThisOrgOnly': {
+      const target = single();
+      return typeof target === 'string' ? command(commandFor(target)) : target;
+    }
+    case 'approve':
+    case 'reject': {
+      const verb = definition.id === 'approve' ? 'approve mailbox' : 'reject mailbox';
+      const because = definition.id === 'reject' && entities.reason !== '' ? ` because ${entities.reason}` : '';
+      if (addresses.length > 0) return command(`${verb} ${addresses.join(', ')}${because}`);
+      if (status === 'pending' || entities.everything) return command(`${verb} pending${because}`);
+      return missing(`Which email address should I ${definition.id}? Name the mailbox, or say "all pending".`);
+    }
+    case 'testMailbox':
+    case 'applyDefaults': {
+      const verb = definition.id === 'testMailbox' ? 'test mailbox' : 'apply default settings to';
+      if (addresses.length > 0) return command(`${verb} ${addresses.join(', ')}`);
+      if (entities.everything) return command(`${verb} all`);
+      return missing(`Which mailboxes? Name them, or say "all mailboxes".`);
+    }
+    case 'testProfile':
+      if (entities.profile === undefined) return missing('Which email server profile? For example "test the mailboxes of Microsoft Exchange Online".');
+      return command(`test mailboxes for profile ${quoteIfNeeded(entities.profile.name)}`);
+    case 'alerts': {
+      if (addresses.length === 1) return command(`alerts ${addresses[0] ?? ''}`);
+      if (addresses.length > 1) return single() as NaturalReading;
+      if (entities.profile !== undefined) return command(`alerts ${quoteIfNeeded(entities.profile.name)}`);
+      return missing('Alerts of which mailbox or profile?');
+    }
+  }
 }
