@@ -1,14 +1,14 @@
 // "Why is this mailbox not working?" and the sync health overview: the records and alerts the domain's rules
 // (src/domain/diagnosis.ts, src/domain/sync-health.ts) read, limited to what the requester may see.
-import type { Diagnosis, DiagnosisFix } from '../domain/diagnosis.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
 import { diagnoseMailbox } from '../domain/diagnosis.js';
 import type { DomainError } from '../domain/errors.js';
 import type { Alert } from '../domain/model.js';
-import { canApproveEmail, canChangeDeliveryMethods, canTestAndEnable } from '../domain/permissions.js';
 import { depthReaches, mailboxOwnership } from '../domain/privileges.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { summarizeSyncHealth, type SyncHealth } from '../domain/sync-health.js';
-import { canReadMailbox, canRequestApproval, mailboxReadScope, refusal } from './authorization.js';
+import { canReadMailbox, mailboxReadScope, refusal } from './authorization.js';
+import { fixPermission } from './fix-permission.js';
 import type { Requester, UseCaseContext } from './context.js';
 import { selectOneMailbox } from './mailbox-selection.js';
 import { readAll } from './ports.js';
@@ -40,21 +40,6 @@ export async function diagnoseMailboxFor(context: UseCaseContext, requester: Req
   const diagnosis = diagnoseMailbox(mailbox, directory, alerts);
   const mayFix = diagnosis.fix === undefined ? false : fixPermission(diagnosis.fix)(requester, mailbox, directory).allowed;
   return ok({ mailbox: mailboxView(mailbox, directory), diagnosis, latestAlerts: [...alerts].sort((a, b) => b.createdOn.localeCompare(a.createdOn)), mayFix });
-}
-
-/** The permission each fix needs: the same rule its command's use case applies. */
-function fixPermission(fix: DiagnosisFix): typeof canApproveEmail {
-  switch (fix.kind) {
-    case 'approve':
-      return canApproveEmail;
-    case 'requestApproval':
-      return canRequestApproval;
-    case 'applyDefaults':
-    case 'syncFromThisOrgOnly':
-      return canChangeDeliveryMethods;
-    case 'testAgain':
-      return canTestAndEnable;
-  }
 }
 
 export interface SyncHealthReport extends SyncHealth {

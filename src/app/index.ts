@@ -60,6 +60,7 @@ export {
   type MailboxDetail,
   type MailboxDetailInput,
   type MailboxFilter,
+  type ListedMailbox,
   type MailboxListPage,
   type MailboxPermissionSample,
   type WhoAmI,

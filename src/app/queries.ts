@@ -5,6 +5,8 @@ import { domainError, type DomainError } from '../domain/errors.js';
 import type { Alert, AuditEntry, Deployment, Mailbox, SecurityRole, User } from '../domain/model.js';
 import { EmailApprovalStatus, Privileges, privilegeDisplayName, TestStatus, type Office365Role, type Privilege, type PrivilegeDepth } from '../domain/options.js';
 import {
+  canApproveEmail,
+  canTestAndEnable,
   canChangeApprovalRequirement,
   canConfigureOrganizationEmail,
   canManageSecurityRoles,
@@ -15,6 +17,8 @@ import {
   type PermissionEdition,
 } from '../domain/permissions.js';
 import { depthReaches, effectivePrivilegeDepth, mailboxOwnership, securityRolesOf } from '../domain/privileges.js';
+import { diagnoseMailbox, type DiagnosisCause, type DiagnosisFix, type MailboxHealth } from '../domain/diagnosis.js';
+import { fixPermission } from './fix-permission.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { canReadAudit, canReadConfiguration, canReadMailbox, mailboxReadScope, refusal } from './authorization.js';
 import type { Requester, UseCaseContext } from './context.js';
@@ -55,10 +59,18 @@ export interface ListMailboxesInput {
   readonly pageSize?: number;
 }
 
+/** A listed mailbox with what the requester may do with it from the list, and why it fails (failed lists). */
+export interface ListedMailbox extends MailboxView {
+  readonly mayApprove: boolean;
+  readonly mayTestAndEnable: boolean;
+  /** Filled in `failed` lists: the likeliest cause by the domain's rules, and its fix when the requester may make it. */
+  readonly failure: { readonly cause: DiagnosisCause; readonly fix: DiagnosisFix | undefined; readonly health: MailboxHealth } | null;
+}
+
 export interface MailboxListPage {
   readonly filter: MailboxFilter;
   readonly profile: ProfileView | null;
-  readonly items: readonly MailboxView[];
+  readonly items: readonly ListedMailbox[];
   /** 1-based page number shown. */
   readonly page: number;
   readonly pageSize: number;
@@ -148,10 +160,11 @@ export async function listMailboxes(context: UseCaseContext, requester: Requeste
   if (page > pageCount) {
     return err(domainError('InvalidValue', `There ${pageCount === 1 ? 'is only 1 page' : `are only ${pageCount} pages`} of ${total} mailboxes; page ${page} does not exist.`));
   }
+  const listed = await Promise.all(items.map((mailbox) => listedMailbox(context, requester, directory, mailbox, filter === 'failed')));
   return ok({
     filter,
     profile,
-    items: items.map((mailbox) => mailboxView(mailbox, directory)),
+    items: listed,
     page,
     pageSize,
     pageCount,
@@ -160,6 +173,23 @@ export async function listMailboxes(context: UseCaseContext, requester: Requeste
     readDepth: scope.depth,
     nextCursor: page < pageCount ? nextCursor : null,
   });
+}
+
+/** Alerts read per failed row: enough for the latest test's answer. */
+const FAILED_ROW_ALERTS = 10;
+
+async function listedMailbox(context: UseCaseContext, requester: Requester, directory: Directory, mailbox: Mailbox, diagnose: boolean): Promise<ListedMailbox> {
+  const base = {
+    ...mailboxView(mailbox, directory),
+    mayApprove: canApproveEmail(requester, mailbox, directory).allowed,
+    mayTestAndEnable: canTestAndEnable(requester, mailbox, directory).allowed,
+  };
+  if (!diagnose) return { ...base, failure: null };
+  const diagnosis = diagnoseMailbox(mailbox, directory, await context.records.alertsFor({ type: 'mailbox', id: mailbox.id }, FAILED_ROW_ALERTS));
+  const [cause] = diagnosis.causes;
+  if (cause === undefined) return { ...base, failure: null };
+  const fix = diagnosis.fix !== undefined && fixPermission(diagnosis.fix)(requester, mailbox, directory).allowed ? diagnosis.fix : undefined;
+  return { ...base, failure: { cause, fix, health: diagnosis.health } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

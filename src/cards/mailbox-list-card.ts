@@ -1,5 +1,5 @@
-import { toButtonSet, type ButtonSetData } from './buttons.js';
-import type { AdaptiveCardJson } from './card-json.js';
+import { toButtonSet, type ButtonData, type ButtonSetData } from './buttons.js';
+import { CARD_BYTE_BUDGET, cardByteSize, type AdaptiveCardJson } from './card-json.js';
 import { clip, escapeMarkdown, escapeMarkdownLine, rangeText } from './format.js';
 import { approvalStatusColor, approvalStatusText, testStatusColor, testStatusText, type TextColor } from './labels.js';
 import { loadCardTemplate } from './template-store.js';
@@ -8,6 +8,7 @@ import type { CommandButtonView, MailboxListView } from './view-models.js';
 /** One page per card keeps even long names under the 28 KB budget. */
 export const MAX_MAILBOX_ROWS_PER_CARD = 25;
 const MAX_NAME_LENGTH = 120;
+const MAX_REASON_LENGTH = 160;
 
 interface MailboxListCardData extends ButtonSetData {
   readonly fallbackText: string;
@@ -22,7 +23,13 @@ interface MailboxListCardData extends ButtonSetData {
     readonly status: string;
     readonly statusColor: TextColor;
     readonly profile: string;
+    readonly hasReason: boolean;
+    readonly reason: string;
+    readonly hasActions: boolean;
+    readonly actions: readonly ButtonData[];
   }[];
+  /** The rows' buttons did not fit: say how to act on one mailbox. */
+  readonly hasRowButtonsNote: boolean;
 }
 
 const template = loadCardTemplate<MailboxListCardData>('mailbox-list');
@@ -42,11 +49,21 @@ function checkPage(view: MailboxListView): void {
   }
 }
 
-/** A filtered page of mailboxes: "Showing 21–40 of 10,000" with Previous/Next, never a silent truncation. */
+/**
+ * A filtered page of mailboxes: "Showing 21–40 of 10,000" with Previous/Next, never a silent truncation.
+ * Rows carry their buttons while the card stays within the byte budget; a page of very long names and
+ * addresses keeps its list buttons and tells how to act on one mailbox instead.
+ */
 export function renderMailboxListCard(view: MailboxListView): AdaptiveCardJson {
   checkPage(view);
+  const withRowButtons = render(view, true);
+  if (cardByteSize(withRowButtons) <= CARD_BYTE_BUDGET || !view.rows.some((row) => (row.actions ?? []).length > 0)) return withRowButtons;
+  return render(view, false);
+}
+
+function render(view: MailboxListView, rowButtons: boolean): AdaptiveCardJson {
   const range = rangeText(view.offset, view.rows.length, view.total);
-  const buttons: CommandButtonView[] = [];
+  const buttons: CommandButtonView[] = [...(view.listActions ?? [])];
   if (view.previousPageCommand !== null && view.offset > 0) buttons.push({ title: 'Previous', command: view.previousPageCommand });
   if (view.nextPageCommand !== null && view.offset + view.rows.length < view.total) {
     buttons.push({ title: 'Next', command: view.nextPageCommand, ...(view.nextPageCursor === null ? {} : { cursor: view.nextPageCursor }) });
@@ -65,7 +82,11 @@ export function renderMailboxListCard(view: MailboxListView): AdaptiveCardJson {
       status: testStatusText(row.mailboxStatus),
       statusColor: testStatusColor[row.mailboxStatus],
       profile: row.profileName === null ? 'None' : escapeMarkdownLine(row.profileName),
+      hasReason: row.reason !== undefined,
+      reason: escapeMarkdownLine(clip(row.reason ?? '', MAX_REASON_LENGTH)),
+      ...toButtonSet(rowButtons ? row.actions : [], 'mailbox list row'),
     })),
+    hasRowButtonsNote: !rowButtons,
     ...toButtonSet(buttons, 'mailbox list'),
   });
 }

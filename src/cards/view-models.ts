@@ -135,6 +135,10 @@ export interface MailboxRowView {
   readonly approvalStatus: EmailApprovalStatus;
   readonly mailboxStatus: TestStatus;
   readonly profileName: string | null;
+  /** Why it fails, in plain words (failed lists). */
+  readonly reason?: string;
+  /** What to do with this row: Approve and Reject, Test again, a fix. Writes are previewed and confirmed. */
+  readonly actions?: readonly CommandButtonView[];
 }
 
 /** One page of a mailbox query. `rows` is the page; `total` counts every match. */
@@ -151,6 +155,8 @@ export interface MailboxListView {
   readonly nextPageCommand: string | null;
   /** Where the next page starts (opaque), sent with the Next button so the bot need not reread the pages before. */
   readonly nextPageCursor: string | null;
+  /** Actions on the whole list, before the paging buttons: "Approve all 7", "Test these 3 again". */
+  readonly listActions?: readonly CommandButtonView[];
 }
 
 export interface MailboxDetailView {

@@ -1,5 +1,6 @@
 // Mailbox lists, one mailbox, and the per-mailbox outcomes of bulk commands, as card view models.
-import type { BulkMailboxResult, MailboxDetail, MailboxFilter, MailboxListPage, MailboxOutcomeStatus, MailboxView } from '../../app/index.js';
+import type { BulkMailboxResult, ListedMailbox, MailboxDetail, MailboxFilter, MailboxListPage, MailboxOutcomeStatus, MailboxView } from '../../app/index.js';
+import { fixButton } from '../../cards/index.js';
 import type {
   CommandButtonView,
   MailboxDetailView,
@@ -28,6 +29,47 @@ const mailboxRow = (view: MailboxView): MailboxRowView => ({
   profileName: view.profileName,
 });
 
+/** Why a listed mailbox fails: a retry still to come is said as such, not as a failure. */
+const failureReason = (failure: NonNullable<ListedMailbox['failure']>): string =>
+  failure.health === 'retrying' ? `Will try again: ${failure.cause.summary}` : failure.cause.summary;
+
+/** The buttons of one row: decide a pending address; test a failing mailbox again, or make its fix. */
+function rowActions(item: ListedMailbox): CommandButtonView[] {
+  const address = item.mailbox.emailAddress;
+  const actions: CommandButtonView[] = [];
+  if (item.mayApprove && item.mailbox.emailRouterAccessApproval === EmailApprovalStatus.PendingApproval) {
+    actions.push({ title: 'Approve', command: `approve mailbox ${address}` }, { title: 'Reject', command: `reject mailbox ${address}` });
+  }
+  if (item.failure !== null) {
+    const { fix } = item.failure;
+    const alreadyOffered = fix?.kind === 'approve' && actions.length > 0;
+    if (fix !== undefined && fix.kind !== 'testAgain' && !alreadyOffered) actions.push(fixButton(fix, address));
+    if (item.mayTestAndEnable) actions.push({ title: 'Test again', command: `test mailbox ${address}` });
+  }
+  return actions;
+}
+
+const listedRow = (item: ListedMailbox): MailboxRowView => {
+  const actions = rowActions(item);
+  return {
+    ...mailboxRow(item),
+    ...(item.failure === null ? {} : { reason: failureReason(item.failure) }),
+    ...(actions.length === 0 ? {} : { actions }),
+  };
+};
+
+/** Actions on the whole list: approve every pending address (a bulk write, previewed with its count), test this page's failures again. */
+function listActions(page: MailboxListPage): CommandButtonView[] {
+  if (page.filter === 'pending' && page.total > 0 && page.items.some((item) => item.mayApprove)) {
+    return [{ title: `Approve all ${page.total}`, command: 'approve mailbox pending' }];
+  }
+  if (page.filter === 'failed') {
+    const retestable = page.items.filter((item) => item.failure !== null && item.mayTestAndEnable).map((item) => item.mailbox.emailAddress);
+    if (retestable.length > 1) return [{ title: `Test these ${retestable.length} again`, command: `test mailbox ${retestable.join(', ')}` }];
+  }
+  return [];
+}
+
 /**
  * One page with Previous/Next commands. `pageCommand` writes the command for another page of the same
  * query, so the buttons carry the filter and profile as typed.
@@ -39,12 +81,13 @@ export function mailboxListView(page: MailboxListPage, pageCommand: (page: numbe
       : [`only the mailboxes your Read Mailbox depth (${privilegeDepthLabel[page.readDepth]}) reaches`];
   return {
     filterDescription: [filterLabel[page.filter], 'active mailboxes only', ...(page.profile === null ? [] : [`profile ${page.profile.profile.name}`]), ...scope].join(' · '),
-    rows: page.items.map(mailboxRow),
+    rows: page.items.map(listedRow),
     offset: page.total === 0 ? 0 : (page.page - 1) * page.pageSize,
     total: page.total,
     previousPageCommand: page.page > 1 ? pageCommand(page.page - 1) : null,
     nextPageCommand: page.page < page.pageCount ? pageCommand(page.page + 1) : null,
     nextPageCursor: page.page < page.pageCount ? page.nextCursor : null,
+    listActions: listActions(page),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BulkMailboxResult, MailboxListPage, MailboxView } from '../../../src/app/index.js';
+import type { BulkMailboxResult, ListedMailbox, MailboxListPage, MailboxView } from '../../../src/app/index.js';
 import { renderOperationResultCard } from '../../../src/cards/index.js';
 import { parseCommand, type RecognisedCommand } from '../../../src/bot/commands/parser.js';
 import { commandLine } from '../../../src/bot/commands/command-lines.js';
@@ -14,6 +14,7 @@ import {
   wouldAllow,
 } from '../../../src/bot/views/index.js';
 import type { PermissionDecision } from '../../../src/domain/permissions.js';
+import { EmailApprovalStatus } from '../../../src/domain/options.js';
 import { MAX_COMMAND_LENGTH } from '../../../src/shared/limits.js';
 import { mailboxRecord } from '../../store/documents.js';
 import { cardText, executeActions } from '../../cards/card-inspection.js';
@@ -124,11 +125,19 @@ describe('who the refusal card says would be allowed', () => {
   });
 });
 
+const listed = (index: number, overrides: Partial<ListedMailbox> = {}, record: Parameters<typeof mailboxRecord>[1] = {}): ListedMailbox => ({
+  ...view(index, record),
+  mayApprove: true,
+  mayTestAndEnable: true,
+  failure: null,
+  ...overrides,
+});
+
 describe('mailbox list pages', () => {
   const page = (overrides: Partial<MailboxListPage>): MailboxListPage => ({
     filter: 'pending',
     profile: null,
-    items: [view(21), view(22)],
+    items: [listed(21), listed(22)],
     page: 2,
     pageSize: 20,
     pageCount: 3,
@@ -148,6 +157,28 @@ describe('mailbox list pages', () => {
   it('has no previous page on the first page and no next page on the last', () => {
     expect(mailboxListView(page({ page: 1, firstItemNumber: 1 }), String).previousPageCommand).toBeNull();
     expect(mailboxListView(page({ page: 3, firstItemNumber: 41 }), String).nextPageCommand).toBeNull();
+  });
+
+  it('gives each pending row Approve and Reject, and the list "Approve all" over every page, for an approver', () => {
+    const pending = { emailRouterAccessApproval: EmailApprovalStatus.PendingApproval };
+    const list = mailboxListView(page({ items: [listed(21, {}, pending), listed(22, { mayApprove: false }, pending)] }), String);
+    expect(list.rows[0]?.actions?.map((action) => action.command)).toEqual(['approve mailbox person0021@contoso.com', 'reject mailbox person0021@contoso.com']);
+    expect(list.rows[1]?.actions).toBeUndefined();
+    expect(list.listActions).toEqual([{ title: 'Approve all 45', command: 'approve mailbox pending' }]);
+    expect(mailboxListView(page({ items: [listed(21, { mayApprove: false }, pending)] }), String).listActions).toEqual([]);
+  });
+
+  it('gives each failed row its reason, its fix and Test again, and the list a retest of the page', () => {
+    const cause = (code: 'anotherPrimaryOrganization' | 'serverUnreachable', summary: string) => ({ code, summary, advice: '' });
+    const items = [
+      listed(21, { failure: { cause: cause('anotherPrimaryOrganization', 'Synced with another org.'), fix: { kind: 'syncFromThisOrgOnly', label: 'Sync from this org only' }, health: 'failing' } }),
+      listed(22, { failure: { cause: cause('serverUnreachable', 'Exchange could not be reached.'), fix: undefined, health: 'retrying' } }),
+    ];
+    const list = mailboxListView(page({ filter: 'failed', items }), String);
+    expect(list.rows[0]?.reason).toBe('Synced with another org.');
+    expect(list.rows[0]?.actions?.map((action) => action.title)).toEqual(['Sync from this org only', 'Test again']);
+    expect(list.rows[1]?.reason).toBe('Will try again: Exchange could not be reached.');
+    expect(list.listActions).toEqual([{ title: 'Test these 2 again', command: 'test mailbox person0021@contoso.com, person0022@contoso.com' }]);
   });
 
   it('says when the Read Mailbox depth limits the list', () => {
