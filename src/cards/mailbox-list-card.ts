@@ -9,6 +9,7 @@ import type { CommandButtonView, MailboxListView } from './view-models.js';
 export const MAX_MAILBOX_ROWS_PER_CARD = 25;
 const MAX_NAME_LENGTH = 120;
 const MAX_REASON_LENGTH = 160;
+const MAX_BUTTON_NAME_LENGTH = 40;
 
 interface MailboxListCardData extends ButtonSetData {
   readonly fallbackText: string;
@@ -25,9 +26,10 @@ interface MailboxListCardData extends ButtonSetData {
     readonly profile: string;
     readonly hasReason: boolean;
     readonly reason: string;
-    readonly hasActions: boolean;
-    readonly actions: readonly ButtonData[];
   }[];
+  /** One top-level ActionSet per row with buttons (Teams mobile renders ActionSets reliably only there). */
+  readonly hasRowActions: boolean;
+  readonly rowActions: readonly { readonly actions: readonly ButtonData[] }[];
   /** The rows' buttons did not fit: say how to act on one mailbox. */
   readonly hasRowButtonsNote: boolean;
 }
@@ -69,6 +71,13 @@ function render(view: MailboxListView, rowButtons: boolean): AdaptiveCardJson {
     buttons.push({ title: 'Next', command: view.nextPageCommand, ...(view.nextPageCursor === null ? {} : { cursor: view.nextPageCursor }) });
   }
   const nextHint = buttons.find((button) => button.title === 'Next');
+  // Each button names its row: the buttons sit below the table, one set per mailbox.
+  const rowActions = rowButtons
+    ? view.rows.flatMap((row) => {
+        const named = (row.actions ?? []).map((action) => ({ ...action, title: `${action.title}: ${clip(row.name, MAX_BUTTON_NAME_LENGTH)}` }));
+        return named.length === 0 ? [] : [{ actions: toButtonSet(named, 'mailbox list row').actions }];
+      })
+    : [];
   return template.expand({
     fallbackText: `Mailboxes (${view.filterDescription}): ${range}.${nextHint === undefined ? '' : ` Next page: ${nextHint.command}`}`,
     filterDescription: escapeMarkdown(view.filterDescription),
@@ -84,8 +93,9 @@ function render(view: MailboxListView, rowButtons: boolean): AdaptiveCardJson {
       profile: row.profileName === null ? 'None' : escapeMarkdownLine(row.profileName),
       hasReason: row.reason !== undefined,
       reason: escapeMarkdownLine(clip(row.reason ?? '', MAX_REASON_LENGTH)),
-      ...toButtonSet(rowButtons ? row.actions : [], 'mailbox list row'),
     })),
+    hasRowActions: rowActions.length > 0,
+    rowActions,
     hasRowButtonsNote: !rowButtons,
     ...toButtonSet(buttons, 'mailbox list'),
   });

@@ -229,6 +229,44 @@ export function sampleMailboxListPage(page: number, total = SAMPLE_MAILBOX_TOTAL
 
 export const sampleMailboxList: MailboxListView = sampleMailboxListPage(2);
 
+/** `mailboxes pending` for an approver: Approve and Reject per row, "Approve all" over every page. */
+export const samplePendingList: MailboxListView = {
+  filterDescription: 'Email address status: Pending Approval · active mailboxes only',
+  rows: [
+    { name: 'Pia Pending', emailAddress: 'pia@contoso.com', approvalStatus: EmailApprovalStatus.PendingApproval, mailboxStatus: TestStatus.NotRun, profileName: 'Microsoft Exchange Online' },
+    { name: 'Sam Sysadmin', emailAddress: 'sam@contoso.com', approvalStatus: EmailApprovalStatus.PendingApproval, mailboxStatus: TestStatus.NotRun, profileName: 'Microsoft Exchange Online' },
+  ].map((row) => ({ ...row, actions: [{ title: 'Approve', command: `approve mailbox ${row.emailAddress}` }, { title: 'Reject', command: `reject mailbox ${row.emailAddress}` }] })),
+  offset: 0,
+  total: 2,
+  previousPageCommand: null,
+  nextPageCommand: null,
+  nextPageCursor: null,
+  listActions: [{ title: 'Approve all 2', command: 'approve mailbox pending' }],
+};
+
+/** `mailboxes failed`: the reason per row, the bot's fix where it has one, and Test again. */
+export const sampleFailedList: MailboxListView = {
+  filterDescription: 'Mailbox status: Failure · active mailboxes only',
+  rows: [
+    {
+      name: 'Otto Owner', emailAddress: 'otto@contoso.com', approvalStatus: EmailApprovalStatus.Approved, mailboxStatus: TestStatus.Failure, profileName: 'Microsoft Exchange Online',
+      reason: 'Exchange synchronizes this mailbox with another Dynamics 365 organization.',
+      actions: [{ title: 'Sync from this org only', command: 'sync from this org only otto@contoso.com on' }, { title: 'Test again', command: 'test mailbox otto@contoso.com' }],
+    },
+    {
+      name: 'Support', emailAddress: 'support@contoso.com', approvalStatus: EmailApprovalStatus.Approved, mailboxStatus: TestStatus.Failure, profileName: 'Microsoft Exchange Online',
+      reason: 'Exchange cannot find a mailbox with this address.',
+      actions: [{ title: 'Test again', command: 'test mailbox support@contoso.com' }],
+    },
+  ],
+  offset: 0,
+  total: 2,
+  previousPageCommand: null,
+  nextPageCommand: null,
+  nextPageCursor: null,
+  listActions: [{ title: 'Test these 2 again', command: 'test mailbox otto@contoso.com, support@contoso.com' }],
+};
+
 export const sampleMailboxDetail: MailboxDetailView = {
   name: 'Sales Inbox',
   emailAddress: 'sales@contoso.com',
@@ -535,6 +573,11 @@ export const sampleSyncHealth: SyncHealthView = {
     { day: '2026-12-05', succeeded: 6, failed: 2 },
     { day: '2026-12-06', succeeded: 3, failed: 3 },
   ],
+  actions: [
+    { title: 'Failed mailboxes', command: 'mailboxes failed' },
+    { title: 'Pending approvals', command: 'mailboxes pending' },
+    { title: 'Diagnose Otto Owner', command: 'diagnose otto@contoso.com' },
+  ],
 };
 
 export const sampleDiagnosis: DiagnosisView = {
@@ -597,4 +640,6 @@ export const cardGallery: readonly CardGalleryEntry[] = [
   { name: 'approval (rejected)', template: 'approval', render: () => renderApprovalDecidedCard(sampleApprovalRejected) },
   { name: 'sync health', template: 'sync-health', render: () => renderSyncHealthCard(sampleSyncHealth) },
   { name: 'diagnosis', template: 'diagnosis', render: () => renderDiagnosisCard(sampleDiagnosis) },
+  { name: 'mailbox list (pending, actionable)', template: 'mailbox-list', render: () => renderMailboxListCard(samplePendingList) },
+  { name: 'mailbox list (failed, actionable)', template: 'mailbox-list', render: () => renderMailboxListCard(sampleFailedList) },
 ];

@@ -2,18 +2,22 @@
 // approvals by age, and a seven-day chart of test results with a text fallback where charts are not shown.
 import type { DiagnosisCauseCode, MailboxHealth } from '../domain/diagnosis.js';
 import type { SyncHealth } from '../domain/sync-health.js';
+import { toButtonSet, type ButtonSetData } from './buttons.js';
 import type { AdaptiveCardJson } from './card-json.js';
+import type { CommandButtonView } from './view-models.js';
 import { countOf, escapeMarkdown, formatUtc, formatUtcOrDash } from './format.js';
 import { loadCardTemplate } from './template-store.js';
 
 export interface SyncHealthView extends SyncHealth {
   readonly organizationName: string;
+  /** Where to act next: the failed and pending lists, the longest failure's diagnosis. */
+  readonly actions?: readonly CommandButtonView[];
 }
 
 /** Container styles, not text colours: Teams draws them with enough contrast in light, dark and high-contrast themes. */
 type ContainerStyle = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
-interface SyncHealthCardData {
+interface SyncHealthCardData extends ButtonSetData {
   readonly fallbackText: string;
   readonly subtitle: string;
   readonly tiles: readonly { readonly count: string; readonly label: string; readonly style: ContainerStyle }[];
@@ -81,5 +85,6 @@ export function renderSyncHealthCard(view: SyncHealthView): AdaptiveCardJson {
     pendingHeading: `Waiting for approval (${view.pendingApprovals.length})`,
     pending: view.pendingApprovals.map((entry) => ({ name: escapeMarkdown(entry.name), emailAddress: escapeMarkdown(entry.emailAddress), requested: formatUtcOrDash(entry.requestedOn), age: ageText(entry.ageDays) })),
     trend: view.trend.map((day) => ({ label: dayLabel(day.day), succeeded: day.succeeded, failed: day.failed, text: `${day.succeeded} succeeded, ${day.failed} failed` })),
+    ...toButtonSet(view.actions, 'sync health'),
   });
 }

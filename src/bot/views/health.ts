@@ -33,4 +33,12 @@ export function diagnosisView(result: MailboxDiagnosis): DiagnosisView {
   };
 }
 
-export const syncHealthView = (report: SyncHealthReport): SyncHealthView => report;
+export function syncHealthView(report: SyncHealthReport): SyncHealthView {
+  const [longest] = report.failingLongest;
+  const actions: CommandButtonView[] = [
+    ...(report.byHealth.failing + report.byHealth.retrying > 0 ? [{ title: 'Failed mailboxes', command: 'mailboxes failed' }] : []),
+    ...(report.pendingApprovals.length > 0 ? [{ title: 'Pending approvals', command: 'mailboxes pending' }] : []),
+    ...(longest === undefined ? [] : [{ title: `Diagnose ${longest.name}`, command: `diagnose ${longest.emailAddress}` }]),
+  ];
+  return { ...report, actions };
+}
