@@ -51,14 +51,14 @@ function defaultsSection(view: EmailSettingsView): SectionData {
     ],
     notes: [
       recommended
-        ? { text: 'These are the recommended server-side synchronization defaults for Exchange Online.', color: 'Good' }
+        ? { text: 'These are the recommended server-side synchronization defaults for Exchange Online.', color: 'Default' }
         : {
             text: escapeMarkdown(
               `Recommended for Exchange Online: server profile ${EXCHANGE_ONLINE_PROFILE_NAME}; incoming and outgoing email ` +
                 `${incomingMethodLabel[IncomingEmailDeliveryMethod.ServerSideSynchronizationOrEmailRouter]}; appointments, contacts, and tasks ` +
                 `${actMethodLabel[ActDeliveryMethod.ServerSideSynchronization]}.`,
             ),
-            color: 'Warning',
+            color: 'Default',
           },
       { text: 'Existing mailboxes keep their settings until default email settings are applied to them.', color: 'Default' },
     ],
@@ -76,7 +76,7 @@ function approvalSection(view: EmailSettingsView): SectionData {
       fact('Test & Enable right after approval', yesNo(view.testAndEnableAfterApproval)),
     ],
     notes: approvalOff
-      ? [{ text: 'Processing email for unapproved addresses is not recommended (KB 4506139).', color: 'Warning' }]
+      ? [{ text: 'Processing email for unapproved addresses is not recommended (KB 4506139).', color: 'Default' }]
       : [],
   };
 }

@@ -41,7 +41,7 @@ function checkCounts(view: JobProgressView): void {
 
 function statusColorOf(view: JobProgressView): TextColor {
   if (view.status !== 'done') return 'Accent';
-  return view.failed > 0 ? 'Attention' : 'Good';
+  return view.failed > 0 ? 'Attention' : 'Default';
 }
 
 /** A Test & Enable job: queued, running or done, with counts; when done, the failed mailboxes and why. */
@@ -80,7 +80,7 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
     ],
     isDone: view.status === 'done',
     summary,
-    summaryColor: view.failed > 0 ? 'Attention' : 'Good',
+    summaryColor: view.failed > 0 ? 'Attention' : 'Default',
     ...list,
     hasHiddenRows: hiddenCount > 0,
     hiddenRowsText: `${countOf(hiddenCount, 'failed mailbox is', 'failed mailboxes are')} not shown. ${howToSeeAll}`,

@@ -13,24 +13,29 @@ import {
 import type { PermissionEdition } from '../domain/permissions.js';
 
 /** Adaptive Card TextBlock `color` values. */
-export type TextColor = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
+/**
+ * Only colours that keep WCAG AA contrast (4.5:1) on the Teams light, dark and high-contrast themes: Teams draws
+ * Good and Warning text light green and yellow, unreadable on light containers. Status is said in words and
+ * symbols; emphasis uses container styles and weight (test/cards/contrast.test.ts).
+ */
+export type TextColor = 'Default' | 'Attention' | 'Accent';
 
 export const testStatusColor: Readonly<Record<TestStatus, TextColor>> = {
   [TestStatus.NotRun]: 'Default',
-  [TestStatus.Success]: 'Good',
+  [TestStatus.Success]: 'Default',
   [TestStatus.Failure]: 'Attention',
 };
 
 export const approvalStatusColor: Readonly<Record<EmailApprovalStatus, TextColor>> = {
   [EmailApprovalStatus.Empty]: 'Default',
-  [EmailApprovalStatus.Approved]: 'Good',
-  [EmailApprovalStatus.PendingApproval]: 'Warning',
+  [EmailApprovalStatus.Approved]: 'Default',
+  [EmailApprovalStatus.PendingApproval]: 'Default',
   [EmailApprovalStatus.Rejected]: 'Attention',
 };
 
 export const alertLevelColor: Readonly<Record<AlertLevel, TextColor>> = {
   [AlertLevel.Information]: 'Accent',
-  [AlertLevel.Warning]: 'Warning',
+  [AlertLevel.Warning]: 'Default',
   [AlertLevel.Error]: 'Attention',
 };
 

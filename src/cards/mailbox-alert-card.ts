@@ -29,7 +29,7 @@ export function renderMailboxAlertCard(view: MailboxAlertView): AdaptiveCardJson
       `${alertLevelText(view.level)}: ${headline} (${view.emailAddress}). ${view.message}` +
       (steps.length > 0 ? ` What to do: ${steps.join(' ')}` : ''),
     headline,
-    headlineColor: succeeded ? 'Good' : alertLevelColor[view.level],
+    headlineColor: succeeded ? 'Default' : alertLevelColor[view.level],
     mailbox: `${escapeMarkdown(view.mailboxName)} (${escapeMarkdown(view.emailAddress)})`,
     message: escapeMarkdown(view.message),
     facts: [

@@ -27,7 +27,7 @@ function headlineOf(view: MailboxDetailView): { text: string; color: TextColor }
   if (!view.active) return { text: 'Inactive mailbox', color: 'Attention' };
   const status = `Mailbox status: ${testStatusText(view.mailboxStatus)}`;
   if (view.mailboxStatus === TestStatus.Failure) return { text: status, color: 'Attention' };
-  if (view.mailboxStatus === TestStatus.Success) return { text: status, color: 'Good' };
+  if (view.mailboxStatus === TestStatus.Success) return { text: status, color: 'Default' };
   return { text: `${status} (Test & Enable has not run)`, color: 'Default' };
 }
 

@@ -27,8 +27,8 @@ export interface OutcomeListData {
 
 const GROUP_ORDER: readonly { outcome: MailboxOutcome; heading: string; color: TextColor; noun: string }[] = [
   { outcome: 'failed', heading: 'Failed', color: 'Attention', noun: 'failed' },
-  { outcome: 'skipped', heading: 'Skipped', color: 'Warning', noun: 'skipped' },
-  { outcome: 'succeeded', heading: 'Succeeded', color: 'Good', noun: 'succeeded' },
+  { outcome: 'skipped', heading: 'Skipped', color: 'Default', noun: 'skipped' },
+  { outcome: 'succeeded', heading: 'Succeeded', color: 'Default', noun: 'succeeded' },
 ];
 
 export function countOutcomes(rows: readonly MailboxOutcomeView[]): Record<MailboxOutcome, number> {

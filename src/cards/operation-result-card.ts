@@ -33,7 +33,7 @@ export function renderOperationResultCard(view: OperationResultView): AdaptiveCa
     fallbackText: `${view.title}: ${summary}.${failedNames.length > 0 ? ` Failed: ${failedNames.slice(0, 5).join('; ')}${failedNames.length > 5 ? '; …' : ''}` : ''}`,
     title: escapeMarkdown(view.title),
     summary,
-    summaryColor: counts.failed > 0 ? 'Attention' : 'Good',
+    summaryColor: counts.failed > 0 ? 'Attention' : 'Default',
     ...list,
     hasHiddenRows: list.hiddenCount > 0,
     hiddenRowsText: `${countOf(list.hiddenCount, 'mailbox is', 'mailboxes are')} not shown. ${howToSeeAll}`,

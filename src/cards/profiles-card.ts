@@ -68,12 +68,12 @@ function judgeExchangeOnline(view: ProfilesView, profile: ProfileRowView | undef
   if (!profile.isDefault) {
     return {
       style: 'warning',
-      color: 'Warning',
+      color: 'Default',
       headline: `${EXCHANGE_ONLINE_PROFILE_NAME}: not the default`,
       advice: [`There are ${countOf(view.profiles.length, 'profile')}: set ${EXCHANGE_ONLINE_PROFILE_NAME} as the default so new mailboxes use it.`],
     };
   }
-  return { style: 'good', color: 'Good', headline: `${EXCHANGE_ONLINE_PROFILE_NAME}: present, active and the default`, advice: [] };
+  return { style: 'good', color: 'Default', headline: `${EXCHANGE_ONLINE_PROFILE_NAME}: present, active and the default`, advice: [] };
 }
 
 /** The email server profiles, and the seed's check that Microsoft Exchange Online is there, active and default. */
@@ -100,7 +100,7 @@ export function renderProfilesCard(view: ProfilesView): AdaptiveCardJson {
       name: `${escapeMarkdown(profile.name)}${profile.isDefault ? ' (default)' : ''}`,
       serverType: serverTypeLabel[profile.serverType],
       status: profile.active ? 'Active' : 'Inactive',
-      statusColor: profile.active ? 'Good' : 'Attention',
+      statusColor: profile.active ? 'Default' : 'Attention',
       owner: escapeMarkdown(profile.ownerName),
     })),
     ...toButtonSet(view.actions, 'profiles'),

@@ -2,26 +2,36 @@ import { privilegeDisplayName } from '../domain/options.js';
 import type { AdaptiveCardJson } from './card-json.js';
 import { fact, type FactData } from './facts.js';
 import { escapeMarkdown } from './format.js';
-import { office365RoleLabel, permissionEditionLabel, privilegeDepthLabel, type TextColor } from './labels.js';
+import { office365RoleLabel, permissionEditionLabel, privilegeDepthLabel } from './labels.js';
 import { loadCardTemplate } from './template-store.js';
 import type { WhoAmIView } from './view-models.js';
 
 interface WhoAmICardData {
   readonly fallbackText: string;
   readonly fullName: string;
+  /** Email, business unit and roles in one line. */
+  readonly summary: string;
+  readonly hasAllowed: boolean;
+  readonly allowed: readonly { readonly headline: string }[];
+  readonly hasRefused: boolean;
+  readonly refused: readonly { readonly headline: string; readonly reason: string }[];
   readonly userFacts: readonly FactData[];
   readonly roleFacts: readonly FactData[];
   readonly hasPrivileges: boolean;
   readonly privilegeFacts: readonly FactData[];
   readonly editionFacts: readonly FactData[];
-  readonly capabilities: readonly { readonly headline: string; readonly color: TextColor; readonly reason: string; readonly rule: string }[];
+  /** Behind the details toggle: every decision with the rule that made it (rule ids stay out of the main text). */
+  readonly capabilities: readonly { readonly headline: string; readonly rule: string }[];
 }
 
 const template = loadCardTemplate<WhoAmICardData>('whoami');
 
 const listOrNone = (items: readonly string[]): string => (items.length === 0 ? 'None' : items.join(', '));
 
-/** The user, their Office 365 and security roles, privileges with depth, and what the permission model lets them do. */
+/**
+ * A short summary first: who you are, what you may do, what you may not and why. The facts behind it (roles,
+ * privileges with depth, the permission edition, the rule of each decision) sit behind a toggle.
+ */
 export function renderWhoAmICard(view: WhoAmIView): AdaptiveCardJson {
   const adminRoles = [
     ...view.office365Roles.map((role) => office365RoleLabel[role]),
@@ -34,6 +44,11 @@ export function renderWhoAmICard(view: WhoAmIView): AdaptiveCardJson {
       `${view.fullName} (${view.primaryEmail}). Microsoft 365 roles: ${listOrNone(adminRoles)}. ` +
       `Security roles: ${listOrNone(view.securityRoles)}. You can: ${listOrNone(allowed)}. You cannot: ${listOrNone(refused)}.`,
     fullName: escapeMarkdown(view.fullName),
+    summary: escapeMarkdown([view.primaryEmail, view.businessUnit, ...adminRoles, ...view.securityRoles].join(' · ')),
+    hasAllowed: allowed.length > 0,
+    allowed: allowed.map((action) => ({ headline: `✅ Allowed: ${escapeMarkdown(action)}` })),
+    hasRefused: refused.length > 0,
+    refused: view.capabilities.filter((capability) => !capability.allowed).map((capability) => ({ headline: `⛔ Not allowed: ${escapeMarkdown(capability.action)}`, reason: escapeMarkdown(capability.reason) })),
     userFacts: [
       fact('Primary email', view.primaryEmail),
       fact('User name (UPN)', view.userPrincipalName),
@@ -47,9 +62,7 @@ export function renderWhoAmICard(view: WhoAmIView): AdaptiveCardJson {
       fact('Organization version', view.organizationVersion),
     ],
     capabilities: view.capabilities.map((capability) => ({
-      headline: `${capability.allowed ? '✅ Allowed' : '⛔ Not allowed'}: ${escapeMarkdown(capability.action)}`,
-      color: capability.allowed ? 'Good' : 'Attention',
-      reason: escapeMarkdown(capability.reason),
+      headline: `${capability.allowed ? 'Allowed' : 'Not allowed'}: ${escapeMarkdown(capability.action)}`,
       rule: `Rule: ${escapeMarkdown(capability.rule)}`,
     })),
   });

@@ -52,6 +52,20 @@ describe('renderWhoAmICard', () => {
     expect(refused?.color).toBe('Attention');
   });
 
+  it('shows a short summary first: no rule ids and no facts until the details are opened', () => {
+    const shown = card.body.filter((element) => element.isVisible !== false);
+    const shownTexts = visibleTexts({ ...card, body: shown });
+    expect(shownTexts.join('\n')).not.toMatch(/Rule:|seed2019:|current2025:|legacy:|app:/);
+    expect(shownTexts.length).toBeLessThanOrEqual(4 + 2 * sampleWhoAmI.capabilities.length);
+    expect(shownTexts).toContain('What you may do');
+    expect(shownTexts).toContain('What you may not do, and why');
+    const details = card.body.find((element) => element.id === 'whoami-details');
+    expect(details?.isVisible).toBe(false);
+    expect(visibleTexts({ ...card, body: details === undefined ? [] : [details] })).toContain('Rule: seed2019:ce-online/exchange-online:exchange-admin+system-admin');
+    const toggle = collectNodes(card.body).find((node) => node.type === 'Action.ToggleVisibility');
+    expect(toggle?.targetElements).toEqual(['whoami-details']);
+  });
+
   it('says "None" for a user without admin roles and explains the missing privileges', () => {
     const plain = renderWhoAmICard({ ...sampleWhoAmI, office365Roles: [], securityRoles: [], privileges: [], isServiceAdministrator: true });
     expect(factValue(plain, 'Microsoft 365 roles')).toBe('Dynamics 365 Service administrator');

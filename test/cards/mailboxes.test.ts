@@ -41,7 +41,7 @@ describe('renderMailboxListCard', () => {
     const at = texts.indexOf(row.name);
     expect(texts.slice(at, at + 5)).toEqual([row.name, row.emailAddress, 'Pending Approval', 'Failure', 'Microsoft Exchange Online']);
     const approval = collectNodes(card.body).find((node) => node.text === 'Pending Approval');
-    expect(approval?.color).toBe('Warning');
+    expect(approval?.color).toBe('Default');
   });
 
   it('offers Previous and Next as command buttons, Next carrying where the list goes on', () => {

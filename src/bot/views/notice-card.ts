@@ -43,7 +43,8 @@ const MAX_LINES = 8;
 const MAX_FACTS = 12;
 const MAX_FACT_VALUE_LENGTH = 300;
 
-const toneColor: Readonly<Record<NoticeTone, string>> = { good: 'Good', warning: 'Warning', attention: 'Attention', neutral: 'Default' };
+// Good and Warning text fail contrast on Teams' light theme: the tone shows in the words and the container.
+const toneColor: Readonly<Record<NoticeTone, string>> = { good: 'Default', warning: 'Default', attention: 'Attention', neutral: 'Default' };
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`);
 

@@ -54,6 +54,9 @@ async function largeContoso(): Promise<DataFileDocument> {
   };
 }
 
+/** Previous and Next: rows and the list carry their own buttons too. */
+const pagingButtons = <B extends { readonly title: string }>(buttons: readonly B[]): B[] => buttons.filter((button) => button.title === 'Previous' || button.title === 'Next');
+
 describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailboxes`, () => {
   let t: TestBot;
   let directory: string;
@@ -73,19 +76,21 @@ describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailbox
   it('pages the pending mailboxes 20 at a time, and Next and Previous replace the card with the neighbouring page', async () => {
     const first = await sayForCard(t, t.user('ada'), 'mailboxes pending');
     expect(textOf(first.activity)).toContain(`Showing 1–20 of ${pending.toLocaleString('en-US')}`);
-    expect(buttonsIn(first.activity)).toEqual([{ title: 'Next', command: 'mailboxes pending page 2' }]);
+    expect(pagingButtons(buttonsIn(first.activity))).toEqual([{ title: 'Next', command: 'mailboxes pending page 2' }]);
+    // The list's own action: approve every pending address, previewed with its count.
+    expect(buttonsIn(first.activity)).toContainEqual({ title: `Approve all ${pending.toLocaleString('en-US')}`, command: 'approve mailbox pending' });
 
-    const [next] = buttonsIn(first.activity);
+    const [next] = pagingButtons(buttonsIn(first.activity));
     if (next === undefined) throw new Error('no Next button');
     const second = await click(t, t.user('ada'), next, first.activity.activityId);
     expectWellFormed(second);
     expect(cardText(second)).toContain(`Showing 21–40 of ${pending.toLocaleString('en-US')}`);
-    expect(buttonsOf(second)).toEqual([
+    expect(pagingButtons(buttonsOf(second))).toEqual([
       { title: 'Previous', command: 'mailboxes pending' },
       { title: 'Next', command: 'mailboxes pending page 3' },
     ]);
 
-    const previous = buttonsOf(second)[0];
+    const previous = pagingButtons(buttonsOf(second))[0];
     if (previous === undefined) throw new Error('no Previous button');
     expect(cardText(await click(t, t.user('ada'), previous, first.activity.activityId))).toContain('Showing 1–20 of');
   });
@@ -111,7 +116,7 @@ describe(`a Contoso with ${EXTRA_MAILBOXES.toLocaleString('en-US')} more mailbox
 
   it('keeps the profile in the paging buttons of a filtered list', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'mailboxes pending profile "Microsoft Exchange Online" page 2');
-    expect(buttonsIn(activity).map((button) => button.command)).toEqual([
+    expect(pagingButtons(buttonsIn(activity)).map((button) => button.command)).toEqual([
       'mailboxes pending profile "Microsoft Exchange Online"',
       'mailboxes pending profile "Microsoft Exchange Online" page 3',
     ]);

@@ -26,7 +26,7 @@ describe('mailbox lists and details', () => {
     const text = textOf(activity);
     expect(text).toContain('Showing 1–12 of 12');
     expect(text).toContain('sales@contoso.com');
-    expect(buttonsIn(activity)).toEqual([]);
+    expect(buttonsIn(activity).filter((button) => button.title === 'Previous' || button.title === 'Next')).toEqual([]);
   });
 
   it('lists only the mailboxes pending approval with the pending filter', async () => {
