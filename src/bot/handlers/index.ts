@@ -21,7 +21,7 @@ import { PendingChoices } from './choices.js';
 import { commandLine } from '../commands/command-lines.js';
 import { describeWrite, handlerEnvironment } from './command-environment.js';
 import type { CommandDispatcherDependencies, HandlerEnvironment } from './environment.js';
-import { createNaturalReader, partialReadingReply } from './natural.js';
+import { correctsSpellingOnly, createNaturalReader, partialReadingReply } from './natural.js';
 import { previewWrite, type WritePreview } from './preview.js';
 
 export type { CommandDispatcherDependencies } from './environment.js';
@@ -164,8 +164,11 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
     commandTexts.map((commandText) => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id);
 
   const offerSuggestions: SuggestionOffer = async (input, suggestions, request) => {
-    // Only what a person typed is read as a natural request; a button's command is exact or it is a bug.
-    const reading = request.reachedBy === undefined || request.reachedBy === 'typed' ? await naturalReader.read(input, request) : undefined;
+    // Only what a person typed is read as a natural request (a button's command is exact or it is a bug), and
+    // not a misspelt command, which keeps its "did you mean".
+    const typed = request.reachedBy === undefined || request.reachedBy === 'typed';
+    const misspeltCommand = suggestions.some((suggestion) => correctsSpellingOnly(input, suggestion));
+    const reading = typed && !misspeltCommand ? await naturalReader.read(input, request) : undefined;
     if (reading?.kind === 'command') {
       const command = parsedAgain(reading.commandLine, request);
       if (command !== undefined) return dispatchCommand(command, { ...request, reachedBy: 'guess' });

@@ -8,6 +8,22 @@ import { createNaturalLanguage, type NaturalReading } from '../natural/understan
 import type { OrganizationRecords } from '../../app/ports.js';
 import type { Logger } from '../../shared/logger.js';
 import type { CommandRequest } from '../requests.js';
+import { editDistance, typoAllowance } from '../../shared/edit-distance.js';
+
+/**
+ * Whether a suggested command only corrects the spelling of the words typed ("verfy profile" → "verify
+ * profile"): such a typo of a command keeps its "did you mean" as before. A suggestion that inserts words
+ * ("approve pia" → "approve mailbox pia") is no evidence of a command, and the sentence is read instead.
+ */
+export function correctsSpellingOnly(input: string, suggestion: string): boolean {
+  const typed = input.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  const offered = suggestion.toLowerCase().split(/\s+/).filter((word) => word !== '');
+  if (typed.length !== offered.length) return false;
+  return typed.every((word, index) => {
+    const other = offered[index] ?? '';
+    return word === other || editDistance(word, other, typoAllowance(other.length)) <= typoAllowance(other.length);
+  });
+}
 
 export interface NaturalReader {
   /** The reading of `text` for this requester ("my mailbox" is theirs); undefined when the reader failed. */

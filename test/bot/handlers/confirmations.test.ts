@@ -97,19 +97,26 @@ describe('confirmations of writes', () => {
     expect(approvalOf(t, 'cody@contoso.com')).toBe(EmailApprovalStatus.Approved);
   });
 
-  it('reads a misspelt "reject mailbox pending" as a guess: without a reason it says how many and asks why; with one it previews the count, and rejects on Confirm', async () => {
+  it('answers a misspelt "reject mailbox pending" with a choice: without a reason it says how many and asks why; with one it previews the count, and rejects on Confirm', async () => {
     const ada = t.user('ada');
     const pending = pendingAddresses(t);
     expect(pending.length).toBeGreaterThan(1);
-    const asked = await ask(t, ada, 'rejct mailbox pending');
-    expect(asked[0]?.text).toContain(`every mailbox Pending Approval (${pending.length} mailboxes now)? Nothing was rejected`);
+    const withoutReason = choicesOf(cardIn((await ask(t, ada, 'rejct mailbox pending'))[0]));
+    const bare = withoutReason.find((candidate) => candidate.title === 'reject mailbox pending');
+    if (bare === undefined) throw new Error('no reject mailbox pending choice');
+    const asked = await choose(t, ada, bare);
+    expect(asked.replies[0]?.text).toContain(`every mailbox Pending Approval (${pending.length} mailboxes now)? Nothing was rejected`);
     for (const address of pending) expect(approvalOf(t, address)).toBe(EmailApprovalStatus.PendingApproval);
 
-    // The reason is kept as typed; a guessed write is previewed, never run directly.
     const replies = await ask(t, ada, 'rejct mailbox pending because the addresses are retired');
-    const preview = cardIn(replies[0]);
+    const didYouMean = cardIn(replies[0]);
+    expect(buttonsOf(didYouMean)).toEqual([]);
+    const choice = choicesOf(didYouMean).find((candidate) => candidate.title.startsWith('reject mailbox pending because'));
+    if (choice === undefined) throw new Error('no reject mailbox pending choice');
+
+    const chosen = await choose(t, ada, choice);
+    const preview = cardIn(chosen.replies[0]);
     expectWellFormed(preview);
-    expect(cardText(preview)).toContain('reject mailbox pending because the addresses are retired');
     expect(cardText(preview)).toContain(`${pending.length} mailboxes will change.`);
     expect(cardText(preview)).toContain('Pending Approval → Rejected');
     for (const address of pending) expect(approvalOf(t, address)).toBe(EmailApprovalStatus.PendingApproval);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailApprovalStatus } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
 import { cardText } from '../../cards/card-inspection.js';
+import { correctsSpellingOnly } from '../../../src/bot/handlers/natural.js';
 import { ask, cardIn, choicesOf, choose, confirm, isConfirmationCard, sayForCard } from './support.js';
 
 describe('natural requests', () => {
@@ -76,6 +77,16 @@ describe('natural requests', () => {
     const titles = choicesOf(card).map((choice) => choice.title);
     expect(titles.length).toBeGreaterThan(0);
     for (const title of titles) expect(title).not.toContain('weather');
+  });
+
+  it('keeps "did you mean" for a misspelt command, and reads a sentence whose suggestion would insert words', async () => {
+    expect(correctsSpellingOnly('verfy profile', 'verify profile')).toBe(true);
+    expect(correctsSpellingOnly('approve pia', 'approve mailbox pia')).toBe(false);
+    expect(correctsSpellingOnly('show me mailboxes that failed', 'whoami mailboxes that failed')).toBe(false);
+    const replies = await ask(t, t.user('ada'), 'verfy profile');
+    const card = cardIn(replies[0]);
+    expect(cardText(card)).toContain("I don't know “verfy profile”.");
+    expect(choicesOf(card).map((choice) => choice.title)).toContain('verify profile');
   });
 
   it('keeps exact commands exactly as they were', async () => {
