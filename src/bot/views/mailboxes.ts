@@ -60,7 +60,7 @@ const listedRow = (item: ListedMailbox): MailboxRowView => {
 
 /** Actions on the whole list: approve every pending address (a bulk write, previewed with its count), test this page's failures again. */
 function listActions(page: MailboxListPage): CommandButtonView[] {
-  if (page.filter === 'pending' && page.total > 0 && page.items.some((item) => item.mayApprove)) {
+  if (page.filter === 'pending' && page.total > 1 && page.items.some((item) => item.mayApprove)) {
     return [{ title: `Approve all ${page.total.toLocaleString('en-US')}`, command: 'approve mailbox pending' }];
   }
   if (page.filter === 'failed') {
