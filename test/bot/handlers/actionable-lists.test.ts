@@ -19,6 +19,17 @@ describe('actionable lists', () => {
 
   const approvalOf = (address: string): EmailApprovalStatus | undefined => t.bot.services.store.mailboxByEmail(address)?.emailRouterAccessApproval;
 
+  it('previews "Approve all" with the count before it approves', async () => {
+    const ada = t.user('ada');
+    const { activity } = await sayForCard(t, ada, 'mailboxes pending');
+    const all = buttonsIn(activity).find((button) => button.command === 'approve mailbox pending');
+    if (all === undefined) throw new Error('no Approve all');
+    const preview = await click(t, ada, all);
+    expect(isConfirmationCard(preview)).toBe(true);
+    expect(cardText(preview)).toContain('Pending Approval → Approved');
+    expect(approvalOf('sam@contoso.com')).toBe(EmailApprovalStatus.PendingApproval);
+  });
+
   it('approves one pending address from its row, after the preview', async () => {
     const ada = t.user('ada');
     const { activity } = await sayForCard(t, ada, 'mailboxes pending');
@@ -37,17 +48,6 @@ describe('actionable lists', () => {
   it('shows no Approve to someone who may not approve', async () => {
     const { activity } = await sayForCard(t, t.user('pia'), 'mailboxes pending');
     expect(buttonsIn(activity).filter((button) => button.command.startsWith('approve'))).toEqual([]);
-  });
-
-  it('previews "Approve all" with the count before it approves', async () => {
-    const ada = t.user('ada');
-    const { activity } = await sayForCard(t, ada, 'mailboxes pending');
-    const all = buttonsIn(activity).find((button) => button.command === 'approve mailbox pending');
-    if (all === undefined) throw new Error('no Approve all');
-    const preview = await click(t, ada, all);
-    expect(isConfirmationCard(preview)).toBe(true);
-    expect(cardText(preview)).toContain('Pending Approval → Approved');
-    expect(approvalOf('sam@contoso.com')).toBe(EmailApprovalStatus.PendingApproval);
   });
 
   it('lists a failed mailbox with its reason, the bot’s fix and Test again', async () => {
