@@ -41,7 +41,7 @@ function checkCounts(view: JobProgressView): void {
 
 function statusColorOf(view: JobProgressView): TextColor {
   if (view.status !== 'done') return 'Accent';
-  return view.failed > 0 ? 'Attention' : 'Default';
+  return view.failures.some((failure) => failure.willRetry !== true) ? 'Attention' : 'Default';
 }
 
 /** A Test & Enable job: queued, running or done, with counts; when done, the failed mailboxes and why. */
@@ -49,22 +49,27 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
   checkCounts(view);
   const percent = view.total === 0 ? 100 : Math.floor((view.tested / view.total) * 100);
   const progressText = `${formatCount(view.tested)} of ${countOf(view.total, 'mailbox', 'mailboxes')} tested (${percent}%)`;
-  const list = outcomeListData(view.failures.map((failure) => ({ ...failure, outcome: 'failed' as const })));
+  const list = outcomeListData(view.failures.map((failure) => ({ ...failure, outcome: failure.willRetry === true ? ('retrying' as const) : ('failed' as const) })));
   const hiddenCount = list.hiddenCount;
   const untested = view.total - view.tested;
+  // A mailbox Test & Enable tries again by itself is not a failure yet: it is counted apart.
+  const willRetry = view.failures.filter((failure) => failure.willRetry === true).length;
+  const failed = view.failed - willRetry;
   const summary =
-    `${formatCount(view.succeeded)} succeeded, ${formatCount(view.failed)} failed` +
+    `${formatCount(view.succeeded)} succeeded, ` +
+    (willRetry > 0 ? `${formatCount(willRetry)} will try again, ` : '') +
+    `${formatCount(failed)} failed` +
     (untested > 0 ? `, ${formatCount(untested)} not tested.` : '.');
   const howToSeeAll =
     view.seeAllFailuresCommand === undefined
       ? 'Their alerts are on each mailbox’s Alerts wall.'
       : `To list them, type **${escapeMarkdown(view.seeAllFailuresCommand.command)}**.`;
   const buttons = [...(view.seeAllFailuresCommand === undefined ? [] : [view.seeAllFailuresCommand]), ...(view.actions ?? [])];
-  const failedForFallback = view.failures.slice(0, 5).map((failure) => `${failure.mailboxName} (${failure.reason})`);
+  const failedForFallback = view.failures.filter((failure) => failure.willRetry !== true).slice(0, 5).map((failure) => `${failure.mailboxName} (${failure.reason})`);
   return template.expand({
     fallbackText:
       `${view.title}: ${statusLabel[view.status]}. ${progressText}.` +
-      (view.status === 'done' ? ` ${summary}${failedForFallback.length > 0 ? ` Failed: ${failedForFallback.join('; ')}${view.failed > failedForFallback.length ? '; …' : ''}` : ''}` : ''),
+      (view.status === 'done' ? ` ${summary}${failedForFallback.length > 0 ? ` Failed: ${failedForFallback.join('; ')}${failed > failedForFallback.length ? '; …' : ''}` : ''}` : ''),
     title: escapeMarkdown(view.title),
     statusText: statusLabel[view.status],
     statusColor: statusColorOf(view),
@@ -72,7 +77,8 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
     facts: [
       fact('Tested', `${formatCount(view.tested)} of ${formatCount(view.total)}`),
       fact('Succeeded', formatCount(view.succeeded)),
-      fact('Failed', formatCount(view.failed)),
+      ...(willRetry > 0 ? [fact('Will try again', formatCount(willRetry))] : []),
+      fact('Failed', formatCount(failed)),
       fact('Requested by', view.requestedBy),
       fact('Started', view.startedAt === null ? 'Not yet' : formatUtcOrDash(view.startedAt)),
       ...(view.status === 'done' ? [fact('Completed', formatUtcOrDash(view.completedAt))] : []),
@@ -80,7 +86,7 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
     ],
     isDone: view.status === 'done',
     summary,
-    summaryColor: view.failed > 0 ? 'Attention' : 'Default',
+    summaryColor: failed > 0 ? 'Attention' : 'Default',
     ...list,
     hasHiddenRows: hiddenCount > 0,
     hiddenRowsText: `${countOf(hiddenCount, 'failed mailbox is', 'failed mailboxes are')} not shown. ${howToSeeAll}`,

@@ -190,7 +190,8 @@ export interface MailboxDetailView {
 
 // ── results of commands ──────────────────────────────────────────────────────────────────────────
 
-export type MailboxOutcome = 'succeeded' | 'failed' | 'skipped';
+/** `retrying`: not enabled yet, but Test & Enable runs again by itself (a transient failure is not a failure). */
+export type MailboxOutcome = 'succeeded' | 'failed' | 'retrying' | 'skipped';
 
 export interface MailboxOutcomeView {
   readonly mailboxName: string;
@@ -255,6 +256,8 @@ export interface JobFailureView {
   readonly mailboxName: string;
   readonly emailAddress: string;
   readonly reason: string;
+  /** The test runs again by itself: listed under "Will try again", not counted as failed. */
+  readonly willRetry?: boolean;
 }
 
 export interface JobProgressView {

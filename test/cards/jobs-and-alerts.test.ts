@@ -22,6 +22,16 @@ function factValue(card: AdaptiveCardJson, title: string): string | undefined {
 }
 
 describe('renderJobProgressCard', () => {
+  it('counts a mailbox that will be tried again apart from the failures, under its own heading', () => {
+    const [first, ...rest] = sampleJobDone.failures;
+    if (first === undefined) throw new Error('the sample job has no failure');
+    const card = renderJobProgressCard({ ...sampleJobDone, failures: [{ ...first, willRetry: true }, ...rest] });
+    const texts = visibleTexts(card);
+    expect(cardText(card)).toContain(`${sampleJobDone.succeeded} succeeded, 1 will try again, ${sampleJobDone.failed - 1} failed`);
+    expect(texts).toContain('Will try again (1)');
+    expect(texts).toContain(`Failed (${sampleJobDone.failed - 1})`);
+  });
+
   it('shows a queued job that has not started', () => {
     const card = renderJobProgressCard({ ...sampleJobRunning, status: 'queued', tested: 0, succeeded: 0, failed: 0, startedAt: null });
     expect(visibleTexts(card).slice(1, 3)).toEqual(['Queued', '0 of 120 mailboxes tested (0%)']);

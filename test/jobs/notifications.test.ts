@@ -124,7 +124,10 @@ describe('who hears about Test & Enable results', () => {
     const adaOwn = `alert:${job.id}:mailbox-user-ada:1:user:${ada}`;
     const digestToAda = `alert:${job.id}:profile:profile-exchange-online:1:user:${ada}`;
     const digestToChannel = `alert:${job.id}:profile:profile-exchange-online:1:conversation:${CHANNEL}`;
-    expect([...job.notificationKeys].sort()).toEqual([ottoFailure, ottoQueue, samQueue, adaOwn, digestToAda, digestToChannel].sort());
+    // Ada asked: her own mailbox and profile are on her job card, so she gets neither her owner card nor the digest.
+    expect([...job.notificationKeys].sort()).toEqual([ottoFailure, ottoQueue, samQueue, digestToChannel].sort());
+    expect(job.notificationKeys).not.toContain(adaOwn);
+    expect(job.notificationKeys).not.toContain(digestToAda);
     for (const key of job.notificationKeys) expect(outbox.get(key)?.state, key).toBe('pending');
 
     expect(queuedText(outbox, ottoFailure)).toMatch(/Your mailbox could not be connected to Dynamics 365 \(otto@contoso\.com\).*What to do: If this organization should synchronize the mailbox/);
@@ -145,10 +148,8 @@ describe('who hears about Test & Enable results', () => {
     });
     const quiet = await setUp(withBadCredentials(false));
     const quietJob = await runJob(quiet, ['otto@contoso.com']);
-    expect(quietJob.notificationKeys).toEqual([
-      `alert:${quietJob.id}:profile:profile-exchange-online:1:user:${aadOf(quiet.store, 'user-ada')}`,
-      `alert:${quietJob.id}:profile:profile-exchange-online:1:conversation:${CHANNEL}`,
-    ]);
+    // The profile owner is Ada, who asked: only the subscribed channel gets the digest.
+    expect(quietJob.notificationKeys).toEqual([`alert:${quietJob.id}:profile:profile-exchange-online:1:conversation:${CHANNEL}`]);
     expect(queuedText(quiet.outbox, quietJob.notificationKeys[0] ?? '')).toMatch(/because the credentials specified in the associated email server profile/);
 
     const told = await setUp(withBadCredentials(true));
@@ -201,7 +202,8 @@ describe('the job card view and the delivery sentence', () => {
 
   it('counts every decided mailbox as tested and lists each one not enabled with its reason', () => {
     const view = jobProgressView(job);
-    expect(view).toMatchObject({ total: 3, tested: 3, succeeded: 1, failed: 2, status: 'done', requestedBy: 'Ada Admin', actions: [] });
+    expect(view).toMatchObject({ total: 3, tested: 3, succeeded: 1, failed: 2, status: 'done', requestedBy: 'Ada Admin' });
+    expect(view.actions).toEqual([{ title: 'Test the 2 failed again', command: 'test mailbox support@contoso.com, gone@contoso.com' }]);
     expect(view.failures.map((failure) => failure.mailboxName)).toEqual(['Support', 'Gone']);
     expect(jobProgressView({ ...job, status: 'running', completedAt: null }).actions).toEqual([{ title: 'Refresh status', command: 'job J-7' }]);
   });
@@ -214,7 +216,10 @@ describe('the job card view and the delivery sentence', () => {
         unreachable: [{ recipient: 'user:1', name: 'Pia Pending (owner of pia@contoso.com)', reason: 'has not installed the bot or never talked to it' }],
         unreachableTotal: 1,
       }),
-    ).toBe('Alerts could not reach one recipient: Pia Pending (owner of pia@contoso.com) has not installed the bot or never talked to it. 2 alerts are still being delivered.');
+    ).toBe(
+      'Alerts could not reach one recipient: Pia Pending (owner of pia@contoso.com) has not installed the bot or never talked to it. ' +
+        'To reach them, ask them to open Mailbox Sync Bot in Teams once; until then, tell them yourself or share the alerts command. 2 alerts are still being delivered.',
+    );
     expect(deliveryText({ delivered: 4, pending: 0, unreachable: [], unreachableTotal: 0 })).toBe('All 4 alerts were delivered.');
     expect(deliveryText({ delivered: 0, pending: 0, unreachable: [], unreachableTotal: 0 })).toBeUndefined();
   });

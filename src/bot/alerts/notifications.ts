@@ -1,4 +1,5 @@
 // Who hears about a batch of Test & Enable results, and the hand-over to the outbox.
+// - The requester follows the job on its one card: they get no owner alert of their own and no profile digest.
 // - The mailbox owner gets a mailbox alert card per result that put an alert on the mailbox's wall (success, or
 //   failure with what to do); for failures the profile owner must fix, only if the organization notifies owners.
 // - The profile owner and every channel or group chat subscribed to the profile get ONE card per batch with the
@@ -64,6 +65,9 @@ export interface OutboxJobNotificationsDependencies {
   readonly logger: Pick<Logger, 'error'>;
 }
 
+/** Where the requester's job card is, when it is in a conversation known now. */
+const jobCardConversation = (job: JobRecord): string | undefined => (job.report.kind === 'message' ? job.report.conversationId : undefined);
+
 interface PlanBuilder {
   readonly notifications: PlannedNotification[];
   readonly unreachable: Map<string, UnreachableRecipient>;
@@ -108,6 +112,8 @@ export class OutboxJobNotifications implements JobNotifications {
       if (item.test === undefined || item.after === undefined) continue;
       if (!item.test.alerts.some((alert) => alert.regarding.type === 'mailbox')) continue;
       if (!ownerHearsOf(item.test.conditions.filter(isAlertConditionCode), settings)) continue;
+      // The requester reads every result on their job card: their own owner alert would say it twice.
+      if (item.after.ownerId === job.requestedById) continue;
       const owner = directory.userById(item.after.ownerId);
       if (owner === undefined) {
         builder.unreachable.set(`user-id:${item.after.ownerId}`, {
@@ -144,12 +150,14 @@ export class OutboxJobNotifications implements JobNotifications {
       const digest = (): OutboundActivity => (activity ??= profileAlertsActivity(job, profile, alerts));
       const keyOf = (target: DeliveryTarget): string => `alert:${job.id}:profile:${profileId}:${batch}:${recipientKey(target)}`;
       const owner = directory.userById(profile.ownerId);
-      if (owner !== undefined) {
+      // Nor does the requester get the profile's digest of the failures their job card already lists.
+      if (owner !== undefined && owner.id !== job.requestedById) {
         const target: DeliveryTarget = { kind: 'user', tenantId: directory.organization.tenantId, aadObjectId: owner.aadObjectId };
         this.add(builder, keyOf(target), target, digest, `${owner.fullName} (owner of the profile ${profile.name})`);
       }
       for (const subscription of subscriptions) {
-        if (subscription.profileId !== profileId) continue;
+        // A channel that already shows the job card (the job was started there) gets no digest beside it.
+        if (subscription.profileId !== profileId || subscription.conversationId === jobCardConversation(job)) continue;
         const target: DeliveryTarget = { kind: 'conversation', conversationId: subscription.conversationId };
         this.add(builder, keyOf(target), target, digest, `${conversationName(subscription.conversationId, this.deps.references)} (subscribed to ${profile.name})`);
       }

@@ -15,6 +15,7 @@ import { alertCondition, isAlertConditionCode, renderAdvice, type AlertCondition
 import type { Alert, EmailServerProfile, EmailSettings, Mailbox } from '../../domain/model.js';
 import { AlertLevel } from '../../domain/options.js';
 import { outboundActivitySchema, type DeadLetterReason, type OutboundActivity } from '../../app/proactive-messages.js';
+import { retestFailedButton } from '../views/monitoring.js';
 
 /** What the job card shows for a job record. Failures are every mailbox not enabled, with the reason. */
 export function jobProgressView(job: JobRecord): JobProgressView {
@@ -22,9 +23,10 @@ export function jobProgressView(job: JobRecord): JobProgressView {
   const failures = job.results.flatMap((result) => {
     if (result.verdict === 'enabled') return [];
     const label = labels.get(result.mailboxId);
-    return [{ mailboxName: label?.name ?? result.mailboxId, emailAddress: label?.emailAddress || '(address unknown)', reason: result.reason }];
+    return [{ mailboxName: label?.name ?? result.mailboxId, emailAddress: label?.emailAddress || '(address unknown)', reason: result.reason, ...(result.verdict === 'retryScheduled' ? { willRetry: true } : {}) }];
   });
   const done = job.status === 'done';
+  const retest = done ? retestFailedButton(failures) : undefined;
   return {
     jobId: job.id,
     title: job.title,
@@ -38,7 +40,7 @@ export function jobProgressView(job: JobRecord): JobProgressView {
     completedAt: job.completedAt,
     failures,
     ...(done && failures.length > MAX_OUTCOME_ROWS_PER_CARD ? { seeAllFailuresCommand: { title: 'List failed mailboxes', command: 'mailboxes failed' } } : {}),
-    actions: done ? [] : [{ title: 'Refresh status', command: `job ${job.id}` }],
+    actions: done ? (retest === undefined ? [] : [retest]) : [{ title: 'Refresh status', command: `job ${job.id}` }],
   };
 }
 
@@ -121,7 +123,9 @@ export function profileAlertsActivity(job: JobRecord, profile: EmailServerProfil
     total: alerts.length,
   });
   const count = alerts.length === 1 ? '1 new alert' : `${alerts.length} new alerts`;
-  return cardActivity(card, `Test & Enable job ${job.id} (${job.title}): ${count} for the email server profile ${profile.name}.`);
+  // One message: the sentence heads the card instead of riding beside it as text.
+  const heading = `Test & Enable job ${job.id} (${job.title}): ${count} for the email server profile ${profile.name}.`;
+  return cardActivity({ ...card, fallbackText: `${heading} ${card.fallbackText}`, body: [{ type: 'TextBlock', text: heading, wrap: true, isSubtle: true }, ...card.body] });
 }
 
 /** Why a proactive message did not arrive, in words for the requester. */
@@ -162,6 +166,7 @@ export function deliveryText(summary: DeliverySummary): string | undefined {
     const more = summary.unreachableTotal - listed.length;
     const who = summary.unreachableTotal === 1 ? 'one recipient' : `${summary.unreachableTotal} recipients`;
     sentences.push(`Alerts could not reach ${who}: ${listed.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`);
+    sentences.push('To reach them, ask them to open Mailbox Sync Bot in Teams once; until then, tell them yourself or share the alerts command.');
   }
   if (summary.pending > 0) sentences.push(`${summary.pending === 1 ? 'One alert is' : `${summary.pending} alerts are`} still being delivered.`);
   if (sentences.length === 0 && summary.delivered > 0) sentences.push(summary.delivered === 1 ? 'The alert was delivered.' : `All ${summary.delivered} alerts were delivered.`);

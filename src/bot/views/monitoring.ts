@@ -1,6 +1,7 @@
 // Alerts walls, the audit log, security roles, alert subscriptions and Test & Enable jobs as card views.
 import type { AlertWall, RoleChange, SecurityRoleView as SecurityRoleResult } from '../../app/index.js';
-import type { AlertsWallView, AuditListView, CommandButtonView, JobProgressView, SecurityRoleView, SecurityRolesView } from '../../cards/index.js';
+import type { AlertsWallView, AuditListView, CommandButtonView, JobFailureView, JobProgressView, SecurityRoleView, SecurityRolesView } from '../../cards/index.js';
+import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
 import type { AuditEntry } from '../../domain/model.js';
 import { privilegeDisplayName, type PrivilegeDepth } from '../../domain/options.js';
 import { privilegeDepthLabel } from '../../domain/privileges.js';
@@ -92,6 +93,18 @@ export function subscriptionNotice(result: { readonly profileName: string; reado
         : { title: 'Subscribe', command: `subscribe alerts for profile ${nameArgument(result.profileName)}` },
     ],
   };
+}
+
+/**
+ * "Test the failed ones again" for a finished job: one `test mailbox` over the mailboxes that failed (not those
+ * that retry by themselves), a bulk write that is previewed and confirmed; the failed list when too many to name.
+ */
+export function retestFailedButton(failures: readonly JobFailureView[]): CommandButtonView | undefined {
+  const addresses = [...new Set(failures.filter((failure) => failure.willRetry !== true && failure.emailAddress.includes('@')).map((failure) => failure.emailAddress))];
+  if (addresses.length === 0) return undefined;
+  const command = `test mailbox ${addresses.join(', ')}`;
+  if (command.length > MAX_COMMAND_LENGTH) return { title: 'Failed mailboxes', command: 'mailboxes failed' };
+  return { title: addresses.length === 1 ? 'Test it again' : `Test the ${addresses.length} failed again`, command };
 }
 
 /** A running job gets a refresh button unless the jobs service already gave it buttons of its own. */
