@@ -5,7 +5,7 @@ import { countOf, escapeMarkdown, formatCount, formatUtcOrDash } from './format.
 import type { TextColor } from './labels.js';
 import { outcomeListData, type OutcomeListData } from './mailbox-outcomes.js';
 import { loadCardTemplate } from './template-store.js';
-import type { JobProgressView, JobStatus } from './view-models.js';
+import type { JobProgressView, JobStatus, MailboxOutcome } from './view-models.js';
 
 interface JobProgressCardData extends ButtonSetData, OutcomeListData {
   readonly fallbackText: string;
@@ -41,7 +41,7 @@ function checkCounts(view: JobProgressView): void {
 
 function statusColorOf(view: JobProgressView): TextColor {
   if (view.status !== 'done') return 'Accent';
-  return view.failures.some((failure) => failure.willRetry !== true) ? 'Attention' : 'Default';
+  return view.failures.some((failure) => failure.willRetry !== true && failure.notApproved !== true) ? 'Attention' : 'Default';
 }
 
 /** A Test & Enable job: queued, running or done, with counts; when done, the failed mailboxes and why. */
@@ -49,15 +49,18 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
   checkCounts(view);
   const percent = view.total === 0 ? 100 : Math.floor((view.tested / view.total) * 100);
   const progressText = `${formatCount(view.tested)} of ${countOf(view.total, 'mailbox', 'mailboxes')} tested (${percent}%)`;
-  const list = outcomeListData(view.failures.map((failure) => ({ ...failure, outcome: failure.willRetry === true ? ('retrying' as const) : ('failed' as const) })));
+  const outcomeOf = (failure: JobProgressView['failures'][number]): MailboxOutcome => (failure.willRetry === true ? 'retrying' : failure.notApproved === true ? 'notApproved' : 'failed');
+  const list = outcomeListData(view.failures.map((failure) => ({ ...failure, outcome: outcomeOf(failure) })));
   const hiddenCount = list.hiddenCount;
   const untested = view.total - view.tested;
   // A mailbox Test & Enable tries again by itself is not a failure yet: it is counted apart.
-  const willRetry = view.failures.filter((failure) => failure.willRetry === true).length;
-  const failed = view.failed - willRetry;
+  const willRetry = view.failures.filter((failure) => outcomeOf(failure) === 'retrying').length;
+  const notApproved = view.failures.filter((failure) => outcomeOf(failure) === 'notApproved').length;
+  const failed = view.failed - willRetry - notApproved;
   const summary =
     `${formatCount(view.succeeded)} succeeded, ` +
     (willRetry > 0 ? `${formatCount(willRetry)} will try again, ` : '') +
+    (notApproved > 0 ? `${formatCount(notApproved)} not approved, ` : '') +
     `${formatCount(failed)} failed` +
     (untested > 0 ? `, ${formatCount(untested)} not tested.` : '.');
   const howToSeeAll =
@@ -65,7 +68,7 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
       ? 'Their alerts are on each mailbox’s Alerts wall.'
       : `To list them, type **${escapeMarkdown(view.seeAllFailuresCommand.command)}**.`;
   const buttons = [...(view.seeAllFailuresCommand === undefined ? [] : [view.seeAllFailuresCommand]), ...(view.actions ?? [])];
-  const failedForFallback = view.failures.filter((failure) => failure.willRetry !== true).slice(0, 5).map((failure) => `${failure.mailboxName} (${failure.reason})`);
+  const failedForFallback = view.failures.filter((failure) => failure.willRetry !== true && failure.notApproved !== true).slice(0, 5).map((failure) => `${failure.mailboxName} (${failure.reason})`);
   return template.expand({
     fallbackText:
       `${view.title}: ${statusLabel[view.status]}. ${progressText}.` +
@@ -78,6 +81,7 @@ export function renderJobProgressCard(view: JobProgressView): AdaptiveCardJson {
       fact('Tested', `${formatCount(view.tested)} of ${formatCount(view.total)}`),
       fact('Succeeded', formatCount(view.succeeded)),
       ...(willRetry > 0 ? [fact('Will try again', formatCount(willRetry))] : []),
+      ...(notApproved > 0 ? [fact('Not approved', formatCount(notApproved))] : []),
       fact('Failed', formatCount(failed)),
       fact('Requested by', view.requestedBy),
       fact('Started', view.startedAt === null ? 'Not yet' : formatUtcOrDash(view.startedAt)),

@@ -27,13 +27,14 @@ export interface OutcomeListData {
 
 const GROUP_ORDER: readonly { outcome: MailboxOutcome; heading: string; color: TextColor; noun: string }[] = [
   { outcome: 'failed', heading: 'Failed', color: 'Attention', noun: 'failed' },
+  { outcome: 'notApproved', heading: 'Not approved', color: 'Default', noun: 'not approved' },
   { outcome: 'retrying', heading: 'Will try again', color: 'Default', noun: 'to be tried again' },
   { outcome: 'skipped', heading: 'Skipped', color: 'Default', noun: 'skipped' },
   { outcome: 'succeeded', heading: 'Succeeded', color: 'Default', noun: 'succeeded' },
 ];
 
 export function countOutcomes(rows: readonly MailboxOutcomeView[]): Record<MailboxOutcome, number> {
-  const counts: Record<MailboxOutcome, number> = { succeeded: 0, failed: 0, retrying: 0, skipped: 0 };
+  const counts: Record<MailboxOutcome, number> = { succeeded: 0, failed: 0, notApproved: 0, retrying: 0, skipped: 0 };
   for (const row of rows) counts[row.outcome] += 1;
   return counts;
 }

@@ -191,7 +191,7 @@ export interface MailboxDetailView {
 // ── results of commands ──────────────────────────────────────────────────────────────────────────
 
 /** `retrying`: not enabled yet, but Test & Enable runs again by itself (a transient failure is not a failure). */
-export type MailboxOutcome = 'succeeded' | 'failed' | 'retrying' | 'skipped';
+export type MailboxOutcome = 'succeeded' | 'failed' | 'notApproved' | 'retrying' | 'skipped';
 
 export interface MailboxOutcomeView {
   readonly mailboxName: string;
@@ -258,6 +258,8 @@ export interface JobFailureView {
   readonly reason: string;
   /** The test runs again by itself: listed under "Will try again", not counted as failed. */
   readonly willRetry?: boolean;
+  /** Not tested because the email address is not approved: listed under "Not approved", with Approve. */
+  readonly notApproved?: boolean;
 }
 
 export interface JobProgressView {

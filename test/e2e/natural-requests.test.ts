@@ -87,6 +87,23 @@ describe('Natural requests and actionable cards in the Microsoft 365 Agents Play
     expect(mailbox('sam@contoso.com')?.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
   });
 
+  it('leaves exactly one card in Ada’s chat for a profile’s Test & Enable, updated in place to its summary', async () => {
+    const { ada } = env;
+    const request = 'test the mailboxes of the exchange online profile';
+    const preview = await ada.ask(request, { showing: /Confirm: test mailboxes for profile "?Microsoft Exchange Online"?/ });
+    const before = await ada.botMessageCount();
+    await ada.button(preview, /^Confirm$/).click();
+    await ada.waitUntilShows(preview, /Confirmed: test mailboxes for profile/);
+    const jobCard = await ada.waitForReply(before, { showing: /Test & Enable/ });
+    await ada.waitUntilShows(jobCard, /Done[\s\S]*succeeded/, 60_000);
+    // Owner alerts, digests and delivery reports have had time to arrive: none of them is in Ada's chat.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await ada.botMessageCount()).toBe(before + 1);
+    const summary = await ada.cardText(jobCard);
+    expect(summary).not.toMatch(/new alerts/);
+    await ada.screenshot(screenshotPath('job-one-card'), { from: jobCard });
+  });
+
   it('shows the sync health overview on request', async () => {
     const { ada } = env;
     const health = await ada.ask('how healthy is server-side sync?', { showing: /Server-side synchronization health/ });

@@ -2,6 +2,7 @@
 import type { JobRecord, UnreachableRecipient } from '../../app/jobs/job-records.js';
 import type { DecidedMailbox } from '../../app/jobs/ports.js';
 import {
+  fixButton,
   MAX_OUTCOME_ROWS_PER_CARD,
   renderAlertsWallCard,
   renderJobProgressCard,
@@ -12,10 +13,11 @@ import {
   type MailboxAlertView,
 } from '../../cards/index.js';
 import { alertCondition, isAlertConditionCode, renderAdvice, type AlertConditionCode } from '../../domain/alert-catalog.js';
+import type { DiagnosisFix } from '../../domain/diagnosis.js';
 import type { Alert, EmailServerProfile, EmailSettings, Mailbox } from '../../domain/model.js';
 import { AlertLevel } from '../../domain/options.js';
 import { outboundActivitySchema, type DeadLetterReason, type OutboundActivity } from '../../app/proactive-messages.js';
-import { retestFailedButton } from '../views/monitoring.js';
+import { approveNotApprovedButton, reasonIsNotApproved, retestFailedButton } from '../views/monitoring.js';
 
 /** What the job card shows for a job record. Failures are every mailbox not enabled, with the reason. */
 export function jobProgressView(job: JobRecord): JobProgressView {
@@ -23,10 +25,10 @@ export function jobProgressView(job: JobRecord): JobProgressView {
   const failures = job.results.flatMap((result) => {
     if (result.verdict === 'enabled') return [];
     const label = labels.get(result.mailboxId);
-    return [{ mailboxName: label?.name ?? result.mailboxId, emailAddress: label?.emailAddress || '(address unknown)', reason: result.reason, ...(result.verdict === 'retryScheduled' ? { willRetry: true } : {}) }];
+    return [{ mailboxName: label?.name ?? result.mailboxId, emailAddress: label?.emailAddress || '(address unknown)', reason: result.reason, ...(result.verdict === 'retryScheduled' ? { willRetry: true } : {}), ...(reasonIsNotApproved(result.reason) ? { notApproved: true } : {}) }];
   });
   const done = job.status === 'done';
-  const retest = done ? retestFailedButton(failures) : undefined;
+  const next = done ? [approveNotApprovedButton(failures), retestFailedButton(failures)].flatMap((button) => (button === undefined ? [] : [button])) : [];
   return {
     jobId: job.id,
     title: job.title,
@@ -40,7 +42,7 @@ export function jobProgressView(job: JobRecord): JobProgressView {
     completedAt: job.completedAt,
     failures,
     ...(done && failures.length > MAX_OUTCOME_ROWS_PER_CARD ? { seeAllFailuresCommand: { title: 'List failed mailboxes', command: 'mailboxes failed' } } : {}),
-    actions: done ? (retest === undefined ? [] : [retest]) : [{ title: 'Refresh status', command: `job ${job.id}` }],
+    actions: done ? next : [{ title: 'Refresh status', command: `job ${job.id}` }],
   };
 }
 
@@ -86,6 +88,12 @@ export function ownerHearsOf(conditions: readonly AlertConditionCode[], settings
   return conditions.some((condition) => alertCondition(condition).scope === 'mailbox');
 }
 
+/** Conditions the bot can fix itself, with the fix the diagnosis card offers for them. */
+const FIX_OF_CONDITION: Partial<Readonly<Record<AlertConditionCode, DiagnosisFix>>> = {
+  ActConfiguredWithAnotherOrganization: { kind: 'syncFromThisOrgOnly', label: 'Sync from this org only' },
+  EmailAddressNotApproved: { kind: 'requestApproval', label: 'Request approval' },
+};
+
 /** The card a mailbox owner gets for a result with alerts on the mailbox's wall; undefined when there are none. */
 export function mailboxAlertView(decided: DecidedMailbox): MailboxAlertView | undefined {
   const { test, after } = decided;
@@ -109,7 +117,12 @@ export function mailboxAlertView(decided: DecidedMailbox): MailboxAlertView | un
   };
   if (test.verdict === 'enabled') return { ...base, outcome: 'succeeded' };
   const conditions = test.conditions.filter(isAlertConditionCode);
-  return { ...base, outcome: 'failed', whatToDo: whatToDo(after, decided.profile, conditions, after.postponeTestEmailConfigurationUntil) };
+  // The bot's own fix first, where it has one (a write: previewed and confirmed, refused if not allowed).
+  const fixes = conditions.flatMap((condition) => {
+    const fix = FIX_OF_CONDITION[condition];
+    return fix === undefined ? [] : [fixButton(fix, after.emailAddress)];
+  });
+  return { ...base, actions: [...fixes.slice(0, 1), ...base.actions], outcome: 'failed', whatToDo: whatToDo(after, decided.profile, conditions, after.postponeTestEmailConfigurationUntil) };
 }
 
 export const mailboxAlertActivity = (view: MailboxAlertView): OutboundActivity => cardActivity(renderMailboxAlertCard(view));

@@ -2,6 +2,7 @@
 import type { AlertWall, RoleChange, SecurityRoleView as SecurityRoleResult } from '../../app/index.js';
 import type { AlertsWallView, AuditListView, CommandButtonView, JobFailureView, JobProgressView, SecurityRoleView, SecurityRolesView } from '../../cards/index.js';
 import { MAX_COMMAND_LENGTH } from '../../shared/limits.js';
+import { alertCondition, type AlertConditionCode } from '../../domain/alert-catalog.js';
 import type { AuditEntry } from '../../domain/model.js';
 import { privilegeDisplayName, type PrivilegeDepth } from '../../domain/options.js';
 import { privilegeDepthLabel } from '../../domain/privileges.js';
@@ -95,12 +96,32 @@ export function subscriptionNotice(result: { readonly profileName: string; reado
   };
 }
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The alert text of a condition, as a pattern: the catalog's template with each placeholder free. */
+const textPatternOf = (code: AlertConditionCode): RegExp =>
+  new RegExp(alertCondition(code).template.split(/\{[A-Za-z]+\}/).map(escapeRegExp).join('.+?'));
+const notApprovedText = textPatternOf('EmailAddressNotApproved');
+
+/** Whether a job result's reason is the catalog's "email address not approved" (job results keep the text, not the code). */
+export const reasonIsNotApproved = (reason: string): boolean => notApprovedText.test(reason);
+
+/** "Approve the N not approved": one bulk approval, previewed and confirmed; after it the mailboxes are tested again. */
+export function approveNotApprovedButton(failures: readonly JobFailureView[]): CommandButtonView | undefined {
+  const addresses = [...new Set(failures.filter((failure) => failure.notApproved === true && failure.emailAddress.includes('@')).map((failure) => failure.emailAddress))];
+  if (addresses.length === 0) return undefined;
+  const command = `approve mailbox ${addresses.join(', ')}`;
+  if (command.length > MAX_COMMAND_LENGTH) return { title: 'Pending approvals', command: 'mailboxes pending' };
+  return { title: addresses.length === 1 ? 'Approve it' : `Approve the ${addresses.length} not approved`, command };
+}
+
 /**
  * "Test the failed ones again" for a finished job: one `test mailbox` over the mailboxes that failed (not those
  * that retry by themselves), a bulk write that is previewed and confirmed; the failed list when too many to name.
  */
 export function retestFailedButton(failures: readonly JobFailureView[]): CommandButtonView | undefined {
-  const addresses = [...new Set(failures.filter((failure) => failure.willRetry !== true && failure.emailAddress.includes('@')).map((failure) => failure.emailAddress))];
+  // Not approved ones fail again until they are approved; retries run by themselves.
+  const addresses = [...new Set(failures.filter((failure) => failure.willRetry !== true && failure.notApproved !== true && failure.emailAddress.includes('@')).map((failure) => failure.emailAddress))];
   if (addresses.length === 0) return undefined;
   const command = `test mailbox ${addresses.join(', ')}`;
   if (command.length > MAX_COMMAND_LENGTH) return { title: 'Failed mailboxes', command: 'mailboxes failed' };

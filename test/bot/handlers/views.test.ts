@@ -15,6 +15,8 @@ import {
 } from '../../../src/bot/views/index.js';
 import type { PermissionDecision } from '../../../src/domain/permissions.js';
 import { EmailApprovalStatus } from '../../../src/domain/options.js';
+import { renderAlertText } from '../../../src/domain/alert-catalog.js';
+import { approveNotApprovedButton, reasonIsNotApproved, retestFailedButton } from '../../../src/bot/views/monitoring.js';
 import { MAX_COMMAND_LENGTH } from '../../../src/shared/limits.js';
 import { mailboxRecord } from '../../store/documents.js';
 import { cardText, executeActions } from '../../cards/card-inspection.js';
@@ -247,5 +249,32 @@ describe('problem cards', () => {
     const card = problemCard({ code: 'InactiveProfile', message: 'The email server profile "Old" is inactive.' }, context);
     expect(cardText(card)).toContain('The email server profile is inactive');
     expect(buttonsOf(card)).toEqual([{ title: 'Show profiles', command: 'profiles' }]);
+  });
+});
+
+describe('the next steps of a finished job', () => {
+  const notApprovedReason = renderAlertText('EmailAddressNotApproved', {
+    email: 'pia@contoso.com',
+    name: 'Pia Pending',
+    approvalStatus: 'Pending Approval',
+    recordType: 'users',
+    approvalSetting: 'Process emails only for approved users',
+  });
+
+  it('recognises the catalog’s "not approved" reason, and nothing else', () => {
+    expect(reasonIsNotApproved(`Not tested: ${notApprovedReason}`)).toBe(true);
+    expect(reasonIsNotApproved('The mailbox location could not be determined.')).toBe(false);
+  });
+
+  it('approves the not approved, tests again only the others, and leaves retries alone', () => {
+    const failures = [
+      { mailboxName: 'Pia', emailAddress: 'pia@contoso.com', reason: notApprovedReason, notApproved: true },
+      { mailboxName: 'Support', emailAddress: 'support@contoso.com', reason: 'Not found.' },
+      { mailboxName: 'Evan', emailAddress: 'evan@contoso.com', reason: 'Exchange unreachable.', willRetry: true },
+      { mailboxName: 'Otto', emailAddress: 'otto@contoso.com', reason: 'Another org.' },
+    ];
+    expect(approveNotApprovedButton(failures)).toEqual({ title: 'Approve it', command: 'approve mailbox pia@contoso.com' });
+    expect(retestFailedButton(failures)).toEqual({ title: 'Test the 2 failed again', command: 'test mailbox support@contoso.com, otto@contoso.com' });
+    expect(retestFailedButton(failures.slice(2, 3))).toBeUndefined();
   });
 });
