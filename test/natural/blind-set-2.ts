@@ -1,0 +1,48 @@
+// A second blind set, written on 2026-12-06 before the round of tuning that looked at the first blind set's
+// misses (docs/natural-language.md): measured before and after that round, and never tuned against.
+import type { LabelledPhrasing } from './evaluation-set.js';
+
+const l = (text: string, expected: LabelledPhrasing['expected']): LabelledPhrasing => ({ text, expected });
+
+export const blindSet2: readonly LabelledPhrasing[] = [
+  l('what are you good for', 'help'),
+  l('tell me what I can type here', 'help'),
+  l('which permissions come with my account', 'whoami'),
+  l('am I an approver', 'whoami'),
+  l('list every server profile we have', 'profiles'),
+  l('is the pop3 profile set up properly', 'verify profile "Legacy POP3"'),
+  l('what delivery method do new mailboxes get', 'settings'),
+  l('show me the failing mailboxes', 'mailboxes failed'),
+  l('which addresses still need someone to approve them', 'mailboxes pending'),
+  l('any rejected mailboxes?', 'mailboxes rejected'),
+  l('which mailboxes are switched off', 'mailboxes disabled'),
+  l('show every mailbox in the org', 'mailboxes all'),
+  l("open dana's mailbox", 'mailbox dana@contoso.com'),
+  l('what state is the support mailbox in', 'mailbox support@contoso.com'),
+  l('why does erin not get any email', 'diagnose erin@contoso.com'),
+  l("what's wrong with the sales inbox", 'diagnose sales@contoso.com'),
+  l('evan mailbox is failing, what happened', 'diagnose evan@contoso.com'),
+  l('please approve sam', 'approve mailbox sam@contoso.com'),
+  l('approve every address that is waiting', 'approve mailbox pending'),
+  l('approve cody and gus', 'approve mailbox cody@contoso.com, gus@contoso.com'),
+  l('reject pia because she left the company', 'reject mailbox pia@contoso.com because she left the company'),
+  l('decline the address of sam', 'reject mailbox sam@contoso.com'),
+  l('ask for approval of my mailbox', 'request approval ada@contoso.com'),
+  l('test dana again', 'test mailbox dana@contoso.com'),
+  l('run test and enable on every mailbox', 'test mailbox all'),
+  l('enable the mailboxes of the exchange online profile', 'test mailboxes for profile "Microsoft Exchange Online"'),
+  l('give sid the default email settings', 'apply default settings to sid@contoso.com'),
+  l('make this org primary for otto', 'sync from this org only otto@contoso.com on'),
+  l('any alerts for the support mailbox', 'alerts support@contoso.com'),
+  l('who changed things today', 'audit'),
+  l('is my test done yet', 'job'),
+  l('give me the health overview', 'health'),
+  l('how is mailbox sync doing', 'health'),
+  l('who may approve email addresses', 'roles'),
+  l('approve zed', 'unknown'),
+  l('diagnose', 'missing'),
+  l('book me a flight to paris', 'none'),
+  l('what is the meaning of life', 'none'),
+  l('turn off the lights', 'none'),
+  l('why is pia not syncing', 'diagnose pia@contoso.com'),
+];
