@@ -55,7 +55,7 @@ const STATUS_WORDS: ReadonlyMap<string, MailboxStatusWord> = new Map([
   ['pending', 'pending'], ['unapproved', 'pending'], ['waiting', 'pending'],
   ['approved', 'approved'],
   ['rejected', 'rejected'], ['declined', 'rejected'], ['refused', 'rejected'],
-  ['failed', 'failed'], ['failing', 'failed'], ['failures', 'failed'], ['failure', 'failed'], ['broken', 'failed'], ['erroring', 'failed'], ['errors', 'failed'], ['fail', 'failed'],
+  ['failed', 'failed'], ['failing', 'failed'], ['failures', 'failed'], ['failure', 'failed'], ['broken', 'failed'], ['erroring', 'failed'], ['errors', 'failed'], ['fail', 'failed'], ['problems', 'failed'], ['issues', 'failed'],
   ['disabled', 'disabled'], ['inactive', 'disabled'],
 ]);
 const EVERYTHING_WORDS = new Set(['all', 'every', 'each', 'everything', 'everyone', 'everybody']);

@@ -56,7 +56,7 @@ export const intents: readonly IntentDefinition[] = [
   },
   {
     id: 'settings', describe: 'the default email settings', example: 'what are the default email settings?', needs: 'nothing', writes: false,
-    training: ['which delivery methods are used by default', 'default delivery methods', 'what are the defaults for email', 'show default email settings', 'what are the default delivery methods', 'how is email configured', 'show the settings', 'what is the default server profile', 'default email settings', 'which delivery method is the default', 'what are the organization email settings', 'is approval required for users', 'show the email configuration'],
+    training: ['which delivery methods are used by default', 'default delivery methods', 'what are the defaults for email', 'show default email settings', 'what are the default delivery methods', 'how is email configured', 'show the settings', 'what is the default server profile', 'default email settings', 'which delivery method is the default', 'what are the organization email settings', 'is approval required for users', 'show the email configuration', 'do users need approval for email', 'does a queue need its address approved'],
   },
   {
     id: 'listMailboxes', describe: 'list mailboxes by status', example: 'show me mailboxes that failed', needs: 'status', writes: false,
@@ -68,19 +68,19 @@ export const intents: readonly IntentDefinition[] = [
   },
   {
     id: 'diagnose', describe: 'why a mailbox is not working, and the fix', example: "why is Otto's mailbox not working?", needs: 'mailbox', writes: false,
-    training: [`why is ${M} mailbox not working`, `what is wrong with ${M}`, `diagnose ${M}`, `why does ${M} fail`, `${M} cannot receive email`, `troubleshoot ${M}`, `why is ${M} not syncing`, `what happened to ${M}`, `why did the test fail for ${M}`, `${M} is broken`, `fix ${M}`, `why is ${M} disabled`, `${M} does not get emails`, `what is the problem with ${M}`, `why can't ${M} send email`, `help with ${M}`],
+    training: [`why is ${M} mailbox not working`, `what is wrong with ${M}`, `diagnose ${M}`, `why does ${M} fail`, `${M} cannot receive email`, `troubleshoot ${M}`, `why is ${M} not syncing`, `what happened to ${M}`, `why did the test fail for ${M}`, `${M} is broken`, `fix ${M}`, `why is ${M} disabled`, `${M} does not get emails`, `what is the problem with ${M}`, `why can't ${M} send email`, `help with ${M}`, `what up with ${M}`, `whats going on with ${M}`],
   },
   {
     id: 'approve', describe: 'approve email addresses', example: "approve Pia's email address", needs: 'mailboxesOrPending', writes: true,
-    training: ['approve the pending ones', 'approve pending addresses', 'approve everything pending', `can you approve ${M} for me`, 'approve all waiting', 'approve waiting addresses', `could you approve ${M} please`, `approve ${M}`, `approve the email address of ${M}`, `please approve ${M} mailbox`, 'approve all pending', 'approve everything waiting', `approve ${M} and ${M}`, `ok approve ${M}`, `approve the address for ${M}`, 'approve all the pending mailboxes', `go ahead and approve ${M}`, `approve email for ${M}`, `accept ${M} address`, 'approve every pending email address', `allow ${M} email address`],
+    training: ['approve the pending ones', 'approve pending addresses', 'approve everything pending', `can you approve ${M} for me`, 'approve all waiting', 'approve waiting addresses', `could you approve ${M} please`, `approve ${M}`, `approve the email address of ${M}`, `please approve ${M} mailbox`, 'approve all pending', 'approve everything waiting', `approve ${M} and ${M}`, `ok approve ${M}`, `approve the address for ${M}`, 'approve all the pending mailboxes', `go ahead and approve ${M}`, `approve email for ${M}`, `accept ${M} address`, 'approve every pending email address', `allow ${M} email address`, `i want to approve ${M}`, `i would like to approve ${M}`, 'go ahead and approve everything that is waiting', 'approve all of the waiting ones'],
   },
   {
     id: 'reject', describe: 'reject email addresses', example: "reject the Sales Inbox's address", needs: 'mailboxesOrPending', writes: true,
-    training: [`reject ${M}`, `deny ${M} address`, `decline the email of ${M}`, 'reject all pending', `reject the address of ${M}`, `refuse ${M}`, `do not approve ${M}`, `reject ${M} mailbox`, 'reject every pending mailbox', `turn down ${M}`, `deny the email address for ${M}`],
+    training: [`reject ${M}`, `deny ${M} address`, `decline the email of ${M}`, 'reject all pending', `reject the address of ${M}`, `refuse ${M}`, `do not approve ${M}`, `reject ${M} mailbox`, 'reject every pending mailbox', `turn down ${M}`, `deny the email address for ${M}`, `say no to ${M}`, `turn down ${M}`],
   },
   {
     id: 'requestApproval', describe: 'ask for an email address to be approved', example: 'request approval for my mailbox', needs: 'mailbox', writes: true,
-    training: [`request approval for ${M}`, `ask an admin to approve ${M}`, `send ${M} for approval`, `submit ${M} for approval`, `get ${M} approved`, `request approval of ${M} address`, `ask for approval of ${M}`, `can someone approve ${M}`],
+    training: [`request approval for ${M}`, `ask an admin to approve ${M}`, `send ${M} for approval`, `submit ${M} for approval`, `get ${M} approved`, `request approval of ${M} address`, `ask for approval of ${M}`, `can someone approve ${M}`, `i need ${M} approved`, `i want ${M} to be approved`],
   },
   {
     id: 'testMailbox', describe: 'Test & Enable mailboxes', example: 'test and enable all mailboxes', needs: 'mailboxesOrAll', writes: true,
@@ -104,7 +104,7 @@ export const intents: readonly IntentDefinition[] = [
   },
   {
     id: 'audit', describe: 'who changed what', example: 'who changed what recently?', needs: 'nothing', writes: false,
-    training: ['what changed lately', 'who approved which addresses', 'what happened today', 'show the audit log', 'who changed what', 'what happened recently', 'recent changes', 'history of approvals', 'who approved what', 'show me the audit trail', 'what did people change', 'last changes', 'audit'],
+    training: ['what changed lately', 'who approved which addresses', 'what happened today', 'show the audit log', 'who changed what', 'what happened recently', 'recent changes', 'history of approvals', 'who approved what', 'show me the audit trail', 'what did people change', 'last changes', 'audit', `who approved ${M}`, `who rejected ${M}`, `who changed ${M}`, 'recent activity', 'show the activity'],
   },
   {
     id: 'job', describe: 'the progress of a Test & Enable job', example: 'how is my test going?', needs: 'nothing', writes: false,
@@ -127,4 +127,5 @@ export const statusOf = (status: MailboxStatusWord | undefined, everything: bool
 export const noneTraining: readonly string[] = [
   "what's the weather like", 'tell me a joke', 'what time is it', 'order a pizza', 'who won the game last night', 'play some music',
   'book a meeting room', 'translate this to french', 'what is the capital of france', 'how old are you', 'sing a song', 'lunch plans',
+  'remind me to call', 'set a reminder for tomorrow', 'reset my windows password', 'my laptop is slow',
 ];
