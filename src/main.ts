@@ -205,11 +205,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobRepository = postgres?.jobs ?? new DocumentJobRepository(store);
   const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
-  const approvals = createApprovalCards(services, postgres?.approvals ?? new DocumentApprovalRequestRepository(store));
+  const approvalRequests = postgres?.approvals ?? new DocumentApprovalRequestRepository(store);
+  const approvals = createApprovalCards(services, approvalRequests);
   const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,
-    ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions }), approvals.handleAction),
+    ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions, approvalRequests }), approvals.handleAction),
     references,
     welcome: welcomeReply,
     logger,

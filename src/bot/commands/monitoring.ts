@@ -38,7 +38,14 @@ export const monitoringCommands = {
       return 'health';
     },
     async handle(_args, env) {
-      const result = await syncHealthFor(env.useCases, env.requester);
+      const requests = (await env.deps.approvalRequests?.all()) ?? [];
+      // When each pending address was asked for: its oldest request still open.
+      const approvalRequestedOn = new Map<string, string>();
+      for (const request of requests) {
+        const known = approvalRequestedOn.get(request.mailboxId);
+        if (request.status === 'pending' && (known === undefined || request.requestedAt < known)) approvalRequestedOn.set(request.mailboxId, request.requestedAt);
+      }
+      const result = await syncHealthFor(env.useCases, env.requester, { approvalRequestedOn });
       if (!result.ok) return env.fail(result.error, 'Show the sync health');
       await env.sendCard(renderSyncHealthCard(syncHealthView(result.value)));
     },

@@ -3,6 +3,7 @@
 // The registrations import this, so it knows no registry: the dispatcher builds the environment
 // (src/bot/handlers/command-environment.ts).
 import type { MailboxSelector, UseCaseContext } from '../../app/index.js';
+import type { ApprovalRequestRepository } from '../../app/approvals/approval-requests.js';
 import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
@@ -15,6 +16,8 @@ import { mailboxRefText } from '../views/command-line.js';
 export interface CommandDispatcherDependencies extends CoreServices {
   readonly jobs: TestAndEnableJobs;
   readonly subscriptions: AlertSubscriptions;
+  /** Approval requests, for how long pending addresses have waited (the health card); absent in some tests. */
+  readonly approvalRequests?: Pick<ApprovalRequestRepository, 'all'>;
 }
 
 export interface HandlerEnvironment {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertLevel, TestStatus } from '../../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../../support/bot-harness.js';
-import { cardText } from '../../cards/card-inspection.js';
+import { cardText, visibleTexts } from '../../cards/card-inspection.js';
 import { buttonsIn, click, confirm, isConfirmationCard, sayForCard } from './support.js';
 
 describe('diagnose and health', () => {
@@ -54,6 +54,21 @@ describe('diagnose and health', () => {
     const { activity } = await sayForCard(t, t.user('pia'), 'diagnose pia@contoso.com');
     expect(textOf(activity)).toContain('not approved');
     expect(buttonsIn(activity).map((button) => button.title)).not.toContain('Approve email address');
+  });
+
+  it('says how long a pending address has waited since its approval was asked for', async () => {
+    await sayForCard(t, t.user('pia'), 'request approval pia@contoso.com');
+    // The approval request is recorded when the event is handled, just after the answer.
+    const waited = async (): Promise<string | undefined> => {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const texts = visibleTexts((await sayForCard(t, t.user('ada'), 'health')).card);
+        const at = texts.indexOf('pia@contoso.com');
+        if (at >= 0 && texts[at + 2] !== '—') return texts[at + 2];
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return undefined;
+    };
+    expect(await waited()).toBe('today');
   });
 
   it('shows the sync health overview with counts, causes and the pending approvals', async () => {
