@@ -1,3 +1,4 @@
+import { toButtonSet, type ButtonSetData } from './buttons.js';
 import type { AdaptiveCardJson } from './card-json.js';
 import { clip, countOf, escapeMarkdown, formatCount, formatUtc } from './format.js';
 import { alertLevelColor, alertLevelText, type TextColor } from './labels.js';
@@ -8,7 +9,7 @@ export const MAX_ALERTS_PER_CARD = 20;
 /** `tracelog.text` holds up to 2,000 characters; the wall shows the start, the mailbox card the rest. */
 const MAX_ALERT_TEXT_LENGTH = 500;
 
-interface AlertsWallCardData {
+interface AlertsWallCardData extends ButtonSetData {
   readonly fallbackText: string;
   readonly title: string;
   readonly subtitle: string;
@@ -45,5 +46,6 @@ export function renderAlertsWallCard(view: AlertsWallView): AdaptiveCardJson {
     })),
     hasHidden: hidden > 0,
     hiddenText: `${countOf(hidden, 'older alert is', 'older alerts are')} not shown; the full wall is on the ${kind.toLowerCase()} in Dynamics 365 (Common › Alerts).`,
+    ...toButtonSet(view.actions, 'alerts wall'),
   });
 }

@@ -437,6 +437,7 @@ export const sampleMailboxAlertFailed: MailboxAlertView = {
 export const sampleAlertsWall: AlertsWallView = {
   regarding: { type: 'mailbox', name: 'Sales Inbox' },
   total: 3,
+  actions: [{ title: 'Diagnose and fix', command: 'diagnose mailbox-queue-sales' }],
   alerts: [
     { level: AlertLevel.Warning, createdOn: '2025-03-01T10:15:00Z', text: 'An error occurred in sending email while connecting to the email server. Web server returned ConnectFailure. Dynamics 365 will try to send email again later.' },
     { level: AlertLevel.Error, createdOn: '2025-02-28T17:40:00Z', text: 'The credentials specified in the associated email server profile are incorrect or have insufficient permissions.' },

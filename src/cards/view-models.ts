@@ -317,6 +317,8 @@ export interface AlertsWallView {
   readonly alerts: readonly AlertView[];
   /** How many alerts exist in all, when more exist than `alerts` holds. */
   readonly total: number;
+  /** What to do about them: a mailbox's diagnosis, with the bot's fix. */
+  readonly actions?: readonly CommandButtonView[];
 }
 
 export interface AuditEntryView {

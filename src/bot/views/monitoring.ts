@@ -17,6 +17,8 @@ export function alertsWallView(wall: AlertWall): AlertsWallView {
     regarding: { type: wall.regarding.type, name: wall.regarding.name },
     alerts: wall.alerts.map((alert) => ({ level: alert.level, createdOn: alert.createdOn, text: alert.text })),
     total: wall.alerts.length,
+    // A mailbox's alerts lead to its diagnosis: the likely cause and the bot's fix, where it has one.
+    ...(wall.regarding.type === 'mailbox' && wall.alerts.length > 0 ? { actions: [{ title: 'Diagnose and fix', command: `diagnose ${wall.regarding.id}` }] } : {}),
   };
 }
 

@@ -49,6 +49,14 @@ describe('diagnose and health', () => {
     expect(t.bot.services.store.mailboxByEmail('otto@contoso.com')?.orgMarkedAsPrimaryForExchangeSync).toBe(true);
   });
 
+  it('leads from a mailbox’s alerts to its diagnosis', async () => {
+    const ada = t.user('ada');
+    const { activity } = await sayForCard(t, ada, 'alerts otto@contoso.com');
+    const diagnose = buttonsIn(activity).find((button) => button.title === 'Diagnose and fix');
+    if (diagnose === undefined) throw new Error('no Diagnose and fix on the alerts wall');
+    expect(cardText(await click(t, ada, diagnose))).toContain('Likely cause');
+  });
+
   it('offers no fix button to someone who may not make the fix', async () => {
     // Pia may read her own mailbox but not approve it: the diagnosis says what to do, without the button.
     const { activity } = await sayForCard(t, t.user('pia'), 'diagnose pia@contoso.com');
