@@ -9,7 +9,7 @@ import type {
   MailboxRowView,
   OperationResultView,
 } from '../../cards/index.js';
-import { EmailApprovalStatus } from '../../domain/options.js';
+import { EmailApprovalStatus, TestStatus } from '../../domain/options.js';
 import { privilegeDepthLabel } from '../../domain/privileges.js';
 
 const filterLabel: Readonly<Record<MailboxFilter, string>> = {
@@ -99,6 +99,8 @@ function detailActions(detail: MailboxDetail): CommandButtonView[] {
   const actions: CommandButtonView[] = [];
   if (allowed('approveEmail') && mailbox.emailRouterAccessApproval !== EmailApprovalStatus.Approved) actions.push({ title: 'Approve', command: `approve mailbox ${address}` });
   if (allowed('testAndEnable')) actions.push({ title: 'Test & Enable', command: `test mailbox ${address}` });
+  // A failing mailbox's card leads to why, and to the bot's fix.
+  if (mailbox.mailboxStatus === TestStatus.Failure) actions.push({ title: 'Diagnose', command: `diagnose ${address}` });
   actions.push({ title: 'Alerts', command: `alerts mailbox ${address}` });
   // Reject is never the first or primary action: it comes last, and like every write from a button it is
   // previewed and confirmed before anything changes (docs/confirmations.md).

@@ -57,6 +57,12 @@ describe('diagnose and health', () => {
     expect(cardText(await click(t, ada, diagnose))).toContain('Likely cause');
   });
 
+  it('offers Diagnose on a failing mailbox’s card, and not on a working one', async () => {
+    const ada = t.user('ada');
+    expect(buttonsIn((await sayForCard(t, ada, 'mailbox erin@contoso.com')).activity).map((button) => button.command)).toContain('diagnose erin@contoso.com');
+    expect(buttonsIn((await sayForCard(t, ada, 'mailbox dana@contoso.com')).activity).map((button) => button.title)).not.toContain('Diagnose');
+  });
+
   it('offers no fix button to someone who may not make the fix', async () => {
     // Pia may read her own mailbox but not approve it: the diagnosis says what to do, without the button.
     const { activity } = await sayForCard(t, t.user('pia'), 'diagnose pia@contoso.com');
