@@ -68,6 +68,8 @@ export interface PrivilegeGrantView {
 export interface CapabilityView {
   /** e.g. `Approve email addresses of other users' mailboxes` */
   readonly action: string;
+  /** For a right on one record: the record ("your own mailbox ada@contoso.com") and the right alone, so the summary can group them. */
+  readonly on?: { readonly record: string; readonly right: string };
   readonly allowed: boolean;
   readonly rule: string;
   readonly reason: string;

@@ -26,6 +26,36 @@ interface WhoAmICardData {
 
 const template = loadCardTemplate<WhoAmICardData>('whoami');
 
+/** Mid-sentence case, except for names such as "Test & Enable". */
+const lowerFirst = (text: string): string => (/^\w+ & /.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1));
+
+/** One line per organization-wide right, and one per record for the rights on it ("On your own mailbox …: a, b and c"). */
+function allowedLines(capabilities: WhoAmIView['capabilities']): string[] {
+  const lines: string[] = [];
+  const byRecord = new Map<string, string[]>();
+  for (const capability of capabilities) {
+    if (!capability.allowed) continue;
+    if (capability.on === undefined) {
+      lines.push(`Allowed: ${capability.action}`);
+      continue;
+    }
+    const rights = byRecord.get(capability.on.record);
+    if (rights === undefined) {
+      byRecord.set(capability.on.record, [capability.on.right]);
+      lines.push(capability.on.record);
+    } else {
+      rights.push(capability.on.right);
+    }
+  }
+  return lines.map((line) => {
+    const rights = byRecord.get(line);
+    if (rights === undefined) return line;
+    const [first = '', ...rest] = rights;
+    const listed = rest.length === 0 ? first : `${[first, ...rest.slice(0, -1).map(lowerFirst)].join(', ')} and ${lowerFirst(rest.at(-1) ?? '')}`;
+    return `Allowed on ${line}: ${listed}`;
+  });
+}
+
 const listOrNone = (items: readonly string[]): string => (items.length === 0 ? 'None' : items.join(', '));
 
 /**
@@ -46,7 +76,7 @@ export function renderWhoAmICard(view: WhoAmIView): AdaptiveCardJson {
     fullName: escapeMarkdown(view.fullName),
     summary: escapeMarkdown([view.primaryEmail, view.businessUnit, ...adminRoles, ...view.securityRoles].join(' · ')),
     hasAllowed: allowed.length > 0,
-    allowed: allowed.map((action) => ({ headline: `✅ Allowed: ${escapeMarkdown(action)}` })),
+    allowed: allowedLines(view.capabilities).map((line) => ({ headline: `✅ ${escapeMarkdown(line)}` })),
     hasRefused: refused.length > 0,
     refused: view.capabilities.filter((capability) => !capability.allowed).map((capability) => ({ headline: `⛔ Not allowed: ${escapeMarkdown(capability.action)}`, reason: escapeMarkdown(capability.reason) })),
     userFacts: [

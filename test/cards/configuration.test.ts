@@ -66,6 +66,24 @@ describe('renderWhoAmICard', () => {
     expect(toggle?.targetElements).toEqual(['whoami-details']);
   });
 
+  it('groups the rights on one mailbox into one line of the summary', () => {
+    const decision = { allowed: true, rule: 'r', reason: 'because' };
+    const own = 'your own mailbox ada@contoso.com';
+    const grouped = renderWhoAmICard({
+      ...sampleWhoAmI,
+      capabilities: [
+        { action: `Approve or reject the email address: ${own}`, on: { record: own, right: 'Approve or reject the email address' }, ...decision },
+        { action: 'See mailboxes', ...decision },
+        { action: `Test & Enable: ${own}`, on: { record: own, right: 'Test & Enable' }, ...decision },
+        { action: `Change delivery methods: ${own}`, on: { record: own, right: 'Change delivery methods' }, ...decision },
+      ],
+    });
+    const shown = visibleTexts({ ...grouped, body: grouped.body.filter((element) => element.isVisible !== false) });
+    expect(shown).toContain(`✅ Allowed on ${own}: Approve or reject the email address, Test & Enable and change delivery methods`);
+    expect(shown).toContain('✅ Allowed: See mailboxes');
+    expect(shown.filter((text) => text.startsWith('✅'))).toHaveLength(2);
+  });
+
   it('says "None" for a user without admin roles and explains the missing privileges', () => {
     const plain = renderWhoAmICard({ ...sampleWhoAmI, office365Roles: [], securityRoles: [], privileges: [], isServiceAdministrator: true });
     expect(factValue(plain, 'Microsoft 365 roles')).toBe('Dynamics 365 Service administrator');

@@ -18,7 +18,7 @@ export function whoAmIView(result: WhoAmI, businessUnitName: string): WhoAmIView
     const whose = sample.whose === 'own' ? `your own mailbox ${mailbox.emailAddress}` : `${mailbox.name}’s mailbox ${mailbox.emailAddress}`;
     return sample.permissions
       .filter((permission) => mailboxSpecificActions.has(permission.action))
-      .map((permission) => capability(`${permission.label}: ${whose}`, permission.decision));
+      .map((permission) => ({ ...capability(`${permission.label}: ${whose}`, permission.decision), on: { record: whose, right: permission.label } }));
   });
   return {
     fullName: result.user.fullName,

@@ -48,7 +48,7 @@ describe('help and whoami', () => {
     const text = textOf(activity);
     expect(text).toContain('Ada Admin');
     expect(text).toContain('Office 365 Global administrator');
-    expect(text).toContain('✅ Allowed: Approve or reject the email address: your own mailbox ada@contoso.com');
+    expect(text).toContain('✅ Allowed on your own mailbox ada@contoso.com: Approve or reject the email address, change delivery methods, Test & Enable and change the email address');
     expect(text).toContain('seed2019:ce-online/exchange-online:global-admin+system-admin');
   });
 
