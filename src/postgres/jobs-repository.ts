@@ -24,6 +24,8 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, where: string, under: s
 const JOB_NUMBER = /^J-(\d+)$/;
 
 export class PostgresJobRepository implements JobRepository {
+  /** Every instance on the database sees these jobs: each is run under a lease (see JobRecord.owner). */
+  readonly shared = true;
   constructor(private readonly pool: pg.Pool) {}
 
   async jobs(): Promise<readonly JobRecord[]> {

@@ -111,6 +111,8 @@ const JOB_NUMBER = /^J-(\d+)$/;
 const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
 
 export class DocumentJobRepository implements JobRepository {
+  /** The data file is one process's (its lock refuses a second): no leases needed. */
+  readonly shared = false;
   /** Numbers only grow: the highest handed out by this process or found in the data file. */
   #lastJobNumber = 0;
 

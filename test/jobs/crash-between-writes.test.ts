@@ -36,6 +36,7 @@ function kindOf(before: JobRecord, after: JobRecord | null): JobWrite {
  */
 function crashingRepository(crash: Crash, dieAt: JobWrite) {
   return (inner: JobRepository): JobRepository => ({
+    shared: inner.shared,
     jobs: () => inner.jobs(),
     nextJobId: () => inner.nextJobId(),
     subscriptions: () => inner.subscriptions(),

@@ -110,6 +110,11 @@ export const jobRecordSchema = z
     deliveryReported: z.boolean(),
     /** The newest batch written ahead (in doubt until counted); see `lastBatchSchema`. */
     lastBatch: lastBatchSchema.optional(),
+    /**
+     * Which bot instance runs the job, until when, when several share the jobs (PostgreSQL): it renews the lease
+     * while it runs the job; once the lease has run out (the instance died) another takes the job over.
+     */
+    owner: z.object({ instance: z.string().min(1), until: timestamp }).strict().optional(),
   })
   .strict();
 export type JobRecord = z.infer<typeof jobRecordSchema>;

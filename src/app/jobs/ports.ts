@@ -11,6 +11,12 @@ import type { AlertSubscriptionRecord, JobRecord, JobResult, PendingNotification
  * write-ahead `inDoubt` batch on the job, and record batches with idempotency keys).
  */
 export interface JobRepository {
+  /**
+   * Whether other bot instances share these jobs (PostgreSQL). Then a job is run by the instance holding its lease
+   * (`JobRecord.owner`, taken and renewed through `update`). A repository only this process writes (the data file,
+   * which a lock keeps to one process) needs no leases.
+   */
+  readonly shared: boolean;
   /** The retained jobs, oldest first. */
   jobs(): Promise<readonly JobRecord[]>;
   /** A job id never handed out before, by any process sharing this state (`J-<number>`, numbers only grow). */

@@ -74,6 +74,11 @@ export interface TestAndEnableRunnerOptions {
   readonly maxConflictRetests?: number;
   /** Wait before writing again after a failed write. Default 1000 ms. */
   readonly writeRetryDelayMs?: number;
+  /**
+   * With jobs shared by several instances: how long a job's lease lasts. It is renewed every third of that, and
+   * unfinished jobs whose lease ran out (their instance died) are taken over as often. Default 60 s.
+   */
+  readonly leaseMs?: number;
 }
 
 /** Times a job's scheduling is tried again when a mailbox changed between reading and scheduling it. */
@@ -124,6 +129,7 @@ const DEFAULTS = {
   retainedJobs: 50,
   maxConflictRetests: 3,
   writeRetryDelayMs: 1_000,
+  leaseMs: 60_000,
 } as const satisfies Required<TestAndEnableRunnerOptions>;
 
 const silentLog: RunnerLog = { warn: () => undefined, error: () => undefined };
@@ -182,6 +188,9 @@ export class TestAndEnableRunner {
   private batchTimer: { cancel(): void } | undefined;
   private writeRetryTimer: { cancel(): void } | undefined;
   private retryTimer: { cancel(): void } | undefined;
+  private leaseTimer: { cancel(): void } | undefined;
+  /** This runner, as named in the leases of the jobs it runs (when jobs are shared). */
+  private readonly instance: string;
   /** Numbers retry checks, so a slow read does not set a timer after a newer check or stop. */
   private retryCheck = 0;
   private rotation = 0;
@@ -198,6 +207,7 @@ export class TestAndEnableRunner {
     this.timers = deps.timers ?? systemJobTimers;
     this.log = deps.log ?? silentLog;
     this.exchangeTests = new ExchangeTests(deps.connector, deps.ids, { timers: this.timers, timeoutMs: this.options.connectorTimeoutMs });
+    this.instance = deps.ids.next('runner');
     for (const name of ['concurrency', 'batchSize', 'maxPendingResults', 'retainedJobs'] as const) {
       const value = this.options[name];
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
@@ -212,12 +222,7 @@ export class TestAndEnableRunner {
     this.running = true;
     this.stopping = false;
     this.acceptingResults = true;
-    for (const stored of await this.deps.repository.jobs()) {
-      const inDoubt = batchInDoubt(stored);
-      const job = inDoubt === undefined ? stored : await this.settleInDoubt(stored, inDoubt);
-      this.records.set(job.id, job);
-      if (job.status !== 'done') this.activate(job);
-    }
+    for (const stored of await this.deps.repository.jobs()) await this.adoptIfFree(stored);
     for (const job of this.records.values()) {
       const pending = pendingNotificationsOf(job);
       if (pending.length > 0) await this.deliver(job, pending);
@@ -226,6 +231,71 @@ export class TestAndEnableRunner {
       if (job.status === 'done' && !job.deliveryReported) this.deps.notifications.jobChanged(job);
     }
     this.scheduleRetryCheck();
+    this.scheduleLeases();
+    this.pump();
+  }
+
+  /**
+   * Takes an unfinished job this runner may run (always, when jobs are not shared; with its lease free or run out,
+   * when they are): settles a batch it left in doubt and resumes it. Any other job is only remembered (shown).
+   */
+  private async adoptIfFree(stored: JobRecord): Promise<void> {
+    if (stored.status === 'done' || this.active.has(stored.id)) {
+      if (!this.active.has(stored.id)) this.records.set(stored.id, stored);
+      return;
+    }
+    let job = stored;
+    if (this.deps.repository.shared) {
+      const [claimed] = await this.deps.repository.update([stored.id], (current) => (this.isFree(current) ? { ...current, owner: this.lease() } : null));
+      if (claimed === undefined) {
+        this.records.set(stored.id, stored);
+        return;
+      }
+      job = claimed;
+    }
+    const inDoubt = batchInDoubt(job);
+    if (inDoubt !== undefined) job = await this.settleInDoubt(job, inDoubt);
+    this.records.set(job.id, job);
+    if (job.status !== 'done') this.activate(job);
+  }
+
+  /** An unfinished job nobody runs: no lease, this runner's own, or one that ran out. */
+  private isFree(job: JobRecord): boolean {
+    if (job.status === 'done') return false;
+    return job.owner === undefined || job.owner.instance === this.instance || Date.parse(job.owner.until) <= this.deps.clock.now().getTime();
+  }
+
+  private lease(): NonNullable<JobRecord['owner']> {
+    return { instance: this.instance, until: new Date(this.deps.clock.now().getTime() + this.options.leaseMs).toISOString() };
+  }
+
+  /** With shared jobs: renews this runner's leases and takes over jobs whose instance died, every third of a lease. */
+  private scheduleLeases(): void {
+    if (!this.deps.repository.shared || !this.running || this.stopping) return;
+    this.leaseTimer = this.timers.setTimeout(() => {
+      this.leaseTimer = undefined;
+      void this.tendLeases()
+        .catch((error: unknown) => this.log.error('could not renew or take over Test & Enable jobs; trying again', { error }))
+        .finally(() => this.scheduleLeases());
+    }, Math.max(1, Math.floor(this.options.leaseMs / 3)));
+  }
+
+  private async tendLeases(): Promise<void> {
+    if (!this.running || this.stopping) return;
+    const mine = [...this.active.keys()];
+    if (mine.length > 0) {
+      const renewed = await this.deps.repository.update(mine, (job) => (job.owner?.instance === this.instance ? { ...job, owner: this.lease() } : null));
+      const kept = new Set(renewed.map((job) => job.id));
+      // A lease another instance took (this one was too slow to renew): that instance runs the job now.
+      for (const jobId of mine) {
+        if (kept.has(jobId)) continue;
+        this.log.warn('another instance took over a Test & Enable job; this one stops running it', { job: jobId });
+        this.active.delete(jobId);
+      }
+    }
+    for (const stored of await this.deps.repository.jobs()) {
+      if (!this.active.has(stored.id)) await this.adoptIfFree(stored);
+    }
     this.pump();
   }
 
@@ -240,6 +310,8 @@ export class TestAndEnableRunner {
     this.retryTimer = undefined;
     this.writeRetryTimer?.cancel();
     this.writeRetryTimer = undefined;
+    this.leaseTimer?.cancel();
+    this.leaseTimer = undefined;
     let graceTimer: { cancel(): void } | undefined;
     const grace = new Promise<void>((resolve) => {
       graceTimer = this.timers.setTimeout(resolve, this.options.stopGraceMs);
@@ -254,8 +326,25 @@ export class TestAndEnableRunner {
     if (this.pending.length > 0) await this.flushOnce();
     // Tests still at Exchange are left to the next start; their outcomes are no longer awaited.
     await this.exchangeTests.close('the bot stopped before Exchange reported the outcome');
+    await this.releaseLeases();
     this.running = false;
     this.wakeIdleWaiters();
+  }
+
+  /** With shared jobs: the unfinished jobs this runner ran are free for another instance at once. */
+  private async releaseLeases(): Promise<void> {
+    const mine = [...this.active.keys()];
+    if (!this.deps.repository.shared || mine.length === 0) return;
+    try {
+      await this.deps.repository.update(mine, (job) => {
+        if (job.owner?.instance !== this.instance) return null;
+        const { owner: _released, ...rest } = job;
+        return rest;
+      });
+    } catch (error) {
+      // Their leases run out instead: another instance takes them over a little later.
+      this.log.warn('could not release the leases of unfinished Test & Enable jobs', { jobs: mine.length, error });
+    }
   }
 
   /**
@@ -273,7 +362,8 @@ export class TestAndEnableRunner {
     }
     const planned = await this.planJob(input, mailboxIds, await this.deps.repository.nextJobId());
     if (!planned.ok) return planned;
-    const { job, allowedIds } = planned.value;
+    const { allowedIds } = planned.value;
+    const job: JobRecord = this.deps.repository.shared ? { ...planned.value.job, owner: this.lease() } : planned.value.job;
     // Visible at once, before its write: whoever published the event that started it may look for it next.
     this.records.set(job.id, job);
     let removedJobIds: readonly string[];
@@ -339,6 +429,8 @@ export class TestAndEnableRunner {
     this.retryTimer = undefined;
     if (!this.running || this.stopping) return undefined;
     const now = this.deps.clock.now();
+    // With shared jobs, another instance's unfinished jobs hold their mailboxes too: read them afresh.
+    if (this.deps.repository.shared) for (const stored of await this.deps.repository.jobs()) if (!this.active.has(stored.id)) this.records.set(stored.id, stored);
     const busy = this.mailboxesOfUnfinishedJobs();
     const due = (await this.scheduledMailboxes()).filter((mailbox) => !busy.has(mailbox.id) && isTestDue(mailbox, now));
     let job: JobRecord | undefined;
@@ -735,11 +827,21 @@ export class TestAndEnableRunner {
         if (job === undefined) continue;
         inDoubt.set(jobId, await this.planInDoubt(job, key, items));
       }
-      await this.deps.repository.update([...inDoubt.keys()], (job) => {
+      const ahead = await this.deps.repository.update([...inDoubt.keys()], (job) => {
         const planned = inDoubt.get(job.id);
+        // A job another instance took over is that instance's to write.
+        if (planned === undefined || (this.deps.repository.shared && job.owner?.instance !== this.instance)) return null;
         // The previous batch's notifications were delivered once it was counted: only this batch's are kept.
-        return planned === undefined ? null : { ...job, lastBatch: planned, pendingNotifications: [] };
+        return { ...job, lastBatch: planned, pendingNotifications: [] };
       });
+      const aheadIds = new Set(ahead.map((job) => job.id));
+      for (const jobId of [...inDoubt.keys()]) {
+        if (aheadIds.has(jobId)) continue;
+        inDoubt.delete(jobId);
+        this.active.delete(jobId);
+      }
+      candidates = candidates.filter((decided) => aheadIds.has(decided.jobId));
+      if (candidates.length === 0) return { accepted: [], conflicted, jobs: [], planned: new Map() };
       for (const [jobId, planned] of inDoubt) this.unsettled.set(jobId, planned);
       const written = await this.deps.records.apply({
         caller: appCaller,
@@ -912,11 +1014,12 @@ export class TestAndEnableRunner {
     );
   }
 
+  /** Mailboxes of every unfinished job this runner knows: its own, and (shared jobs) those other instances run. */
   private mailboxesOfUnfinishedJobs(): Set<string> {
     const busy = new Set<string>();
-    for (const job of this.active.values()) {
-      const record = this.records.get(job.id);
-      for (const mailbox of record?.mailboxes ?? []) busy.add(mailbox.id);
+    for (const job of this.records.values()) {
+      if (job.status === 'done' && !this.active.has(job.id)) continue;
+      for (const mailbox of job.mailboxes) busy.add(mailbox.id);
     }
     return busy;
   }
