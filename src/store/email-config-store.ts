@@ -88,27 +88,8 @@ function newestFirst<T>(items: readonly T[], timeOf: (item: T) => string): T[] {
     .map((entry) => entry.item);
 }
 
-const nameCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-/** The order of mailbox lists and pages: by name (as people sort them), then by id. */
-export const byNameThenId = (a: Pick<Mailbox, 'name' | 'id'>, b: Pick<Mailbox, 'name' | 'id'>): number => nameCollator.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/**
- * "Disabled" in a mailbox query: server-side synchronization processes nothing for it, i.e. it is
- * enabled for none of incoming email, outgoing email and appointments/contacts/tasks.
- */
-export const isMailboxDisabled = (mailbox: Mailbox): boolean =>
-  !mailbox.enabledForIncomingEmail && !mailbox.enabledForOutgoingEmail && !mailbox.enabledForAct;
-
-function matchesQuery(mailbox: Mailbox, query: MailboxQuery): boolean {
-  return (
-    (query.approval === undefined || mailbox.emailRouterAccessApproval === query.approval) &&
-    (query.status === undefined || mailbox.mailboxStatus === query.status) &&
-    (query.disabled === undefined || isMailboxDisabled(mailbox) === query.disabled) &&
-    (query.profileId === undefined || mailbox.emailServerProfileId === query.profileId) &&
-    (query.activeOnly !== true || mailbox.active) &&
-    (query.testScheduled === undefined || mailbox.testEmailConfigurationScheduled === query.testScheduled)
-  );
-}
+import { byNameThenId, matchesMailboxQuery } from '../app/record-pages.js';
+export { byNameThenId, isMailboxDisabled } from '../app/record-pages.js';
 
 function indexBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T> {
   return new Map(items.map((item) => [keyOf(item), item]));
@@ -180,7 +161,7 @@ class MailboxIndexes {
     const key = JSON.stringify([query.approval, query.status, query.disabled, query.profileId, query.activeOnly === true, query.testScheduled]);
     let result = this.#queryResults.get(key);
     if (result === undefined) {
-      result = this.inOrder.filter((mailbox) => matchesQuery(mailbox, query));
+      result = this.inOrder.filter((mailbox) => matchesMailboxQuery(mailbox, query));
       this.#queryResults.set(key, result);
     }
     return result;

@@ -5,7 +5,6 @@
 // A batch of intents becomes one atomic commit: every expected version is checked inside the serialized
 // write, and any mismatch writes nothing.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type {
   AuditLog,
   ChangeSet,
@@ -25,58 +24,9 @@ import type { Directory } from '../domain/directory.js';
 import type { Alert, AuditEntry, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../domain/model.js';
 import { EmailApprovalStatus } from '../domain/options.js';
 import { scheduleTestAndEnable } from '../domain/test-and-enable.js';
-import { byNameThenId, type DocumentEmailConfigStore } from './email-config-store.js';
+import { mailboxListing, pageOf, type Listing } from '../app/record-pages.js';
+import type { DocumentEmailConfigStore } from './email-config-store.js';
 import type { DataFileDocument } from './schema.js';
-
-// ---------------------------------------------------------------------------------------------
-// Cursors: base64url JSON naming the listing they belong to and the sort key of the last item served.
-
-const CURSOR_FORMAT = 1;
-const cursorSchema = z.object({
-  f: z.literal(CURSOR_FORMAT),
-  /** The listing: collection plus query. A cursor only continues the listing that issued it. */
-  l: z.string(),
-  /** Sort key of the last item served: [name, id] for mailboxes, [id] otherwise. */
-  k: z.array(z.string()).min(1).max(2),
-});
-type CursorContent = z.infer<typeof cursorSchema>;
-
-const encodeCursor = (content: CursorContent): string => Buffer.from(JSON.stringify(content), 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string, listing: string): CursorContent {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError('it is not a list position this store issued');
-  }
-  const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidCursorError('it is not a list position this store issued');
-  if (parsed.data.l !== listing) throw new InvalidCursorError('it belongs to another list or filter');
-  return parsed.data;
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number ≥ 1, got ${limit}`);
-}
-
-interface Listing<T> {
-  /** Names the collection and query: a cursor only continues the listing that issued it. */
-  readonly name: string;
-  readonly keyOf: (item: T) => string[];
-  /** Where the page after `key` starts; throws InvalidCursorError when the key no longer leads anywhere. */
-  readonly startAfter: (key: readonly string[]) => number;
-}
-
-function pageOf<T>(items: readonly T[], listing: Listing<T>, page: PageRequest): CursorPage<T> {
-  checkLimit(page.limit);
-  const start = page.cursor === undefined ? 0 : listing.startAfter(decodeCursor(page.cursor, listing.name).k);
-  const served = items.slice(start, start + page.limit);
-  const last = served.at(-1);
-  return start + served.length < items.length && last !== undefined
-    ? { items: served, nextCursor: encodeCursor({ f: CURSOR_FORMAT, l: listing.name, k: listing.keyOf(last) }) }
-    : { items: served };
-}
 
 /**
  * Positions by id in a section, kept while the section array is the same object (a change replaces it).
@@ -106,26 +56,6 @@ function documentOrderListing<T extends { readonly id: string }>(name: string, s
     },
   };
 }
-
-/** First index in `sorted` whose item comes after `key`. */
-function firstAfter<T, K>(sorted: readonly T[], key: K, compare: (item: T, key: K) => number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    const candidate = sorted[middle];
-    if (candidate !== undefined && compare(candidate, key) <= 0) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** Mailboxes page by name, then id (keyset): the page after a cursor starts after its name and id. */
-const mailboxListing = (query: MailboxQuery, matching: readonly Mailbox[]): Listing<Mailbox> => ({
-  name: `mailboxes:${JSON.stringify([query.approval ?? null, query.status ?? null, query.disabled ?? null, query.profileId ?? null, query.activeOnly === true, query.testScheduled ?? null])}`,
-  keyOf: (mailbox) => [mailbox.name, mailbox.id],
-  startAfter: ([name = '', id = '']) => firstAfter(matching, { name, id }, byNameThenId),
-});
 
 // ---------------------------------------------------------------------------------------------
 // Versions of records without a version field: a digest of their content, keys in a fixed order.
