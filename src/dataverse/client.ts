@@ -52,6 +52,8 @@ export interface BatchOptions {
   readonly changeSetSize?: number;
   /** Requests per $batch request, at most 1,000 (default). */
   readonly requestsPerBatch?: number;
+  /** Send as this person (their delegated token) instead of the application user. */
+  readonly tokens?: AccessTokenSource;
 }
 
 export interface DataverseClientOptions extends Omit<HttpCoreOptions, 'service' | 'tokens'> {
@@ -215,17 +217,18 @@ export class DataverseClient {
     for (let start = 0; start < operations.length; start += changeSetSize) changeSets.push(operations.slice(start, start + changeSetSize));
     const groups: BatchOperation[][][] = [];
     for (let start = 0; start < changeSets.length; start += changeSetsPerBatch) groups.push(changeSets.slice(start, start + changeSetsPerBatch));
-    const results = await Promise.all(groups.map((group) => this.sendBatch(group)));
+    const results = await Promise.all(groups.map((group) => this.sendBatch(group, options.tokens)));
     return results.flat();
   }
 
-  private async sendBatch(changeSets: readonly BatchOperation[][]): Promise<BatchOperationResult[]> {
+  private async sendBatch(changeSets: readonly BatchOperation[][], tokens: AccessTokenSource | undefined): Promise<BatchOperationResult[]> {
     const { boundary, body } = encodeBatch(this.apiRoot, changeSets);
     const request: HttpRequest = {
       method: 'POST',
       url: `${this.apiRoot}/$batch`,
       headers: this.headers({ 'content-type': `multipart/mixed; boundary=${boundary}` }, ['odata.continue-on-error']),
       body,
+      ...(tokens === undefined ? {} : { tokens }),
     };
     const response = await this.expectOk(request);
     let answers;

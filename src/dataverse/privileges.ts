@@ -19,8 +19,9 @@ export const APPLICATION_USER_PRIVILEGES: readonly RequiredPrivilege[] = [
   { name: 'prvReadQueue', table: 'Queue (Read)', why: 'queue mailboxes and their approval status' },
   { name: 'prvWriteQueue', table: 'Queue (Write)', why: "approve or reject a queue's email address" },
   { name: 'prvReadOrganization', table: 'Organization (Read)', why: 'default email settings, default profile, approval requirements' },
+  { name: 'prvWriteOrganization', table: 'Organization (Write)', why: "change System Settings › Email from chat (approval requirements, default email settings); optional: without it those commands are refused" },
   { name: 'prvReadBusinessUnit', table: 'Business Unit (Read)', why: 'business-unit depth of the permission model' },
   { name: 'prvReadTraceLog', table: 'Trace Log / Alerts (Read)', why: 'the alerts Test & Enable writes about each mailbox' },
-  { name: 'prvReadRole', table: 'Security Role (Read)', why: "check people's privileges (RetrieveUserPrivilegeByPrivilegeName)" },
+  { name: 'prvReadRole', table: 'Security Role (Read)', why: "load security roles, their privileges and who holds them (the permission model), check privileges (RetrieveUserPrivilegeByPrivilegeName)" },
   { name: 'prvApproveRejectEmailAddress', table: 'Miscellaneous: Approve Email Addresses for Users or Queues', why: 'approve and reject email addresses' },
 ];

@@ -282,7 +282,7 @@ export function organizationSettingsFromRow(row: Row, outside: SettingsOutsideTh
 /** The organization columns that hold `settings` (what a settings change PATCHes). */
 export function organizationChanges(settings: EmailSettings): Record<string, unknown> {
   return {
-    ...(settings.defaultEmailServerProfileId === null ? { defaultemailserverprofileid: null } : { 'defaultemailserverprofileid@odata.bind': `/emailserverprofiles(${settings.defaultEmailServerProfileId})` }),
+    ...(settings.defaultEmailServerProfileId === null ? { 'defaultemailserverprofileid@odata.bind': null } : { 'defaultemailserverprofileid@odata.bind': `/emailserverprofiles(${settings.defaultEmailServerProfileId})` }),
     defaultemailsettings: defaultEmailSettingsXml(settings),
     requireapprovalforuseremail: settings.requireApprovalForUserEmail,
     requireapprovalforqueueemail: settings.requireApprovalForQueueEmail,

@@ -2,9 +2,11 @@
 // the Entra token endpoint, Dataverse and Graph, all over TLS with the test CA (which this process
 // trusts). `settings` and `env` point the bot's Dataverse settings at them.
 import { readFileSync } from 'node:fs';
-import { loadOrganizationFile } from '../../src/store/org-file.js';
+import { loadOrganizationFile, type OrganizationData } from '../../src/store/org-file.js';
 import type { DataverseSettings } from '../../src/dataverse/config.js';
+import type { DelegatedCredential } from '../../src/app/ports.js';
 import { FakeDirectory } from './directory.js';
+import { signJwt } from './jwt.js';
 import { startFakeDataverse } from './fake-dataverse/server.js';
 import type { FakeDataverse, FakeDataverseOptions, ServiceProtectionLimits } from './fake-dataverse/server.js';
 import { startFakeGraph } from './fake-graph.js';
@@ -28,6 +30,8 @@ const certificateOnly = (pemFile: string): string => readFileSync(pemFile, 'utf8
 
 export interface FakeCloudOptions {
   readonly orgFile?: string;
+  /** Seeds from these records instead of an organization file. */
+  readonly data?: OrganizationData;
   readonly limits?: ServiceProtectionLimits | null;
   readonly testDelayMs?: number;
   readonly latencyMs?: number;
@@ -44,6 +48,11 @@ export interface FakeCloud {
   readonly settings: DataverseSettings;
   /** A PEM file with a certificate the fake app registration accepts, and its key (AZURE_CLIENT_CERTIFICATE_PATH). */
   readonly clientCertificateFile: string;
+  /**
+   * A person's own sign-in (what Teams SSO + on-behalf-of gives the bot): tokens for `{resource}/user_impersonation`
+   * with the person's object id, signed by the fake token endpoint. `scopes` lists what was asked for.
+   */
+  delegatedCredentialFor(aadObjectId: string): DelegatedCredential & { readonly scopes: string[] };
   /** The same, as environment variables (BACKEND=dataverse …) plus NODE_EXTRA_CA_CERTS for child processes. */
   readonly env: Readonly<Record<string, string>>;
   /** The single sign-on settings (SSO_*) pointing at the fake token endpoint and the fake Dataverse. */
@@ -54,7 +63,7 @@ export interface FakeCloud {
 export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<FakeCloud> {
   const certificates = testCertificates();
   trustTestAuthority(certificates);
-  const data = await loadOrganizationFile(options.orgFile ?? 'examples/contoso.json');
+  const data = options.data ?? (await loadOrganizationFile(options.orgFile ?? 'examples/contoso.json'));
   const tenantId = data.organization.tenantId;
   const tokenEndpoint = await startFakeTokenEndpoint(
     {
@@ -95,6 +104,18 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     directory,
     settings,
     clientCertificateFile: certificates.clientPemFile,
+    delegatedCredentialFor: (aadObjectId) => {
+      const scopes: string[] = [];
+      return {
+        scopes,
+        accessToken: (scope) => {
+          scopes.push(scope);
+          const issuedAt = Math.floor(Date.now() / 1000);
+          const resource = scope.replace(/\/user_impersonation$/, '');
+          return Promise.resolve(signJwt({ aud: resource, iss: `https://sts.windows.net/${tenantId}/`, iat: issuedAt, nbf: issuedAt, exp: issuedAt + 3600, oid: aadObjectId.toLowerCase(), sub: aadObjectId.toLowerCase(), tid: tenantId, scp: 'user_impersonation' }, tokenEndpoint.signingKey));
+        },
+      };
+    },
     env: {
       BACKEND: 'dataverse',
       DATAVERSE_URL: dataverse.url,

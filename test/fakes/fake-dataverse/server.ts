@@ -342,14 +342,21 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
         const navigation = key.slice(0, -'@odata.bind'.length);
         const lookup = table.lookups.find((candidate) => candidate.navigation === navigation);
         if (lookup === undefined) throw new ODataFailure(400, '0x0', `An undeclared property '${navigation}' which only has property annotations in the payload but no property value was found in the payload.`);
+        if (value === null) {
+          // Removing the link (the Web API also takes DELETE …/$ref).
+          changes[lookup.column] = null;
+          continue;
+        }
         const target = /^\/?(\w+)\(([0-9a-f-]{36})\)$/i.exec(typeof value === 'string' ? value.replace(/^.*\/api\/data\/v9\.2/, '') : '');
         const targetTable = target?.[1] === undefined ? undefined : TABLES[target[1]];
         const targetId = target?.[2]?.toLowerCase();
         if (targetTable === undefined || targetId === undefined || !lookup.targets.includes(targetTable.logicalName) || !tables.get(targetTable.entitySet)?.has(targetId)) {
           throw new ODataFailure(400, '0x80040217', `The record ${JSON.stringify(value)} to bind ${navigation} to does not exist.`);
         }
-        requirePrivilege(context.caller, `prvAppend${table.logicalName === 'mailbox' ? 'Mailbox' : table.logicalName}`, table);
-        requirePrivilege(context.caller, 'prvAppendToEmailServerProfile', targetTable);
+        if (table.logicalName === 'mailbox') {
+          requirePrivilege(context.caller, 'prvAppendMailbox', table);
+          requirePrivilege(context.caller, 'prvAppendToEmailServerProfile', targetTable);
+        }
         changes[lookup.column] = targetId;
         continue;
       }

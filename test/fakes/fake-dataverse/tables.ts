@@ -12,6 +12,8 @@ import {
   serverTypeCode,
   testStatusLabel,
 } from '../../../src/domain/options.js';
+import { APPLICATION_USER_PRIVILEGES } from '../../../src/dataverse/privileges.js';
+import { Privileges } from '../../../src/domain/options.js';
 import type { Row } from './odata-query.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -140,12 +142,12 @@ export const TABLES: Readonly<Record<string, TableDefinition>> = {
       'organizationid', 'name', '_defaultemailserverprofileid_value', 'defaultemailsettings', 'requireapprovalforuseremail', 'requireapprovalforqueueemail',
       'generatealertsforerrors', 'generatealertsforwarnings', 'generatealertsforinformation', 'notifymailboxownerofemailserverlevelalerts', ...common,
     ],
-    writable: [],
+    writable: ['defaultemailsettings', 'requireapprovalforuseremail', 'requireapprovalforqueueemail', 'generatealertsforerrors', 'generatealertsforwarnings', 'generatealertsforinformation', 'notifymailboxownerofemailserverlevelalerts'],
     optionSets: {},
     booleans: ['requireapprovalforuseremail', 'requireapprovalforqueueemail', 'generatealertsforerrors', 'generatealertsforwarnings', 'generatealertsforinformation', 'notifymailboxownerofemailserverlevelalerts'],
-    lookups: [{ column: '_defaultemailserverprofileid_value', targets: ['emailserverprofile'] }],
+    lookups: [{ column: '_defaultemailserverprofileid_value', navigation: 'defaultemailserverprofileid', targets: ['emailserverprofile'] }],
     readPrivilege: 'prvReadOrganization',
-    writePrivilege: null,
+    writePrivilege: 'prvWriteOrganization',
   },
   businessunits: {
     entitySet: 'businessunits',
@@ -158,6 +160,58 @@ export const TABLES: Readonly<Record<string, TableDefinition>> = {
     booleans: [],
     lookups: [{ column: '_parentbusinessunitid_value', targets: ['businessunit'] }],
     readPrivilege: 'prvReadBusinessUnit',
+    writePrivilege: null,
+  },
+  roles: {
+    entitySet: 'roles',
+    logicalName: 'role',
+    key: 'roleid',
+    primaryName: 'name',
+    columns: ['roleid', 'name', '_businessunitid_value', '_roletemplateid_value', ...common],
+    writable: [],
+    optionSets: {},
+    booleans: [],
+    lookups: [{ column: '_businessunitid_value', targets: ['businessunit'] }],
+    readPrivilege: 'prvReadRole',
+    writePrivilege: null,
+  },
+  privileges: {
+    entitySet: 'privileges',
+    logicalName: 'privilege',
+    key: 'privilegeid',
+    primaryName: 'name',
+    columns: ['privilegeid', 'name', ...common],
+    writable: [],
+    optionSets: {},
+    booleans: [],
+    lookups: [],
+    readPrivilege: 'prvReadRole',
+    writePrivilege: null,
+  },
+  roleprivilegescollection: {
+    entitySet: 'roleprivilegescollection',
+    logicalName: 'roleprivileges',
+    key: 'roleprivilegeid',
+    primaryName: 'roleprivilegeid',
+    columns: ['roleprivilegeid', 'roleid', 'privilegeid', 'privilegedepthmask', ...common],
+    writable: [],
+    optionSets: {},
+    booleans: [],
+    lookups: [],
+    readPrivilege: 'prvReadRole',
+    writePrivilege: null,
+  },
+  systemuserrolescollection: {
+    entitySet: 'systemuserrolescollection',
+    logicalName: 'systemuserroles',
+    key: 'systemuserroleid',
+    primaryName: 'systemuserroleid',
+    columns: ['systemuserroleid', 'systemuserid', 'roleid', ...common],
+    writable: [],
+    optionSets: {},
+    booleans: [],
+    lookups: [],
+    readPrivilege: 'prvReadUser',
     writePrivilege: null,
   },
   tracelogs: {
@@ -273,6 +327,18 @@ export function seedTables(data: OrganizationData, applicationUsers: readonly Ap
       statecode: profile.active ? 0 : 1,
       statuscode: profile.active ? 1 : 2,
     });
+  }
+  const templateIds = { SystemAdministrator: '627090ff-40a3-4053-8790-584edc5be201', SystemCustomizer: '119f245c-3cc8-4b62-b31c-d1a046ced15d', DelegatedMailboxApprover: null } as const;
+  const depthMask = { User: 1, BusinessUnit: 2, ParentChildBusinessUnit: 4, Organization: 8 } as const;
+  const privilegeNames = [...new Set([...Privileges, ...APPLICATION_USER_PRIVILEGES.map((privilege) => privilege.name)])];
+  for (const name of privilegeNames) put('privileges', { privilegeid: guidOf(`privilege:${name}`), name });
+  for (const role of data.securityRoles) {
+    put('roles', { roleid: guidOf(role.id), name: role.name, _businessunitid_value: guidOf(role.businessUnitId), _roletemplateid_value: role.template === null ? null : templateIds[role.template] });
+    const grants: [string, number][] = role.template === 'SystemAdministrator' ? privilegeNames.map((name) => [name, 8]) : Object.entries(role.privileges).map(([name, depth]) => [name, depthMask[depth]]);
+    for (const [name, mask] of grants) put('roleprivilegescollection', { roleprivilegeid: guidOf(`roleprivilege:${role.id}:${name}`), roleid: guidOf(role.id), privilegeid: guidOf(`privilege:${name}`), privilegedepthmask: mask });
+  }
+  for (const user of data.users) {
+    for (const roleId of user.securityRoleIds) put('systemuserrolescollection', { systemuserroleid: guidOf(`userrole:${user.id}:${roleId}`), systemuserid: guidOf(user.id), roleid: guidOf(roleId) });
   }
   for (const mailbox of mailboxes) {
     put('mailboxes', {
