@@ -12,7 +12,6 @@
 // token (`user_impersonation`); otherwise the application user writes (see docs/dataverse.md).
 import { createHash } from 'node:crypto';
 import type {
-  AuditLog,
   Caller,
   ChangeSet,
   CursorPage,
@@ -412,7 +411,7 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
       for (const row of assignmentsChanged ? [...cache.roleRows.values(), ...roles] : roles) if (this.#putRole(cache, row)) changes += 1;
       for (const row of assignmentsChanged ? [...cache.userRows.values(), ...users] : users) if (this.#putUser(cache, row)) changes += 1;
       for (const row of queues) {
-        const id = String(row.queueid ?? '').toLowerCase();
+        const id = queueFromRow(row).id;
         if (cache.versions.get(`queue:${id}`) !== versionOfRow(row)) {
           this.#putQueue(cache, row);
           changes += 1;

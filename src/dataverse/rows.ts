@@ -110,7 +110,8 @@ export function versionOfRow(row: Row): string {
     const match = /^W\/"([^"]+)"$/.exec(etag);
     if (match?.[1] !== undefined) return match[1];
   }
-  return String(row.versionnumber ?? '');
+  const version = row.versionnumber;
+  return typeof version === 'number' || typeof version === 'string' ? String(version) : '';
 }
 
 export const USER_COLUMNS = ['systemuserid', 'fullname', 'internalemailaddress', 'domainname', 'azureactivedirectoryobjectid', '_businessunitid_value', 'isdisabled', 'accessmode', 'versionnumber', 'modifiedon'] as const;
