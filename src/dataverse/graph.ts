@@ -4,6 +4,8 @@
 // PIM-eligible role appears only while it is activated. Answers are cached for at most 5 minutes,
 // so a role removed in Entra stops counting within that time.
 import { z } from 'zod';
+import type { RoleDirectory } from '../app/role-directory.js';
+import { Office365Roles, type Office365Role } from '../domain/options.js';
 import type { DataverseSettings } from './config.js';
 import { DataverseError } from './errors.js';
 import { HttpCore } from './http-core.js';
@@ -124,5 +126,18 @@ export class GraphDirectoryRoles implements AdminRoleEligibility {
   /** Forget a person's roles (e.g. after they say they activated a PIM role). */
   forget(userObjectId: string): void {
     this.cache.delete(userObjectId.toLowerCase());
+  }
+}
+
+/**
+ * The role directory over Microsoft Graph: the Microsoft 365 admin roles the permission model names, in the
+ * order the domain lists them (so an unchanged answer compares equal). Cached for at most 5 minutes.
+ */
+export class GraphRoleDirectory implements RoleDirectory {
+  constructor(private readonly graph: Pick<GraphDirectoryRoles, 'rolesOf'>) {}
+
+  async rolesOf(aadObjectId: string): Promise<readonly Office365Role[]> {
+    const held = await this.graph.rolesOf(aadObjectId);
+    return Office365Roles.filter((role) => held.has(role));
   }
 }

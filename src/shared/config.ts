@@ -1,6 +1,6 @@
 // Configuration comes from the environment, parsed once at start-up; every problem is reported at once.
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DataverseConfigError, describeDataverseSettings, isLoopback, loadBackendSettings, type BackendSettings } from './backend-config.js';
 import { describeIssues } from './zod-problems.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -164,11 +164,7 @@ function signInSettings(env: Readonly<Record<string, string | undefined>>, probl
   };
 }
 
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost' || bare === '::1') return true;
-  return isIP(bare) === 4 && bare.startsWith('127.');
-}
+export { isLoopback };
 
 export interface BotCredentials {
   readonly appId: string;
@@ -193,6 +189,8 @@ export interface Config {
   readonly stateStore: 'file' | 'postgres';
   /** A secret (it may carry a password): never logged; `describeDatabase` says where it points. */
   readonly databaseUrl: string | null;
+  /** Where the organization's records live: the embedded data file (default) or Dynamics 365 (`BACKEND=dataverse`). */
+  readonly backend: BackendSettings;
 }
 
 export class ConfigError extends Error {
@@ -207,8 +205,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const parsed = environmentSchema.safeParse(env);
   const signInProblems: string[] = [];
   const signIn = signInSettings(env, signInProblems, { appId: parsed.data?.MicrosoftAppId, appPassword: parsed.data?.MicrosoftAppPassword });
-  if (!parsed.success || signInProblems.length > 0) {
-    throw new ConfigError([...(parsed.success ? [] : describeIssues(parsed.error, { root: 'environment' })), ...signInProblems]);
+  let backend: BackendSettings | undefined;
+  const backendProblems: string[] = [];
+  try {
+    backend = loadBackendSettings(env);
+  } catch (error) {
+    if (!(error instanceof DataverseConfigError)) throw error;
+    backendProblems.push(...error.problems);
+  }
+  if (!parsed.success || signInProblems.length > 0 || backend === undefined) {
+    throw new ConfigError([...(parsed.success ? [] : describeIssues(parsed.error, { root: 'environment' })), ...signInProblems, ...backendProblems]);
   }
   const value = parsed.data;
   const credentials: BotCredentials | null =
@@ -232,6 +238,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     signIn,
     stateStore: value.STATE_STORE,
     databaseUrl: value.DATABASE_URL ?? null,
+    backend,
   });
 }
 
@@ -246,7 +253,8 @@ export function describeConfig(config: Config): string {
       ? ''
       : `; single sign-on app ${config.signIn.appId} (${config.signIn.appIdUri}), sign-in ${config.signIn.required ? 'required for approvals' : 'not required'}, client secret set (hidden)`;
   const state = config.stateStore === 'postgres' && config.databaseUrl !== null ? `; bot state in PostgreSQL ${describeDatabase(config.databaseUrl)}` : '';
-  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}${signIn}${state}`;
+  const records = config.backend.backend === 'dataverse' ? `; records in ${describeDataverseSettings(config.backend)}` : '';
+  return `${mode}; data file ${config.dataFile}; organization file ${config.orgFile}${signIn}${state}${records}`;
 }
 
 /** Where a database URL points (host, port, database), with no user name or password. */

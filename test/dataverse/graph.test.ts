@@ -1,7 +1,7 @@
 // The fake Graph's contract and the directory-roles client against it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DirectoryRoleTemplateIds, GraphDirectoryRoles } from '../../src/dataverse/graph.js';
+import { DirectoryRoleTemplateIds, GraphDirectoryRoles, GraphRoleDirectory } from '../../src/dataverse/graph.js';
 import { DataverseError } from '../../src/dataverse/errors.js';
 import type { Clock } from '../../src/dataverse/request-gate.js';
 import { startFakeCloud } from '../fakes/fake-cloud.js';
@@ -83,5 +83,21 @@ describe('GraphDirectoryRoles', () => {
     expect(unknown).toBeInstanceOf(DataverseError);
     expect(unknown instanceof DataverseError ? unknown.kind : null).toBe('not-found');
     await expect(roles.rolesOf('not-a-guid')).rejects.toThrow('is not an Entra object id');
+  });
+});
+
+describe('GraphRoleDirectory (the RoleDirectory port over Graph)', () => {
+  it('answers the Microsoft 365 admin roles the permission model names, in the domain order, and none for a person without', async () => {
+    const graph = GraphDirectoryRoles.fromSettings(cloud.settings);
+    const roles = new GraphRoleDirectory(graph);
+    expect(await roles.rolesOf(ADA)).toEqual(['GlobalAdministrator']);
+    expect(await roles.rolesOf(PIA)).toEqual([]);
+    cloud.directory.grant(ERIN, DirectoryRoleTemplateIds.GlobalAdministrator);
+    try {
+      graph.forget(ERIN);
+      expect(await roles.rolesOf(ERIN)).toEqual(['GlobalAdministrator', 'ExchangeAdministrator']);
+    } finally {
+      cloud.directory.revoke(ERIN, DirectoryRoleTemplateIds.GlobalAdministrator);
+    }
   });
 });
