@@ -15,7 +15,9 @@ export type PermanentExchangeCondition =
   | 'SecureConnectionFailure'
   | 'MailboxNotFound'
   | 'ActConfiguredWithAnotherOrganization'
-  | 'ActNotSupportedByProfile';
+  | 'ActNotSupportedByProfile'
+  /** A failure Dynamics 365 reported with a trace code the catalog does not know: shown verbatim. */
+  | 'ReportedByPlatform';
 
 /** Failures that may fix themselves: the test is retried later. */
 export type TransientExchangeCondition = 'ServerUnreachable' | 'ConnectorError';
@@ -132,6 +134,15 @@ const conditions: { readonly [Code in AlertConditionCode]: AlertCondition & { re
     template:
       "Appointments, contacts, and tasks can't be synchronized for the mailbox {name} because its email server profile {profile} is a {serverType} profile, which synchronizes email only.",
     advice: 'Set Appointments, Contacts, and Tasks to None for this mailbox, or link it to an Exchange profile, then run Test & Enable again.',
+  },
+  ReportedByPlatform: {
+    code: 'ReportedByPlatform',
+    level: AlertLevel.Error,
+    scope: 'mailbox',
+    nature: 'permanent',
+    origin: 'product',
+    template: 'Dynamics 365 reported a failure for the mailbox {name}: {details}',
+    advice: 'The text is Dynamics 365\'s own (its trace code is shown with it): fix what it names, then run Test & Enable again.',
   },
   ServerUnreachable: {
     code: 'ServerUnreachable',

@@ -357,10 +357,13 @@ export function applyTestOutcome(mailbox: Mailbox, outcome: TestOutcome, setting
   if (permanent.length > 0) {
     // Parts that failed only transiently are not retried either: the run needs the owner to act first.
     const groups = groupByCondition(permanent);
-    const texts = groups.map((group) => renderAlertText(group.condition, paramsFor(group.parts)));
+    // A failure the catalog does not know carries the platform's own words (code and text) as its details.
+    const groupParams = (group: (typeof groups)[number]): AlertParams =>
+      paramsFor(group.parts, group.condition === 'ReportedByPlatform' ? errorDetails(permanent.filter((entry) => entry.outcome.condition === group.condition)) : '');
+    const texts = groups.map((group) => renderAlertText(group.condition, groupParams(group)));
     return {
       mailbox: testedMailbox(mailbox, { failed, succeeded, retryCount: mailbox.testEmailConfigurationRetryCount, retryAt: null }, now),
-      alerts: groups.flatMap((group) => failureAlerts(group.condition, paramsFor(group.parts), context)),
+      alerts: groups.flatMap((group) => failureAlerts(group.condition, groupParams(group), context)),
       verdict: 'disabled',
       enabledParts,
       conditions: groups.map((group) => group.condition),

@@ -19,6 +19,7 @@ const permanentConditions = [
   'MailboxNotFound',
   'ActConfiguredWithAnotherOrganization',
   'ActNotSupportedByProfile',
+  'ReportedByPlatform',
 ] as const satisfies readonly PermanentExchangeCondition[];
 
 // Compile-time proof that the lists name every condition of the domain types.
