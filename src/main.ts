@@ -20,7 +20,7 @@ import type { SignInExchange } from './app/ports/sign-in.js';
 import type { AdminRoleEligibility } from './app/platform-refusal.js';
 import { SsoSignIn } from './sso/index.js';
 import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot/handlers/index.js';
-import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint } from './bot/server.js';
+import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint, type BackendStatus } from './bot/server.js';
 import type { CoreServices } from './bot/services.js';
 import { createTurnHandler, type ApprovalActionHandler, type ChoiceActionHandler, type CommandDispatcher, type CommandRequest, type SuggestionOffer } from './bot/turn-handler.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './shared/config.js';
@@ -41,6 +41,12 @@ import { DocumentNotifyRepository } from './store/notify-repository.js';
 import { DocumentEventOutboxRepository } from './store/event-outbox-repository.js';
 import { OrganizationFileError, seedDocument } from './store/org-file.js';
 import { OrganizationFileRoleDirectory } from './store/organization-roles.js';
+import { DataverseClient } from './dataverse/client.js';
+import { DataverseError } from './dataverse/errors.js';
+import { DataverseExchangeConnector } from './dataverse/exchange-connector.js';
+import { GraphDirectoryRoles, GraphRoleDirectory } from './dataverse/graph.js';
+import { DataverseOrganizationRecords } from './dataverse/records.js';
+import type { DataverseSettings } from './shared/backend-config.js';
 
 /** Test & Enable job tuning: the runner's, the job cards', and the timers both use. */
 export interface TestAndEnableJobsOptions extends TestAndEnableRunnerOptions, JobAlertsOptions {
@@ -69,6 +75,8 @@ export interface StartOptions {
   readonly signInExchange?: SignInExchange;
   /** Where PIM-eligible admin roles are read when Dynamics 365 refuses an approval (Graph, with the Dataverse backend). */
   readonly adminRoleEligibility?: AdminRoleEligibility;
+  /** BACKEND=dataverse tuning (tests shorten the intervals). */
+  readonly dataverse?: DataverseTuning;
 }
 
 /** The sign-in before approvals, when configuration requires it (REQUIRE_SIGN_IN, or the Dataverse backend with SSO_APP_ID). */
@@ -179,16 +187,20 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     onError: (error, stored, consumer) => logger.error('event consumer failed; it gets the event again', { event: stored.event.type, sequence: stored.sequence, consumer, error }),
     ...(options.holdEvent === undefined ? {} : { hold: options.holdEvent }),
   });
-  // The embedded store serves the organization's records (and, without PostgreSQL, the audit log) through their ports.
+  // The embedded store serves the organization's records (and, without PostgreSQL, the audit log) through their
+  // ports; with BACKEND=dataverse, Dynamics 365 serves the records, Test & Enable and people's roles (the audit
+  // log, jobs and notifications stay with the bot's state).
   const embeddedRecords = new EmbeddedOrganizationRecords(store);
-  const records = postgres?.records(embeddedRecords) ?? embeddedRecords;
+  const dataverse = config.backend.backend === 'dataverse' ? await startDataverseBackend(config.backend, store, logger, options.dataverse) : undefined;
+  const records = dataverse?.records ?? postgres?.records(embeddedRecords) ?? embeddedRecords;
   const useCases: UseCaseContext = { records, auditLog: postgres?.audit ?? embeddedRecords, clock, ids, events };
   const connector =
     options.connector ??
+    dataverse?.connector ??
     new SimulatedExchangeConnector(store.exchangeSimulation(), {
       recordPrimarySyncOrganization: (emailAddress, organizationId) => store.recordSimulatedPrimarySyncOrganization(emailAddress, organizationId),
     });
-  const roles = options.roles ?? new OrganizationFileRoleDirectory(store);
+  const roles = options.roles ?? dataverse?.roles ?? new OrganizationFileRoleDirectory(store);
   const services: RunningServices = {
     store,
     useCases,
@@ -219,7 +231,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 
   let ready = false;
   const receiveActivity = createActivityEndpoint({ adapter, handleTurn, logger });
-  const server = createHttpServer({ endpoint: receiveActivity, isReady: () => ready && (postgres?.healthy() ?? true) });
+  const server = createHttpServer({ endpoint: receiveActivity, isReady: () => ready && (postgres?.healthy() ?? true), ...(dataverse === undefined ? {} : { backendStatus: dataverse.status }) });
   const { port, url } = await listen(server, config.port, config.host);
   outbox.start();
   await jobs.start();
@@ -237,6 +249,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     try {
       await close(server);
       await stopWatchingEvents?.();
+      dataverse?.records.stopRefreshing();
       await events.stop();
       // Another instance takes the event consumers over at once instead of after their lease.
       await postgres?.eventOutbox.releaseLeases().catch(() => undefined);
@@ -302,7 +315,7 @@ async function runFromCommandLine(): Promise<void> {
   try {
     bot = await startBot(config, { logger });
   } catch (error) {
-    if (error instanceof DataFileError || error instanceof OrganizationFileError || error instanceof PostgresConnectionError || error instanceof MigrationError) {
+    if (error instanceof DataFileError || error instanceof OrganizationFileError || error instanceof PostgresConnectionError || error instanceof MigrationError || error instanceof DataverseStartError) {
       process.stderr.write(`Cannot start: ${error.message}\n`);
       process.exit(3);
     }
@@ -310,6 +323,67 @@ async function runFromCommandLine(): Promise<void> {
   }
   // A signal that came during start-up stops the bot as soon as it is up.
   if (stopRequested) stopBot(bot);
+}
+
+// ---------------------------------------------------------------------------------------------
+// BACKEND=dataverse
+
+export interface DataverseTuning {
+  /** Between two refreshes of the records cache by modifiedon (default 60 s); also how often an unreachable start-up is retried. */
+  readonly refreshIntervalMs?: number;
+  /** Between two polls of Test & Enable outcomes (default 30 s). */
+  readonly pollIntervalMs?: number;
+}
+
+/** Dynamics 365 refused the bot's credentials or answered as something else: start-up stops, naming the settings. */
+export class DataverseStartError extends Error {
+  override readonly name = 'DataverseStartError';
+}
+
+interface DataverseBackend {
+  readonly records: DataverseOrganizationRecords;
+  readonly connector: ExchangeConnector;
+  readonly roles: RoleDirectory;
+  readonly status: () => BackendStatus;
+}
+
+async function startDataverseBackend(settings: DataverseSettings, store: DocumentEmailConfigStore, logger: Logger, tuning: DataverseTuning = {}): Promise<DataverseBackend> {
+  const client = DataverseClient.fromSettings(settings, { onThrottle: (event) => logger.warn('Dynamics 365 asked the bot to wait (service protection)', { retryAfterMs: event.retryAfterMs, limit: event.limit }) });
+  // Wrong credentials or a URL that is not Dataverse stop start-up; an unreachable Dataverse does not (see below).
+  let lastProblem: string | undefined;
+  try {
+    await client.whoAmI();
+  } catch (error) {
+    if (!(error instanceof DataverseError)) throw error;
+    if (error.kind !== 'unreachable' && error.kind !== 'timeout' && error.kind !== 'server' && error.kind !== 'throttled') throw new DataverseStartError(error.message);
+    lastProblem = error.message;
+    logger.warn('Dynamics 365 is unreachable at start-up; the bot starts and keeps trying', { error: error.message });
+  }
+  const records = new DataverseOrganizationRecords({
+    client,
+    tenantId: settings.tenantId,
+    // Dataverse has no transaction shared with the bot's own state: audit and events follow the writes.
+    afterWrite: async (audit, events) => {
+      await store.commit({ audit, events });
+    },
+  });
+  records.startRefreshing(tuning.refreshIntervalMs ?? 60_000, (error) => {
+    lastProblem = error instanceof Error ? error.message : String(error);
+    logger.warn('could not load or refresh the records from Dynamics 365', { error: lastProblem });
+  });
+  const connector = new DataverseExchangeConnector({
+    client,
+    ...(tuning.pollIntervalMs === undefined ? {} : { pollIntervalMs: tuning.pollIntervalMs }),
+    current: async (mailboxIds) => new Map((await Promise.all(mailboxIds.map((id) => records.mailbox(id)))).flatMap((mailbox) => (mailbox === undefined ? [] : [[mailbox.id, mailbox] as const]))),
+    onMailboxRead: (mailboxes) => records.observed(mailboxes),
+  });
+  const roles = new GraphRoleDirectory(GraphDirectoryRoles.fromSettings(settings));
+  return {
+    records,
+    connector,
+    roles,
+    status: () => (records.loaded ? { name: 'Dynamics 365', reachable: true } : { name: 'Dynamics 365', reachable: false, detail: lastProblem ?? 'loading the records' }),
+  };
 }
 
 const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -140,6 +140,15 @@ export interface HttpServerOptions {
   readonly endpoint: ActivityEndpoint;
   /** Reported by /healthz; throwing or `false` makes it answer 503. */
   readonly isReady: () => boolean;
+  /** The system holding the records, when it is not the data file: /healthz says whether it can be reached. */
+  readonly backendStatus?: () => BackendStatus;
+}
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly reachable: boolean;
+  /** Why not, in words an admin can act on. */
+  readonly detail?: string;
 }
 
 export function createHttpServer(options: HttpServerOptions): restify.Server {
@@ -165,7 +174,10 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
       ready = false;
     }
     res.status(ready ? 200 : 503);
-    res.json({ status: ready ? 'ok' : 'starting' });
+    // The bot runs and answers while the backend is unreachable (each command says so): still 200, "degraded".
+    const backend = options.backendStatus?.();
+    if (backend === undefined) res.json({ status: ready ? 'ok' : 'starting' });
+    else res.json({ status: !ready ? 'starting' : backend.reachable ? 'ok' : 'degraded', backend: { name: backend.name, reachable: backend.reachable, ...(backend.detail === undefined ? {} : { detail: backend.detail }) } });
   });
 
   return server;

@@ -2,6 +2,7 @@
 // branch on and a message an admin can act on. The platform's own error text is kept as one short,
 // cleaned line (never the raw OData body, never a token or a secret).
 import { z } from 'zod';
+import { RecordsBackendError } from '../app/ports/records.js';
 
 export type DataverseErrorKind =
   /** DNS, TLS or connection failure: the service could not be reached. */
@@ -37,7 +38,8 @@ export function serviceProtectionLimitOf(code: string | undefined): ServiceProte
   return null;
 }
 
-export class DataverseError extends Error {
+/** Every Dataverse or Graph failure is a RecordsBackendError, so the bot shows its admin message in chat. */
+export class DataverseError extends RecordsBackendError {
   override readonly name = 'DataverseError';
   constructor(
     readonly kind: DataverseErrorKind,
@@ -51,7 +53,7 @@ export class DataverseError extends Error {
       readonly request?: string;
     },
   ) {
-    super(message);
+    super(message, kind === 'unreachable' || kind === 'timeout' ? 'unreachable' : kind === 'authentication' || kind === 'forbidden' ? 'refused' : 'other');
   }
 }
 

@@ -216,11 +216,15 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
 
   /** The initial load (paged); a failed load is tried again by the next call. */
   load(): Promise<void> {
-    return this.#ready().then(() => undefined);
+    return this.#ready(true).then(() => undefined);
   }
 
-  #ready(): Promise<Cache> {
+  /** The last initial load's failure: reads answer with it at once while the background load keeps trying. */
+  #loadFailure: Error | undefined;
+
+  #ready(retry = this.#timer === undefined): Promise<Cache> {
     if (this.#cache !== undefined) return Promise.resolve(this.#cache);
+    if (!retry && this.#loading === undefined && this.#loadFailure !== undefined) return Promise.reject(this.#loadFailure);
     this.#loading ??= this.#loadAll().then(
       (cache) => {
         this.#cache = cache;
@@ -229,6 +233,7 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
       },
       (error: unknown) => {
         this.#loading = undefined;
+        this.#loadFailure = error instanceof Error ? error : new Error(String(error));
         throw error;
       },
     );
@@ -438,6 +443,53 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
       () => undefined,
     );
     return next;
+  }
+
+  /** Mailbox rows read elsewhere (the Test & Enable polls): taken into the cache when newer than it. */
+  observed(mailboxes: readonly Mailbox[]): void {
+    const cache = this.#cache;
+    if (cache === undefined) return;
+    let changed = false;
+    for (const mailbox of mailboxes) {
+      if ((cache.mailboxes.get(mailbox.id)?.version ?? -1) >= mailbox.version) continue;
+      cache.mailboxes.set(mailbox.id, mailbox);
+      changed = true;
+    }
+    if (changed) cache.changed();
+  }
+
+  /** What the turn's identity check reads synchronously: the organization and people, once loaded. */
+  loadedIdentity(): { readonly organization: Organization; userByAadObjectId(aadObjectId: string): User | undefined } | undefined {
+    const cache = this.#cache;
+    if (cache === undefined) return undefined;
+    return {
+      organization: cache.organization,
+      userByAadObjectId: (aadObjectId) => {
+        const key = aadObjectId.trim().toLowerCase();
+        for (const user of cache.users.values()) if (user.aadObjectId === key) return user;
+        return undefined;
+      },
+    };
+  }
+
+  #timer: NodeJS.Timeout | undefined;
+  /**
+   * Keeps the cache fresh: the initial load is tried until it succeeds (Dynamics 365 may be unreachable at
+   * start-up), then a refresh runs every `intervalMs`. Failures are reported to `onError` and tried again.
+   */
+  startRefreshing(intervalMs: number, onError: (error: unknown) => void): void {
+    if (this.#timer !== undefined) return;
+    const tick = (): void => {
+      const work = this.#cache === undefined ? this.load() : this.refresh().then(() => undefined);
+      work.catch(onError).finally(() => {
+        if (this.#timer !== undefined) this.#timer = setTimeout(tick, intervalMs);
+      });
+    };
+    this.#timer = setTimeout(tick, 0);
+  }
+  stopRefreshing(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   // ------------------------------------------------------------------------------------------ reads

@@ -44,6 +44,21 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/**
+ * The system that holds the records failed (Dynamics 365 unreachable, a privilege missing, service protection):
+ * the message says what an admin can do about it, and the bot shows it as it is instead of a generic error.
+ */
+export class RecordsBackendError extends Error {
+  override readonly name: string = 'RecordsBackendError';
+  constructor(
+    message: string,
+    /** `unreachable`: nothing could be read or written; the bot says so plainly. */
+    readonly reason: 'unreachable' | 'refused' | 'other',
+  ) {
+    super(message);
+  }
+}
+
 /** The ordering every mailbox page uses, so a listing is stable across pages: by name, then by id. */
 export const MAILBOX_PAGE_ORDER = 'name, then id' as const;
 

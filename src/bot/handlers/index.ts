@@ -2,6 +2,7 @@
 // the use case with the requester identified from the activity and answers with a card. A write that the
 // confirmation rules (src/domain/confirmation.ts) hold back is previewed first and runs only on Confirm.
 import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
+import { RecordsBackendError } from '../../app/ports.js';
 import { MAX_SUGGESTIONS, renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
 import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
 import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
@@ -60,6 +61,18 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
       // A bug or a failed write must still be answered, and an invoke must still get its response.
       deps.logger.error('command failed', { command: command.id, requester: request.requester.id, error });
       const name = commandRegistry[command.id].name;
+      if (error instanceof RecordsBackendError) {
+        // Dynamics 365 failed: its admin message says what to do (and nothing was half-written by the bot).
+        await request.respond.send({
+          card: renderNoticeCard({
+            title: error.reason === 'unreachable' ? 'Dynamics 365 is unreachable' : `Dynamics 365 could not complete ${name}`,
+            tone: 'attention',
+            lines: [error.message],
+            actions: [{ title: `Help: ${name}`, command: `help ${name}` }],
+          }),
+        });
+        return;
+      }
       await request.respond.send({
         card: renderNoticeCard({
           title: `Something went wrong while running ${name}`,

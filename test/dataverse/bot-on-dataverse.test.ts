@@ -1,0 +1,86 @@
+// The bot with BACKEND=dataverse against the fake cloud: people are identified from Dynamics 365, their roles
+// come from Microsoft Graph, an approval reaches the owner's row in Dynamics 365 (or the platform's refusal is
+// shown as it is), and an unreachable Dynamics 365 at start-up leaves a running bot that says so in /healthz
+// and in answer to commands.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { DirectoryRoleTemplateIds } from '../../src/dataverse/graph.js';
+import { EmailApprovalStatus } from '../../src/domain/options.js';
+import { startTestBot, textOf, type TestBot } from '../support/bot-harness.js';
+import { sayForCard } from '../bot/handlers/support.js';
+import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
+import { guidOf } from '../fakes/fake-dataverse/tables.js';
+
+const healthSchema = z.object({ status: z.string(), backend: z.object({ name: z.string(), reachable: z.boolean(), detail: z.string().optional() }).optional() });
+const healthOf = async (t: TestBot) => healthSchema.parse(await (await fetch(`${t.bot.url}/healthz`)).json());
+
+describe('the bot on Dynamics 365 (fake)', () => {
+  let cloud: FakeCloud;
+  let t: TestBot;
+  beforeAll(async () => {
+    cloud = await startFakeCloud({ testDelayMs: 20 });
+    // This process trusts the fakes' CA already (trustTestAuthority).
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = cloud.env;
+    t = await startTestBot({ configEnv: env, dataverse: { refreshIntervalMs: 100, pollIntervalMs: 50 } });
+    // The first load runs in the background; wait until /healthz says Dynamics 365 is reachable.
+    for (let tries = 0; tries < 100 && !(await healthOf(t)).backend?.reachable; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+  afterAll(async () => {
+    await t.stop();
+    await cloud.close();
+  });
+
+  it('reports Dynamics 365 as reachable in /healthz', async () => {
+    expect(await healthOf(t)).toEqual({ status: 'ok', backend: { name: 'Dynamics 365', reachable: true } });
+  });
+
+  it('shows the platform refusing an approval by the application user, and approves once the platform accepts it', async () => {
+    const ada = t.user('ada');
+    const refused = textOf((await sayForCard(t, ada, 'approve mailbox pia@contoso.com')).activity);
+    expect(refused).toContain('should be a global administrator or exchange administrator');
+    expect(cloud.dataverse.row('systemusers', guidOf('user-pia'))?.emailrouteraccessapproval).toBe(EmailApprovalStatus.PendingApproval);
+
+    cloud.directory.grant(FAKE_SERVICE_PRINCIPAL_ID, DirectoryRoleTemplateIds.ExchangeAdministrator);
+    try {
+      const approved = textOf((await sayForCard(t, ada, 'approve mailbox pia@contoso.com')).activity);
+      expect(approved).toContain('Pending Approval → Approved');
+      expect(cloud.dataverse.row('systemusers', guidOf('user-pia'))?.emailrouteraccessapproval).toBe(EmailApprovalStatus.Approved);
+      expect(cloud.dataverse.row('mailboxes', guidOf('mailbox-user-pia'))?.isemailaddressapprovedbyo365admin).toBe(true);
+      // The audit trail stays in the bot's own data file.
+      expect(t.bot.services.store.recentAudit(1)[0]).toMatchObject({ actorId: guidOf('user-ada') });
+    } finally {
+      cloud.directory.revoke(FAKE_SERVICE_PRINCIPAL_ID, DirectoryRoleTemplateIds.ExchangeAdministrator);
+    }
+  });
+
+  it('refuses Pia (no admin role in Graph, no privilege in Dynamics 365)', async () => {
+    const pia = t.user('pia');
+    const answer = textOf((await sayForCard(t, pia, 'approve mailbox otto@contoso.com')).activity);
+    expect(answer).toContain('Not allowed');
+    expect(cloud.dataverse.row('systemusers', guidOf('user-otto'))?.emailrouteraccessapproval).toBe(EmailApprovalStatus.Approved);
+  });
+});
+
+describe('the bot when Dynamics 365 is unreachable at start-up', () => {
+  let cloud: FakeCloud;
+  let t: TestBot;
+  beforeAll(async () => {
+    cloud = await startFakeCloud();
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = cloud.env;
+    const unreachable = cloud.dataverse.url;
+    await cloud.dataverse.close();
+    t = await startTestBot({ configEnv: { ...env, DATAVERSE_URL: unreachable }, dataverse: { refreshIntervalMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await t.stop();
+    await cloud.close();
+  });
+
+  it('starts, says so in /healthz, and answers a command that Dynamics 365 is unreachable', async () => {
+    const health = await healthOf(t);
+    expect(health).toMatchObject({ status: 'degraded', backend: { name: 'Dynamics 365', reachable: false } });
+    expect(health.backend?.detail).toContain('unreachable');
+    const answer = textOf((await sayForCard(t, t.user('ada'), 'approve mailbox pia@contoso.com')).activity);
+    expect(answer).toContain('Dynamics 365 is unreachable');
+  });
+});
