@@ -191,8 +191,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   // ports; with BACKEND=dataverse, Dynamics 365 serves the records, Test & Enable and people's roles (the audit
   // log, jobs and notifications stay with the bot's state).
   const embeddedRecords = new EmbeddedOrganizationRecords(store);
-  const dataverse = config.backend.backend === 'dataverse' ? await startDataverseBackend(config.backend, store, logger, options.dataverse) : undefined;
-  const records = dataverse?.records ?? postgres?.records(embeddedRecords) ?? embeddedRecords;
+  const dataverse = config.backend.backend === 'dataverse' ? await startDataverseBackend(config.backend, embeddedRecords, logger, options.dataverse) : undefined;
+  const backendRecords = dataverse?.records ?? embeddedRecords;
+  const records = postgres?.records(backendRecords) ?? backendRecords;
   const useCases: UseCaseContext = { records, auditLog: postgres?.audit ?? embeddedRecords, clock, ids, events };
   const connector =
     options.connector ??
@@ -347,7 +348,7 @@ interface DataverseBackend {
   readonly status: () => BackendStatus;
 }
 
-async function startDataverseBackend(settings: DataverseSettings, store: DocumentEmailConfigStore, logger: Logger, tuning: DataverseTuning = {}): Promise<DataverseBackend> {
+async function startDataverseBackend(settings: DataverseSettings, dataFile: EmbeddedOrganizationRecords, logger: Logger, tuning: DataverseTuning = {}): Promise<DataverseBackend> {
   const client = DataverseClient.fromSettings(settings, { onThrottle: (event) => logger.warn('Dynamics 365 asked the bot to wait (service protection)', { retryAfterMs: event.retryAfterMs, limit: event.limit }) });
   // Wrong credentials or a URL that is not Dataverse stop start-up; an unreachable Dataverse does not (see below).
   let lastProblem: string | undefined;
@@ -362,10 +363,8 @@ async function startDataverseBackend(settings: DataverseSettings, store: Documen
   const records = new DataverseOrganizationRecords({
     client,
     tenantId: settings.tenantId,
-    // Dataverse has no transaction shared with the bot's own state: audit and events follow the writes.
-    afterWrite: async (audit, events) => {
-      await store.commit({ audit, events });
-    },
+    // Dataverse has no transaction shared with the bot's own state: audit, events and idempotency keys follow the writes.
+    appliedBatches: dataFile,
   });
   records.startRefreshing(tuning.refreshIntervalMs ?? 60_000, (error) => {
     lastProblem = error instanceof Error ? error.message : String(error);
@@ -376,6 +375,7 @@ async function startDataverseBackend(settings: DataverseSettings, store: Documen
     ...(tuning.pollIntervalMs === undefined ? {} : { pollIntervalMs: tuning.pollIntervalMs }),
     current: async (mailboxIds) => new Map((await Promise.all(mailboxIds.map((id) => records.mailbox(id)))).flatMap((mailbox) => (mailbox === undefined ? [] : [[mailbox.id, mailbox] as const]))),
     onMailboxRead: (mailboxes) => records.observed(mailboxes),
+    scheduledElsewhere: (mailboxId) => records.takeScheduledTest(mailboxId),
   });
   const roles = new GraphRoleDirectory(GraphDirectoryRoles.fromSettings(settings));
   return {

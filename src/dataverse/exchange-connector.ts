@@ -35,6 +35,11 @@ export interface DataverseExchangeConnectorOptions {
    * longer matches, is re-read. Default: re-read every one (one query per 25 mailboxes).
    */
   readonly current?: (mailboxIds: readonly string[]) => Promise<ReadonlyMap<string, MailboxBeforeTest>>;
+  /**
+   * A test the records already scheduled (the `scheduleTestAndEnable` intent PATCHes the same column): watched
+   * from the completion time it had before, not scheduled a second time.
+   */
+  readonly scheduledElsewhere?: (mailboxId: string) => { readonly completedBefore: string | null } | undefined;
   /** Told about every mailbox row the polls read (the records cache stays fresh without its own query). */
   readonly onMailboxRead?: (mailboxes: readonly Mailbox[]) => void;
   readonly now?: () => number;
@@ -155,8 +160,15 @@ export class DataverseExchangeConnector implements ExchangeConnector {
 
   /** PATCHes the gathered tests' mailboxes; a mailbox that changed meanwhile is re-read and sent again (twice at most). */
   async #scheduleNow(tests: readonly ScheduledTest[]): Promise<void> {
-    const byMailbox = new Map(tests.map((test) => [test.request.mailbox.id.toLowerCase(), test]));
+    const byMailbox = new Map<string, ScheduledTest>();
+    for (const test of tests) {
+      const mailboxId = test.request.mailbox.id.toLowerCase();
+      const scheduled = this.#options.scheduledElsewhere?.(mailboxId);
+      if (scheduled === undefined) byMailbox.set(mailboxId, test);
+      else this.#wait(test, { testMailboxAccessCompletedOn: scheduled.completedBefore });
+    }
     let pending = [...byMailbox.keys()];
+    if (pending.length === 0) return;
     let current = await this.#current(pending);
     for (let attempt = 0; attempt < 3 && pending.length > 0; attempt++) {
       const operations: BatchOperation[] = [];
@@ -188,7 +200,7 @@ export class DataverseExchangeConnector implements ExchangeConnector {
     if (pending.length > 0) throw new Error(`Dynamics 365 kept changing ${pending.length} mailbox(es) while Test & Enable was being scheduled; they were not scheduled.`);
   }
 
-  #wait(test: ScheduledTest, mailbox: MailboxBeforeTest): void {
+  #wait(test: ScheduledTest, mailbox: Pick<MailboxBeforeTest, 'testMailboxAccessCompletedOn'>): void {
     this.#waiting.set(test.testId, {
       testId: test.testId,
       mailboxId: test.request.mailbox.id.toLowerCase(),

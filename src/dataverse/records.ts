@@ -75,10 +75,29 @@ export interface DataverseRecordsOptions {
   /** Rows per page of the initial load and refreshes (default and maximum 5,000). */
   readonly pageSize?: number;
   /**
-   * Where a batch's audit entries and events go once its writes succeeded (Dataverse has no transaction shared
-   * with the bot's own state): the bot's audit log and event outbox.
+   * Where a batch's audit entries, events and idempotency key go once its writes succeeded (Dataverse has no
+   * transaction shared with the bot's own state): the bot's data file. Without it they are kept in memory only.
    */
-  readonly afterWrite?: (audit: readonly AuditEntry[], events: readonly AppEvent[]) => Promise<void>;
+  readonly appliedBatches?: AppliedBatches;
+}
+
+/** The bot's own record of batches written to Dynamics 365 (see DataverseRecordsOptions.appliedBatches). */
+export interface AppliedBatches {
+  recordWrittenElsewhere(written: { readonly idempotencyKey?: string; readonly audit?: readonly AuditEntry[]; readonly events?: readonly AppEvent[] }): Promise<void>;
+  wasApplied(idempotencyKey: string): Promise<boolean>;
+}
+
+/** Applied batches kept in memory (tests, and a bot without a data file): the last 2,000 keys. */
+class AppliedBatchesInMemory implements AppliedBatches {
+  readonly #keys: string[] = [];
+  recordWrittenElsewhere(written: { readonly idempotencyKey?: string }): Promise<void> {
+    if (written.idempotencyKey !== undefined) this.#keys.push(written.idempotencyKey);
+    if (this.#keys.length > 2000) this.#keys.splice(0, this.#keys.length - 1000);
+    return Promise.resolve();
+  }
+  wasApplied(idempotencyKey: string): Promise<boolean> {
+    return Promise.resolve(this.#keys.includes(idempotencyKey));
+  }
 }
 
 /** Raised for a write this backend does not make (the message says where it is done instead). */
@@ -191,6 +210,7 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
   readonly #deployment: Deployment;
   /** The version each record object handed out was read at: what "the record read" means in an intent. */
   readonly #readAt = new WeakMap<object, string>();
+  readonly #applied: AppliedBatches;
   #cache: Cache | undefined;
   #loading: Promise<Cache> | undefined;
   #refreshing: Promise<void> | undefined;
@@ -200,6 +220,7 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     this.#options = options;
     this.#pageSize = options.pageSize ?? 5000;
     this.#deployment = options.deployment ?? { customerEngagement: 'online', exchange: 'online' };
+    this.#applied = options.appliedBatches ?? new AppliedBatchesInMemory();
     this.#outside = {
       requirePrivilegeToSelfApproveEmailAddress: false,
       maxMailboxTransientFailures: DEFAULT_MAX_MAILBOX_TRANSIENT_FAILURES,
@@ -458,6 +479,20 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     if (changed) cache.changed();
   }
 
+  /** Mailboxes this adapter scheduled for Test & Enable, with their completion time before it. */
+  readonly #scheduledTests = new Map<string, { readonly completedBefore: string | null; readonly at: number }>();
+
+  /**
+   * The Test & Enable this adapter scheduled for a mailbox (a `scheduleTestAndEnable` intent), once: the
+   * connector then watches it instead of scheduling it a second time.
+   */
+  takeScheduledTest(mailboxId: string): { readonly completedBefore: string | null } | undefined {
+    const key = mailboxId.toLowerCase();
+    const scheduled = this.#scheduledTests.get(key);
+    this.#scheduledTests.delete(key);
+    return scheduled;
+  }
+
   /** What the turn's identity check reads synchronously: the organization and people, once loaded. */
   loadedIdentity(): { readonly organization: Organization; userByAadObjectId(aadObjectId: string): User | undefined } | undefined {
     const cache = this.#cache;
@@ -653,6 +688,7 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
         case 'scheduleTestAndEnable':
         case 'setDeliveryConfiguration':
         case 'setSyncFromThisOrgOnly':
+        case 'recordTestOutcome':
           mailboxIds.add(intent.mailboxId.toLowerCase());
           break;
         case 'setApprovalRequirement':
@@ -683,7 +719,12 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     return new PlanBuilder(cache, (record, current, currentVersion, normalise) => this.#versionRead(record, current, currentVersion, normalise)).build(batch);
   }
 
+  wasApplied(idempotencyKey: string): Promise<boolean> {
+    return this.#applied.wasApplied(idempotencyKey);
+  }
+
   async apply(batch: IntentBatch): Promise<IntentOutcome> {
+    if (batch.idempotencyKey !== undefined && (await this.#applied.wasApplied(batch.idempotencyKey))) return this.#alreadyApplied(batch);
     let plan: Plan;
     try {
       plan = await this.#plan(batch);
@@ -692,6 +733,8 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
       throw error;
     }
     const cache = await this.#ready();
+    const scheduling = batch.intents.flatMap((intent) => (intent.kind === 'scheduleTestAndEnable' ? [intent.mailboxId.toLowerCase()] : []));
+    const completedBefore = new Map(scheduling.map((id) => [id, cache.mailboxes.get(id)?.testMailboxAccessCompletedOn ?? null]));
     if (plan.operations.length > 0) {
       const tokens = this.#tokensOf(batch.caller);
       try {
@@ -713,10 +756,28 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
         ]);
       }
     }
-    const audit = plan.changes.audit ?? [];
-    const events = plan.changes.events ?? [];
-    if ((audit.length > 0 || events.length > 0) && this.#options.afterWrite !== undefined) await this.#options.afterWrite(audit, events);
+    for (const [id, before] of completedBefore) this.#scheduledTests.set(id, { completedBefore: before, at: Date.now() });
+    if (this.#scheduledTests.size > 20_000) this.#scheduledTests.delete(this.#scheduledTests.keys().next().value ?? '');
+    await this.#applied.recordWrittenElsewhere({
+      ...(batch.idempotencyKey === undefined ? {} : { idempotencyKey: batch.idempotencyKey }),
+      ...(plan.changes.audit === undefined ? {} : { audit: plan.changes.audit }),
+      ...(plan.changes.events === undefined ? {} : { events: plan.changes.events }),
+    });
     return { ok: true, mailboxes: plan.mailboxIds.flatMap((id) => cache.mailboxes.get(id) ?? []) };
+  }
+
+  /** A batch applied before answers as the first `apply` did: with its mailboxes as they are now. */
+  async #alreadyApplied(batch: IntentBatch): Promise<IntentOutcome> {
+    const cache = await this.#ready();
+    const ids = batch.intents.flatMap((intent) => {
+      if ('mailboxId' in intent) return [intent.mailboxId.toLowerCase()];
+      if (intent.kind === 'setAddressApproval') return [cache.mailboxByRegarding(intent.owner)?.id ?? []].flat();
+      if (intent.kind === 'changeEmailAddress') return [cache.mailboxByRegarding({ type: intent.owner.type, id: intent.owner.expected.id })?.id ?? []].flat();
+      return [];
+    });
+    const unique = [...new Set(ids)];
+    await this.#reread(cache, 'mailbox', unique);
+    return { ok: true, mailboxes: unique.flatMap((id) => cache.mailboxes.get(id) ?? []) };
   }
 
   async #conflictNow(cache: Cache, target: Plan['targets'][number]): Promise<IntentConflict> {
@@ -873,6 +934,13 @@ class PlanBuilder {
       case 'setEmailSettings': {
         const organization = this.#organizationExpected(intent.expected);
         this.#organization = { ...organization, settings: intent.settings };
+        return;
+      }
+      case 'recordTestOutcome': {
+        // Server-side synchronization recorded the run itself (status columns, trace logs): nothing to write, and
+        // the version the runner read is older than the platform's own write, so it is not checked either.
+        const mailbox = this.cache.mailboxes.get(intent.mailboxId.toLowerCase());
+        if (mailbox !== undefined) this.#mailboxes.set(mailbox.id, this.#mailboxes.get(mailbox.id) ?? mailbox);
         return;
       }
       case 'setRolePrivileges':

@@ -36,6 +36,11 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
     return outcome;
   }
 
+  /** The backend's own answer (Dataverse: the platform records Test & Enable outcomes itself). */
+  get recordsTestOutcomesItself(): boolean | undefined {
+    return this.records.recordsTestOutcomesItself;
+  }
+
   // Everything else is the backend's own: reads, previews, and whether a batch was applied.
   directory: Records['directory'] = () => this.records.directory();
   organization: Records['organization'] = () => this.records.organization();

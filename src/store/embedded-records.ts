@@ -377,6 +377,24 @@ export class EmbeddedOrganizationRecords implements OrganizationRecords, AuditLo
     return Promise.resolve((this.store.document().appliedBatches ?? []).includes(idempotencyKey));
   }
 
+  /**
+   * For a records adapter without a transaction shared with the data file (Dataverse): once its writes of a
+   * batch succeeded, the batch's audit entries, events and idempotency key are kept here, in one write.
+   */
+  async recordWrittenElsewhere(written: { readonly idempotencyKey?: string; readonly audit?: readonly AuditEntry[]; readonly events?: readonly AppEvent[] }): Promise<void> {
+    const key = written.idempotencyKey;
+    const changes: ChangeSet = {
+      ...(written.audit === undefined || written.audit.length === 0 ? {} : { audit: written.audit }),
+      ...(written.events === undefined || written.events.length === 0 ? {} : { events: written.events }),
+    };
+    if (key === undefined && Object.keys(changes).length === 0) return;
+    await this.store.transactWithChangeSet(() => ({
+      changes,
+      ...(key === undefined ? {} : { sections: (next: DataFileDocument) => ({ ...next, appliedBatches: rememberKey(next.appliedBatches ?? [], key) }) }),
+      result: undefined,
+    }));
+  }
+
   changesOf(batch: IntentBatch): Promise<{ readonly ok: true; readonly changes: ChangeSet } | { readonly ok: false; readonly conflict: IntentConflict }> {
     const current = this.store.document();
     const builder = new ChangeSetBuilder(current, (id) => this.store.mailboxById(id), (owner) => this.#mailboxIdOf(current, owner));

@@ -237,24 +237,24 @@ export function describeRecordsPortContract(adapterName: string, makeRecords: Re
 
       it('writes a batch with an idempotency key once however often it is applied, and remembers the key', async () => {
         const records = await open();
-        const mailbox = await records.mailbox('mbx-0001');
+        const mailbox = await records.mailbox(id('mbx-0001'));
         if (mailbox === undefined) throw new Error('seeded');
         const batch: IntentBatch = { caller: admin, intents: [{ kind: 'setSyncFromThisOrgOnly', mailboxId: mailbox.id, expectedVersion: mailbox.version, on: true }], idempotencyKey: 'contract-batch-1' };
         expect(await records.wasApplied('contract-batch-1')).toBe(false);
         const first = await records.apply(batch);
         expect(first.ok).toBe(true);
-        const written = await records.mailbox('mbx-0001');
+        const written = await records.mailbox(id('mbx-0001'));
         // The same batch again (a caller that does not know whether its first attempt landed): no conflict, no second write.
         const second = await records.apply(batch);
-        expect(second.ok ? ids(second.mailboxes) : second.conflict).toEqual(['mbx-0001']);
-        expect(await records.mailbox('mbx-0001')).toEqual(written);
+        expect(second.ok ? ids(second.mailboxes) : second.conflict).toEqual([id('mbx-0001')]);
+        expect(await records.mailbox(id('mbx-0001'))).toEqual(written);
         expect(await records.wasApplied('contract-batch-1')).toBe(true);
         expect(await records.wasApplied('contract-batch-2')).toBe(false);
       });
 
       it('does not remember the key of a batch that conflicted', async () => {
         const records = await open();
-        const mailbox = await records.mailbox('mbx-0002');
+        const mailbox = await records.mailbox(id('mbx-0002'));
         if (mailbox === undefined) throw new Error('seeded');
         const stale = await records.apply({ caller: admin, intents: [{ kind: 'setSyncFromThisOrgOnly', mailboxId: mailbox.id, expectedVersion: mailbox.version + 7, on: true }], idempotencyKey: 'contract-stale' });
         expect(stale.ok).toBe(false);
