@@ -353,7 +353,8 @@ async function startDataverseBackend(settings: DataverseSettings, dataFile: Embe
   // Wrong credentials or a URL that is not Dataverse stop start-up; an unreachable Dataverse does not (see below).
   let lastProblem: string | undefined;
   try {
-    await client.whoAmI();
+    // One quick try: start-up does not wait out the retries of an unreachable service (the refresh keeps trying).
+    await DataverseClient.fromSettings(settings, { maxRetries: 0, timeoutMs: 10_000 }).whoAmI();
   } catch (error) {
     if (!(error instanceof DataverseError)) throw error;
     if (error.kind !== 'unreachable' && error.kind !== 'timeout' && error.kind !== 'server' && error.kind !== 'throttled') throw new DataverseStartError(error.message);

@@ -203,6 +203,8 @@ interface Plan {
 }
 
 export class DataverseOrganizationRecords implements OrganizationRecords {
+  /** Server-side synchronization writes Test & Enable outcomes itself (status columns, trace logs). */
+  readonly recordsTestOutcomesItself = true;
   readonly #client: DataverseClient;
   readonly #options: DataverseRecordsOptions;
   readonly #pageSize: number;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { DirectoryRoleTemplateIds } from '../../src/dataverse/graph.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { startTestBot, textOf, type TestBot } from '../support/bot-harness.js';
-import { sayForCard } from '../bot/handlers/support.js';
+import { cardIn, confirmationIdOf, sayForCard } from '../bot/handlers/support.js';
+import { waitForReportedJob } from '../jobs/http-support.js';
 import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
 import { guidOf } from '../fakes/fake-dataverse/tables.js';
 
@@ -23,8 +24,8 @@ describe('the bot on Dynamics 365 (fake)', () => {
     const { NODE_EXTRA_CA_CERTS: _ca, ...env } = cloud.env;
     t = await startTestBot({ configEnv: env, dataverse: { refreshIntervalMs: 100, pollIntervalMs: 50 } });
     // The first load runs in the background; wait until /healthz says Dynamics 365 is reachable.
-    for (let tries = 0; tries < 100 && !(await healthOf(t)).backend?.reachable; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
-  });
+    for (let tries = 0; tries < 200 && !(await healthOf(t)).backend?.reachable; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }, 30_000);
   afterAll(async () => {
     await t.stop();
     await cloud.close();
@@ -53,6 +54,31 @@ describe('the bot on Dynamics 365 (fake)', () => {
     }
   });
 
+  it('runs Test & Enable as the platform does it and summarises what the platform found', async () => {
+    const ada = t.user('ada');
+    const chat = t.personalChatOf(ada);
+    const before = t.connector.activitiesSentTo(chat).length;
+    const [first] = await t.say(ada, 'test mailbox ada@contoso.com, otto@contoso.com, support@contoso.com, evan@contoso.com');
+    // Known difference (docs/dataverse.md): the confirmation preview still reads the data file's view, so on
+    // Dynamics 365 a several-mailbox command may start without the Confirm step.
+    if (textOf(first).includes('Confirm')) expect((await t.invoke(ada, { verb: 'confirmation.confirm', data: { confirmationId: confirmationIdOf(cardIn(first)) } })).status).toBe(200);
+    const [card] = t.connector.activitiesSentTo(chat).slice(before).filter((activity) => activity.operation === 'reply' && textOf(activity).includes('Test & Enable 4 mailboxes'));
+    const jobId = /J-\d+/.exec(textOf(card))?.[0] ?? '';
+    const scheduledBefore = cloud.dataverse.requests.length;
+    await waitForReportedJob(t, jobId, 20_000);
+    const summary = textOf(t.connector.currentActivity(chat, card?.activityId ?? ''));
+    expect(summary).toMatch(/4 of 4 mailboxes tested/);
+    expect(summary).toMatch(/2 succeeded, 2 failed\./);
+    expect(summary).toMatch(/Otto Owner[\s\S]*configured with another organization/);
+    expect(summary).toMatch(/Support[\s\S]*could not be determined/);
+    // The platform tested them: its status columns say so, and its trace logs are the alerts.
+    expect(cloud.dataverse.row('mailboxes', guidOf('mailbox-user-ada'))).toMatchObject({ mailboxstatus: 1, testemailconfigurationscheduled: false });
+    expect(cloud.dataverse.row('mailboxes', guidOf('mailbox-user-otto'))).toMatchObject({ actstatus: 2 });
+    // Each mailbox was scheduled once: one PATCH each, in $batch requests.
+    const batches = cloud.dataverse.requests.slice(scheduledBefore).filter((request) => request.target.endsWith('/$batch'));
+    expect(batches.reduce((sum, request) => sum + request.innerRequests, 0)).toBeLessThanOrEqual(4);
+  }, 30_000);
+
   it('refuses Pia (no admin role in Graph, no privilege in Dynamics 365)', async () => {
     const pia = t.user('pia');
     const answer = textOf((await sayForCard(t, pia, 'approve mailbox otto@contoso.com')).activity);
@@ -70,7 +96,7 @@ describe('the bot when Dynamics 365 is unreachable at start-up', () => {
     const unreachable = cloud.dataverse.url;
     await cloud.dataverse.close();
     t = await startTestBot({ configEnv: { ...env, DATAVERSE_URL: unreachable }, dataverse: { refreshIntervalMs: 60_000 } });
-  });
+  }, 30_000);
   afterAll(async () => {
     await t.stop();
     await cloud.close();
@@ -82,5 +108,5 @@ describe('the bot when Dynamics 365 is unreachable at start-up', () => {
     expect(health.backend?.detail).toContain('unreachable');
     const answer = textOf((await sayForCard(t, t.user('ada'), 'approve mailbox pia@contoso.com')).activity);
     expect(answer).toContain('Dynamics 365 is unreachable');
-  });
+  }, 30_000);
 });

@@ -119,6 +119,13 @@ export interface OrganizationRecords {
   wasApplied(idempotencyKey: string): Promise<boolean>;
 
   /**
+   * True when the platform itself records Test & Enable outcomes on the mailbox (Dataverse: server-side
+   * synchronization writes the status columns and trace logs). The mailbox's version then moves because of the
+   * test itself, which is not a sign that a result went stale; `recordTestOutcome` writes nothing there.
+   */
+  readonly recordsTestOutcomesItself?: boolean;
+
+  /**
    * What `apply(batch)` would write now, as whole records (for previews before a confirmation), without writing.
    * A stale expected version answers with the conflict `apply` would give.
    */
