@@ -1,6 +1,9 @@
 // The settings and the trust of the fakes' CA at the process level: a fresh Node process configured
 // only through its environment, as the bot will be.
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -52,5 +55,40 @@ describe('a process configured by its environment', () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('DATAVERSE_URL: is not a URL (got "contoso.crm.dynamics.com")');
     expect(`${invalid.stdout}${invalid.stderr}`).not.toContain(wrongSecret);
+  });
+});
+
+describe('the bot started with BACKEND=dataverse', () => {
+  async function startBot(env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AZURE_') && !['BACKEND', 'DATAVERSE_URL', 'GRAPH_URL', 'NODE_EXTRA_CA_CERTS'].includes(key)));
+    const directory = await mkdtemp(join(tmpdir(), 'dataverse-start-'));
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...clean, PORT: '0', PLAYGROUND: '0', DATA_FILE: join(directory, 'db.json'), LOG_LEVEL: 'error', ...env }, timeout: 30_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = z.object({ code: z.number().optional(), stdout: z.string().default(''), stderr: z.string().default('') }).parse(error);
+      return { code: failed.code ?? -1, stdout: failed.stdout, stderr: failed.stderr };
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }
+
+  it('lists every missing or invalid setting by name and exits, without printing the secret', async () => {
+    const secret = 'Qz9~a-secret-that-must-not-show';
+    const result = await startBot({ BACKEND: 'dataverse', DATAVERSE_URL: 'http://contoso.crm.dynamics.com', AZURE_CLIENT_SECRET: secret, AZURE_CLIENT_ID: 'not-a-guid' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DATAVERSE_URL: must use https');
+    expect(result.stderr).toContain('AZURE_TENANT_ID: is required when BACKEND=dataverse');
+    expect(result.stderr).toContain('AZURE_CLIENT_ID: must be a GUID');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  });
+
+  it('stops start-up when Entra refuses the credentials, naming the settings and hiding the secret', async () => {
+    const wrongSecret = 'Qz9~wrong-but-secret-all-the-same';
+    const result = await startBot({ ...cloud.env, AZURE_CLIENT_SECRET: wrongSecret });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Cannot start:');
+    expect(result.stderr).toContain('AZURE_CLIENT_SECRET');
+    expect(`${result.stdout}${result.stderr}`).not.toContain(wrongSecret);
   });
 });
