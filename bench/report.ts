@@ -5,6 +5,7 @@ import type { ChildRuntime } from './processes.js';
 import type { StartupResult } from './startup-bench.js';
 import type { StoreResult } from './store-bench.js';
 import type { TestAndEnableResult } from './test-and-enable-bench.js';
+import { dataverseSection, type DataverseBenchResult } from './dataverse-bench.js';
 
 export interface BenchResults {
   readonly startedAt: string;
@@ -27,6 +28,7 @@ export interface BenchResults {
   fanout?: FanoutResult;
   store?: StoreResult;
   startup?: StartupResult;
+  dataverse?: DataverseBenchResult;
 }
 
 const MB = 1024 * 1024;
@@ -229,6 +231,7 @@ export function formatReport(results: BenchResults): string {
   if (results.testAndEnable !== undefined) sections.push(testAndEnableSection(results.testAndEnable));
   if (results.fanout !== undefined) sections.push(fanoutSection(results.fanout));
   if (results.store !== undefined) sections.push(storeSection(results.store));
+  if (results.dataverse !== undefined) sections.push(dataverseSection(results.dataverse));
   if (results.startup !== undefined) sections.push(startupSection(results.startup, results.organization.mailboxes));
   return sections.join('\n\n');
 }

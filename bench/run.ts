@@ -4,7 +4,7 @@
 // tsconfig.bench.json into .bench-build/, and every child is that JavaScript under plain node (compile.ts).
 //
 //   npm run bench                      everything (a few minutes)
-//   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup
+//   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup, dataverse
 //   npm run bench -- --quick            smaller counts and shorter runs, for trying the bench itself
 //   npm run bench -- --profile          also profile the bot's CPU under each chat command (results.json)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { runChatBenchmark } from './chat.js';
+import { runDataverseBenchmark } from './dataverse-bench.js';
 import { BENCH_BUILD_DIRECTORY, BENCH_TSCONFIG, compileBench } from './compile.js';
 import { runFanoutBenchmark } from './fanout-bench.js';
 import { generateValidatedOrganization } from './org-generator.js';
@@ -24,7 +25,7 @@ import { runTestAndEnableBenchmark } from './test-and-enable-bench.js';
 /** The old-space limit of the extra Test & Enable run, which shows how much of the default peak is uncollected garbage. */
 const HEAP_LIMIT_MB = 160;
 
-const PARTS = ['chat', 'testAndEnable', 'fanout', 'store', 'startup'] as const;
+const PARTS = ['chat', 'testAndEnable', 'fanout', 'store', 'startup', 'dataverse'] as const;
 type Part = (typeof PARTS)[number];
 
 const argumentsSchema = z
@@ -160,6 +161,21 @@ async function main(): Promise<void> {
       await writeFile(allPendingFile, JSON.stringify(allPending.file));
       results.store = await runStoreBenchmark(
         { orgFile: allPendingFile, workDirectory, approvals: allPending.data.mailboxes.length, sequentialBudgetMs: scale.sequentialBudgetMs },
+        log,
+      );
+    }
+
+    if (selected.has('dataverse')) {
+      // Time scaled down 100x: a 3 s window stands for Dataverse's 5 minutes, so 6,000 requests become 60 and
+      // 1,200 s of execution 12 s; 52 concurrent requests stay 52.
+      results.dataverse = await runDataverseBenchmark(
+        {
+          data: realistic.data,
+          limits: { requestsPerWindow: 60, windowMs: 3_000, maxConcurrent: 52, executionMsPerWindow: 12_000 },
+          testDelayMs: 200,
+          pollIntervalMs: 500,
+          timeoutMs: 600_000,
+        },
         log,
       );
     }

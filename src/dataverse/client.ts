@@ -8,6 +8,7 @@ import type { BatchOperation, BatchPartResponse } from './batch.js';
 import type { DataverseSettings } from './config.js';
 import { DataverseError, adminMessage } from './errors.js';
 import { HttpCore, describeRequest } from './http-core.js';
+import { DATAVERSE_REQUEST_BUDGET } from './request-gate.js';
 import type { HttpCoreOptions, HttpRequest, HttpResponse } from './http-core.js';
 import type { AccessTokenSource, AppTokenSourceOptions } from './token.js';
 import { AppTokenSource, createConfidentialClient } from './token.js';
@@ -91,7 +92,7 @@ export class DataverseClient {
 
   constructor(options: DataverseClientOptions) {
     this.apiRoot = `${options.url.replace(/\/$/, '')}${API_PATH}`;
-    this.http = new HttpCore({ ...options, service: 'Dataverse' });
+    this.http = new HttpCore({ budget: DATAVERSE_REQUEST_BUDGET, ...options, service: 'Dataverse' });
     this.changeSetSize = options.changeSetSize ?? 50;
   }
 

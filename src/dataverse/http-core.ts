@@ -5,7 +5,7 @@
 import { DataverseError, adminMessage, cleanPlatformText, kindForStatus, parseODataError, serviceProtectionLimitOf } from './errors.js';
 import type { ServiceProtectionLimit } from './errors.js';
 import type { Clock } from './request-gate.js';
-import { RequestGate, systemClock } from './request-gate.js';
+import { RequestGate, systemClock, type RequestBudget } from './request-gate.js';
 import type { AccessTokenSource } from './token.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -43,6 +43,8 @@ export interface HttpCoreOptions {
   /** Concurrent requests in flight (default 16). Ignored when `gate` is given. */
   readonly maxConcurrent?: number;
   readonly gate?: RequestGate;
+  /** The request budget kept without being told (default: none; the Dataverse client keeps Dataverse's). Ignored when `gate` is given. */
+  readonly budget?: RequestBudget | null;
   /** Per attempt (default 30 s; Dataverse itself gives up on an operation after 2 minutes). */
   readonly timeoutMs?: number;
   /** Retries of an idempotent request after a 5xx or a time-out (default 4). */
@@ -95,7 +97,7 @@ export class HttpCore {
 
   constructor(private readonly options: HttpCoreOptions) {
     this.clock = options.clock ?? systemClock;
-    this.gate = options.gate ?? new RequestGate(options.maxConcurrent ?? 16, this.clock);
+    this.gate = options.gate ?? new RequestGate(options.maxConcurrent ?? 16, this.clock, options.budget ?? null);
     this.fetchImpl = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 4;

@@ -11,27 +11,50 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/**
+ * The request budget the client keeps to by itself, so that it meets a 429 only when something else spends the
+ * same user's budget: Dataverse allows 6,000 requests per user in a 5-minute sliding window.
+ */
+export interface RequestBudget {
+  readonly requestsPerWindow: number;
+  readonly windowMs: number;
+}
+export const DATAVERSE_REQUEST_BUDGET: RequestBudget = { requestsPerWindow: 6_000, windowMs: 5 * 60_000 };
+
 export class RequestGate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   private pausedUntil = 0;
+  /** When the requests of the current window were sent (only kept with a budget). */
+  private readonly sentAt: number[] = [];
 
   constructor(
     readonly maxConcurrent: number,
     private readonly clock: Clock = systemClock,
+    private readonly budget: RequestBudget | null = null,
   ) {
     if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new RangeError('maxConcurrent must be a positive integer');
   }
 
-  /** Waits for the pause to end and for a free slot; returns the function that frees the slot. */
+  /** Milliseconds until the budget allows one more request (0: now). */
+  private budgetWait(): number {
+    if (this.budget === null) return 0;
+    const now = this.clock.now();
+    while (this.sentAt.length > 0 && (this.sentAt[0] ?? 0) <= now - this.budget.windowMs) this.sentAt.shift();
+    if (this.sentAt.length < this.budget.requestsPerWindow) return 0;
+    return (this.sentAt[0] ?? now) + this.budget.windowMs - now + 1;
+  }
+
+  /** Waits for the pause to end, for the request budget and for a free slot; returns the function that frees the slot. */
   async acquire(): Promise<() => void> {
     for (;;) {
-      const pause = this.pausedUntil - this.clock.now();
+      const pause = Math.max(this.pausedUntil - this.clock.now(), this.budgetWait());
       if (pause > 0) {
         await this.clock.sleep(pause);
         continue;
       }
       if (this.active < this.maxConcurrent) {
+        if (this.budget !== null) this.sentAt.push(this.clock.now());
         this.active += 1;
         let released = false;
         return () => {

@@ -66,3 +66,22 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null, 0)).toBeNull();
   });
 });
+
+describe('RequestGate with a request budget', () => {
+  it('sends no more than the budget in any window, waiting for the oldest request to leave it', async () => {
+    const gate = new RequestGate(8, undefined, { requestsPerWindow: 3, windowMs: 300 });
+    const sentAt: number[] = [];
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 7 }, async () => {
+        const release = await gate.acquire();
+        sentAt.push(Date.now() - started);
+        release();
+      }),
+    );
+    sentAt.sort((a, b) => a - b);
+    // In every 300 ms window at most 3 sends: the 4th comes at least 300 ms after the 1st, the 7th after the 4th.
+    for (let index = 3; index < sentAt.length; index++) expect((sentAt[index] ?? 0) - (sentAt[index - 3] ?? 0)).toBeGreaterThanOrEqual(299);
+    expect(sentAt.at(-1)).toBeLessThan(900 + 200);
+  });
+});
