@@ -18,8 +18,10 @@ export const systemClock: Clock = {
 export interface RequestBudget {
   readonly requestsPerWindow: number;
   readonly windowMs: number;
+  /** Combined time of the requests in the window, as the client measures it (at least what the server counts). */
+  readonly executionMsPerWindow?: number;
 }
-export const DATAVERSE_REQUEST_BUDGET: RequestBudget = { requestsPerWindow: 6_000, windowMs: 5 * 60_000 };
+export const DATAVERSE_REQUEST_BUDGET: RequestBudget = { requestsPerWindow: 6_000, windowMs: 5 * 60_000, executionMsPerWindow: 1_200_000 };
 
 export class RequestGate {
   private active = 0;
@@ -27,6 +29,8 @@ export class RequestGate {
   private pausedUntil = 0;
   /** When the requests of the current window were sent (only kept with a budget). */
   private readonly sentAt: number[] = [];
+  /** When the requests of the current window ended, and how long each took. */
+  private readonly executions: { readonly endedAt: number; readonly ms: number }[] = [];
 
   constructor(
     readonly maxConcurrent: number,
@@ -41,9 +45,29 @@ export class RequestGate {
     if (this.budget === null) return 0;
     const now = this.clock.now();
     while (this.sentAt.length > 0 && (this.sentAt[0] ?? 0) <= now - this.budget.windowMs) this.sentAt.shift();
-    if (this.sentAt.length < this.budget.requestsPerWindow) return 0;
-    return (this.sentAt[0] ?? now) + this.budget.windowMs - now + 1;
+    while (this.executions.length > 0 && (this.executions[0]?.endedAt ?? 0) <= now - this.budget.windowMs) this.executions.shift();
+    let wait = this.sentAt.length < this.budget.requestsPerWindow ? 0 : (this.sentAt[0] ?? now) + this.budget.windowMs - now + 1;
+    const executionBudget = this.budget.executionMsPerWindow;
+    if (executionBudget !== undefined) {
+      // Requests in flight count with the time they have taken so far.
+      let spent = this.executions.reduce((sum, execution) => sum + execution.ms, 0) + this.inFlightSince.reduce((sum, since) => sum + (now - since), 0);
+      let index = 0;
+      let until = now;
+      while (spent >= executionBudget && index < this.executions.length) {
+        const leaving = this.executions[index];
+        if (leaving === undefined) break;
+        spent -= leaving.ms;
+        until = leaving.endedAt + this.budget.windowMs + 1;
+        index += 1;
+      }
+      if (spent >= executionBudget) until = now + 50;
+      wait = Math.max(wait, until - now);
+    }
+    return wait;
   }
+
+  /** Start times of the requests in flight (only kept with an execution budget). */
+  private readonly inFlightSince: number[] = [];
 
   /** Waits for the pause to end, for the request budget and for a free slot; returns the function that frees the slot. */
   async acquire(): Promise<() => void> {
@@ -54,12 +78,20 @@ export class RequestGate {
         continue;
       }
       if (this.active < this.maxConcurrent) {
-        if (this.budget !== null) this.sentAt.push(this.clock.now());
+        const startedAt = this.clock.now();
+        if (this.budget !== null) this.sentAt.push(startedAt);
+        const timed = this.budget?.executionMsPerWindow !== undefined;
+        if (timed) this.inFlightSince.push(startedAt);
         this.active += 1;
         let released = false;
         return () => {
           if (released) return;
           released = true;
+          if (timed) {
+            const endedAt = this.clock.now();
+            this.inFlightSince.splice(this.inFlightSince.indexOf(startedAt), 1);
+            this.executions.push({ endedAt, ms: endedAt - startedAt });
+          }
           this.active -= 1;
           this.waiting.shift()?.();
         };
