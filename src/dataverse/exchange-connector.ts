@@ -99,7 +99,7 @@ interface Waiting {
 
 /** Margin for the difference between our clock and the platform's in the polls' time filters. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
-const ID_CHUNK = 25;
+const ID_CHUNK = 100;
 
 export class DataverseExchangeConnector implements ExchangeConnector {
   readonly #client: DataverseClient;
