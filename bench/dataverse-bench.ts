@@ -42,9 +42,12 @@ export interface DataverseBenchResult {
     readonly schedulingMs: number;
     /** The same scheduling on a fake without limits: what the work itself costs on this machine. */
     readonly unlimitedSchedulingMs: number;
-    /** The least time the execution-time limit allows for the scheduling requests' combined time (as measured without limits). */
-    readonly executionBoundMs: number;
-    /** The largest of that, the unlimited time and the least time the request limit allows for the scheduling requests. */
+    /**
+     * The scheduling requests' combined time as the client measured it without limits. Not part of the bound: in
+     * one process it grows with the concurrency, which the client's execution budget lowers.
+     */
+    readonly unlimitedExecutionMs: number;
+    /** The larger of the unlimited time and the least time the request limit allows for the scheduling requests. */
     readonly schedulingBoundMs: number;
   };
 }
@@ -54,7 +57,7 @@ export const requestBoundMs = (requests: number, limits: ServiceProtectionLimits
 
 interface Run {
   readonly coldStart: DataverseBenchResult['coldStart'];
-  readonly testAndEnable: Omit<DataverseBenchResult['testAndEnable'], 'schedulingBoundMs' | 'unlimitedSchedulingMs' | 'executionBoundMs'> & { readonly schedulingExecutionMs: number };
+  readonly testAndEnable: Omit<DataverseBenchResult['testAndEnable'], 'schedulingBoundMs' | 'unlimitedSchedulingMs' | 'unlimitedExecutionMs'> & { readonly schedulingExecutionMs: number };
 }
 
 /** One cold start and one Test & Enable of every mailbox on a fresh fake, with `limits` enforced during the test (or none). */
@@ -165,12 +168,12 @@ async function runOnce(options: DataverseBenchOptions, limits: ServiceProtection
 /**
  * Runs the same Test & Enable twice on fresh fakes: without limits (what the work itself costs here) and with
  * the limits enforced. The bound the limits set for scheduling is the larger of that cost and the least time the
- * request limit allows for its requests.
+ * request limit allows for its requests (the execution-time limit has no fixed bound here: in one process a
+ * request's measured time grows with the concurrency).
  */
 export async function runDataverseBenchmark(options: DataverseBenchOptions, log: (line: string) => void): Promise<DataverseBenchResult> {
   const unlimited = await runOnce(options, null, log);
   const limited = await runOnce(options, options.limits, log);
-  const executionBound = Math.max(0, Math.ceil(unlimited.testAndEnable.schedulingExecutionMs / options.limits.executionMsPerWindow) - 1) * options.limits.windowMs;
   const withoutExecution = ({ schedulingExecutionMs: _measured, ...rest }: Run['testAndEnable']) => rest;
   return {
     mailboxes: limited.coldStart.mailboxesLoaded,
@@ -179,8 +182,8 @@ export async function runDataverseBenchmark(options: DataverseBenchOptions, log:
     testAndEnable: {
       ...withoutExecution(limited.testAndEnable),
       unlimitedSchedulingMs: unlimited.testAndEnable.schedulingMs,
-      executionBoundMs: executionBound,
-      schedulingBoundMs: Math.max(unlimited.testAndEnable.schedulingMs, requestBoundMs(limited.testAndEnable.requests, options.limits), executionBound),
+      unlimitedExecutionMs: unlimited.testAndEnable.schedulingExecutionMs,
+      schedulingBoundMs: Math.max(unlimited.testAndEnable.schedulingMs, requestBoundMs(limited.testAndEnable.requests, options.limits)),
     },
   };
 }
@@ -195,6 +198,6 @@ export function dataverseSection(result: DataverseBenchResult): string {
     `    requests without polling: ${run.requests} (${run.requestsPerMailbox.toFixed(3)} per mailbox; target ≤ 0.1) ${run.requestsPerMailbox <= 0.1 ? 'MET' : 'MISSED'}`,
     `    polling: ${run.pollRequests} requests over ${run.polls} polls`,
     `    paused by Retry-After ${run.throttled} times; requests sent while paused: ${run.requestsWhilePaused} (target 0) ${run.requestsWhilePaused === 0 ? 'MET' : 'MISSED'}`,
-    `    scheduling: ${(run.schedulingMs / 1000).toFixed(2)} s against a bound of ${(run.schedulingBoundMs / 1000).toFixed(2)} s (request limit: ${(requestBoundMs(run.requests, limits) / 1000).toFixed(2)} s; execution-time limit: ${(run.executionBoundMs / 1000).toFixed(2)} s; without limits: ${(run.unlimitedSchedulingMs / 1000).toFixed(2)} s)${ratio === null ? ' (the limit does not bind at this scale)' : ` (${ratio.toFixed(2)}x; target ≤ 1.2x) ${ratio <= 1.2 ? 'MET' : 'MISSED'}`}`,
+    `    scheduling: ${(run.schedulingMs / 1000).toFixed(2)} s against a bound of ${(run.schedulingBoundMs / 1000).toFixed(2)} s (request limit: ${(requestBoundMs(run.requests, limits) / 1000).toFixed(2)} s; without limits: ${(run.unlimitedSchedulingMs / 1000).toFixed(2)} s, ${(run.unlimitedExecutionMs / 1000).toFixed(1)} s of request time, which the client's execution budget spreads out)${ratio === null ? ' (the limit does not bind at this scale)' : ` (${ratio.toFixed(2)}x; target ≤ 1.2x) ${ratio <= 1.2 ? 'MET' : 'MISSED'}`}`,
   ].join('\n');
 }
