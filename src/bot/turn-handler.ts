@@ -3,7 +3,7 @@
 // fallbacks) to their handlers. Every invoke gets an invoke response; every message gets a reply.
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { OrganizationRecords } from '../app/ports.js';
+import { RecordsBackendError, type OrganizationRecords } from '../app/ports.js';
 import {
   executeActionSchema,
   renderUsageErrorCard,
@@ -344,15 +344,25 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       return;
     }
     if (type === 'message') {
-      await onMessage(context, conversation, identity);
+      try {
+        await onMessage(context, conversation, identity);
+      } catch (error) {
+        // The records' system (Dynamics 365) failed before a command could run, e.g. while identifying the person.
+        if (!(error instanceof RecordsBackendError)) throw error;
+        await sendReply(context, { text: error.reason === 'unreachable' ? `Dynamics 365 is unreachable: ${error.message}` : error.message });
+      }
       return;
     }
     // Read only for the other activity types: a message needs none of these fields.
     const lifecycle = lifecycleSchema.safeParse(context.activity);
     const fields: LifecycleFields = lifecycle.success ? lifecycle.data : {};
     if (type === 'invoke') {
-      if (fields.name === 'adaptiveCard/action') await onCardInvoke(context, conversation, identity);
-      else if ((fields.name === 'signin/tokenExchange' || fields.name === 'signin/verifyState') && deps.signIn !== undefined) await onSignInInvoke(context, conversation, identity, fields.name, deps.signIn);
+      if (fields.name === 'adaptiveCard/action') {
+        await onCardInvoke(context, conversation, identity).catch(async (error: unknown) => {
+          if (!(error instanceof RecordsBackendError)) throw error;
+          await sendInvokeResponse(context, 503, ERROR_INVOKE_TYPE, { code: 'ServiceUnavailable', message: error.message });
+        });
+      } else if ((fields.name === 'signin/tokenExchange' || fields.name === 'signin/verifyState') && deps.signIn !== undefined) await onSignInInvoke(context, conversation, identity, fields.name, deps.signIn);
       else await sendInvokeResponse(context, 400, ERROR_INVOKE_TYPE, { code: 'NotSupported', message: `This bot does not handle ${shorten(fields.name ?? 'unnamed')} invokes.` });
     } else if (botWasAdded(type, fields) && isFirstNoticeOfInstall(conversation.id, recorded)) {
       await sendReply(context, deps.welcome());

@@ -496,20 +496,6 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     return scheduled;
   }
 
-  /** What the turn's identity check reads synchronously: the organization and people, once loaded. */
-  loadedIdentity(): { readonly organization: Organization; userByAadObjectId(aadObjectId: string): User | undefined } | undefined {
-    const cache = this.#cache;
-    if (cache === undefined) return undefined;
-    return {
-      organization: cache.organization,
-      userByAadObjectId: (aadObjectId) => {
-        const key = aadObjectId.trim().toLowerCase();
-        for (const user of cache.users.values()) if (user.aadObjectId === key) return user;
-        return undefined;
-      },
-    };
-  }
-
   #timer: NodeJS.Timeout | undefined;
   /**
    * Keeps the cache fresh: the initial load is tried until it succeeds (Dynamics 365 may be unreachable at
