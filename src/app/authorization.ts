@@ -30,10 +30,12 @@ const sameRoles = (a: readonly Office365Role[], b: readonly Office365Role[]): bo
  */
 export async function withDirectoryRoles(requester: User, roles: RoleDirectory): Promise<User> {
   const current = await roles.rolesOf(requester.aadObjectId);
-  if (sameRoles(current, requester.office365Roles)) return requester;
+  const serviceAdministrator = roles.isServiceAdministrator === undefined ? requester.isServiceAdministrator : await roles.isServiceAdministrator(requester.aadObjectId);
+  const same = (user: User): boolean => sameRoles(current, user.office365Roles) && user.isServiceAdministrator === serviceAdministrator;
+  if (same(requester)) return requester;
   const previous = requestersWithRoles.get(requester);
-  if (previous !== undefined && sameRoles(current, previous.office365Roles)) return previous;
-  const withRoles: User = { ...requester, office365Roles: current };
+  if (previous !== undefined && same(previous)) return previous;
+  const withRoles: User = { ...requester, office365Roles: current, isServiceAdministrator: serviceAdministrator };
   requestersWithRoles.set(requester, withRoles);
   return withRoles;
 }

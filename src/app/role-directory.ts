@@ -6,4 +6,9 @@ import type { Office365Role } from '../domain/options.js';
 export interface RoleDirectory {
   /** The Microsoft 365 admin roles the person with this Entra object id holds now; none for someone unknown. */
   rolesOf(aadObjectId: string): Promise<readonly Office365Role[]>;
+  /**
+   * Whether the person holds the Dynamics 365 administrator role (the permission table's "Service admin"), when
+   * the directory knows (Microsoft Graph); without it the user record's flag stands.
+   */
+  isServiceAdministrator?(aadObjectId: string): Promise<boolean>;
 }

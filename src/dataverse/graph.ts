@@ -140,4 +140,9 @@ export class GraphRoleDirectory implements RoleDirectory {
     const held = await this.graph.rolesOf(aadObjectId);
     return Office365Roles.filter((role) => held.has(role));
   }
+
+  /** The Dynamics 365 administrator role: the permission table's "Service admin". */
+  async isServiceAdministrator(aadObjectId: string): Promise<boolean> {
+    return (await this.graph.rolesOf(aadObjectId)).has('Dynamics365Administrator');
+  }
 }

@@ -78,6 +78,12 @@ describe('the bot on Dynamics 365 (fake)', () => {
     expect(batches.reduce((sum, request) => sum + request.innerRequests, 0)).toBeLessThanOrEqual(4);
   }, 30_000);
 
+  it("takes the Dynamics 365 administrator role from Graph (Dynamics 365's user record does not carry it)", async () => {
+    const sid = t.user('sid');
+    expect(textOf((await sayForCard(t, sid, 'whoami')).activity)).toContain('Dynamics 365 Service administrator');
+    expect(textOf((await sayForCard(t, t.user('pia'), 'whoami')).activity)).not.toContain('Dynamics 365 Service administrator');
+  });
+
   it('refuses Pia (no admin role in Graph, no privilege in Dynamics 365)', async () => {
     const pia = t.user('pia');
     const answer = textOf((await sayForCard(t, pia, 'approve mailbox otto@contoso.com')).activity);

@@ -92,6 +92,9 @@ describe('GraphRoleDirectory (the RoleDirectory port over Graph)', () => {
     const roles = new GraphRoleDirectory(graph);
     expect(await roles.rolesOf(ADA)).toEqual(['GlobalAdministrator']);
     expect(await roles.rolesOf(PIA)).toEqual([]);
+    // Sid is the organization file's Service administrator: Dynamics 365 administrator in Entra.
+    expect(await roles.isServiceAdministrator('00000000-0000-4000-8000-000000000004')).toBe(true);
+    expect(await roles.isServiceAdministrator(ADA)).toBe(false);
     cloud.directory.grant(ERIN, DirectoryRoleTemplateIds.GlobalAdministrator);
     try {
       graph.forget(ERIN);
