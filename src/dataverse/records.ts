@@ -747,9 +747,12 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     }
     for (const [id, before] of completedBefore) this.#scheduledTests.set(id, { completedBefore: before, at: Date.now() });
     if (this.#scheduledTests.size > 20_000) this.#scheduledTests.delete(this.#scheduledTests.keys().next().value ?? '');
+    // Said plainly in the audit trail: without the person's own sign-in, Dynamics 365 saw the application user decide.
+    const madeByApplication = batch.intents.some((intent) => intent.kind === 'setAddressApproval') && !(batch.caller.kind === 'person' && batch.caller.credential !== undefined);
+    const audit = plan.changes.audit?.map((entry) => (madeByApplication && /approv|reject/i.test(entry.action) ? { ...entry, details: `${entry.details} (made in Dynamics 365 by the bot's application user: the person did not sign in for it)` } : entry));
     await this.#applied.recordWrittenElsewhere({
       ...(batch.idempotencyKey === undefined ? {} : { idempotencyKey: batch.idempotencyKey }),
-      ...(plan.changes.audit === undefined ? {} : { audit: plan.changes.audit }),
+      ...(audit === undefined ? {} : { audit }),
       ...(plan.changes.events === undefined ? {} : { events: plan.changes.events }),
     });
     return { ok: true, mailboxes: plan.mailboxIds.flatMap((id) => cache.mailboxes.get(id) ?? []) };

@@ -77,7 +77,7 @@ async function dataverse(): Promise<Backend> {
 describe.each([
   ['embedded store', embedded],
   ['Dynamics 365 (fake)', dataverse],
-] as const)('use cases on the %s', (_name, open) => {
+] as const)('use cases on the %s', (name, open) => {
   let backend: Backend;
   const opened: Backend[] = [];
   beforeEach(async () => {
@@ -96,6 +96,8 @@ describe.each([
     expect(pia).toMatchObject({ emailRouterAccessApproval: EmailApprovalStatus.Approved, isEmailAddressApprovedByO365Admin: true });
     const [entry] = await backend.auditLog.recent(1);
     expect(entry).toMatchObject({ action: 'mailbox.approveEmail', actorName: 'Ada Admin', target: { type: 'mailbox', id: pia?.id } });
+    // On Dynamics 365 the audit says plainly who the platform saw decide (Ada did not sign in for it).
+    expect(entry?.details.includes("made in Dynamics 365 by the bot's application user")).toBe(name === 'Dynamics 365 (fake)');
     // The approval was the only thing missing, so Test & Enable follows (testAndEnableAfterApproval).
     expect(backend.events.published.map((event) => [event.type, 'mailboxId' in event ? event.mailboxId : event.mailboxIds])).toEqual([
       ['emailAddressDecided', pia?.id],
