@@ -202,6 +202,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       recordPrimarySyncOrganization: (emailAddress, organizationId) => store.recordSimulatedPrimarySyncOrganization(emailAddress, organizationId),
     });
   const roles = options.roles ?? dataverse?.roles ?? new OrganizationFileRoleDirectory(store);
+  // With Dynamics 365, a refused approval names a PIM-eligible role from Graph.
+  const adminRoleEligibility = options.adminRoleEligibility ?? dataverse?.adminRoleEligibility;
   const services: RunningServices = {
     store,
     useCases,
@@ -212,7 +214,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     clock,
     ids,
     logger,
-    ...(options.adminRoleEligibility === undefined ? {} : { adminRoleEligibility: options.adminRoleEligibility }),
+    ...(adminRoleEligibility === undefined ? {} : { adminRoleEligibility }),
   };
 
   const jobRepository = postgres?.jobs ?? new DocumentJobRepository(store);
@@ -345,6 +347,7 @@ interface DataverseBackend {
   readonly records: DataverseOrganizationRecords;
   readonly connector: ExchangeConnector;
   readonly roles: RoleDirectory;
+  readonly adminRoleEligibility: AdminRoleEligibility;
   readonly status: () => BackendStatus;
 }
 
@@ -378,11 +381,13 @@ async function startDataverseBackend(settings: DataverseSettings, dataFile: Embe
     onMailboxRead: (mailboxes) => records.observed(mailboxes),
     scheduledElsewhere: (mailboxId) => records.takeScheduledTest(mailboxId),
   });
-  const roles = new GraphRoleDirectory(GraphDirectoryRoles.fromSettings(settings));
+  const graph = GraphDirectoryRoles.fromSettings(settings);
+  const roles = new GraphRoleDirectory(graph);
   return {
     records,
     connector,
     roles,
+    adminRoleEligibility: graph,
     status: () => (records.loaded ? { name: 'Dynamics 365', reachable: true } : { name: 'Dynamics 365', reachable: false, detail: lastProblem ?? 'loading the records' }),
   };
 }

@@ -13,7 +13,6 @@ import type { HttpCoreOptions, HttpRequest } from './http-core.js';
 import type { Clock } from './request-gate.js';
 import { systemClock } from './request-gate.js';
 import type { AdminRoleEligibility } from '../app/platform-refusal.js';
-import type { Office365Role } from '../domain/options.js';
 import type { AccessTokenSource } from './token.js';
 import { AppTokenSource, createConfidentialClient } from './token.js';
 
