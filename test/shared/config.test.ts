@@ -80,9 +80,17 @@ describe('single sign-on settings (SSO_*, REQUIRE_SIGN_IN)', () => {
   });
 
   it('is required by default with BACKEND=dataverse, optional (REQUIRE_SIGN_IN=1) with the embedded backend', () => {
-    expect(loadConfig({ ...sso, BACKEND: 'dataverse' }).signIn).toMatchObject({ required: true, appId: SSO_APP_ID, resourceUrl: 'https://contoso.crm.dynamics.com', authorityHost: 'https://login.microsoftonline.com', connectionName: 'TeamsSSO' });
+    // BACKEND=dataverse needs its own settings too (the Dataverse part of the configuration).
+    const dataverse = { BACKEND: 'dataverse', AZURE_TENANT_ID: '7a1d2c3b-0000-4000-8000-00000000c0de', AZURE_CLIENT_ID: 'b07b07b0-0000-4000-8000-00000000b070', AZURE_CLIENT_SECRET: 'app-secret-value' };
+    expect(loadConfig({ ...sso, ...dataverse }).signIn).toMatchObject({ required: true, appId: SSO_APP_ID, resourceUrl: 'https://contoso.crm.dynamics.com', authorityHost: 'https://login.microsoftonline.com', connectionName: 'TeamsSSO' });
     expect(loadConfig(sso).signIn?.required).toBe(false);
     expect(loadConfig({ ...sso, REQUIRE_SIGN_IN: '1' }).signIn?.required).toBe(true);
+  });
+
+  it('lists the sign-in and the Dataverse problems together', () => {
+    const problems = problemsOf({ ...sso, SSO_APP_ID_URI: 'bot.contoso', BACKEND: 'dataverse' });
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^SSO_APP_ID_URI: must start with/), expect.stringMatching(/^AZURE_TENANT_ID: is required when BACKEND=dataverse/)]));
+    expect(problems.join('\n')).not.toContain('sso-secret-value-Xy9');
   });
 
   it('names every missing or malformed setting', () => {
