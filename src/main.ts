@@ -214,6 +214,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     clock,
     ids,
     logger,
+    roles,
     ...(adminRoleEligibility === undefined ? {} : { adminRoleEligibility }),
   };
 

@@ -3,6 +3,7 @@ import type { UseCaseContext } from '../app/context.js';
 import type { InProcessEventBus } from '../app/events.js';
 import type { ExchangeConnector } from '../app/exchange-connector.js';
 import type { Clock, IdGenerator } from '../app/ports.js';
+import type { RoleDirectory } from '../app/role-directory.js';
 import type { ConversationReferences, ProactiveMessages } from '../app/proactive-messages.js';
 import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
@@ -52,4 +53,9 @@ export interface CoreServices {
   readonly logger: Logger;
   /** PIM-eligible admin roles, named when Dynamics 365 refuses an approval (src/app/platform-refusal.ts); optional. */
   readonly adminRoleEligibility?: AdminRoleEligibility;
+  /**
+   * People's directory (Entra) roles now, for deciding who may approve an address before anyone asks (approval
+   * cards). Without it, the roles the records carry are used (the organization file has them; Dynamics 365 does not).
+   */
+  readonly roles?: RoleDirectory;
 }

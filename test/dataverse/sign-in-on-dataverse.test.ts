@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
-import { greet } from '../approvals/support.js';
+import { decisionDataOf, greet, invokeBodySchema, waitForApprovalCards } from '../approvals/support.js';
+import { CardVerb } from '../../src/cards/index.js';
 import { FAKE_SSO_APP_ID_URI, startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
 import { guidOf } from '../fakes/fake-dataverse/tables.js';
-import { startTestBot, type TestBot } from '../support/bot-harness.js';
+import { startTestBot, type HttpAnswer, type TestBot } from '../support/bot-harness.js';
 
 const healthSchema = z.object({ backend: z.object({ reachable: z.boolean() }).optional() });
 
@@ -54,5 +55,27 @@ describe('approving as yourself on Dynamics 365 (fake)', () => {
     const writes = cloud.dataverse.requests.filter((request) => request.method === 'PATCH' || (request.target.endsWith('/$batch') && request.innerRequests > 0));
     expect(writes.at(-1)).toMatchObject({ caller: ada.aadObjectId, status: 200 });
     expect(cloud.tokenEndpoint.onBehalfOfRequests.at(-1)).toMatchObject({ oid: ada.aadObjectId, granted: true });
+  }, 30_000);
+
+  it('sends the approval card to an approver whose admin role only Graph knows, and decides her retried click with her token', async () => {
+    const [ada, cody] = [t.user('ada'), t.user('cody')];
+    await greet(t, ada, cody);
+    // Cody asks, in chat, for approval of his own address; Ada (Global Administrator in Graph) gets the card.
+    await t.say(cody, 'request approval cody@contoso.com');
+    const [card] = await waitForApprovalCards(t, [ada]);
+    if (card === undefined) throw new Error('no approval card');
+    const data = decisionDataOf(card.card);
+    const click = (extra: Record<string, unknown>): Promise<HttpAnswer> =>
+      t.post(t.activityFrom(ada, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: CardVerb.ApproveEmail, data }, trigger: 'manual', ...extra } }));
+    const first = z.object({ statusCode: z.literal(401), type: z.literal('application/vnd.microsoft.activity.loginRequest') }).safeParse((await click({})).body);
+    expect(first.success).toBe(true);
+    expect(cloud.dataverse.row('systemusers', guidOf('user-cody'))?.emailrouteraccessapproval).toBe(EmailApprovalStatus.PendingApproval);
+
+    const token = cloud.tokenEndpoint.issueSsoToken({ oid: ada.aadObjectId, audience: FAKE_SSO_APP_ID_URI, name: ada.fullName });
+    const decided = await click({ authentication: { id: 'exchange-2', connectionName: 'TeamsSSO', token } });
+    expect(invokeBodySchema.parse(decided.body)).toMatchObject({ statusCode: 200 });
+    expect(cloud.dataverse.row('systemusers', guidOf('user-cody'))?.emailrouteraccessapproval).toBe(EmailApprovalStatus.Approved);
+    const writes = cloud.dataverse.requests.filter((request) => request.method === 'PATCH' || (request.target.endsWith('/$batch') && request.innerRequests > 0));
+    expect(writes.at(-1)).toMatchObject({ caller: ada.aadObjectId, status: 200 });
   }, 30_000);
 });

@@ -22,6 +22,8 @@ import {
 } from '../../app/approvals/approval-requests.js';
 import { decideApprovalRequest, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
 import { readAll } from '../../app/ports.js';
+import { withDirectoryRoles } from '../../app/authorization.js';
+import type { User } from '../../domain/model.js';
 import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
 import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
@@ -180,7 +182,7 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     }
     const directory = await records.directory();
     const tenantId = directory.organization.tenantId;
-    const eligible = eligibleApprovers(await readAll((page) => records.userPage(page)), mailbox, directory);
+    const eligible = eligibleApprovers(await this.#withRolesOfReachable(await readAll((page) => records.userPage(page)), tenantId), mailbox, directory);
     const copies: ApprovalCardCopy[] = [];
     const notAsked: NotAskedApprover[] = [];
     for (const { user } of eligible) {
@@ -231,6 +233,17 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     logger.info('approval cards queued', { requestId, mailboxId: mailbox.id, sentTo: copies.length, notAsked: notAsked.length });
     for (const older of replaced) this.#inBackground('update the cards of a superseded request', () => this.#closeOut(older.id));
     this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
+  }
+
+  /**
+   * The users with their directory roles as the role directory has them now, for those the bot can reach (only they
+   * can get a card; asking Microsoft Graph about every user of a large organization for each request would not do).
+   * Others keep the roles the records carry, which is enough to list them among those who could not be asked.
+   */
+  async #withRolesOfReachable(users: readonly User[], tenantId: string): Promise<readonly User[]> {
+    const { roles, references } = this.#core;
+    if (roles === undefined) return users;
+    return Promise.all(users.map((user) => (user.active && references.forUser(tenantId, user.aadObjectId) !== undefined ? withDirectoryRoles(user, roles) : Promise.resolve(user))));
   }
 
   /** Queues the card of every copy the outbox has never seen (all of them the first time). */
