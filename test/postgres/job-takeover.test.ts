@@ -2,7 +2,7 @@
 // so each of its mailboxes is tested by exactly one instance; a job whose instance died (its lease ran out) is taken
 // over by another, which finishes it with every mailbox recorded once.
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { JobRepository } from '../../src/app/jobs/ports.js';
 import { PostgresJobRepository } from '../../src/postgres/jobs-repository.js';
 import type { DocumentEmailConfigStore } from '../../src/store/email-config-store.js';
@@ -67,8 +67,16 @@ describe('Test & Enable jobs shared by two instances', () => {
     a.connector.hold.add('*');
     const created = await a.runner.createJob({ requester: ada(store), mailboxIds: profileMailboxIds(store), origin: 'profile', title: 'Test & Enable the Exchange Online mailboxes' });
     if (!created.ok) throw new Error(created.error.message);
-    // Three leases' worth of time: A renews its lease, B looks for jobs to take over and finds none free.
-    for (let step = 0; step < 9; step++) await time.advance(LEASE_MS / 3);
+    // Three leases' worth of time: A renews its lease, B looks for jobs to take over and finds none free. The test's
+    // clock moves only once A's renewal (real I/O) has reached PostgreSQL, as a live lease of 60 s leaves time for.
+    const jobs = await open();
+    for (let step = 0; step < 9; step++) {
+      await time.advance(LEASE_MS / 3);
+      await vi.waitFor(async () => {
+        const [stored] = await jobs.jobs();
+        expect(Date.parse(stored?.owner?.until ?? '')).toBeGreaterThanOrEqual(time.now + (2 * LEASE_MS) / 3);
+      }, { timeout: 5_000, interval: 10 });
+    }
     a.connector.release();
     await settle(a.runner);
     for (let step = 0; step < 3; step++) await time.advance(LEASE_MS / 3);
@@ -121,7 +129,11 @@ describe('Test & Enable jobs shared by two instances', () => {
     const b = runnerFor(store, { time, tag: 'b', runner: { leaseMs: LEASE_MS }, repository: () => repositoryOfB });
     await b.runner.start();
     for (let step = 0; step < 6; step++) await time.advance(LEASE_MS / 3);
-    await settle(b.runner);
+    // B's takeover is real I/O: wait until the job it took over is finished.
+    await vi.waitFor(async () => {
+      await settle(b.runner);
+      expect((await repositoryOfB.jobs())[0]?.status).toBe('done');
+    }, { timeout: 10_000, interval: 20 });
     const [job] = await repositoryOfB.jobs();
     if (job === undefined) throw new Error('the job is not in PostgreSQL');
     expect(job.status).toBe('done');
