@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../../src/shared/config.js';
 import { createLogger } from '../../../src/shared/logger.js';
-import { startBot, type RunningBot } from '../../../src/main.js';
+import { startBot, type RunningBot, type StartOptions } from '../../../src/main.js';
 import { launchChromium, type HeadlessBrowser } from './browser.js';
 import { ChatPage } from './chat-page.js';
 import { startPlayground, writeConfigWithCurrentUser, type Playground } from './playground.js';
@@ -36,7 +36,14 @@ export interface E2eEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startE2eEnvironment(): Promise<E2eEnvironment> {
+export interface E2eOptions {
+  /** More settings for the bot (e.g. BACKEND=dataverse and its fakes' URLs). */
+  readonly configEnv?: Readonly<Record<string, string>>;
+  /** More start options (e.g. faster Dataverse polling). */
+  readonly start?: Omit<StartOptions, 'logger'>;
+}
+
+export async function startE2eEnvironment(options: E2eOptions = {}): Promise<E2eEnvironment> {
   const directory = await mkdtemp(join(tmpdir(), 'mailbox-e2e-'));
   const cleanups: (() => Promise<void>)[] = [() => rm(directory, { recursive: true, force: true })];
   const stop = async () => {
@@ -57,8 +64,9 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
       ORG_FILE: CONTOSO_ORG_FILE,
       PLAYGROUND: '0',
       LOG_LEVEL: 'warn',
+      ...options.configEnv,
     });
-    const bot = await startBot(config, { logger: createLogger('warn') });
+    const bot = await startBot(config, { ...options.start, logger: createLogger('warn') });
     cleanups.push(() => bot.stop());
     const botEndpoint = `${bot.url}/api/messages`;
 
