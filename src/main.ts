@@ -21,7 +21,8 @@ import type { AdminRoleEligibility } from './app/platform-refusal.js';
 import { SsoSignIn } from './sso/index.js';
 import { createCommandDispatch, welcomeReply, type CommandDispatch } from './bot/handlers/index.js';
 import { close, createActivityEndpoint, createHttpServer, listen, type ActivityEndpoint, type BackendStatus } from './bot/server.js';
-import type { CoreServices } from './bot/services.js';
+import type { ApprovalCards, CoreServices } from './bot/services.js';
+import type { Mailbox } from './domain/model.js';
 import { createTurnHandler, type ApprovalActionHandler, type ChoiceActionHandler, type CommandDispatcher, type CommandRequest, type SuggestionOffer } from './bot/turn-handler.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './shared/config.js';
 import { SimulatedExchangeConnector } from './exchange/simulated-exchange.js';
@@ -191,7 +192,12 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   // ports; with BACKEND=dataverse, Dynamics 365 serves the records, Test & Enable and people's roles (the audit
   // log, jobs and notifications stay with the bot's state).
   const embeddedRecords = new EmbeddedOrganizationRecords(store);
-  const dataverse = config.backend.backend === 'dataverse' ? await startDataverseBackend(config.backend, embeddedRecords, logger, options.dataverse) : undefined;
+  // Approvals made in Dynamics 365 itself close the bot's open requests; the approval cards exist only further down.
+  const late: { approvalCards?: ApprovalCards } = {};
+  const dataverse =
+    config.backend.backend === 'dataverse'
+      ? await startDataverseBackend(config.backend, embeddedRecords, logger, options.dataverse, (mailboxes) => late.approvalCards?.decidedOutside(mailboxes))
+      : undefined;
   const backendRecords = dataverse?.records ?? embeddedRecords;
   const records = postgres?.records(backendRecords) ?? backendRecords;
   const useCases: UseCaseContext = { records, auditLog: postgres?.audit ?? embeddedRecords, clock, ids, events };
@@ -223,6 +229,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
   const approvalRequests = postgres?.approvals ?? new DocumentApprovalRequestRepository(store);
   const approvals = createApprovalCards(services, approvalRequests);
+  late.approvalCards = approvals;
   const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,
@@ -352,7 +359,13 @@ interface DataverseBackend {
   readonly status: () => BackendStatus;
 }
 
-async function startDataverseBackend(settings: DataverseSettings, dataFile: EmbeddedOrganizationRecords, logger: Logger, tuning: DataverseTuning = {}): Promise<DataverseBackend> {
+async function startDataverseBackend(
+  settings: DataverseSettings,
+  dataFile: EmbeddedOrganizationRecords,
+  logger: Logger,
+  tuning: DataverseTuning = {},
+  onApprovalChangedOutside?: (mailboxes: readonly Mailbox[]) => void,
+): Promise<DataverseBackend> {
   const client = DataverseClient.fromSettings(settings, { onThrottle: (event) => logger.warn('Dynamics 365 asked the bot to wait (service protection)', { retryAfterMs: event.retryAfterMs, limit: event.limit }) });
   // Wrong credentials or a URL that is not Dataverse stop start-up; an unreachable Dataverse does not (see below).
   let lastProblem: string | undefined;
@@ -370,6 +383,7 @@ async function startDataverseBackend(settings: DataverseSettings, dataFile: Embe
     tenantId: settings.tenantId,
     // Dataverse has no transaction shared with the bot's own state: audit, events and idempotency keys follow the writes.
     appliedBatches: dataFile,
+    ...(onApprovalChangedOutside === undefined ? {} : { onApprovalChangedOutside }),
   });
   records.startRefreshing(tuning.refreshIntervalMs ?? 60_000, (error) => {
     lastProblem = error instanceof Error ? error.message : String(error);

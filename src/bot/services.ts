@@ -9,7 +9,7 @@ import type { JobCardMessage, StartJobInput } from '../app/jobs/service.js';
 import type { JobProgressView } from '../cards/view-models.js';
 import type { AdminRoleEligibility } from '../app/platform-refusal.js';
 import type { DomainError } from '../domain/errors.js';
-import type { User } from '../domain/model.js';
+import type { Mailbox, User } from '../domain/model.js';
 import type { Result } from '../domain/result.js';
 import type { Logger } from '../shared/logger.js';
 import type { ApprovalActionHandler } from './requests.js';
@@ -37,6 +37,8 @@ export interface AlertSubscriptions {
 /** Approval cards sent to eligible approvers (issue: approval cards). */
 export interface ApprovalCards {
   readonly handleAction: ApprovalActionHandler;
+  /** Addresses approved or rejected outside the bot, as the records noticed: their open requests close, cards update. */
+  decidedOutside(mailboxes: readonly Mailbox[]): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -79,6 +79,11 @@ export interface DataverseRecordsOptions {
    * transaction shared with the bot's own state): the bot's data file. Without it they are kept in memory only.
    */
   readonly appliedBatches?: AppliedBatches;
+  /**
+   * Told after a refresh of the mailboxes whose address approval changed outside the bot (the admin center, another
+   * tool): the bot's own writes update the cache as they are made, so they are not reported here.
+   */
+  readonly onApprovalChangedOutside?: (mailboxes: readonly Mailbox[]) => void;
 }
 
 /** The bot's own record of batches written to Dynamics 365 (see DataverseRecordsOptions.appliedBatches). */
@@ -446,13 +451,17 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
           changes += 1;
         }
       }
+      const approvalChanged: Mailbox[] = [];
       for (const row of mailboxes) {
         const mailbox = mailboxFromRow(row);
-        if (cache.mailboxes.get(mailbox.id)?.version !== mailbox.version) {
+        const previous = cache.mailboxes.get(mailbox.id);
+        if (previous?.version !== mailbox.version) {
+          if (previous !== undefined && previous.emailRouterAccessApproval !== mailbox.emailRouterAccessApproval) approvalChanged.push(mailbox);
           cache.mailboxes.set(mailbox.id, mailbox);
           changes += 1;
         }
       }
+      if (approvalChanged.length > 0) this.#options.onApprovalChangedOutside?.(approvalChanged);
       for (const [set, rows] of [['organizations', organizationRows], ['businessunits', units], ['emailserverprofiles', profiles], ['roles', roles], ['systemusers', users], ['queues', queues], ['mailboxes', mailboxes]] as const) {
         this.#raiseHighWater(cache, set, rows);
       }

@@ -3,7 +3,9 @@
 // Cards are the notifier's business (src/bot/approvals implements it); the records are this module's.
 import type { Clock, OrganizationRecords } from '../ports.js';
 import type { AppEvent, AppEventListener } from '../events.js';
-import { followUpAfterApproval, openRequestsFor, withDecision, type ApprovalDecisionRecord, type ApprovalRequestRepository } from './approval-requests.js';
+import { DECIDED_OUTSIDE_THE_BOT, followUpAfterApproval, openRequestsFor, withDecision, type ApprovalDecisionRecord, type ApprovalRequestRepository } from './approval-requests.js';
+import type { Mailbox } from '../../domain/model.js';
+import { EmailApprovalStatus } from '../../domain/options.js';
 
 export type ApprovalRequestedEvent = Extract<AppEvent, { type: 'approvalRequested' }>;
 export type EmailAddressDecidedEvent = Extract<AppEvent, { type: 'emailAddressDecided' }>;
@@ -55,6 +57,31 @@ async function afterDecision(deps: ApprovalFollowUpsDependencies, event: EmailAd
   for (const request of await requests.all()) {
     if (request.mailboxId === event.mailboxId && request.status !== 'pending' && request.closedOutAt === null) notifier.closeOut(request.id);
   }
+}
+
+/**
+ * An address approved or rejected outside the bot (the admin center, another tool), as the records' refresh noticed
+ * it: the mailbox's open requests are closed with that decision (maker unknown) and their cards updated. A request
+ * a click is being decided on right now is left to that decision.
+ */
+export async function closeRequestsDecidedOutside(deps: Pick<ApprovalFollowUpsDependencies, 'requests' | 'clock' | 'notifier'>, mailbox: Mailbox): Promise<void> {
+  const status = mailbox.emailRouterAccessApproval;
+  if (status !== EmailApprovalStatus.Approved && status !== EmailApprovalStatus.Rejected) return;
+  const decision: ApprovalDecisionRecord = {
+    outcome: status === EmailApprovalStatus.Approved ? 'approved' : 'rejected',
+    decidedById: DECIDED_OUTSIDE_THE_BOT,
+    decidedAt: deps.clock.now().toISOString(),
+    via: { kind: 'outside' },
+    followUp: 'none',
+    remark: null,
+  };
+  const decided = await deps.requests.update((current) => {
+    const closed = openRequestsFor(current, mailbox.id)
+      .filter((open) => open.deciding === undefined)
+      .map((open) => withDecision(open, decision));
+    return { upserts: closed, result: closed };
+  });
+  for (const request of decided) deps.notifier.closeOut(request.id);
 }
 
 /** The outbox consumer: each event is handled once it is committed, and again only if handling it failed. */

@@ -60,6 +60,8 @@ export const approvalDecisionRecordSchema = z
     via: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('card'), channel: z.enum(['invoke', 'submit']), conversationId: recordId, activityId: recordId.nullable() }).strict(),
       z.object({ kind: z.literal('elsewhere') }).strict(),
+      /** In Dynamics 365 itself (the admin center, another tool): noticed by the records' refresh; who is not known. */
+      z.object({ kind: z.literal('outside') }).strict(),
     ]),
     followUp: z.enum(approvalFollowUps),
     /** Why the approver rejected (a card asks for it), or their optional comment on an approval. Absent in older files. */
@@ -240,6 +242,14 @@ export function newestRequest(request: ApprovalRequest, byId: (id: string) => Ap
     current = next;
   }
   return current;
+}
+
+/** Recorded as the decider of a decision made outside the bot, whose maker the records do not name. */
+export const DECIDED_OUTSIDE_THE_BOT = 'outside-the-bot';
+
+/** Who decided, in words: a user's name, or "someone in Dynamics 365" for a decision made outside the bot. */
+export function deciderName(decision: Pick<ApprovalDecisionRecord, 'decidedById' | 'via'>, nameOf: (userId: string) => string): string {
+  return decision.via.kind === 'outside' ? 'someone in Dynamics 365, outside this bot' : nameOf(decision.decidedById);
 }
 
 /** The request with the decision recorded; only a pending request takes one. */

@@ -7,7 +7,7 @@
 // Restarts: requests, sent copies and their message ids are persisted; `start()` finishes what was left
 // (cards not queued, requester not told, cards not updated). Every proactive message has an idempotency key
 // derived from the request, so finishing twice sends nothing twice.
-import { APPROVAL_FOLLOW_UPS_CONSUMER, approvalFollowUps, type ApprovalNotifier, type ApprovalRequestedEvent } from '../../app/approvals/approval-follow-ups.js';
+import { APPROVAL_FOLLOW_UPS_CONSUMER, approvalFollowUps, closeRequestsDecidedOutside, type ApprovalNotifier, type ApprovalRequestedEvent } from '../../app/approvals/approval-follow-ups.js';
 import {
   awaitsDecision,
   eligibleApprovers,
@@ -23,7 +23,7 @@ import {
 import { decideApprovalRequest, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
 import { readAll } from '../../app/ports.js';
 import { withDirectoryRoles } from '../../app/authorization.js';
-import type { User } from '../../domain/model.js';
+import type { Mailbox, User } from '../../domain/model.js';
 import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
 import type { ApprovalDecision } from '../../app/email-approval.js';
 import { CardVerb, toAdaptiveCardAttachment, type AdaptiveCardJson } from '../../cards/index.js';
@@ -144,6 +144,12 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     // Refused, not skipped: the event outbox then keeps the event for the next start.
     if (this.#stopping) return Promise.reject(new Error('The approval cards are stopping; the request is opened on the next start.'));
     return this.#serially(() => this.#openRequest(event, `approval-${requestKey}`));
+  }
+
+  decidedOutside(mailboxes: readonly Mailbox[]): void {
+    if (this.#stopping) return;
+    const deps = { requests: this.#repository, clock: this.#core.clock, notifier: this };
+    for (const mailbox of mailboxes) this.#inBackground('close requests decided outside the bot', () => closeRequestsDecidedOutside(deps, mailbox));
   }
 
   closeOut(requestId: string): void {

@@ -1,6 +1,6 @@
 // The words the requester and the mailbox owner read about an approval request. Teams chat text is Markdown,
 // so names and addresses pass through escapeMarkdownLine.
-import type { ApprovalRequest } from '../../app/approvals/approval-requests.js';
+import { deciderName, type ApprovalRequest } from '../../app/approvals/approval-requests.js';
 import type { Directory } from '../../domain/directory.js';
 import { escapeMarkdownLine } from '../../cards/index.js';
 import type { Mailbox } from '../../domain/model.js';
@@ -59,7 +59,7 @@ export function ownerNoticeText(request: ApprovalRequest, mailbox: Mailbox | und
   if (decision === null) throw new RangeError(`Approval request ${request.id} has no decision to tell the owner about`);
   const address = escapeMarkdownLine(mailbox?.emailAddress ?? request.emailAddress);
   const whose = mailbox?.regarding.type === 'queue' ? `the queue mailbox ${escapeMarkdownLine(mailbox.name)}, which you own` : 'your mailbox';
-  const decided = `${decision.outcome} by ${nameOf(directory, decision.decidedById)} at ${utc(decision.decidedAt)}`;
+  const decided = `${decision.outcome} by ${deciderName(decision, (userId) => nameOf(directory, userId))} at ${utc(decision.decidedAt)}`;
   const remark = decision.remark == null ? '' : ` ${decision.outcome === 'rejected' ? 'Reason' : 'Comment'}: ${escapeMarkdownLine(decision.remark)}.`;
   if (decision.outcome === 'rejected') {
     return `The email address ${address} of ${whose} was ${decided}.${remark} No email is processed for it until its address is approved; once whatever was wrong is fixed, type **request approval ${address}**.`;

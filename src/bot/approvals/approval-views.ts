@@ -2,7 +2,7 @@
 // the approver view (Approve / Reject), the read-only view with the reason the viewer may not decide, the
 // decided view, and the closed view of a request that ended without a decision.
 import type { ApprovalRequest } from '../../app/approvals/approval-requests.js';
-import { whyApprovalIsNeeded } from '../../app/approvals/approval-requests.js';
+import { deciderName, whyApprovalIsNeeded } from '../../app/approvals/approval-requests.js';
 import type { Directory } from '../../domain/directory.js';
 import {
   ADAPTIVE_CARD_SCHEMA_URL,
@@ -103,7 +103,7 @@ export function decidedCard(request: ApprovalRequest, mailbox: Mailbox | undefin
   const card = renderApprovalDecidedCard({
     ...view,
     decision: decision.outcome,
-    decidedBy: nameOf(directory, decision.decidedById),
+    decidedBy: deciderName(decision, (userId) => nameOf(directory, userId)),
     decidedAt: decision.decidedAt,
     ...(note === undefined ? {} : { note }),
     ...(decision.remark == null ? {} : { remark: decision.remark }),
