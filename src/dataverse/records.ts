@@ -566,8 +566,10 @@ export class DataverseOrganizationRecords implements OrganizationRecords {
     const cache = await this.#ready();
     return cache.sortedById('profiles', cache.profiles).find((profile) => profile.name.trim().toLowerCase() === key);
   }
-  async mailbox(id: string): Promise<Mailbox | undefined> {
-    return (await this.#ready()).mailboxes.get(id.toLowerCase());
+  async mailbox(id: string, read: { readonly fresh?: boolean } = {}): Promise<Mailbox | undefined> {
+    const cache = await this.#ready();
+    if (read.fresh === true) await this.#reread(cache, 'mailbox', [id]);
+    return cache.mailboxes.get(id.toLowerCase());
   }
   async mailboxByEmail(emailAddress: string): Promise<Mailbox | undefined> {
     return (await this.#ready()).mailboxByEmail(emailAddress);

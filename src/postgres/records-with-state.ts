@@ -51,7 +51,7 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
   businessUnit: Records['businessUnit'] = (id) => this.records.businessUnit(id);
   profile: Records['profile'] = (id) => this.records.profile(id);
   profileByName: Records['profileByName'] = (name) => this.records.profileByName(name);
-  mailbox: Records['mailbox'] = (id) => this.records.mailbox(id);
+  mailbox: Records['mailbox'] = (id, read) => this.records.mailbox(id, read);
   mailboxByEmail: Records['mailboxByEmail'] = (address) => this.records.mailboxByEmail(address);
   mailboxByRegarding: Records['mailboxByRegarding'] = (owner) => this.records.mailboxByRegarding(owner);
   userPage: Records['userPage'] = (page) => this.records.userPage(page);

@@ -75,7 +75,8 @@ export async function decideApprovalRequest(
   if (request === undefined) {
     return failure({ problem: 'unknownRequest', message: `There is no approval request ${input.requestId}. Nothing was changed.` });
   }
-  const mailbox = await records.mailbox(request.mailboxId);
+  // Fresh: the request may have been opened by another instance, whose write this instance's copy has not seen.
+  const mailbox = await records.mailbox(request.mailboxId, { fresh: true });
   if (request.status !== 'pending' || mailbox === undefined || !awaitsDecision(mailbox)) {
     return failure({ problem: 'requestClosed', message: 'This approval request is closed; nothing was decided.', request });
   }

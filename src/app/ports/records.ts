@@ -79,7 +79,11 @@ export interface OrganizationRecords {
   profile(id: string): Promise<EmailServerProfile | undefined>;
   /** Case-insensitive exact name; the first listed wins when names repeat. */
   profileByName(name: string): Promise<EmailServerProfile | undefined>;
-  mailbox(id: string): Promise<Mailbox | undefined>;
+  /**
+   * `fresh`: read it from the system of record now, not from a local copy: another bot instance (or a person in
+   * Dynamics 365) may have just changed it, and the caller acts on what it reads (handling an event raised elsewhere).
+   */
+  mailbox(id: string, read?: { readonly fresh?: boolean }): Promise<Mailbox | undefined>;
   /** Case-insensitive, surrounding spaces ignored. */
   mailboxByEmail(emailAddress: string): Promise<Mailbox | undefined>;
   /** The mailbox of a user or queue (its owner in Dataverse terms). */

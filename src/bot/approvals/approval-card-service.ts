@@ -181,7 +181,8 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
       this.#inBackground('report delivery to the requester', () => this.#followDelivery(requestId));
       return;
     }
-    const mailbox = await records.mailbox(event.mailboxId);
+    // Fresh: the event may come from another instance, whose write this instance's copy of the records has not seen.
+    const mailbox = await records.mailbox(event.mailboxId, { fresh: true });
     if (mailbox === undefined || !awaitsDecision(mailbox)) {
       logger.info('approval requested for a mailbox that is not pending approval or rejected; no cards sent', { mailboxId: event.mailboxId });
       return;

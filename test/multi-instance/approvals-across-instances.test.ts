@@ -1,0 +1,125 @@
+// Issue 16's approval scenario across processes: two bot processes on one PostgreSQL and the fake Dynamics 365
+// (BACKEND=dataverse, STATE_STORE=postgres), behind one round-robin endpoint. 1,000 Approve clicks on 50 approval
+// requests at once give exactly 50 decisions and 50 audit entries, and every click is answered with a card.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CardVerb } from '../../src/cards/index.js';
+import { DirectoryRoleTemplateIds } from '../../src/dataverse/graph.js';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { BOT_ID, CONTOSO_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
+import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
+import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
+
+const REQUESTS = 50;
+const CLICKS = 1_000;
+const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
+
+let postgres: TestPostgres | undefined;
+let cloud: FakeCloud | undefined;
+let connector: FakeConnector | undefined;
+let endpoint: RoundRobinEndpoint | undefined;
+const bots: BotProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+beforeAll(async () => {
+  postgres = await startTestPostgres();
+}, 60_000);
+afterAll(async () => {
+  for (const bot of bots) bot.child.process.kill('SIGKILL');
+  await endpoint?.close();
+  await connector?.close();
+  await cloud?.close();
+  for (const cleanup of cleanups) await cleanup();
+  await postgres?.stop();
+});
+
+/** Contoso plus 50 people whose addresses were never approved (Empty). */
+async function organizationWithFiftyMore(path: string): Promise<void> {
+  const contoso = z.object({ users: z.array(z.record(z.string(), z.unknown())), mailboxes: z.array(z.record(z.string(), z.unknown())) }).loose().parse(JSON.parse(await readFile(CONTOSO_FILE, 'utf8')));
+  for (let index = 1; index <= REQUESTS; index++) {
+    const number = String(index).padStart(3, '0');
+    contoso.users.push({ id: `user-bulk-${number}`, aadObjectId: `00000000-0000-4000-8000-000000100${number}`, fullName: `Bulk Person ${number}`, primaryEmail: `bulk${number}@contoso.com`, securityRoleIds: ['role-system-customizer'] });
+    contoso.mailboxes.push({ regarding: { type: 'systemuser', id: `user-bulk-${number}` }, emailServerProfileId: null, incomingEmailDeliveryMethod: 1, outgoingEmailDeliveryMethod: 1, actDeliveryMethod: 0 });
+  }
+  await writeFile(path, JSON.stringify(contoso));
+}
+
+describe('approvals across two bot processes on PostgreSQL and Dynamics 365', () => {
+  it('turns 1,000 concurrent Approve clicks on 50 requests into exactly 50 decisions and 50 audit entries', async () => {
+    const directory = await temporaryDirectory();
+    cleanups.push(directory.remove);
+    const orgFile = join(directory.path, 'contoso-plus-50.json');
+    await organizationWithFiftyMore(orgFile);
+    cloud = await startFakeCloud({ orgFile, limits: null });
+    // No single sign-on here: the application user approves, which Dynamics 365 accepts from an Exchange administrator.
+    cloud.directory.grant(FAKE_SERVICE_PRINCIPAL_ID, DirectoryRoleTemplateIds.ExchangeAdministrator);
+    const database = await migratedDatabase(postgres);
+    cleanups.push(() => database.pool.end());
+    const fake = await startFakeConnector();
+    connector = fake;
+    const env = { ...cloud.env, ORG_FILE: orgFile, STATE_STORE: 'postgres', DATABASE_URL: database.url };
+    bots.push(await startBotProcess(env, directory.path, 'instance-a'), await startBotProcess(env, directory.path, 'instance-b'));
+    const front = await startRoundRobin(bots.map((bot) => bot.url));
+    endpoint = front;
+
+    const conversationId = `a:personal-${ADA.aadObjectId}`;
+    let counter = 0;
+    const post = async (activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> => {
+      counter += 1;
+      const response = await fetch(`${front.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: `activity-${counter}`,
+          channelId: 'msteams',
+          serviceUrl: fake.url,
+          timestamp: new Date().toISOString(),
+          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
+          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
+          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
+          channelData: { tenant: { id: CONTOSO_TENANT } },
+          locale: 'en-US',
+          ...activity,
+        }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    };
+
+    // Both instances load Dynamics 365 first; then Ada asks for approval of the 50 addresses (cards come to her).
+    const reachable = z.object({ backend: z.object({ reachable: z.boolean() }).optional() });
+    for (const bot of bots) {
+      for (let tries = 0; tries < 400; tries++) {
+        if (reachable.parse(await (await fetch(`${bot.url}/healthz`)).json()).backend?.reachable === true) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    for (let index = 1; index <= REQUESTS; index++) {
+      const answer = await post({ type: 'message', text: `request approval bulk${String(index).padStart(3, '0')}@contoso.com` });
+      expect(answer.status).toBeLessThan(300);
+    }
+    const pending = async () => (await database.pool.query<{ id: string; record: unknown }>("SELECT id, record FROM approval_requests WHERE status = 'pending'")).rows;
+    for (let tries = 0; tries < 200 && (await pending()).length < REQUESTS; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+    const requests = (await pending()).map((row) => z.object({ id: z.string(), mailboxVersion: z.number() }).loose().parse(row.record));
+    expect(requests).toHaveLength(REQUESTS);
+
+    const clicks = Array.from({ length: CLICKS }, (_, index) => {
+      const request = requests[index % REQUESTS];
+      if (request === undefined) throw new Error('no request');
+      return post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: CardVerb.ApproveEmail, data: { requestId: request.id, version: request.mailboxVersion } }, trigger: 'manual' } });
+    });
+    const answers = await Promise.all(clicks);
+    const cardAnswers = answers.filter((answer) => answer.status === 200 && z.object({ statusCode: z.literal(200), type: z.literal('application/vnd.microsoft.card.adaptive') }).loose().safeParse(answer.body).success);
+    expect(cardAnswers).toHaveLength(CLICKS);
+    // Each click is answered with the card as it is now: decided (by whichever click won), never still asking.
+    expect(cardAnswers.filter((answer) => !JSON.stringify(answer.body).includes('Approved by Ada Admin'))).toEqual([]);
+
+    const decided = await database.pool.query<{ n: string }>("SELECT count(*) AS n FROM approval_requests WHERE status = 'approved'");
+    expect(Number(decided.rows[0]?.n)).toBe(REQUESTS);
+    const audit = await database.pool.query<{ n: string }>("SELECT count(*) AS n FROM audit_entries WHERE entry->>'action' = 'mailbox.approveEmail'");
+    expect(Number(audit.rows[0]?.n)).toBe(REQUESTS);
+    expect([...front.answeredBy.values()].every((count) => count > CLICKS / 4)).toBe(true);
+  }, 240_000);
+});
