@@ -1,9 +1,10 @@
 // Changing a user's or queue's email address. The address needs approval again (seed: "You only need to
 // approve the email address for a user when their email address has changed"), so the mailbox goes back
 // to Pending Approval and loses the Microsoft 365 admin approval (domain.md §9).
+import { mailboxWithNewAddress } from '../domain/address-approval.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { AuditEntry, Mailbox } from '../domain/model.js';
-import { approvalStatusLabel, EmailApprovalStatus } from '../domain/options.js';
+import { approvalStatusLabel } from '../domain/options.js';
 import { canChangeEmailAddress } from '../domain/permissions.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { auditEntry, mailboxTarget, queueTarget, userTarget } from './audit.js';
@@ -102,7 +103,7 @@ export function changeEmailAddress(context: UseCaseContext, requester: Requester
     const events: AppEvent[] = [];
     // What the owner's mailbox becomes (the records adapter makes it so; shown if the write returns nothing newer).
     const after: Mailbox | undefined =
-      mailbox === undefined ? undefined : { ...mailbox, emailAddress: newAddress, emailRouterAccessApproval: EmailApprovalStatus.PendingApproval, isEmailAddressApprovedByO365Admin: false };
+      mailbox === undefined ? undefined : mailboxWithNewAddress(mailbox, newAddress);
     if (mailbox !== undefined && after !== undefined) {
       audit.push(
         auditEntry(context, requester, {

@@ -10,6 +10,7 @@
 // Approval is a PATCH of the OWNER (`systemusers`/`queues` `emailrouteraccessapproval`); the platform reflects it
 // on the mailbox, which is re-read afterwards. A person who signed in for the turn writes with their own
 // token (`user_impersonation`); otherwise the application user writes (see docs/dataverse.md).
+import { mailboxWithNewAddress, withApprovalRequirement } from '../domain/address-approval.js';
 import { createHash } from 'node:crypto';
 import type {
   Caller,
@@ -925,13 +926,12 @@ class PlanBuilder {
         if (intent.expectedMailboxVersion === null) throw conflictOf('mailbox', mailbox.id, '(none)', String(mailbox.version));
         const current = this.#mailbox(mailbox.id, intent.expectedMailboxVersion);
         // The platform moves the mailbox to the new address and back to Pending Approval.
-        this.#mailboxes.set(current.id, { ...current, emailAddress: intent.address, emailRouterAccessApproval: 2, isEmailAddressApprovedByO365Admin: false });
+        this.#mailboxes.set(current.id, mailboxWithNewAddress(current, intent.address));
         return;
       }
       case 'setApprovalRequirement': {
         const organization = this.#organizationExpected(intent.expected);
-        const setting = intent.for === 'systemuser' ? 'requireApprovalForUserEmail' : 'requireApprovalForQueueEmail';
-        this.#organization = { ...organization, settings: { ...organization.settings, [setting]: intent.required } };
+        this.#organization = { ...organization, settings: withApprovalRequirement(organization.settings, intent.for, intent.required) };
         return;
       }
       case 'setEmailSettings': {

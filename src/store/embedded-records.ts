@@ -4,6 +4,7 @@
 // record changed between two pages is neither listed twice nor skipped unless it is renamed.
 // A batch of intents becomes one atomic commit: every expected version is checked inside the serialized
 // write, and any mismatch writes nothing.
+import { mailboxWithNewAddress, withApprovalRequirement } from '../domain/address-approval.js';
 import { createHash } from 'node:crypto';
 import type {
   AuditLog,
@@ -22,7 +23,6 @@ import { InvalidCursorError } from '../app/ports.js';
 import type { AppEvent } from '../app/events.js';
 import type { Directory } from '../domain/directory.js';
 import type { Alert, AuditEntry, BusinessUnit, EmailServerProfile, Mailbox, MailboxRegarding, Organization, Queue, SecurityRole, User } from '../domain/model.js';
-import { EmailApprovalStatus } from '../domain/options.js';
 import { scheduleTestAndEnable } from '../domain/test-and-enable.js';
 import { mailboxListing, pageOf, type Listing } from '../app/record-pages.js';
 import type { DocumentEmailConfigStore } from './email-config-store.js';
@@ -190,18 +190,12 @@ class ChangeSetBuilder {
         if (intent.expectedMailboxVersion === null) throw conflict('mailbox', mailboxId, '(none)', String(this.storedMailbox(mailboxId)?.version ?? ''));
         const mailbox = this.#mailbox(mailboxId, intent.expectedMailboxVersion);
         // A changed address needs approval again, as the platform does when the user's or queue's address changes.
-        this.#mailboxes.set(mailboxId, {
-          ...mailbox,
-          emailAddress: intent.address,
-          emailRouterAccessApproval: EmailApprovalStatus.PendingApproval,
-          isEmailAddressApprovedByO365Admin: false,
-        });
+        this.#mailboxes.set(mailboxId, mailboxWithNewAddress(mailbox, intent.address));
         return;
       }
       case 'setApprovalRequirement': {
         const organization = this.#organizationExpected(intent.expected);
-        const setting = intent.for === 'systemuser' ? 'requireApprovalForUserEmail' : 'requireApprovalForQueueEmail';
-        this.#organization = { ...organization, settings: { ...organization.settings, [setting]: intent.required } };
+        this.#organization = { ...organization, settings: withApprovalRequirement(organization.settings, intent.for, intent.required) };
         return;
       }
       case 'setEmailSettings': {
