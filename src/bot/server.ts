@@ -41,19 +41,6 @@ const pathIdSchema = (maxLength: number) =>
     .max(maxLength)
     .refine((id) => id !== '.' && id !== '..' && !hasControlCharacter(id) && encodable(id), 'must not be a dot segment or hold control characters or lone surrogates');
 
-const turnBindingsSchema = z.looseObject({
-  id: z.string().max(200).optional().catch(undefined),
-  type: z.string().max(64).optional().catch(undefined),
-  conversation: z.looseObject({ id: z.string().max(200).optional().catch(undefined) }).optional().catch(undefined),
-});
-
-/** What a log line says about the turn it belongs to; whatever cannot be read is left out. */
-function turnBindingsOf(body: unknown): Record<string, string | undefined> {
-  const parsed = turnBindingsSchema.safeParse(body);
-  if (!parsed.success) return {};
-  return { turn: parsed.data.id, activityType: parsed.data.type, conversation: parsed.data.conversation?.id };
-}
-
 /** The shape botbuilder needs to read the activity and to address replies; anything else is answered 400. */
 const inboundActivitySchema = z
   .object({
@@ -122,18 +109,26 @@ export function createActivityEndpoint(options: ActivityEndpointOptions): Activi
         body: { error: { code: 'BadRequest', message: `Not a Bot Framework activity: ${describeIssues(parsed.error, { root: 'body' }).join('; ')}` } },
       };
     }
-    try {
-      const answer = await options.adapter.handleInbound(parsed.data, authorizationSchema.parse(authorization), options.handleTurn);
-      if (answer.kind === 'answered') return { status: answer.status, body: answer.body };
-      // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
-      options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });
-      return { status: answer.status, body: refusalBodies[answer.status] };
-    } catch (error) {
-      // botbuilder rejects shapes it cannot read by throwing; that is the caller's fault, not ours.
-      options.logger.warn('rejected activity', { error });
-      return { status: 400, body: { error: { code: 'BadRequest', message: 'The activity could not be read.' } } };
-    }
+    const activity = parsed.data;
+    // Every line logged during the turn carries which activity it was (a child logger per turn), read from the
+    // parse above: the activity is read with zod once here, not again for the log.
+    const bindings = { turn: activity.id, activityType: activity.type, conversation: activity.conversation?.id };
+    return withLogBindings(bindings, () => answerActivity(options, activity, authorization));
   };
+}
+
+async function answerActivity(options: ActivityEndpointOptions, activity: Activity, authorization: unknown): Promise<EndpointReply> {
+  try {
+    const answer = await options.adapter.handleInbound(activity, authorizationSchema.parse(authorization), options.handleTurn);
+    if (answer.kind === 'answered') return { status: answer.status, body: answer.body };
+    // The reason is botbuilder's or jsonwebtoken's message: for the log, never for the caller.
+    options.logger.warn('refused an unauthenticated request', { status: answer.status, reason: answer.reason });
+    return { status: answer.status, body: refusalBodies[answer.status] };
+  } catch (error) {
+    // botbuilder rejects shapes it cannot read by throwing; that is the caller's fault, not ours.
+    options.logger.warn('rejected activity', { error });
+    return { status: 400, body: { error: { code: 'BadRequest', message: 'The activity could not be read.' } } };
+  }
 }
 
 export interface HttpServerOptions {
@@ -156,9 +151,7 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   server.use(restify.plugins.bodyParser({ maxBodySize: 512 * 1024, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
-    // Every line logged during the turn carries which activity it was (a child logger per turn).
-    const body: unknown = req.body;
-    const reply = await withLogBindings(turnBindingsOf(body), () => options.endpoint(body, req.headers.authorization));
+    const reply = await options.endpoint(req.body, req.headers.authorization);
     res.status(reply.status);
     if (reply.body === undefined) res.end();
     else res.json(reply.body);
