@@ -31,6 +31,7 @@ import { ConversationReferenceRegistry } from './notify/conversation-references.
 import { Outbox, type OutboxOptions } from './notify/outbox.js';
 import { TeamsSender } from './notify/teams-sender.js';
 import { PostgresConnectionError } from './postgres/connection.js';
+import { InProcessPendingChoiceRepository } from './store/pending-choices.js';
 import { MigrationError } from './postgres/migrations.js';
 import { openPostgresBotState, type PostgresBotState } from './postgres/bot-state.js';
 import { DocumentApprovalRequestRepository } from './store/approvals-repository.js';
@@ -233,7 +234,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const signIn = createSignIn(config, store.organization.tenantId, logger, options);
   const handleTurn = createTurnHandler({
     records,
-    ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions, approvalRequests }), approvals.handleAction),
+    ...withRequesterRoles(roles, createCommandDispatch({ ...services, jobs: jobsForCommands(jobs), subscriptions, approvalRequests, pendingChoices: postgres?.choices ?? new InProcessPendingChoiceRepository() }), approvals.handleAction),
     references,
     welcome: welcomeReply,
     logger,

@@ -12,6 +12,7 @@ import { listenForEvents, PostgresEventOutboxRepository } from './event-outbox.j
 import { PostgresJobRepository } from './jobs-repository.js';
 import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
 import { PostgresNotifyRepository } from './notify-repository.js';
+import { PostgresPendingChoiceRepository } from './pending-choices.js';
 import { RecordsWithStateInPostgres } from './records-with-state.js';
 
 export interface PostgresBotState {
@@ -23,6 +24,8 @@ export interface PostgresBotState {
   readonly eventOutbox: PostgresEventOutboxRepository;
   readonly jobs: PostgresJobRepository;
   readonly approvals: PostgresApprovalRequestRepository;
+  /** Confirmations and suggestions waiting for the click on their card, which may reach any instance. */
+  readonly choices: PostgresPendingChoiceRepository;
   /** The organization's records with the audit entries and events of every write kept here. */
   records(backend: OrganizationRecords): OrganizationRecords;
   /**
@@ -76,6 +79,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
       jobs: new PostgresJobRepository(pool),
       approvals: new PostgresApprovalRequestRepository(pool),
+      choices: new PostgresPendingChoiceRepository(pool),
       records: (backend) => new RecordsWithStateInPostgres(backend, pool),
       watchEvents: async (dispatch, onError, sweepMs = 15_000) => {
         const stopListening = await listenForEvents(pool, dispatch, onError);

@@ -1,63 +1,39 @@
 // Pending choices: confirmations of previewed writes and suggested commands, each behind an opaque id that is
 // all a card carries. Each is bound to the person it was made for (the requester identified from the activity,
-// never card data), expires after CONFIRMATION_TTL_MS, and a confirmation is used at most once.
-//
-// Kept in memory on purpose: a confirmation promises "this, as previewed, within 10 minutes". After a restart
-// (a deployment, a crash) the code and the state it previewed may differ, so the safe answer is to preview
-// again; the card then says the confirmation is no longer known and nothing was changed. The bot runs as one
-// process on its data file (the store holds a lock), so no other instance needs to see them.
+// never card data), expires after CONFIRMATION_TTL_MS, and a confirmation is used at most once. Where they are
+// kept is the repository's business (the process with the data file; PostgreSQL with several instances, since
+// the click on a card may reach any instance).
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports.js';
+import type { PendingChoice, PendingChoiceRepository, PendingConfirmation, PendingSuggestion } from '../../app/ports/pending-choices.js';
 import { CONFIRMATION_TTL_MS, type ReachedBy } from '../../domain/confirmation.js';
 import type { User } from '../../domain/model.js';
-import { LruCache } from '../../shared/lru-cache.js';
 
-export interface PendingConfirmation {
-  readonly kind: 'confirmation';
-  readonly id: string;
-  /** Entra object id of the person who asked: only they may confirm or cancel. */
-  readonly ownerAadObjectId: string;
-  readonly ownerName: string;
-  /** The command line as the bot writes it back; parsed again on Confirm. */
-  readonly commandText: string;
-  readonly reachedBy: ReachedBy;
-  /** What the preview saw; a different fingerprint on Confirm means the records changed meanwhile. */
-  readonly fingerprint: string;
-  readonly expiresAt: number;
-  /** Where the confirmation was asked for; Confirm in another conversation is refused. */
-  readonly conversationId: string;
-}
-
-export interface PendingSuggestion {
-  readonly kind: 'suggestion';
-  readonly id: string;
-  readonly ownerAadObjectId: string;
-  readonly ownerName: string;
-  readonly commandText: string;
-  readonly expiresAt: number;
-  readonly conversationId: string;
-}
-
-type PendingChoice = PendingConfirmation | PendingSuggestion;
+export type { PendingConfirmation, PendingSuggestion } from '../../app/ports/pending-choices.js';
 
 /** Why a choice cannot be taken; the card says so and nothing changes. */
 export type ChoiceRefusal = 'unknown' | 'used' | 'expired' | 'someoneElse' | 'otherConversation';
 
 export type TakenChoice<Choice> = { readonly ok: true; readonly choice: Choice } | { readonly ok: false; readonly refusal: ChoiceRefusal; readonly choice?: Choice };
 
-/** Enough for every person's open cards; the oldest choice is dropped first (it is expired by then in practice). */
-export const MAX_PENDING_CHOICES = 5_000;
+/** A suggestion made while a card is being rendered: its id now, its saving awaited before the card is sent. */
+export interface OfferedSuggestion {
+  readonly id: string;
+  readonly saved: Promise<void>;
+}
 
 export class PendingChoices {
-  readonly #choices = new LruCache<PendingChoice | { readonly kind: 'used'; readonly id: string }>(MAX_PENDING_CHOICES);
-
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly repository: PendingChoiceRepository,
+  ) {}
 
   #expiry(): number {
     return this.clock.now().getTime() + CONFIRMATION_TTL_MS;
   }
 
-  openConfirmation(input: { readonly owner: User; readonly commandText: string; readonly reachedBy: ReachedBy; readonly fingerprint: string; readonly conversationId: string }): PendingConfirmation {
+  /** Resolves once the confirmation is kept: only then may a card carry its id. */
+  async openConfirmation(input: { readonly owner: User; readonly commandText: string; readonly reachedBy: ReachedBy; readonly fingerprint: string; readonly conversationId: string }): Promise<PendingConfirmation> {
     const confirmation: PendingConfirmation = {
       kind: 'confirmation',
       id: `C-${randomUUID()}`,
@@ -69,11 +45,12 @@ export class PendingChoices {
       expiresAt: this.#expiry(),
       conversationId: input.conversationId,
     };
-    this.#choices.set(confirmation.id, confirmation);
+    await this.repository.save(confirmation);
     return confirmation;
   }
 
-  openSuggestion(input: { readonly owner: User; readonly commandText: string; readonly conversationId: string }): PendingSuggestion {
+  /** The suggestion's id at once (a view asks while it renders); send the card only after `saved`. */
+  offerSuggestion(input: { readonly owner: User; readonly commandText: string; readonly conversationId: string }): OfferedSuggestion {
     const suggestion: PendingSuggestion = {
       kind: 'suggestion',
       id: `S-${randomUUID()}`,
@@ -83,8 +60,7 @@ export class PendingChoices {
       expiresAt: this.#expiry(),
       conversationId: input.conversationId,
     };
-    this.#choices.set(suggestion.id, suggestion);
-    return suggestion;
+    return { id: suggestion.id, saved: this.repository.save(suggestion) };
   }
 
   #check<Choice extends PendingChoice>(choice: Choice, requester: User, conversationId: string): TakenChoice<Choice> {
@@ -96,21 +72,24 @@ export class PendingChoices {
 
   /**
    * Takes the confirmation for `requester`: on success it is used up, so a second click (or a replayed
-   * action) finds it used. Someone else's click leaves it open for its owner.
+   * action, on this instance or another) finds it used. Someone else's click leaves it open for its owner.
    */
-  takeConfirmation(id: string, requester: User, conversationId: string): TakenChoice<PendingConfirmation> {
-    const stored = this.#choices.get(id);
-    if (stored === undefined || stored.kind === 'suggestion') return { ok: false, refusal: 'unknown' };
-    if (stored.kind === 'used') return { ok: false, refusal: 'used' };
-    const checked = this.#check(stored, requester, conversationId);
-    if (checked.ok || checked.refusal === 'expired') this.#choices.set(id, { kind: 'used', id });
-    return checked;
+  async takeConfirmation(id: string, requester: User, conversationId: string): Promise<TakenChoice<PendingConfirmation>> {
+    const stored = await this.repository.find(id);
+    if (stored === undefined) return { ok: false, refusal: 'unknown' };
+    if (stored.used) return { ok: false, refusal: 'used' };
+    if (stored.choice.kind !== 'confirmation') return { ok: false, refusal: 'unknown' };
+    const checked = this.#check(stored.choice, requester, conversationId);
+    if (!checked.ok && checked.refusal !== 'expired') return checked;
+    // Only the click that uses it up may act on it: two clicks at once (two instances) get one yes.
+    const usedHere = await this.repository.markUsed(id);
+    return usedHere ? checked : { ok: false, refusal: 'used' };
   }
 
   /** A suggestion may be chosen again (each choice only leads to a preview), until it expires. */
-  findSuggestion(id: string, requester: User, conversationId: string): TakenChoice<PendingSuggestion> {
-    const stored = this.#choices.get(id);
-    if (stored === undefined || stored.kind !== 'suggestion') return { ok: false, refusal: 'unknown' };
-    return this.#check(stored, requester, conversationId);
+  async findSuggestion(id: string, requester: User, conversationId: string): Promise<TakenChoice<PendingSuggestion>> {
+    const stored = await this.repository.find(id);
+    if (stored === undefined || stored.used || stored.choice.kind !== 'suggestion') return { ok: false, refusal: 'unknown' };
+    return this.#check(stored.choice, requester, conversationId);
   }
 }

@@ -33,10 +33,16 @@ export const failedCommand = (command: RecognisedCommand): FailedCommand => ({
 
 /** With `choices`, corrections of a failed write are offered as choices kept there (see views/problems.ts). */
 export function handlerEnvironment(deps: CommandDispatcherDependencies, command: RecognisedCommand, request: CommandRequest, choices?: PendingChoices): HandlerEnvironment {
+  // A card may carry a choice's id only once the choice is kept: the card is sent after every offer was saved.
+  const offersBeingSaved: Promise<void>[] = [];
   const offerChoice =
     choices === undefined
       ? undefined
-      : (commandText: string): string => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id;
+      : (commandText: string): string => {
+          const offered = choices.offerSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id });
+          offersBeingSaved.push(offered.saved);
+          return offered.id;
+        };
   const send = (reply: Reply): Promise<string | undefined> => request.respond.send(reply);
   return {
     deps,
@@ -48,7 +54,9 @@ export function handlerEnvironment(deps: CommandDispatcherDependencies, command:
     sendCard: (card) => send({ card }),
     fail: async (error, attempted) => {
       const organization = await deps.useCases.records.organization();
-      await send({ card: problemCard(error, { command: failedCommand(command), attempted, organization, writes: writesSomething(command), ...(offerChoice === undefined ? {} : { offerChoice }) }) });
+      const card = problemCard(error, { command: failedCommand(command), attempted, organization, writes: writesSomething(command), ...(offerChoice === undefined ? {} : { offerChoice }) });
+      await Promise.all(offersBeingSaved);
+      await send({ card });
     },
   };
 }

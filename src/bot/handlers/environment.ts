@@ -4,6 +4,7 @@
 // (src/bot/handlers/command-environment.ts).
 import type { MailboxSelector, UseCaseContext } from '../../app/index.js';
 import type { ApprovalRequestRepository } from '../../app/approvals/approval-requests.js';
+import type { PendingChoiceRepository } from '../../app/ports/pending-choices.js';
 import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { User } from '../../domain/model.js';
@@ -18,6 +19,8 @@ export interface CommandDispatcherDependencies extends CoreServices {
   readonly subscriptions: AlertSubscriptions;
   /** Approval requests, for how long pending addresses have waited (the health card); absent in some tests. */
   readonly approvalRequests?: Pick<ApprovalRequestRepository, 'all'>;
+  /** Where confirmations and suggestions wait for their click (shared by every instance with several). */
+  readonly pendingChoices: PendingChoiceRepository;
 }
 
 export interface HandlerEnvironment {

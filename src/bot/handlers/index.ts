@@ -42,7 +42,7 @@ export interface CommandDispatch {
 }
 
 export function createCommandDispatch(deps: CommandDispatcherDependencies): CommandDispatch {
-  const choices = new PendingChoices(deps.useCases.clock);
+  const choices = new PendingChoices(deps.useCases.clock, deps.pendingChoices);
   const naturalReader = createNaturalReader(deps.useCases.records, deps.logger);
 
   const run = async (command: RecognisedCommand, request: CommandRequest): Promise<void> => {
@@ -100,14 +100,14 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
     return reasons.length === 0 ? undefined : { preview: outcome.preview, reasons };
   };
 
-  const confirmationCard = (
+  const confirmationCard = async (
     command: RecognisedCommand,
     request: CommandRequest,
     found: { readonly preview: WritePreview; readonly reasons: readonly ConfirmationReason[] },
     previewedAgain: boolean,
-  ): AdaptiveCardJson => {
+  ): Promise<AdaptiveCardJson> => {
     const commandText = commandLine(command);
-    const confirmation = choices.openConfirmation({
+    const confirmation = await choices.openConfirmation({
       owner: request.requester,
       commandText,
       reachedBy: request.reachedBy ?? 'typed',
@@ -128,7 +128,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
       return;
     }
     if (found === undefined) return run(command, request);
-    await request.respond.send({ card: confirmationCard(command, request, found, false) });
+    await request.respond.send({ card: await confirmationCard(command, request, found, false) });
   };
 
   const parsedAgain = (commandText: string, request: CommandRequest): RecognisedCommand | undefined => {
@@ -139,7 +139,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
   const handleChoice: ChoiceActionHandler = async (action, request) => {
     switch (action.verb) {
       case 'suggestion.choose': {
-        const taken = choices.findSuggestion(action.data.suggestionId, request.requester, request.conversation.id);
+        const taken = await choices.findSuggestion(action.data.suggestionId, request.requester, request.conversation.id);
         if (!taken.ok) return { message: choiceRefusedMessage(taken.refusal) };
         const command = parsedAgain(taken.choice.commandText, request);
         if (command === undefined) return { message: `“${taken.choice.commandText}” is no longer a command I understand. Nothing was changed.` };
@@ -148,12 +148,12 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
         return { message: 'Here is what it would do.' };
       }
       case 'confirmation.cancel': {
-        const taken = choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
+        const taken = await choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
         if (!taken.ok) return taken.refusal === 'someoneElse' || taken.refusal === 'otherConversation' ? { message: choiceRefusedMessage(taken.refusal) } : { card: renderNoticeCard(choiceRefusedNotice(taken.refusal)) };
         return { card: renderNoticeCard(cancelledNotice(taken.choice.commandText, request.requester.fullName)) };
       }
       case 'confirmation.confirm': {
-        const taken = choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
+        const taken = await choices.takeConfirmation(action.data.confirmationId, request.requester, request.conversation.id);
         if (!taken.ok) return taken.refusal === 'someoneElse' || taken.refusal === 'otherConversation' ? { message: choiceRefusedMessage(taken.refusal) } : { card: renderNoticeCard(choiceRefusedNotice(taken.refusal)) };
         const confirmation = taken.choice;
         const command = parsedAgain(confirmation.commandText, request);
@@ -164,7 +164,7 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
           // The records changed since the preview: show what it would do now, to be confirmed again.
           const write = describeWrite(command);
           const reasons = confirmationReasons(write, confirmation.reachedBy, outcome.preview.overwrittenValues);
-          return { card: confirmationCard(command, asked, { preview: outcome.preview, reasons }, true) };
+          return { card: await confirmationCard(command, asked, { preview: outcome.preview, reasons }, true) };
         }
         await run(command, asked);
         return { card: renderNoticeCard(confirmedNotice(confirmation.commandText, request.requester.fullName)) };
@@ -173,8 +173,11 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
   };
 
   // Every suggestion is kept behind an id: a click is a choice, and a write it names is previewed first.
-  const openChoices = (commandTexts: readonly string[], request: CommandRequest): string[] =>
-    commandTexts.map((commandText) => choices.openSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }).id);
+  const openChoices = async (commandTexts: readonly string[], request: CommandRequest): Promise<string[]> => {
+    const offered = commandTexts.map((commandText) => choices.offerSuggestion({ owner: request.requester, commandText, conversationId: request.conversation.id }));
+    await Promise.all(offered.map((offer) => offer.saved));
+    return offered.map((offer) => offer.id);
+  };
 
   const offerSuggestions: SuggestionOffer = async (input, suggestions, request) => {
     // Only what a person typed is read as a natural request (a button's command is exact or it is a bug), and
@@ -196,13 +199,13 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
           input,
           suggestions: commandTexts,
           titles: offered.map((offer) => offer.title),
-          choiceIds: openChoices(commandTexts, request),
+          choiceIds: await openChoices(commandTexts, request),
           wording: { statement: reply.statement, question: reply.question },
         }),
       });
       return;
     }
-    await request.respond.send({ card: renderDidYouMeanCard({ input, suggestions, choiceIds: openChoices(suggestions, request) }) });
+    await request.respond.send({ card: renderDidYouMeanCard({ input, suggestions, choiceIds: await openChoices(suggestions, request) }) });
   };
 
   return { dispatchCommand, handleChoice, offerSuggestions };

@@ -1,5 +1,6 @@
 // The dispatcher with recording Test & Enable and subscription services over the real store of a running
 // bot: which service calls a command makes, with which requester and ids, and what is sent back.
+import { InProcessPendingChoiceRepository } from '../../../src/store/pending-choices.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandDispatch } from '../../../src/bot/handlers/index.js';
 import type { AlertSubscriptions, ProgressMessage, TestAndEnableJobs } from '../../../src/bot/services.js';
@@ -85,7 +86,7 @@ describe('the command dispatcher with recording services', () => {
   function setUp(scope: ConversationScope = 'personal') {
     const jobs = new RecordingJobs();
     const subscriptions = new RecordingSubscriptions();
-    const { dispatchCommand: dispatch, handleChoice } = createCommandDispatch({ ...t.bot.services, jobs, subscriptions });
+    const { dispatchCommand: dispatch, handleChoice } = createCommandDispatch({ ...t.bot.services, jobs, subscriptions, pendingChoices: new InProcessPendingChoiceRepository() });
     const sent: Reply[] = [];
     const requestOf = (user: User): CommandRequest => ({
         requester: user,

@@ -1,5 +1,6 @@
 // Cards reused per committed state of the organization's records: the same requester asking again gets the
 // very same card, and any commit to the records a card shows makes the next answer fresh.
+import { InProcessPendingChoiceRepository } from '../../../src/store/pending-choices.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withDirectoryRoles } from '../../../src/app/authorization.js';
 import type { RoleDirectory } from '../../../src/app/role-directory.js';
@@ -45,7 +46,7 @@ describe('cards reused per state of the organization', () => {
   });
 
   async function ask(user: User, text: string): Promise<AdaptiveCardJson> {
-    const dispatch = createCommandDispatcher({ ...t.bot.services, jobs: noJobs, subscriptions: noSubscriptions });
+    const dispatch = createCommandDispatcher({ ...t.bot.services, jobs: noJobs, subscriptions: noSubscriptions, pendingChoices: new InProcessPendingChoiceRepository() });
     const command = parseCommand(text, { scope: 'personal' });
     if (command.kind !== 'command') throw new Error(`"${text}" is not a command`);
     const sent: Reply[] = [];
