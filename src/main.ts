@@ -33,7 +33,7 @@ import { TeamsSender } from './notify/teams-sender.js';
 import { PostgresConnectionError } from './postgres/connection.js';
 import { InProcessPendingChoiceRepository } from './store/pending-choices.js';
 import { MigrationError } from './postgres/migrations.js';
-import { openPostgresBotState, type PostgresBotState } from './postgres/bot-state.js';
+import { openPostgresBotState, type PostgresBotState, type PostgresBotStateOptions } from './postgres/bot-state.js';
 import { DocumentApprovalRequestRepository } from './store/approvals-repository.js';
 import { DataFileError } from './store/json-file.js';
 import { openEmailConfigStore, type DocumentEmailConfigStore } from './store/email-config-store.js';
@@ -79,6 +79,8 @@ export interface StartOptions {
   readonly adminRoleEligibility?: AdminRoleEligibility;
   /** BACKEND=dataverse tuning (tests shorten the intervals). */
   readonly dataverse?: DataverseTuning;
+  /** STATE_STORE=postgres tuning (tests shorten the health probe and the reconnect intervals). */
+  readonly postgres?: Pick<PostgresBotStateOptions, 'healthProbeMs' | 'listenRetryMs' | 'heldWriteRetryMs'>;
 }
 
 /** The sign-in before approvals, when configuration requires it (REQUIRE_SIGN_IN, or the Dataverse backend with SSO_APP_ID). */
@@ -151,11 +153,13 @@ function withRequesterRoles(roles: RoleDirectory, commands: CommandDispatch, han
 }
 
 /** PostgreSQL for the bot's state when configured; undefined keeps it in the data file. */
-async function openBotState(config: Config, logger: Logger): Promise<PostgresBotState | undefined> {
+async function openBotState(config: Config, logger: Logger, tuning: StartOptions['postgres'] = {}): Promise<PostgresBotState | undefined> {
   if (config.stateStore !== 'postgres' || config.databaseUrl === null) return undefined;
   const state = await openPostgresBotState(config.databaseUrl, {
+    ...tuning,
     onHealthChange: (healthy, error) =>
       healthy ? logger.info('PostgreSQL answers again') : logger.error('PostgreSQL does not answer; /healthz reports the bot unavailable', { error: String(error) }),
+    onWriteHeld: (error) => logger.warn('a record write succeeded but PostgreSQL does not answer; its audit entries and events are held until it does', { error: String(error) }),
   });
   logger.info('bot state in PostgreSQL', { instance: state.instanceId, schemaVersion: state.migrations.current, migrationsApplied: state.migrations.applied });
   return state;
@@ -172,7 +176,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   // STATE_STORE=postgres: jobs, approvals, the outbox (with references and rate windows), audit and domain
   // events are shared with other instances in PostgreSQL, migrated here under the migration lock
   // (docs/scale-out.md). The organization's records stay with their backend.
-  const postgres = await openBotState(config, logger);
+  const postgres = await openBotState(config, logger, options.postgres);
   // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
   const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true }).catch(async (error: unknown) => {
     await postgres?.close();
@@ -187,6 +191,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const events = new EventDispatcher({
     repository: postgres?.eventOutbox ?? new DocumentEventOutboxRepository(store),
     onError: (error, stored, consumer) => logger.error('event consumer failed; it gets the event again', { event: stored.event.type, sequence: stored.sequence, consumer, error }),
+    onOutboxError: (error, consumer) => logger.warn('could not read or update the event outbox; trying again', { consumer, error: String(error) }),
     ...(options.holdEvent === undefined ? {} : { hold: options.holdEvent }),
   });
   // The embedded store serves the organization's records (and, without PostgreSQL, the audit log) through their
@@ -251,7 +256,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   events.start();
   const stopWatchingEvents = await postgres?.watchEvents(
     () => events.dispatchPending(),
-    (error) => logger.error('lost the PostgreSQL connection that listens for events; the periodic sweep still dispatches them', { error: String(error) }),
+    (error) => logger.error('lost the PostgreSQL connection that listens for events; listening again once PostgreSQL answers, and the periodic sweep still dispatches them', { error: String(error) }),
   );
   ready = true;
   logger.info(`Mailbox Sync Bot listening on ${url}/api/messages`, { organization: store.organization.name });

@@ -84,6 +84,11 @@ export interface EventOutboxRepository {
 export interface EventDispatcherOptions {
   readonly repository: EventOutboxRepository;
   readonly onError: (error: unknown, event: StoredEvent, consumer: string) => void;
+  /**
+   * The outbox itself could not be read or written (its store is unavailable): the consumer's events are tried
+   * again after `retryAfterMs`. Without it such failures are still retried, silently.
+   */
+  readonly onOutboxError?: (error: unknown, consumer: string) => void;
   /** Wait before a failed handler is given the same event again. Default 1 s. */
   readonly retryAfterMs?: number;
   /**
@@ -169,7 +174,12 @@ export class EventDispatcher implements InProcessEventBus {
       consumer.again = true;
       return;
     }
-    consumer.running = this.#dispatchTo(consumer).finally(() => {
+    const dispatched = this.#dispatchTo(consumer).catch((error: unknown) => {
+      // The outbox's store failed (PostgreSQL gone): nothing was dispatched past the last position written.
+      this.#options.onOutboxError?.(error, consumer.name);
+      this.#retryLater(consumer);
+    });
+    consumer.running = dispatched.finally(() => {
       consumer.running = undefined;
       if (consumer.again && !this.#stopped) {
         consumer.again = false;

@@ -3,6 +3,7 @@ export * from './ports/change-set.js';
 export * from './ports/records.js';
 export * from './ports/intents.js';
 export * from './ports/audit-log.js';
+export * from './ports/state-store.js';
 
 export interface Clock {
   now(): Date;

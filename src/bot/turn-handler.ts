@@ -3,7 +3,7 @@
 // fallbacks) to their handlers. Every invoke gets an invoke response; every message gets a reply.
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { RecordsBackendError, type OrganizationRecords } from '../app/ports.js';
+import { RecordsBackendError, StateStoreUnavailableError, type OrganizationRecords } from '../app/ports.js';
 import {
   executeActionSchema,
   renderUsageErrorCard,
@@ -21,6 +21,7 @@ import { parseCommand, type ParsedCommand, type RecognisedCommand } from './comm
 import { commandRegistry } from './commands/registry.js';
 import { shorten } from './commands/text.js';
 import { ActivityIdentity, identifyRequester, type Identification } from './identity.js';
+import { stateStoreUnavailableText } from './views/unavailable.js';
 import type { SignInGate } from './sign-in/index.js';
 import type {
   ApprovalActionHandler,
@@ -347,6 +348,12 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
       try {
         await onMessage(context, conversation, identity);
       } catch (error) {
+        if (error instanceof StateStoreUnavailableError) {
+          // PostgreSQL is gone for now (a card action's preview or choice needed it): said plainly, not "something went wrong".
+          deps.logger.warn('turn not completed: the state store is unavailable', { reason: error.reason });
+          await sendReply(context, { text: stateStoreUnavailableText() });
+          return;
+        }
         // The records' system (Dynamics 365) failed before a command could run, e.g. while identifying the person.
         if (!(error instanceof RecordsBackendError)) throw error;
         await sendReply(context, { text: error.reason === 'unreachable' ? `Dynamics 365 is unreachable: ${error.message}` : error.message });
@@ -359,6 +366,12 @@ export function createTurnHandler(deps: TurnDependencies): (context: TurnContext
     if (type === 'invoke') {
       if (fields.name === 'adaptiveCard/action') {
         await onCardInvoke(context, conversation, identity).catch(async (error: unknown) => {
+          if (error instanceof StateStoreUnavailableError) {
+            // A message answer: Teams shows it and leaves the clicked card as it was, so the same button works once the store is back.
+            deps.logger.warn('card action not completed: the state store is unavailable', { reason: error.reason });
+            await sendInvokeResponse(context, 200, MESSAGE_INVOKE_TYPE, stateStoreUnavailableText());
+            return;
+          }
           if (!(error instanceof RecordsBackendError)) throw error;
           await sendInvokeResponse(context, 503, ERROR_INVOKE_TYPE, { code: 'ServiceUnavailable', message: error.message });
         });

@@ -1,6 +1,8 @@
 // The bot's own state in PostgreSQL, as the composition root opens it: connect (PostgreSQL 13 or later, failures
 // naming DATABASE_URL without its password), migrate under the migration lock, and keep an eye on the
-// connection so that /healthz can say when the database is gone.
+// connection so that /healthz can say when the database is gone. While it is gone, every statement fails with
+// StateStoreUnavailableError (src/postgres/unavailable.ts); once it is back, the pool connects afresh, the LISTEN
+// connection is opened again, and audit entries and events held meanwhile are written.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -14,6 +16,7 @@ import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
 import { PostgresNotifyRepository } from './notify-repository.js';
 import { PostgresPendingChoiceRepository } from './pending-choices.js';
 import { RecordsWithStateInPostgres } from './records-with-state.js';
+import { reportingUnavailability } from './unavailable.js';
 
 export interface PostgresBotState {
   /** This process's name in claims and leases: host, process id and a random part. */
@@ -30,7 +33,9 @@ export interface PostgresBotState {
   records(backend: OrganizationRecords): OrganizationRecords;
   /**
    * Calls `dispatch` whenever any instance records events (LISTEN/NOTIFY), and every `sweepMs` besides (a
-   * consumer whose instance died is taken over once its lease expired). Returns a stop function.
+   * consumer whose instance died is taken over once its lease expired). A lost LISTEN connection is reported
+   * through `onError` and opened again every `listenRetryMs` until the database answers; `dispatch` then runs
+   * once, for what was appended meanwhile. Returns a stop function.
    */
   watchEvents(dispatch: () => void, onError: (error: Error) => void, sweepMs?: number): Promise<() => Promise<void>>;
   /** False since the last health probe failed (checked every `healthProbeMs`). */
@@ -44,12 +49,20 @@ const RATE_HISTORY_MS = 3_600_000 + 30_000;
 export interface PostgresBotStateOptions {
   readonly healthProbeMs?: number;
   readonly onHealthChange?: (healthy: boolean, error?: unknown) => void;
+  /** Between two attempts to listen for events again after the connection was lost. Default 2 s. */
+  readonly listenRetryMs?: number;
+  /** Between two attempts to write audit entries and events held while the database was gone. Default 2 s. */
+  readonly heldWriteRetryMs?: number;
+  /** A record write succeeded but its audit entries and events could not be written yet (they are held and retried). */
+  readonly onWriteHeld?: (error: unknown) => void;
 }
 
 export async function openPostgresBotState(databaseUrl: string, options: PostgresBotStateOptions = {}): Promise<PostgresBotState> {
-  const pool: pg.Pool = await openPostgresPool(databaseUrl, { max: 20 });
+  const connected: pg.Pool = await openPostgresPool(databaseUrl, { max: 20 });
+  // Every repository gets the pool that reports a lost database as StateStoreUnavailableError.
+  const pool = reportingUnavailability(connected);
   try {
-    const migrations = await migrate(pool, await loadMigrations());
+    const migrations = await migrate(connected, await loadMigrations());
     const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     let healthy = true;
     const probe = setInterval(() => {
@@ -71,6 +84,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       notify.pruneRateHistory(RATE_HISTORY_MS).catch(() => undefined);
     }, 10 * 60_000);
     prune.unref();
+    const recordsWithState = new Set<RecordsWithStateInPostgres>();
     return {
       instanceId,
       migrations,
@@ -80,25 +94,58 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       jobs: new PostgresJobRepository(pool),
       approvals: new PostgresApprovalRequestRepository(pool),
       choices: new PostgresPendingChoiceRepository(pool),
-      records: (backend) => new RecordsWithStateInPostgres(backend, pool),
+      records: (backend) => {
+        const records = new RecordsWithStateInPostgres(backend, pool, {
+          ...(options.heldWriteRetryMs === undefined ? {} : { retryMs: options.heldWriteRetryMs }),
+          ...(options.onWriteHeld === undefined ? {} : { onHeld: options.onWriteHeld }),
+        });
+        recordsWithState.add(records);
+        return records;
+      },
       watchEvents: async (dispatch, onError, sweepMs = 15_000) => {
-        const stopListening = await listenForEvents(pool, dispatch, onError);
+        let stopped = false;
+        let stopListening: (() => Promise<void>) | undefined;
+        let retry: NodeJS.Timeout | undefined;
+        const listen = async (): Promise<void> => {
+          stopListening = await listenForEvents(pool, dispatch, (error) => {
+            stopListening = undefined;
+            onError(error);
+            listenAgainLater();
+          });
+        };
+        const listenAgainLater = (): void => {
+          if (stopped || retry !== undefined) return;
+          retry = setTimeout(() => {
+            retry = undefined;
+            if (stopped) return;
+            listen().then(
+              // Events appended while nobody listened are dispatched now, not at the next sweep.
+              () => dispatch(),
+              () => listenAgainLater(),
+            );
+          }, options.listenRetryMs ?? 2_000);
+          retry.unref();
+        };
+        await listen();
         const sweep = setInterval(dispatch, sweepMs);
         sweep.unref();
         return async () => {
+          stopped = true;
           clearInterval(sweep);
-          await stopListening();
+          clearTimeout(retry);
+          await stopListening?.();
         };
       },
       healthy: () => healthy,
       close: async () => {
         clearInterval(probe);
         clearInterval(prune);
-        await pool.end();
+        for (const records of recordsWithState) records.stop();
+        await connected.end();
       },
     };
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await connected.end().catch(() => undefined);
     throw error;
   }
 }

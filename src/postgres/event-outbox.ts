@@ -105,16 +105,33 @@ export class PostgresEventOutboxRepository implements EventOutboxRepository {
 
 /**
  * Calls `onEvents` whenever any instance appends events, on a dedicated connection. Returns a stop function.
- * A lost connection is reported through `onError`; the caller's periodic sweep covers the gap.
+ * A lost connection is reported once through `onLost` (the broken client leaves the pool); the caller listens
+ * again once the database is back, and its periodic sweep covers the gap.
  */
-export async function listenForEvents(pool: pg.Pool, onEvents: () => void, onError: (error: Error) => void): Promise<() => Promise<void>> {
+export async function listenForEvents(pool: pg.Pool, onEvents: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>> {
   const client = await pool.connect();
+  let done = false;
+  const lose = (error: Error): void => {
+    if (done) return;
+    done = true;
+    client.release(error);
+    onLost(error);
+  };
   client.on('notification', (message) => {
     if (message.channel === EVENTS_CHANNEL) onEvents();
   });
-  client.on('error', onError);
-  await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+  client.on('error', lose);
+  client.on('end', () => lose(new Error('Connection terminated')));
+  try {
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+  } catch (error) {
+    done = true;
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
   return async () => {
+    if (done) return;
+    done = true;
     await client.query(`UNLISTEN ${EVENTS_CHANNEL}`).catch(() => undefined);
     client.release();
   };

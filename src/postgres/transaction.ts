@@ -1,9 +1,17 @@
 // One use case's writes as one PostgreSQL transaction: committed together, or rolled back together.
 import type pg from 'pg';
+import { asUnavailable, connectionLossReason } from './unavailable.js';
 
-/** Runs `work` inside BEGIN … COMMIT on one pooled client; any throw rolls back and is rethrown. */
+/**
+ * Runs `work` inside BEGIN … COMMIT on one pooled client; any throw rolls back and is rethrown. A lost connection
+ * is rethrown as StateStoreUnavailableError: the server rolls back whatever the transaction had not committed,
+ * so nothing of it is half-written, and the broken client leaves the pool instead of being handed out again.
+ */
 export async function inTransaction<R>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((error: unknown) => {
+    throw asUnavailable(error);
+  });
+  let lost: Error | undefined;
   try {
     await client.query('BEGIN');
     try {
@@ -14,8 +22,11 @@ export async function inTransaction<R>(pool: pg.Pool, work: (client: pg.PoolClie
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  } catch (error) {
+    if (connectionLossReason(error) !== undefined) lost = error instanceof Error ? error : new Error(String(error));
+    throw asUnavailable(error);
   } finally {
-    client.release();
+    client.release(lost);
   }
 }
 

@@ -17,7 +17,7 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { refusal } from '../authorization.js';
 import type { Requester, UseCaseContext } from '../context.js';
 import { approvalIntent, planEmailDecision, type ApprovalDecision, type DecisionRemark } from '../email-approval.js';
-import { personCaller, type DelegatedCredential } from '../ports.js';
+import { personCaller, StateStoreUnavailableError, type DelegatedCredential } from '../ports.js';
 import {
   awaitsDecision,
   followUpAfterApproval,
@@ -119,6 +119,12 @@ export async function decideApprovalRequest(
     // Decided, replaced, or another click being decided right now: the card shows what is true.
     return failure({ problem: 'requestClosed', message: 'Someone decided this request first; nothing was decided.', request: (await requests.byId(request.id)) ?? request });
   }
+  // A store lost before the request is settled: the service that called settles it once the store is back.
+  const settle = (applied: boolean): Promise<ApprovalRequest | undefined> =>
+    requests.settleDecision(request.id, key, applied).catch((error: unknown) => {
+      if (error instanceof StateStoreUnavailableError) throw new DecisionUnsettledError(error.reason, request.id, key, applied);
+      throw error;
+    });
   let written;
   try {
     written = await records.apply({
@@ -130,11 +136,11 @@ export async function decideApprovalRequest(
   } catch (error) {
     // Refused or failed: the request is pending again unless the records have the approval after all (then
     // it stays in doubt until it can be settled, at the latest by the next start).
-    if (!(await records.wasApplied(key).catch(() => true))) await requests.settleDecision(request.id, key, false);
+    if (!(await records.wasApplied(key).catch(() => true))) await settle(false);
     throw error;
   }
   if (!written.ok) {
-    await requests.settleDecision(request.id, key, false);
+    await settle(false);
     // Changed in between (another approver, a chat command): the card shows what is true now.
     const now = (await records.mailbox(mailbox.id)) ?? mailbox;
     return failure({
@@ -144,9 +150,27 @@ export async function decideApprovalRequest(
       currentVersion: now.version,
     });
   }
-  const settled = await requests.settleDecision(request.id, key, true);
+  // The approval is in the records from here: only its settling on the request (with its events) may wait for the store.
+  const settled = await settle(true);
   for (const event of planned.events) context.events.publish(event);
   return ok({ request: settled ?? request, mailbox: written.mailboxes.find((candidate) => candidate.id === mailbox.id) ?? planned.after });
+}
+
+/**
+ * The bot's state store went away after a decision was begun on the request and before it was settled:
+ * `settleDecision(requestId, key, applied)` once it is back finishes it (`applied`: the records have the decision,
+ * and settling records its events; otherwise the request is pending again and nothing was changed).
+ */
+export class DecisionUnsettledError extends StateStoreUnavailableError {
+  override readonly name: string = 'DecisionUnsettledError';
+  constructor(
+    reason: string,
+    readonly requestId: string,
+    readonly key: string,
+    readonly applied: boolean,
+  ) {
+    super(reason);
+  }
 }
 
 /**

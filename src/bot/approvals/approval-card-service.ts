@@ -20,7 +20,9 @@ import {
   type ApprovalRequestRepository,
   type NotAskedApprover,
 } from '../../app/approvals/approval-requests.js';
-import { decideApprovalRequest, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
+import { decideApprovalRequest, DecisionUnsettledError, settleDecisionsInDoubt } from '../../app/approvals/decide-approval-request.js';
+import { StateStoreUnavailableError } from '../../app/ports/state-store.js';
+import { stateStoreUnavailableText } from '../views/unavailable.js';
 import { readAll } from '../../app/ports.js';
 import { withDirectoryRoles } from '../../app/authorization.js';
 import type { Mailbox, User } from '../../domain/model.js';
@@ -53,6 +55,8 @@ const DEFAULT_REPORT_AFTER_MS = 10_000;
 /** How long a card answer waits for someone else's decision on the same request to settle, and how often it looks. */
 const SETTLE_WAIT_MS = 5_000;
 const SETTLE_POLL_MS = 20;
+/** Between two attempts to settle a decision while the state store does not answer. */
+const SETTLE_AGAIN_MS = 2_000;
 
 
 /** Idempotency keys of everything a request sends: stable, so a restart or a second attempt is a duplicate. */
@@ -112,6 +116,11 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
       try {
         return await this.#onAction(action, request);
       } catch (error) {
+        if (error instanceof StateStoreUnavailableError) {
+          this.#core.logger.warn('approval card action not completed: the state store is unavailable', { verb: action.verb, requestId: action.data.requestId, reason: error.reason });
+          if (error instanceof DecisionUnsettledError) this.#settleOnceBack(error);
+          return { message: stateStoreUnavailableText({ recordsChanged: error instanceof DecisionUnsettledError && error.applied }) };
+        }
         // An invoke must always be answered: Teams retries a failed one and shows "Something went wrong".
         this.#core.logger.error('approval card action failed', { verb: action.verb, requestId: action.data.requestId, error });
         return { message: 'Sorry, something went wrong on my side while handling that card. Look at the mailbox before you try again: the decision may or may not have been recorded.' };
@@ -490,6 +499,25 @@ export class ApprovalCardService implements ApprovalCards, ApprovalNotifier {
     if (request === undefined) return { refusedByPlatform: { message: explained.message } };
     const reason = explained.decision?.reason ?? explained.message;
     return { refusedByPlatform: { card: readOnlyCard(request, mailbox, directory, `You cannot approve or reject this address: ${reason} (rule ${explained.decision?.rule ?? 'platform'})`) } };
+  }
+
+  /**
+   * A decision begun before the state store went away: settled (with its events, which update the cards) as soon as
+   * the store answers again, instead of waiting until it counts as abandoned.
+   */
+  #settleOnceBack(unsettled: DecisionUnsettledError): void {
+    this.#inBackground('settle a decision after the state store came back', async () => {
+      while (!this.#stopping) {
+        try {
+          await this.#repository.settleDecision(unsettled.requestId, unsettled.key, unsettled.applied);
+          this.#core.logger.info('settled a decision begun before the state store went away', { requestId: unsettled.requestId, applied: unsettled.applied });
+          return;
+        } catch (error) {
+          if (!(error instanceof StateStoreUnavailableError)) throw error;
+        }
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, SETTLE_AGAIN_MS).unref()), this.#stopped]);
+      }
+    });
   }
 
   // -------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // the use case with the requester identified from the activity and answers with a card. A write that the
 // confirmation rules (src/domain/confirmation.ts) hold back is previewed first and runs only on Confirm.
 import { explainPlatformRefusal, platformRefusalIn } from '../../app/platform-refusal.js';
-import { RecordsBackendError } from '../../app/ports.js';
+import { RecordsBackendError, StateStoreUnavailableError } from '../../app/ports.js';
 import { MAX_SUGGESTIONS, renderConfirmationCard, renderDidYouMeanCard, type AdaptiveCardJson } from '../../cards/index.js';
 import { confirmationReasons, mayNeedConfirmation, type ConfirmationReason } from '../../domain/confirmation.js';
 import { parseCommand, type CommandArgs, type RecognisedCommand } from '../commands/parser.js';
@@ -17,6 +17,7 @@ import {
   confirmedNotice,
   previewFailedNotice,
   renderNoticeCard,
+  stateStoreUnavailableNotice,
 } from '../views/index.js';
 import { PendingChoices } from './choices.js';
 import { commandLine } from '../commands/command-lines.js';
@@ -58,9 +59,15 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
         await env.fail(await explainPlatformRefusal(refusal, request.requester, (await deps.useCases.records.organization()).version, attempted, deps.adminRoleEligibility), attempted);
         return;
       }
+      const name = commandRegistry[command.id].name;
+      if (error instanceof StateStoreUnavailableError) {
+        // PostgreSQL is gone for now (/healthz says so too): its transactions rolled back, nothing was half-written.
+        deps.logger.warn('command not run: the state store is unavailable', { command: command.id, requester: request.requester.id, reason: error.reason });
+        await request.respond.send({ card: renderNoticeCard(stateStoreUnavailableNotice(name, commandLine(command))) });
+        return;
+      }
       // A bug or a failed write must still be answered, and an invoke must still get its response.
       deps.logger.error('command failed', { command: command.id, requester: request.requester.id, error });
-      const name = commandRegistry[command.id].name;
       if (error instanceof RecordsBackendError) {
         // Dynamics 365 failed: its admin message says what to do (and nothing was half-written by the bot).
         await request.respond.send({
@@ -119,12 +126,17 @@ export function createCommandDispatch(deps: CommandDispatcherDependencies): Comm
 
   const dispatchCommand: CommandDispatcher = async (command, request) => {
     const found = await confirmationFor(command, request).catch((error: unknown) => {
+      if (error instanceof StateStoreUnavailableError) return error;
       // A preview that breaks must not let the write through unseen: answer as for a failed command.
       deps.logger.error('could not preview a write', { command: command.id, requester: request.requester.id, error });
       return 'failed' as const;
     });
     if (found === 'failed') {
       await request.respond.send({ card: renderNoticeCard(previewFailedNotice(commandLine(command))) });
+      return;
+    }
+    if (found instanceof StateStoreUnavailableError) {
+      await request.respond.send({ card: renderNoticeCard(stateStoreUnavailableNotice(commandRegistry[command.id].name, commandLine(command))) });
       return;
     }
     if (found === undefined) return run(command, request);

@@ -10,3 +10,4 @@ export * from './notice-card.js';
 export * from './problems.js';
 export * from './confirmation.js';
 export * from './health.js';
+export * from './unavailable.js';
