@@ -2,7 +2,7 @@
 // named consumer in order, each consumer's offset persisted after its handler finished, a failed handler given
 // the same event again, events dropped once every consumer handled them, and nothing dispatched twice across
 // dispatchers over the same stored section (a restart).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   appendEvents,
   EMPTY_EVENT_OUTBOX,
@@ -140,5 +140,27 @@ describe('EventDispatcher', () => {
     const events = dispatcher(memoryOutbox().repository);
     events.subscribe(() => undefined, 'cards');
     expect(() => events.subscribe(() => undefined, 'cards')).toThrow(/already subscribed/);
+  });
+
+  it('survives an outbox whose store is gone (no unhandled rejection) and dispatches once it is back', async () => {
+    const { repository, commit } = memoryOutbox();
+    let storeUp = false;
+    const flaky: EventOutboxRepository = {
+      pendingFor: (consumer) => (storeUp ? repository.pendingFor(consumer) : Promise.reject(new Error('state store gone'))),
+      markDispatched: (consumer, sequence, consumers) => repository.markDispatched(consumer, sequence, consumers),
+    };
+    const outboxErrors: string[] = [];
+    const events = new EventDispatcher({ repository: flaky, onError: () => undefined, onOutboxError: (_error, consumer) => void outboxErrors.push(consumer), retryAfterMs: 10 });
+    const seen: string[] = [];
+    events.subscribe((event) => void seen.push(event.type === 'emailAddressDecided' ? event.mailboxId : event.type), 'cards');
+    commit(decided('a'));
+    events.start();
+    await events.idle();
+    expect(outboxErrors).toEqual(['cards']);
+    expect(seen).toEqual([]);
+    // The consumer is tried again by itself: no new commit or sweep is needed once the store answers.
+    storeUp = true;
+    await vi.waitFor(() => expect(seen).toEqual(['a']));
+    await events.stop();
   });
 });
