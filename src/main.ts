@@ -7,7 +7,7 @@ import type { UseCaseContext } from './app/context.js';
 import { withDirectoryRoles } from './app/authorization.js';
 import { EventDispatcher, type StoredEvent } from './app/event-outbox.js';
 import type { ExchangeConnector } from './app/exchange-connector.js';
-import { systemJobTimers, type JobRepository, type JobTimers } from './app/jobs/ports.js';
+import { systemJobTimers, type JobDispatch, type JobRepository, type JobTimers } from './app/jobs/ports.js';
 import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from './app/jobs/runner.js';
 import { TestAndEnableJobService } from './app/jobs/service.js';
 import type { Clock, IdGenerator } from './app/ports.js';
@@ -79,8 +79,8 @@ export interface StartOptions {
   readonly adminRoleEligibility?: AdminRoleEligibility;
   /** BACKEND=dataverse tuning (tests shorten the intervals). */
   readonly dataverse?: DataverseTuning;
-  /** STATE_STORE=postgres tuning (tests shorten the health probe and the reconnect intervals). */
-  readonly postgres?: Pick<PostgresBotStateOptions, 'healthProbeMs' | 'listenRetryMs' | 'heldWriteRetryMs'>;
+  /** STATE_STORE=postgres tuning (tests shorten the health probe, the reconnect intervals, the job heartbeat and supervision). */
+  readonly postgres?: Pick<PostgresBotStateOptions, 'healthProbeMs' | 'listenRetryMs' | 'heldWriteRetryMs' | 'jobDispatch' | 'superviseIntervalSeconds'>;
 }
 
 /** The sign-in before approvals, when configuration requires it (REQUIRE_SIGN_IN, or the Dataverse backend with SSO_APP_ID). */
@@ -109,11 +109,18 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** Where the jobs run when several instances share them: the dispatch (pg-boss) and this instance's name. */
+export interface SharedJobPlacement {
+  readonly dispatch: JobDispatch;
+  readonly instance: string;
+}
+
 /** The Test & Enable jobs of the bot: the runner over `repository`, the service, and their bot-side adapters. */
 export function createTestAndEnableJobs(
   core: CoreServices,
   repository: JobRepository,
   options: TestAndEnableJobsOptions = {},
+  shared?: SharedJobPlacement,
 ): { readonly runner: TestAndEnableRunner; readonly service: TestAndEnableJobService } {
   const { outbox, references, clock, ids, logger } = core;
   const { records } = core.useCases;
@@ -132,7 +139,10 @@ export function createTestAndEnableJobs(
     },
     options,
   );
-  const runner = new TestAndEnableRunner({ records, repository, connector: core.connector, clock, ids, notifications: alerts.notifications, timers, log: logger }, options);
+  const runner = new TestAndEnableRunner(
+    { records, repository, connector: core.connector, clock, ids, notifications: alerts.notifications, timers, log: logger, ...shared },
+    options,
+  );
   const service = new TestAndEnableJobService({ runner, events: core.events, records, cards: alerts.cards, log: logger });
   return { runner, service };
 }
@@ -153,10 +163,13 @@ function withRequesterRoles(roles: RoleDirectory, commands: CommandDispatch, han
 }
 
 /** PostgreSQL for the bot's state when configured; undefined keeps it in the data file. */
-async function openBotState(config: Config, logger: Logger, tuning: StartOptions['postgres'] = {}): Promise<PostgresBotState | undefined> {
+async function openBotState(config: Config, logger: Logger, clock: Clock, tuning: StartOptions['postgres'] = {}): Promise<PostgresBotState | undefined> {
   if (config.stateStore !== 'postgres' || config.databaseUrl === null) return undefined;
   const state = await openPostgresBotState(config.databaseUrl, {
     ...tuning,
+    // Retry due times are the runner's, by its clock.
+    jobDispatch: { now: () => clock.now().getTime(), ...tuning.jobDispatch },
+    onJobSystemError: (error) => logger.warn('the job system (pg-boss) reported an error', { error: error.message }),
     onHealthChange: (healthy, error) =>
       healthy ? logger.info('PostgreSQL answers again') : logger.error('PostgreSQL does not answer; /healthz reports the bot unavailable', { error: String(error) }),
     onWriteHeld: (error) => logger.warn('a record write succeeded but PostgreSQL does not answer; its audit entries and events are held until it does', { error: String(error) }),
@@ -176,7 +189,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   // STATE_STORE=postgres: jobs, approvals, the outbox (with references and rate windows), audit and domain
   // events are shared with other instances in PostgreSQL, migrated here under the migration lock
   // (docs/scale-out.md). The organization's records stay with their backend.
-  const postgres = await openBotState(config, logger, options.postgres);
+  const postgres = await openBotState(config, logger, clock, options.postgres);
   // Group commit: writes queued behind one in flight share the next write (docs/performance.md).
   const store = await openEmailConfigStore(config.dataFile, () => seedDocument(config.orgFile), { groupCommit: true }).catch(async (error: unknown) => {
     await postgres?.close();
@@ -231,7 +244,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   };
 
   const jobRepository = postgres?.jobs ?? new DocumentJobRepository(store);
-  const jobs = createTestAndEnableJobs(services, jobRepository, options.jobs).service;
+  const jobs = createTestAndEnableJobs(
+    services,
+    jobRepository,
+    options.jobs,
+    // Named by its instance id (host, process id, random part) in `jobs.record->'owner'`: which process runs a job.
+    postgres === undefined ? undefined : { dispatch: postgres.jobDispatch, instance: postgres.instanceId },
+  ).service;
   const subscriptions = createAlertSubscriptions(useCases, jobRepository);
   const approvalRequests = postgres?.approvals ?? new DocumentApprovalRequestRepository(store);
   const approvals = createApprovalCards(services, approvalRequests);

@@ -1,6 +1,7 @@
 // The bot's own state in PostgreSQL, as the composition root opens it: connect (PostgreSQL 13 or later, failures
-// naming DATABASE_URL without its password), migrate under the migration lock, and keep an eye on the
-// connection so that /healthz can say when the database is gone. While it is gone, every statement fails with
+// naming DATABASE_URL without its password), migrate under the migration lock, start the job system (pg-boss,
+// which hands Test & Enable runs and retry checks to one instance each), and keep an eye on the connection so
+// that /healthz can say when the database is gone. While it is gone, every statement fails with
 // StateStoreUnavailableError (src/postgres/unavailable.ts); once it is back, the pool connects afresh, the LISTEN
 // connection is opened again, and audit entries and events held meanwhile are written.
 import { hostname } from 'node:os';
@@ -11,6 +12,8 @@ import { PostgresApprovalRequestRepository } from './approval-requests.js';
 import { PostgresAuditLog } from './audit-log.js';
 import { openPostgresPool } from './connection.js';
 import { listenForEvents, PostgresEventOutboxRepository } from './event-outbox.js';
+import { PostgresJobDispatch, type PostgresJobDispatchOptions } from './job-dispatch.js';
+import { startJobSystem } from './job-system.js';
 import { PostgresJobRepository } from './jobs-repository.js';
 import { loadMigrations, migrate, type MigrationReport } from './migrations.js';
 import { PostgresNotifyRepository } from './notify-repository.js';
@@ -26,6 +29,8 @@ export interface PostgresBotState {
   readonly audit: PostgresAuditLog;
   readonly eventOutbox: PostgresEventOutboxRepository;
   readonly jobs: PostgresJobRepository;
+  /** Test & Enable runs and retry checks, each handed to one instance (pg-boss). */
+  readonly jobDispatch: PostgresJobDispatch;
   readonly approvals: PostgresApprovalRequestRepository;
   /** Confirmations and suggestions waiting for the click on their card, which may reach any instance. */
   readonly choices: PostgresPendingChoiceRepository;
@@ -48,6 +53,11 @@ const RATE_HISTORY_MS = 3_600_000 + 30_000;
 
 export interface PostgresBotStateOptions {
   readonly healthProbeMs?: number;
+  /** Job dispatch tuning (tests shorten the heartbeat). */
+  readonly jobDispatch?: PostgresJobDispatchOptions;
+  /** How often pg-boss looks for runs whose instance died; default 10 s. */
+  readonly superviseIntervalSeconds?: number;
+  readonly onJobSystemError?: (error: Error) => void;
   readonly onHealthChange?: (healthy: boolean, error?: unknown) => void;
   /** Between two attempts to listen for events again after the connection was lost. Default 2 s. */
   readonly listenRetryMs?: number;
@@ -64,6 +74,18 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
   try {
     const migrations = await migrate(connected, await loadMigrations());
     const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    const boss = await startJobSystem({
+      connectionString: databaseUrl,
+      ...(options.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: options.superviseIntervalSeconds }),
+      ...(options.onJobSystemError === undefined ? {} : { onError: options.onJobSystemError }),
+    });
+    let jobDispatch: PostgresJobDispatch;
+    try {
+      jobDispatch = await PostgresJobDispatch.open(boss, options.jobDispatch);
+    } catch (error) {
+      await boss.stop({ graceful: false }).catch(() => undefined);
+      throw error;
+    }
     let healthy = true;
     const probe = setInterval(() => {
       pool.query('SELECT 1').then(
@@ -91,7 +113,8 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       notify,
       audit: new PostgresAuditLog(pool),
       eventOutbox: new PostgresEventOutboxRepository(pool, { instanceId }),
-      jobs: new PostgresJobRepository(pool),
+      jobs: new PostgresJobRepository(pool, { enqueueRun: (client, jobId) => jobDispatch.enqueueRunIn(client, jobId) }),
+      jobDispatch,
       approvals: new PostgresApprovalRequestRepository(pool),
       choices: new PostgresPendingChoiceRepository(pool),
       records: (backend) => {
@@ -141,6 +164,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
         clearInterval(probe);
         clearInterval(prune);
         for (const records of recordsWithState) records.stop();
+        await boss.stop({ graceful: true, timeout: 5_000 });
         await connected.end();
       },
     };

@@ -1,6 +1,7 @@
 // Test & Enable jobs and alert subscriptions in PostgreSQL. Job numbers come from a sequence, so ids are unique
 // across instances and never reused; `update` locks the named rows (FOR UPDATE) for its read-modify-write, so
-// changes from several instances to one job apply one after another, none lost.
+// changes from several instances to one job apply one after another, none lost. A new job's run is enqueued
+// (pg-boss) in the transaction that inserts the job: no job is left without a run by a crash between the two.
 import type pg from 'pg';
 import { z } from 'zod';
 import { alertSubscriptionRecordSchema, jobRecordSchema, type AlertSubscriptionRecord, type JobRecord } from '../app/jobs/job-records.js';
@@ -23,10 +24,32 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, where: string, under: s
 
 const JOB_NUMBER = /^J-(\d+)$/;
 
+/** Enqueues a job's run on the connection of the transaction creating the job. */
+export type EnqueueRunInTransaction = (client: pg.PoolClient, jobId: string) => Promise<void>;
+
+/** Changes committed this long after their transaction began are still seen by `changedJobs`. */
+const CHANGE_OVERLAP = '1 minute';
+
 export class PostgresJobRepository implements JobRepository {
-  /** Every instance on the database sees these jobs: each is run under a lease (see JobRecord.owner). */
+  /** Every instance on the database sees these jobs: each is run by the instance its run was dispatched to (JobRecord.owner). */
   readonly shared = true;
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly options: { readonly enqueueRun?: EnqueueRunInTransaction } = {},
+  ) {}
+
+  async changedJobs(since: string | undefined): Promise<{ readonly jobs: readonly JobRecord[]; readonly next: string }> {
+    // updated_at is the writing transaction's start: a later commit is caught by reading a minute back each time.
+    const { rows } = await this.pool.query<{ record: unknown; read_at: string }>(
+      `WITH read AS (SELECT now() AS at)
+       SELECT jobs.record, read.at::text AS read_at FROM read LEFT JOIN jobs
+         ON $1::timestamptz IS NULL OR jobs.updated_at > $1::timestamptz - interval '${CHANGE_OVERLAP}'
+       ORDER BY jobs.number`,
+      [since ?? null],
+    );
+    const next = rows[0]?.read_at ?? since ?? '';
+    return { jobs: parsed(jobsSchema, rows.flatMap((row) => (row.record === null ? [] : [row.record])), 'jobs', 'jobs'), next };
+  }
 
   async jobs(): Promise<readonly JobRecord[]> {
     const { rows } = await this.pool.query<{ record: unknown }>('SELECT record FROM jobs ORDER BY number');
@@ -45,6 +68,7 @@ export class PostgresJobRepository implements JobRepository {
     return inTransaction(this.pool, async (client) => {
       const inserted = await client.query('INSERT INTO jobs (id, number, status, record) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [record.id, number, record.status, JSON.stringify(record)]);
       if (inserted.rowCount !== 1) throw new Error(`Job id ${job.id} is already taken.`);
+      await this.options.enqueueRun?.(client, record.id);
       const { rows } = await client.query<{ id: string }>(
         `WITH removed AS (
            DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status = 'done' ORDER BY number DESC OFFSET $1) RETURNING id, number

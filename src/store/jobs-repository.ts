@@ -111,7 +111,7 @@ const JOB_NUMBER = /^J-(\d+)$/;
 const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
 
 export class DocumentJobRepository implements JobRepository {
-  /** The data file is one process's (its lock refuses a second): no leases needed. */
+  /** The data file is one process's (its lock refuses a second): no other instance runs its jobs. */
   readonly shared = false;
   /** Numbers only grow: the highest handed out by this process or found in the data file. */
   #lastJobNumber = 0;
@@ -125,6 +125,11 @@ export class DocumentJobRepository implements JobRepository {
 
   jobs(): Promise<readonly JobRecord[]> {
     return Promise.resolve(this.#jobs());
+  }
+
+  /** Every job each time: only this process changes them, so nobody needs this but the contract. */
+  changedJobs(): Promise<{ readonly jobs: readonly JobRecord[]; readonly next: string }> {
+    return Promise.resolve({ jobs: this.#jobs(), next: '' });
   }
 
   nextJobId(): Promise<string> {

@@ -38,6 +38,7 @@ function crashingRepository(crash: Crash, dieAt: JobWrite) {
   return (inner: JobRepository): JobRepository => ({
     shared: inner.shared,
     jobs: () => inner.jobs(),
+    changedJobs: (since) => inner.changedJobs(since),
     nextJobId: () => inner.nextJobId(),
     subscriptions: () => inner.subscriptions(),
     create: (job, retain) => (crash.check(), inner.create(job, retain)),

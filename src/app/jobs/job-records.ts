@@ -111,10 +111,11 @@ export const jobRecordSchema = z
     /** The newest batch written ahead (in doubt until counted); see `lastBatchSchema`. */
     lastBatch: lastBatchSchema.optional(),
     /**
-     * Which bot instance runs the job, until when, when several share the jobs (PostgreSQL): it renews the lease
-     * while it runs the job; once the lease has run out (the instance died) another takes the job over.
+     * Which bot instance runs the job, since when, when several share the jobs (PostgreSQL): set by the instance
+     * the job's run was dispatched to as it takes the run. Only the owner writes a batch ahead, so an instance
+     * that lost the run (pg-boss saw it as gone) cannot write after the one that took the job over.
      */
-    owner: z.object({ instance: z.string().min(1), until: timestamp }).strict().optional(),
+    owner: z.object({ instance: z.string().min(1), since: timestamp }).strict().optional(),
   })
   .strict();
 export type JobRecord = z.infer<typeof jobRecordSchema>;

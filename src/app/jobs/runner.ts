@@ -21,9 +21,12 @@
 //   of the last written batch to the outbox again (the outbox ignores keys it has seen).
 // - Exchange is asked by scheduling a test and reading its outcome from the connector's observation feed
 //   (exchange-tests.ts); a test still at Exchange when the bot stops is scheduled again by the next start.
-// - Transient failures are retried by a scheduler that wakes when the earliest `postponeTestEmailConfigurationUntil`
-//   is due and runs the due mailboxes (`isTestDue`) as a job of its own; the schedule lives on the mailboxes,
-//   so it survives restarts.
+// - Transient failures are retried by a scheduler that asks the dispatch for a retry check when the earliest
+//   `postponeTestEmailConfigurationUntil` is due and runs the due mailboxes (`isTestDue`) as a job of its own; the
+//   schedule lives on the mailboxes, so it survives restarts.
+// - Which instance runs a job is the dispatch's business (`JobDispatch`): this process with the data file, one of
+//   several instances through pg-boss with PostgreSQL. A job is created, then its run dispatched; the instance the
+//   run lands on takes it (`takeRun`), and a start dispatches every unfinished job again (idempotent).
 import { domainError, type DomainError } from '../../domain/errors.js';
 import type { AuditEntry, Mailbox, User } from '../../domain/model.js';
 import { canTestAndEnable, type PermissionDecision } from '../../domain/permissions.js';
@@ -47,11 +50,16 @@ import {
   type JobResult,
   type UnreachableRecipient,
 } from './job-records.js';
+import { InProcessJobDispatch } from './in-process-dispatch.js';
 import {
   systemJobTimers,
   type DecidedMailbox,
+  type DispatchedWork,
+  type JobDispatch,
   type JobNotifications,
   type JobRepository,
+  type JobRun,
+  type JobRunEnd,
   type JobTimers,
 } from './ports.js';
 
@@ -75,10 +83,10 @@ export interface TestAndEnableRunnerOptions {
   /** Wait before writing again after a failed write. Default 1000 ms. */
   readonly writeRetryDelayMs?: number;
   /**
-   * With jobs shared by several instances: how long a job's lease lasts. It is renewed every third of that, and
-   * unfinished jobs whose lease ran out (their instance died) are taken over as often. Default 60 s.
+   * With jobs shared by several instances: how often the jobs other instances run (and new ones) are read again,
+   * so that this instance shows their progress (cards, `job`). Default 10 s.
    */
-  readonly leaseMs?: number;
+  readonly sharedJobsRefreshMs?: number;
 }
 
 /** Times a job's scheduling is tried again when a mailbox changed between reading and scheduling it. */
@@ -102,6 +110,10 @@ export interface TestAndEnableRunnerDependencies {
   readonly notifications: JobNotifications;
   readonly timers?: JobTimers;
   readonly log?: RunnerLog;
+  /** Who runs each job and makes each retry check; default: this process (`InProcessJobDispatch`). */
+  readonly dispatch?: JobDispatch;
+  /** This instance's name in `JobRecord.owner` (with shared jobs); default a generated `runner-…` id. */
+  readonly instance?: string;
 }
 
 export interface CreateJobInput {
@@ -129,7 +141,7 @@ const DEFAULTS = {
   retainedJobs: 50,
   maxConflictRetests: 3,
   writeRetryDelayMs: 1_000,
-  leaseMs: 60_000,
+  sharedJobsRefreshMs: 10_000,
 } as const satisfies Required<TestAndEnableRunnerOptions>;
 
 const silentLog: RunnerLog = { warn: () => undefined, error: () => undefined };
@@ -169,7 +181,7 @@ const jobNumber = (id: string): number => Number(JOB_NUMBER.exec(id)?.[1] ?? 0);
 
 const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
 
-export class TestAndEnableRunner {
+export class TestAndEnableRunner implements DispatchedWork {
   private readonly options: Required<TestAndEnableRunnerOptions>;
   private readonly timers: JobTimers;
   private readonly log: RunnerLog;
@@ -187,14 +199,20 @@ export class TestAndEnableRunner {
   private flushing: Promise<void> | undefined;
   private batchTimer: { cancel(): void } | undefined;
   private writeRetryTimer: { cancel(): void } | undefined;
-  private retryTimer: { cancel(): void } | undefined;
-  private leaseTimer: { cancel(): void } | undefined;
-  /** This runner, as named in the leases of the jobs it runs (when jobs are shared). */
-  private readonly instance: string;
+  private refreshTimer: { cancel(): void } | undefined;
+  /** Where `changedJobs` continues (shared jobs). */
+  private changesSeen: string | undefined;
+  private readonly dispatch: JobDispatch;
+  /** The end of each job run taken here, resolved when the job leaves `active`. */
+  private readonly runs = new Map<string, (end: JobRunEnd) => void>();
+  /** This runner, as named in `JobRecord.owner` of the jobs it runs (when jobs are shared). */
+  readonly instance: string;
   /** Numbers retry checks, so a slow read does not set a timer after a newer check or stop. */
   private retryCheck = 0;
   private rotation = 0;
   private running = false;
+  /** While `start` takes the runs of unfinished jobs: testing begins once start has delivered their notifications. */
+  private starting = false;
   private stopping = false;
   private acceptingResults = false;
   private readonly idleWaiters = new Set<() => void>();
@@ -207,7 +225,14 @@ export class TestAndEnableRunner {
     this.timers = deps.timers ?? systemJobTimers;
     this.log = deps.log ?? silentLog;
     this.exchangeTests = new ExchangeTests(deps.connector, deps.ids, { timers: this.timers, timeoutMs: this.options.connectorTimeoutMs });
-    this.instance = deps.ids.next('runner');
+    this.instance = deps.instance ?? deps.ids.next('runner');
+    this.dispatch =
+      deps.dispatch ??
+      new InProcessJobDispatch({
+        timers: this.timers,
+        now: () => deps.clock.now().getTime(),
+        onError: (error) => this.log.error('Test & Enable background work failed', { error }),
+      });
     for (const name of ['concurrency', 'batchSize', 'maxPendingResults', 'retainedJobs'] as const) {
       const value = this.options[name];
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}.`);
@@ -215,103 +240,114 @@ export class TestAndEnableRunner {
   }
 
   /**
-   * Settles batches a crash left in doubt, resumes unfinished jobs, re-delivers the last batch's notifications,
-   * and starts the retry scheduler.
+   * Settles batches a crash left in doubt and resumes unfinished jobs (by dispatching their runs again: with shared
+   * jobs, whichever instance the run lands on), re-delivers the last batch's notifications, and starts the retry
+   * scheduler.
    */
   async start(): Promise<void> {
     this.running = true;
+    this.starting = true;
     this.stopping = false;
     this.acceptingResults = true;
-    for (const stored of await this.deps.repository.jobs()) await this.adoptIfFree(stored);
-    for (const job of this.records.values()) {
-      const pending = pendingNotificationsOf(job);
-      if (pending.length > 0) await this.deliver(job, pending);
-    }
-    for (const job of this.records.values()) {
-      if (job.status === 'done' && !job.deliveryReported) this.deps.notifications.jobChanged(job);
+    try {
+      const stored = await this.deps.repository.jobs();
+      for (const job of stored) if (!this.active.has(job.id)) this.records.set(job.id, job);
+      await this.dispatch.start(this);
+      for (const job of stored) if (job.status !== 'done') await this.dispatch.dispatchRun(job.id);
+      for (const job of this.records.values()) {
+        const pending = pendingNotificationsOf(job);
+        if (pending.length > 0) await this.deliver(job, pending);
+      }
+      for (const job of this.records.values()) {
+        if (job.status === 'done' && !job.deliveryReported) this.deps.notifications.jobChanged(job);
+      }
+    } finally {
+      this.starting = false;
     }
     this.scheduleRetryCheck();
-    this.scheduleLeases();
+    this.scheduleSharedJobsRefresh();
     this.pump();
   }
 
   /**
-   * Takes an unfinished job this runner may run (always, when jobs are not shared; with its lease free or run out,
-   * when they are): settles a batch it left in doubt and resumes it. Any other job is only remembered (shown).
+   * Takes a job's run (the dispatch calls it): with shared jobs, marks this instance the job's owner; settles a batch
+   * left in doubt and resumes the job. The run ends when the job is done, this runner stops, or the run is lost.
    */
-  private async adoptIfFree(stored: JobRecord): Promise<void> {
-    if (stored.status === 'done' || this.active.has(stored.id)) {
-      if (!this.active.has(stored.id)) this.records.set(stored.id, stored);
-      return;
-    }
-    let job = stored;
-    if (this.deps.repository.shared) {
-      const [claimed] = await this.deps.repository.update([stored.id], (current) => (this.isFree(current) ? { ...current, owner: this.lease() } : null));
-      if (claimed === undefined) {
-        this.records.set(stored.id, stored);
-        return;
-      }
-      job = claimed;
-    }
+  async takeRun(jobId: string, claim: AbortSignal): Promise<JobRun | undefined> {
+    if (!this.running || this.stopping) return { ended: Promise.resolve('stopped') };
+    if (this.active.has(jobId)) return undefined;
+    let job = this.deps.repository.shared ? await this.claim(jobId) : this.records.get(jobId);
+    if (job === undefined || job.status === 'done') return undefined;
     const inDoubt = batchInDoubt(job);
     if (inDoubt !== undefined) job = await this.settleInDoubt(job, inDoubt);
     this.records.set(job.id, job);
-    if (job.status !== 'done') this.activate(job);
+    if (job.status === 'done' || claim.aborted) return undefined;
+    // A job taken over from another instance: the notifications of its last batch may not have reached the outbox.
+    if (this.deps.repository.shared) {
+      const pending = pendingNotificationsOf(job);
+      if (pending.length > 0) await this.deliver(job, pending);
+    }
+    const ended = new Promise<JobRunEnd>((resolve) => this.runs.set(jobId, resolve));
+    this.activate(job);
+    claim.addEventListener('abort', () => {
+      if (!this.active.has(jobId)) return;
+      this.log.warn('this instance no longer holds the run of a Test & Enable job; another instance takes it over', { job: jobId });
+      this.deactivate(jobId, 'lost');
+    }, { once: true });
+    if (!this.starting) this.pump();
+    return { ended };
   }
 
-  /** An unfinished job nobody runs: no lease, this runner's own, or one that ran out. */
-  private isFree(job: JobRecord): boolean {
-    if (job.status === 'done') return false;
-    return job.owner === undefined || job.owner.instance === this.instance || Date.parse(job.owner.until) <= this.deps.clock.now().getTime();
+  /** Marks this instance the owner of an unfinished job; undefined when the job is done or gone. */
+  private async claim(jobId: string): Promise<JobRecord | undefined> {
+    const [claimed] = await this.deps.repository.update([jobId], (current) =>
+      current.status === 'done' ? null : { ...current, owner: { instance: this.instance, since: this.now() } },
+    );
+    return claimed;
   }
 
-  private lease(): NonNullable<JobRecord['owner']> {
-    return { instance: this.instance, until: new Date(this.deps.clock.now().getTime() + this.options.leaseMs).toISOString() };
+  /** The job no longer runs here: its run ends. */
+  private deactivate(jobId: string, end: JobRunEnd): void {
+    this.active.delete(jobId);
+    const resolve = this.runs.get(jobId);
+    this.runs.delete(jobId);
+    resolve?.(end);
   }
 
-  /** With shared jobs: renews this runner's leases and takes over jobs whose instance died, every third of a lease. */
-  private scheduleLeases(): void {
+  async checkRetries(): Promise<void> {
+    await this.runDueRetries();
+  }
+
+  /** With shared jobs: reads again, now and then, the jobs other instances create and run, to show them here. */
+  private scheduleSharedJobsRefresh(): void {
     if (!this.deps.repository.shared || !this.running || this.stopping) return;
-    this.leaseTimer = this.timers.setTimeout(() => {
-      this.leaseTimer = undefined;
-      void this.tendLeases()
-        .catch((error: unknown) => this.log.error('could not renew or take over Test & Enable jobs; trying again', { error }))
-        .finally(() => this.scheduleLeases());
-    }, Math.max(1, Math.floor(this.options.leaseMs / 3)));
+    this.refreshTimer = this.timers.setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshSharedJobs()
+        .catch((error: unknown) => this.log.warn('could not read the Test & Enable jobs of other instances; trying again', { error }))
+        .finally(() => this.scheduleSharedJobsRefresh());
+    }, this.options.sharedJobsRefreshMs);
   }
 
-  private async tendLeases(): Promise<void> {
-    if (!this.running || this.stopping) return;
-    const mine = [...this.active.keys()];
-    if (mine.length > 0) {
-      const renewed = await this.deps.repository.update(mine, (job) => (job.owner?.instance === this.instance ? { ...job, owner: this.lease() } : null));
-      const kept = new Set(renewed.map((job) => job.id));
-      // A lease another instance took (this one was too slow to renew): that instance runs the job now.
-      for (const jobId of mine) {
-        if (kept.has(jobId)) continue;
-        this.log.warn('another instance took over a Test & Enable job; this one stops running it', { job: jobId });
-        this.active.delete(jobId);
-      }
-    }
-    for (const stored of await this.deps.repository.jobs()) {
-      if (!this.active.has(stored.id)) await this.adoptIfFree(stored);
-    }
-    this.pump();
+  private async refreshSharedJobs(): Promise<void> {
+    const { jobs, next } = await this.deps.repository.changedJobs(this.changesSeen);
+    this.changesSeen = next;
+    for (const job of jobs) if (!this.active.has(job.id)) this.records.set(job.id, job);
   }
 
   /**
    * Stops testing; tests in flight get `stopGraceMs` to finish and their results are written. Later results
-   * are dropped: those mailboxes are tested by the next start.
+   * are dropped: those mailboxes are tested by the next start, or by the instance the job's run goes to.
    */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
-    this.retryTimer?.cancel();
-    this.retryTimer = undefined;
+    // No new runs from here on; the dispatch waits for the runs in hand, which end below.
+    const dispatchStopped = this.dispatch.stop();
     this.writeRetryTimer?.cancel();
     this.writeRetryTimer = undefined;
-    this.leaseTimer?.cancel();
-    this.leaseTimer = undefined;
+    this.refreshTimer?.cancel();
+    this.refreshTimer = undefined;
     let graceTimer: { cancel(): void } | undefined;
     const grace = new Promise<void>((resolve) => {
       graceTimer = this.timers.setTimeout(resolve, this.options.stopGraceMs);
@@ -326,25 +362,10 @@ export class TestAndEnableRunner {
     if (this.pending.length > 0) await this.flushOnce();
     // Tests still at Exchange are left to the next start; their outcomes are no longer awaited.
     await this.exchangeTests.close('the bot stopped before Exchange reported the outcome');
-    await this.releaseLeases();
+    for (const jobId of [...this.runs.keys()]) this.deactivate(jobId, 'stopped');
+    await dispatchStopped;
     this.running = false;
     this.wakeIdleWaiters();
-  }
-
-  /** With shared jobs: the unfinished jobs this runner ran are free for another instance at once. */
-  private async releaseLeases(): Promise<void> {
-    const mine = [...this.active.keys()];
-    if (!this.deps.repository.shared || mine.length === 0) return;
-    try {
-      await this.deps.repository.update(mine, (job) => {
-        if (job.owner?.instance !== this.instance) return null;
-        const { owner: _released, ...rest } = job;
-        return rest;
-      });
-    } catch (error) {
-      // Their leases run out instead: another instance takes them over a little later.
-      this.log.warn('could not release the leases of unfinished Test & Enable jobs', { jobs: mine.length, error });
-    }
   }
 
   /**
@@ -362,8 +383,7 @@ export class TestAndEnableRunner {
     }
     const planned = await this.planJob(input, mailboxIds, await this.deps.repository.nextJobId());
     if (!planned.ok) return planned;
-    const { allowedIds } = planned.value;
-    const job: JobRecord = this.deps.repository.shared ? { ...planned.value.job, owner: this.lease() } : planned.value.job;
+    const { allowedIds, job } = planned.value;
     // Visible at once, before its write: whoever published the event that started it may look for it next.
     this.records.set(job.id, job);
     let removedJobIds: readonly string[];
@@ -377,8 +397,8 @@ export class TestAndEnableRunner {
       throw error;
     }
     for (const id of removedJobIds) this.records.delete(id);
-    this.activate(job);
-    this.pump();
+    // Repeats nothing where the repository enqueued the run with the job (PostgreSQL): a run is queued once.
+    await this.dispatch.dispatchRun(job.id);
     return ok(job);
   }
 
@@ -425,8 +445,6 @@ export class TestAndEnableRunner {
 
   /** Starts a retry job for the mailboxes whose scheduled test is due now; returns it, if any were due. */
   async runDueRetries(): Promise<JobRecord | undefined> {
-    this.retryTimer?.cancel();
-    this.retryTimer = undefined;
     if (!this.running || this.stopping) return undefined;
     const now = this.deps.clock.now();
     // With shared jobs, another instance's unfinished jobs hold their mailboxes too: read them afresh.
@@ -571,7 +589,7 @@ export class TestAndEnableRunner {
   private async finishEmptyJob(jobId: string): Promise<void> {
     const now = this.deps.clock.now().toISOString();
     const updated = await this.updateJob(jobId, (job) => ({ ...job, status: 'done', startedAt: job.startedAt ?? now, completedAt: now }));
-    this.active.delete(jobId);
+    this.deactivate(jobId, 'finished');
     if (updated !== undefined) this.deps.notifications.jobChanged(updated);
     this.checkIdle();
   }
@@ -831,7 +849,7 @@ export class TestAndEnableRunner {
       }
       const ahead = await this.deps.repository.update([...inDoubt.keys()], (job) => {
         const planned = inDoubt.get(job.id);
-        // A job another instance took over is that instance's to write.
+        // A job another instance took over is that instance's to write: the owner alone writes ahead.
         if (planned === undefined || (this.deps.repository.shared && job.owner?.instance !== this.instance)) return null;
         // The previous batch's notifications were delivered once it was counted: only this batch's are kept.
         return { ...job, lastBatch: planned, pendingNotifications: [] };
@@ -840,7 +858,8 @@ export class TestAndEnableRunner {
       for (const jobId of [...inDoubt.keys()]) {
         if (aheadIds.has(jobId)) continue;
         inDoubt.delete(jobId);
-        this.active.delete(jobId);
+        if (this.active.has(jobId)) this.log.warn('another instance took over a Test & Enable job; this one stops running it', { job: jobId });
+        this.deactivate(jobId, 'lost');
       }
       candidates = candidates.filter((decided) => aheadIds.has(decided.jobId));
       if (candidates.length === 0) return { accepted: [], conflicted, jobs: [], planned: new Map() };
@@ -889,7 +908,7 @@ export class TestAndEnableRunner {
       this.unsettled.delete(jobId);
       if (settled === undefined || batchInDoubt(settled) !== undefined) continue;
       this.records.set(settled.id, settled);
-      if (settled.status === 'done') this.active.delete(settled.id);
+      if (settled.status === 'done') this.deactivate(settled.id, 'finished');
       const pending = pendingNotificationsOf(settled);
       if (pending.length > 0 && settled.batches > (job?.batches ?? 0)) await this.deliver(settled, pending);
       this.deps.notifications.jobChanged(settled);
@@ -968,7 +987,7 @@ export class TestAndEnableRunner {
       }
     }
     for (const job of outcome.jobs) {
-      if (job.status === 'done') this.active.delete(job.id);
+      if (job.status === 'done') this.deactivate(job.id, 'finished');
     }
   }
 
@@ -990,8 +1009,6 @@ export class TestAndEnableRunner {
   }
 
   private scheduleRetryCheck(): void {
-    this.retryTimer?.cancel();
-    this.retryTimer = undefined;
     if (!this.running || this.stopping) return;
     const check = ++this.retryCheck;
     this.scheduledMailboxes().then(
@@ -1006,11 +1023,7 @@ export class TestAndEnableRunner {
           earliest = Math.min(earliest, dueAt);
         }
         if (!Number.isFinite(earliest)) return;
-        const delay = Math.max(0, earliest - this.deps.clock.now().getTime());
-        this.retryTimer = this.timers.setTimeout(() => {
-          this.retryTimer = undefined;
-          void this.runDueRetries();
-        }, delay);
+        this.dispatch.dispatchRetryCheck(new Date(earliest)).catch((error: unknown) => this.log.error('could not ask for a retry check; retries wait for the next job', { error }));
       },
       (error: unknown) => this.log.error('could not read the mailboxes scheduled for a retry; retries wait for the next job', { error }),
     );
