@@ -50,9 +50,12 @@ function parsedData<T>(schema: z.ZodType<T>, job: Job<unknown>, queue: string): 
   return result.data;
 }
 
-/** pg-boss statements on the connection of a transaction of ours (transactional enqueue). */
+/**
+ * pg-boss statements on the connection of a transaction of ours (transactional enqueue). The query's own result, as
+ * pg-boss's pool gives it (a multi-statement text answers with an array of results).
+ */
 const onConnection = (client: pg.PoolClient) => ({
-  executeSql: async (text: string, values?: unknown[]) => ({ rows: (await client.query(text, values)).rows }),
+  executeSql: (text: string, values?: unknown[]) => client.query(text, values),
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

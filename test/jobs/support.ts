@@ -3,7 +3,7 @@
 // of what the runner hands to the notification side.
 import type { ExchangeConnector, ObservedOutcomes, ScheduledTest } from '../../src/app/exchange-connector.js';
 import type { JobRecord } from '../../src/app/jobs/job-records.js';
-import type { DecidedMailbox, JobNotifications, JobRepository, JobTimers, NotificationPlan, PlannedNotification } from '../../src/app/jobs/ports.js';
+import type { DecidedMailbox, JobDispatch, JobNotifications, JobRepository, JobTimers, NotificationPlan, PlannedNotification } from '../../src/app/jobs/ports.js';
 import { TestAndEnableRunner, type TestAndEnableRunnerOptions } from '../../src/app/jobs/runner.js';
 import type { Clock, IdGenerator, OrganizationRecords } from '../../src/app/ports.js';
 import { SimulatedExchangeConnector } from '../../src/exchange/simulated-exchange.js';
@@ -182,6 +182,8 @@ export function runnerFor(
     /** Wrap the records or the job repository (tests of crashes between the two writes). */
     records?: (records: OrganizationRecords) => OrganizationRecords;
     repository?: (repository: JobRepository) => JobRepository;
+    /** Another instance's way of running jobs (pg-boss on PostgreSQL); default this process. */
+    dispatch?: JobDispatch;
   } = {},
 ): RunnerSetup {
   const time = options.time ?? new ManualTime();
@@ -196,6 +198,7 @@ export function runnerFor(
       ids: taggedIds(options.tag ?? 'a'),
       notifications,
       timers: time,
+      ...(options.dispatch === undefined ? {} : { dispatch: options.dispatch }),
     },
     options.runner,
   );
