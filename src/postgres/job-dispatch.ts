@@ -92,15 +92,17 @@ export class PostgresJobDispatch implements JobDispatch {
       retryDelaySeconds: 1,
       retryDelayMaxSeconds: 60,
       deadLetter: JOB_QUEUES.deadRuns,
+      notify: true,
     });
-    await ensureQueue(boss, { name: JOB_QUEUES.retryDue, policy: 'exclusive', retryLimit: 5, retryDelaySeconds: 5, retryDelayMaxSeconds: 300 });
-    await ensureQueue(boss, { name: JOB_QUEUES.retryChecks, policy: 'stately', retryLimit: 5, retryDelaySeconds: 5, retryDelayMaxSeconds: 300 });
+    await ensureQueue(boss, { name: JOB_QUEUES.retryDue, policy: 'exclusive', retryLimit: 5, retryDelaySeconds: 5, retryDelayMaxSeconds: 300, notify: true });
+    await ensureQueue(boss, { name: JOB_QUEUES.retryChecks, policy: 'stately', retryLimit: 5, retryDelaySeconds: 5, retryDelayMaxSeconds: 300, notify: true });
     return dispatch;
   }
 
   async start(work: DispatchedWork): Promise<void> {
     this.stopping = false;
-    const polling = { pollingIntervalSeconds: this.pollingIntervalSeconds, notifyPollingIntervalSeconds: Math.max(this.pollingIntervalSeconds, 10) };
+    // With LISTEN/NOTIFY a new job wakes idle workers at once; polling is the backstop.
+    const polling = { pollingIntervalSeconds: this.pollingIntervalSeconds, notifyPollingIntervalSeconds: this.pollingIntervalSeconds * 5 };
     await this.boss.work<unknown>(JOB_QUEUES.runs, { ...polling, batchSize: 1, localConcurrency: this.runsAtOnce }, async ([job]) => {
       if (job !== undefined) await this.run(work, job);
     });

@@ -31,6 +31,8 @@ export interface QueueDefinition {
   readonly heartbeatSeconds?: number;
   /** Longest a job may stay active (at most 24 hours). Default 15 minutes. */
   readonly expireInSeconds?: number;
+  /** New jobs wake the idle workers of every instance at once (LISTEN/NOTIFY); polling stays as the fallback. */
+  readonly notify?: boolean;
 }
 
 export async function startJobSystem(options: JobSystemOptions): Promise<PgBoss> {
@@ -65,7 +67,6 @@ export async function ensureQueue(boss: PgBoss, queue: QueueDefinition): Promise
     ...(queue.policy === undefined ? {} : { policy: queue.policy }),
     ...(queue.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: queue.heartbeatSeconds }),
     ...(queue.expireInSeconds === undefined ? {} : { expireInSeconds: queue.expireInSeconds }),
-    // New jobs wake the workers of every instance at once (LISTEN/NOTIFY); polling stays as the fallback.
-    notify: true,
+    notify: queue.notify ?? false,
   });
 }

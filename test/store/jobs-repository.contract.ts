@@ -82,6 +82,18 @@ export function describeJobRepositoryContract(name: string, open: () => Promise<
       expect(new Set(job?.notificationKeys).size).toBe(25);
     });
 
+    it('returns the jobs changed since a read (maybe again, never missing one), and every job on the first read', async () => {
+      const repository = await open();
+      const [first, second] = [await repository.nextJobId(), await repository.nextJobId()];
+      await repository.create(jobRecord(first), 10);
+      const initial = await repository.changedJobs(undefined);
+      expect(initial.jobs.map((job) => job.id)).toEqual([first]);
+      await repository.create(jobRecord(second), 10);
+      await repository.update([first], (job) => ({ ...job, batches: 3 }));
+      const changed = await repository.changedJobs(initial.next);
+      expect(changed.jobs.map((job) => [job.id, job.batches])).toEqual(expect.arrayContaining([[first, 3], [second, 0]]));
+    });
+
     it('changes subscriptions by read-modify-write, none lost when changed at once', async () => {
       const repository = await open();
       expect(await repository.subscriptions()).toEqual([]);
