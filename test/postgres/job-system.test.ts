@@ -105,7 +105,9 @@ describe('Test & Enable work dispatched through pg-boss to two instances', () =>
     }
     const jobIds = Array.from({ length: 40 }, (_, index) => `J-${index + 1}`);
     await Promise.all(jobIds.flatMap((jobId) => instances.map((instance) => instance.dispatch.dispatchRun(jobId))));
-    await Promise.all(jobIds.map((jobId) => instances[0]?.dispatch.dispatchRun(jobId)));
+    const [first] = instances;
+    if (first === undefined) throw new Error('no instance');
+    await Promise.all(jobIds.map((jobId) => first.dispatch.dispatchRun(jobId)));
     dispatched();
     await vi.waitFor(() => expect(takenBy.size).toBe(jobIds.length), { timeout: 30_000, interval: 50 });
     // Time for a second run of any job, if there were one, to show up.
