@@ -47,7 +47,7 @@ import { DataverseClient } from './dataverse/client.js';
 import { DataverseError } from './dataverse/errors.js';
 import { DataverseExchangeConnector } from './dataverse/exchange-connector.js';
 import { GraphDirectoryRoles, GraphRoleDirectory } from './dataverse/graph.js';
-import { DataverseOrganizationRecords } from './dataverse/records.js';
+import { DataverseOrganizationRecords, type AppliedBatches } from './dataverse/records.js';
 import type { DataverseSettings } from './shared/backend-config.js';
 
 /** Test & Enable job tuning: the runner's, the job cards', and the timers both use. */
@@ -215,7 +215,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const late: { approvalCards?: ApprovalCards } = {};
   const dataverse =
     config.backend.backend === 'dataverse'
-      ? await startDataverseBackend(config.backend, embeddedRecords, logger, options.dataverse, (mailboxes) => late.approvalCards?.decidedOutside(mailboxes))
+      ? await startDataverseBackend(config.backend, postgres?.appliedBatches ?? embeddedRecords, logger, options.dataverse, (mailboxes) => late.approvalCards?.decidedOutside(mailboxes))
       : undefined;
   const backendRecords = dataverse?.records ?? embeddedRecords;
   const records = postgres?.records(backendRecords) ?? backendRecords;
@@ -386,7 +386,7 @@ interface DataverseBackend {
 
 async function startDataverseBackend(
   settings: DataverseSettings,
-  dataFile: EmbeddedOrganizationRecords,
+  appliedBatches: AppliedBatches,
   logger: Logger,
   tuning: DataverseTuning = {},
   onApprovalChangedOutside?: (mailboxes: readonly Mailbox[]) => void,
@@ -406,8 +406,9 @@ async function startDataverseBackend(
   const records = new DataverseOrganizationRecords({
     client,
     tenantId: settings.tenantId,
-    // Dataverse has no transaction shared with the bot's own state: audit, events and idempotency keys follow the writes.
-    appliedBatches: dataFile,
+    // Dataverse has no transaction shared with the bot's own state: audit, events and idempotency keys follow the
+    // writes, into the data file, or into PostgreSQL with several instances (any of them may settle a batch).
+    appliedBatches,
     ...(onApprovalChangedOutside === undefined ? {} : { onApprovalChangedOutside }),
   });
   records.startRefreshing(tuning.refreshIntervalMs ?? 60_000, (error) => {

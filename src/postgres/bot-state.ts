@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { OrganizationRecords } from '../app/ports.js';
+import { PostgresAppliedBatches } from './applied-batches.js';
 import { PostgresApprovalRequestRepository } from './approval-requests.js';
 import { PostgresAuditLog } from './audit-log.js';
 import { openPostgresPool } from './connection.js';
@@ -32,6 +33,8 @@ export interface PostgresBotState {
   /** Test & Enable runs and retry checks, each handed to one instance (pg-boss). */
   readonly jobDispatch: PostgresJobDispatch;
   readonly approvals: PostgresApprovalRequestRepository;
+  /** Which batches were written to Dynamics 365, for every instance (the Dataverse adapter's idempotency keys). */
+  readonly appliedBatches: PostgresAppliedBatches;
   /** Confirmations and suggestions waiting for the click on their card, which may reach any instance. */
   readonly choices: PostgresPendingChoiceRepository;
   /** The organization's records with the audit entries and events of every write kept here. */
@@ -116,6 +119,7 @@ export async function openPostgresBotState(databaseUrl: string, options: Postgre
       jobs: new PostgresJobRepository(pool, { enqueueRun: (client, jobId) => jobDispatch.enqueueRunIn(client, jobId) }),
       jobDispatch,
       approvals: new PostgresApprovalRequestRepository(pool),
+      appliedBatches: new PostgresAppliedBatches(pool),
       choices: new PostgresPendingChoiceRepository(pool),
       records: (backend) => {
         const records = new RecordsWithStateInPostgres(backend, pool, {
