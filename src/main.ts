@@ -53,6 +53,8 @@ import type { DataverseSettings } from './shared/backend-config.js';
 /** Test & Enable job tuning: the runner's, the job cards', and the timers both use. */
 export interface TestAndEnableJobsOptions extends TestAndEnableRunnerOptions, JobAlertsOptions {
   readonly timers?: JobTimers;
+  /** The instance id job leases name (with PostgreSQL: the one start-up logs). */
+  readonly instance?: string;
 }
 
 export interface StartOptions {
@@ -215,7 +217,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const late: { approvalCards?: ApprovalCards } = {};
   const dataverse =
     config.backend.backend === 'dataverse'
-      ? await startDataverseBackend(config.backend, postgres?.appliedBatches ?? embeddedRecords, logger, options.dataverse, (mailboxes) => late.approvalCards?.decidedOutside(mailboxes))
+      ? await startDataverseBackend(config.backend, postgres?.appliedBatches ?? embeddedRecords, logger, { pollIntervalMs: config.dataversePollIntervalMs, ...options.dataverse }, (mailboxes) => late.approvalCards?.decidedOutside(mailboxes))
       : undefined;
   const backendRecords = dataverse?.records ?? embeddedRecords;
   const records = postgres?.records(backendRecords) ?? backendRecords;
@@ -247,7 +249,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobs = createTestAndEnableJobs(
     services,
     jobRepository,
-    options.jobs,
+    { ...config.jobs, ...options.jobs },
     // Named by its instance id (host, process id, random part) in `jobs.record->'owner'`: which process runs a job.
     postgres === undefined ? undefined : { dispatch: postgres.jobDispatch, instance: postgres.instanceId },
   ).service;

@@ -58,6 +58,12 @@ const environmentSchema = z
     /** Where the bot keeps its own state: the data file (one instance) or PostgreSQL (several instances). */
     STATE_STORE: z.preprocess(emptyToUndefined, z.enum(['file', 'postgres'], { message: 'must be file or postgres' }).default('file')),
     DATABASE_URL: z.preprocess(emptyToUndefined, databaseUrlSchema.optional()),
+    /** How long an instance's lease on a Test & Enable job lasts before another instance may take the job over. */
+    JOB_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1_000, 'must be at least 1000 (1 s)').max(3_600_000, 'must be at most 3600000 (1 hour)').default(60_000)),
+    /** Mailboxes one instance tests at once, across its Test & Enable jobs. */
+    JOB_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a whole number' }).int().min(1, 'must be at least 1').max(1_000, 'must be at most 1000').default(8)),
+    /** With BACKEND=dataverse: between two polls for the outcomes of scheduled Test & Enable tests. */
+    DATAVERSE_POLL_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100').max(600_000, 'must be at most 600000 (10 minutes)').default(30_000)),
   })
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -191,6 +197,10 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Where the organization's records live: the embedded data file (default) or Dynamics 365 (`BACKEND=dataverse`). */
   readonly backend: BackendSettings;
+  /** Test & Enable jobs: the lease an instance holds on a job it runs (JOB_LEASE_MS), and mailboxes tested at once (JOB_CONCURRENCY). */
+  readonly jobs: { readonly leaseMs: number; readonly concurrency: number };
+  /** With BACKEND=dataverse: between two polls for Test & Enable outcomes (DATAVERSE_POLL_INTERVAL_MS). */
+  readonly dataversePollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -239,6 +249,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     stateStore: value.STATE_STORE,
     databaseUrl: value.DATABASE_URL ?? null,
     backend,
+    jobs: Object.freeze({ leaseMs: value.JOB_LEASE_MS, concurrency: value.JOB_CONCURRENCY }),
+    dataversePollIntervalMs: value.DATAVERSE_POLL_INTERVAL_MS,
   });
 }
 

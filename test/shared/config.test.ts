@@ -69,6 +69,16 @@ describe('configuration from the environment', () => {
     expect(describeConfig(config)).toContain('bot state in PostgreSQL db.example.com:5432/botstate');
     expect(describeConfig(config)).not.toMatch(/pa55word|bot:/);
   });
+
+  it('reads the Test & Enable job lease, concurrency and Dataverse poll interval, with the defaults the runner had', () => {
+    expect(loadConfig({})).toMatchObject({ jobs: { leaseMs: 60_000, concurrency: 8 }, dataversePollIntervalMs: 30_000 });
+    expect(loadConfig({ JOB_LEASE_MS: '5000', JOB_CONCURRENCY: '200', DATAVERSE_POLL_INTERVAL_MS: '250' })).toMatchObject({ jobs: { leaseMs: 5_000, concurrency: 200 }, dataversePollIntervalMs: 250 });
+    expect(problemsOf({ JOB_LEASE_MS: '500' })).toEqual([expect.stringMatching(/^JOB_LEASE_MS: must be at least 1000/)]);
+    expect(problemsOf({ JOB_LEASE_MS: 'soon' })).toEqual([expect.stringMatching(/^JOB_LEASE_MS: must be a number of milliseconds/)]);
+    expect(problemsOf({ JOB_CONCURRENCY: '0' })).toEqual([expect.stringMatching(/^JOB_CONCURRENCY: must be at least 1/)]);
+    expect(problemsOf({ JOB_CONCURRENCY: '2.5' })).toEqual([expect.stringMatching(/^JOB_CONCURRENCY: /)]);
+    expect(problemsOf({ DATAVERSE_POLL_INTERVAL_MS: '10' })).toEqual([expect.stringMatching(/^DATAVERSE_POLL_INTERVAL_MS: must be at least 100/)]);
+  });
 });
 
 describe('single sign-on settings (SSO_*, REQUIRE_SIGN_IN)', () => {

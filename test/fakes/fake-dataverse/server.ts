@@ -82,6 +82,8 @@ export interface FakeDataverse {
   readonly apiRoot: string;
   readonly directory: FakeDirectory;
   readonly requests: RequestRecord[];
+  /** Every Test & Enable scheduled (`testemailconfigurationscheduled` set to true and committed), in order. */
+  readonly testsScheduled: readonly { readonly mailboxId: string; readonly at: number }[];
   readonly throttles: ThrottleRecord[];
   /** Highest number of one caller's requests being handled at once. */
   readonly maxConcurrentSeen: number;
@@ -168,6 +170,7 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
   let latencyMs = options.latencyMs ?? 0;
   let failures: { count: number; status: number } = { count: 0, status: 503 };
   const requests: RequestRecord[] = [];
+  const testsScheduled: { mailboxId: string; at: number }[] = [];
   const throttles: ThrottleRecord[] = [];
   const perCaller = new Map<string, { arrivals: number[]; executions: { at: number; ms: number }[]; throttledUntil: number; lastCode: string }>();
   const activeByCaller = new Map<string, number>();
@@ -404,7 +407,10 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
     }
     if (table.logicalName === 'mailbox' && changes.testemailconfigurationscheduled === true) {
       const mailboxId = String(current.mailboxid);
-      context.afterCommit.push(() => scheduleTest(mailboxId, 0));
+      context.afterCommit.push(() => {
+        testsScheduled.push({ mailboxId, at: now() });
+        scheduleTest(mailboxId, 0);
+      });
     }
   }
 
@@ -699,6 +705,7 @@ export async function startFakeDataverse(options: FakeDataverseOptions): Promise
     apiRoot: `${server.url}${API_PATH}`,
     directory,
     requests,
+    testsScheduled,
     throttles,
     get maxConcurrentSeen() {
       return maxConcurrentSeen;
