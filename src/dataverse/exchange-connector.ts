@@ -97,6 +97,10 @@ interface Waiting {
   readonly scheduledAt: number;
 }
 
+/** Not scheduled now, and its last test completed at or after `since` (ISO times; the platform's clock). */
+const completedSince = (mailbox: MailboxBeforeTest, since: string | undefined): boolean =>
+  since !== undefined && !mailbox.testEmailConfigurationScheduled && mailbox.testMailboxAccessCompletedOn !== null && Date.parse(mailbox.testMailboxAccessCompletedOn) >= Date.parse(since);
+
 /** Margin for the difference between our clock and the platform's in the polls' time filters. */
 const CLOCK_MARGIN_MS = 10 * 60_000;
 const ID_CHUNK = 100;
@@ -178,6 +182,12 @@ export class DataverseExchangeConnector implements ExchangeConnector {
         const mailbox = current.get(mailboxId);
         if (test === undefined) continue;
         if (mailbox === undefined) throw new Error(`The mailbox ${test.request.mailbox.emailAddress} no longer exists in Dynamics 365.`);
+        // Completed since its job began (a job taken over from an instance that died, or resumed after a restart):
+        // that outcome is this test's; the next poll reports it, nothing is scheduled a second time.
+        if (completedSince(mailbox, test.request.scheduledSince) && !test.request.makePrimarySyncOrganization) {
+          this.#wait(test, { testMailboxAccessCompletedOn: null }, Date.parse(mailbox.testMailboxAccessCompletedOn ?? ''));
+          continue;
+        }
         this.#wait(test, mailbox);
         // Already scheduled (a job resumed after a restart): watch it, do not schedule it twice.
         if (mailbox.testEmailConfigurationScheduled && !test.request.makePrimarySyncOrganization) continue;
@@ -200,14 +210,15 @@ export class DataverseExchangeConnector implements ExchangeConnector {
     if (pending.length > 0) throw new Error(`Dynamics 365 kept changing ${pending.length} mailbox(es) while Test & Enable was being scheduled; they were not scheduled.`);
   }
 
-  #wait(test: ScheduledTest, mailbox: Pick<MailboxBeforeTest, 'testMailboxAccessCompletedOn'>): void {
+  #wait(test: ScheduledTest, mailbox: Pick<MailboxBeforeTest, 'testMailboxAccessCompletedOn'>, scheduledAt = this.#now()): void {
     this.#waiting.set(test.testId, {
       testId: test.testId,
       mailboxId: test.request.mailbox.id.toLowerCase(),
       parts: test.request.parts,
       // A test already scheduled before (resumed job) completes with whatever value comes next.
       completedBefore: mailbox.testMailboxAccessCompletedOn,
-      scheduledAt: this.#now(),
+      // The polls look back from the earliest of these: far enough for a test that completed before it was watched.
+      scheduledAt: Math.min(scheduledAt, this.#now()),
     });
     this.#ensurePolling();
   }

@@ -47,6 +47,11 @@ export interface MailboxTestRequest {
   readonly makePrimarySyncOrganization: boolean;
   /** 1-based attempt number in the current Test & Enable run; lets a simulation stay deterministic across restarts. */
   readonly attempt?: number;
+  /**
+   * When the job asking for this test began (ISO time): a test of the mailbox the platform completed since then is
+   * this job's (scheduled when the job started, or by an instance that died before recording it), not to be run again.
+   */
+  readonly scheduledSince?: string;
 }
 
 export type PartOutcome =

@@ -703,7 +703,7 @@ export class TestAndEnableRunner implements DispatchedWork {
       rule = decision.rule;
     }
     const plan = planMailboxTest(mailbox, directory);
-    const outcome = plan.kind === 'blocked' ? plan : await this.exchangeTests.run(plan.request);
+    const outcome = plan.kind === 'blocked' ? plan : await this.exchangeTests.run({ ...plan.request, scheduledSince: job.createdAt });
     const now = clock.now();
     const test = applyTestOutcome(mailbox, outcome, directory.organization.settings, now, ids);
     const profileId = plan.kind === 'ready' ? plan.request.profile.id : plan.profileId;
