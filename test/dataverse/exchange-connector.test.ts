@@ -113,6 +113,24 @@ describe('DataverseExchangeConnector', () => {
     }
   });
 
+  it('does not schedule again a mailbox whose test completed since its job began (a job taken over from a dead instance), and reports that outcome', async () => {
+    const jobBegan = new Date(Date.now() - 1_000).toISOString();
+    const dead = connectorOver();
+    const gusFirst = testOf('user-gus', 'gus@contoso.com', ['incoming']);
+    const firstOutcome = (await outcomesOf(dead, [gusFirst])).get(gusFirst.testId);
+    expect(firstOutcome).toBeDefined();
+    const scheduledBefore = cloud.dataverse.testsScheduled.length;
+    const takenOver = connectorOver();
+    const gusAgain: ScheduledTest = { ...testOf('user-gus', 'gus@contoso.com', ['incoming']), request: { ...testOf('user-gus', 'gus@contoso.com', ['incoming']).request, scheduledSince: jobBegan } };
+    const results = await outcomesOf(takenOver, [gusAgain]);
+    expect(cloud.dataverse.testsScheduled.slice(scheduledBefore)).toEqual([]);
+    expect(results.get(gusAgain.testId)).toEqual(firstOutcome);
+    // A job that began after that test completed has it tested again.
+    const later: ScheduledTest = { ...gusAgain, testId: `${gusAgain.testId}-later`, request: { ...gusAgain.request, scheduledSince: new Date(Date.now() + 1_000).toISOString() } };
+    await outcomesOf(connectorOver(), [later]);
+    expect(cloud.dataverse.testsScheduled.slice(scheduledBefore).map((test) => test.mailboxId)).toEqual([guidOf('mailbox-user-gus')]);
+  });
+
   it('answers an aborted observation with no outcomes at the same cursor', async () => {
     const connector = connectorOver();
     const controller = new AbortController();
