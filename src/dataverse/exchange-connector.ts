@@ -97,9 +97,12 @@ interface Waiting {
   readonly scheduledAt: number;
 }
 
-/** Not scheduled now, and its last test completed at or after `since` (ISO times; the platform's clock). */
+/**
+ * Not scheduled now, and its last test completed at or after `since` (ISO times), to the second: Dynamics 365 keeps
+ * whole seconds, so a test completed in the second the job began counts.
+ */
 const completedSince = (mailbox: MailboxBeforeTest, since: string | undefined): boolean =>
-  since !== undefined && !mailbox.testEmailConfigurationScheduled && mailbox.testMailboxAccessCompletedOn !== null && Date.parse(mailbox.testMailboxAccessCompletedOn) >= Date.parse(since);
+  since !== undefined && !mailbox.testEmailConfigurationScheduled && mailbox.testMailboxAccessCompletedOn !== null && Date.parse(mailbox.testMailboxAccessCompletedOn) >= Math.floor(Date.parse(since) / 1000) * 1000;
 
 /** Margin for the difference between our clock and the platform's in the polls' time filters. */
 const CLOCK_MARGIN_MS = 10 * 60_000;

@@ -206,9 +206,12 @@ describe('a 5,000-mailbox Test & Enable across two bot processes, one SIGKILLed 
     // On the platform: each mailbox's test scheduled exactly once for this job, and each one completed.
     const scheduled = new Map<string, number>();
     for (const test of cloud.dataverse.testsScheduled) scheduled.set(test.mailboxId, (scheduled.get(test.mailboxId) ?? 0) + 1);
-    expect([...scheduled.entries()].filter(([, times]) => times > 1)).toEqual([]);
+    // A mailbox whose test failed transiently is tested again by a retry job of its own (documented): once per job.
+    const jobsOf = (mailboxId: string): number => all.filter((row) => row.record.mailboxes.some((mailbox) => mailbox.id.toLowerCase() === mailboxId)).length;
+    const verdictOf = (mailboxId: string): string | undefined => job.record.results.find((result) => result.mailboxId.toLowerCase() === mailboxId)?.verdict;
+    expect([...scheduled.entries()].filter(([id, times]) => times > jobsOf(id)).map(([id, times]) => ({ id, times, jobs: jobsOf(id), verdict: verdictOf(id) }))).toEqual([]);
     const testedIds = job.record.results.filter((result) => result.verdict !== 'notTested').map((result) => result.mailboxId.toLowerCase());
-    expect(testedIds.filter((id) => scheduled.get(id) !== 1)).toEqual([]);
+    expect(testedIds.filter((id) => (scheduled.get(id) ?? 0) < 1)).toEqual([]);
 
     // The audit trail: one Test & Enable entry per mailbox for this job.
     const audited = await database.pool.query<{ target: string; n: string }>(
