@@ -186,8 +186,9 @@ export class DataverseExchangeConnector implements ExchangeConnector {
         if (test === undefined) continue;
         if (mailbox === undefined) throw new Error(`The mailbox ${test.request.mailbox.emailAddress} no longer exists in Dynamics 365.`);
         // Completed since its job began (a job taken over from an instance that died, or resumed after a restart):
-        // that outcome is this test's; the next poll reports it, nothing is scheduled a second time.
-        if (completedSince(mailbox, test.request.scheduledSince) && !test.request.makePrimarySyncOrganization) {
+        // that outcome is this test's (the job scheduled it, "from this org only" included, when it began); the next
+        // poll reports it, nothing is scheduled a second time.
+        if (completedSince(mailbox, test.request.scheduledSince)) {
           this.#wait(test, { testMailboxAccessCompletedOn: null }, Date.parse(mailbox.testMailboxAccessCompletedOn ?? ''));
           continue;
         }
