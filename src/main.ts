@@ -170,7 +170,7 @@ async function openBotState(config: Config, logger: Logger, clock: Clock, tuning
   const state = await openPostgresBotState(config.databaseUrl, {
     ...tuning,
     // Retry due times are the runner's, by its clock.
-    jobDispatch: { now: () => clock.now().getTime(), ...tuning.jobDispatch },
+    jobDispatch: { now: () => clock.now().getTime(), heartbeatSeconds: config.jobs.heartbeatSeconds, ...tuning.jobDispatch },
     onJobSystemError: (error) => logger.warn('the job system (pg-boss) reported an error', { error: error.message }),
     onHealthChange: (healthy, error) =>
       healthy ? logger.info('PostgreSQL answers again') : logger.error('PostgreSQL does not answer; /healthz reports the bot unavailable', { error: String(error) }),
@@ -249,7 +249,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobs = createTestAndEnableJobs(
     services,
     jobRepository,
-    { ...config.jobs, ...options.jobs },
+    { concurrency: config.jobs.concurrency, ...options.jobs },
     // Named by its instance id (host, process id, random part) in `jobs.record->'owner'`: which process runs a job.
     postgres === undefined ? undefined : { dispatch: postgres.jobDispatch, instance: postgres.instanceId },
   ).service;

@@ -58,10 +58,13 @@ const environmentSchema = z
     /** Where the bot keeps its own state: the data file (one instance) or PostgreSQL (several instances). */
     STATE_STORE: z.preprocess(emptyToUndefined, z.enum(['file', 'postgres'], { message: 'must be file or postgres' }).default('file')),
     DATABASE_URL: z.preprocess(emptyToUndefined, databaseUrlSchema.optional()),
-    /** How long an instance's lease on a Test & Enable job lasts before another instance may take the job over. */
-    JOB_LEASE_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(1_000, 'must be at least 1000 (1 s)').max(3_600_000, 'must be at most 3600000 (1 hour)').default(60_000)),
-    /** Mailboxes one instance tests at once, across its Test & Enable jobs. */
-    JOB_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a whole number' }).int().min(1, 'must be at least 1').max(1_000, 'must be at most 1000').default(8)),
+    /**
+     * With STATE_STORE=postgres: a Test & Enable run whose instance sent no heartbeat for this long is failed and
+     * taken over by another instance (pg-boss's minimum is 10).
+     */
+    JOB_HEARTBEAT_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(10, 'must be at least 10').max(3_600, 'must be at most 3600 (1 hour)').default(20)),
+    /** Mailboxes one instance tests at once, across its Test & Enable jobs; the default depends on BACKEND. */
+    JOB_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a whole number' }).int().min(1, 'must be at least 1').max(1_000, 'must be at most 1000').optional()),
     /** With BACKEND=dataverse: between two polls for the outcomes of scheduled Test & Enable tests. */
     DATAVERSE_POLL_INTERVAL_MS: z.preprocess(emptyToUndefined, z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100, 'must be at least 100').max(600_000, 'must be at most 600000 (10 minutes)').default(30_000)),
   })
@@ -197,8 +200,11 @@ export interface Config {
   readonly databaseUrl: string | null;
   /** Where the organization's records live: the embedded data file (default) or Dynamics 365 (`BACKEND=dataverse`). */
   readonly backend: BackendSettings;
-  /** Test & Enable jobs: the lease an instance holds on a job it runs (JOB_LEASE_MS), and mailboxes tested at once (JOB_CONCURRENCY). */
-  readonly jobs: { readonly leaseMs: number; readonly concurrency: number };
+  /**
+   * Test & Enable jobs: mailboxes tested at once (JOB_CONCURRENCY), and with STATE_STORE=postgres the heartbeat after
+   * which another instance takes a run over (JOB_HEARTBEAT_SECONDS).
+   */
+  readonly jobs: { readonly concurrency: number; readonly heartbeatSeconds: number };
   /** With BACKEND=dataverse: between two polls for Test & Enable outcomes (DATAVERSE_POLL_INTERVAL_MS). */
   readonly dataversePollIntervalMs: number;
 }
@@ -249,10 +255,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     stateStore: value.STATE_STORE,
     databaseUrl: value.DATABASE_URL ?? null,
     backend,
-    jobs: Object.freeze({ leaseMs: value.JOB_LEASE_MS, concurrency: value.JOB_CONCURRENCY }),
+    jobs: Object.freeze({ concurrency: value.JOB_CONCURRENCY ?? defaultJobConcurrency[backend.backend], heartbeatSeconds: value.JOB_HEARTBEAT_SECONDS }),
     dataversePollIntervalMs: value.DATAVERSE_POLL_INTERVAL_MS,
   });
 }
+
+/**
+ * Mailboxes one instance tests at once by default. The simulated Exchange answers in milliseconds: 8 keep it busy.
+ * Dynamics 365 runs each test itself and the bot only schedules it and polls (every 30 s): at 8 a 5,000-mailbox
+ * job would take hours, so the bot keeps 500 scheduled at once (10 `$batch` requests of 50 to schedule them).
+ */
+const defaultJobConcurrency: Readonly<Record<BackendSettings['backend'], number>> = { embedded: 8, dataverse: 500 };
 
 /** What start-up prints about the configuration: never a secret. */
 export function describeConfig(config: Config): string {

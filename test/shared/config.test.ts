@@ -70,11 +70,14 @@ describe('configuration from the environment', () => {
     expect(describeConfig(config)).not.toMatch(/pa55word|bot:/);
   });
 
-  it('reads the Test & Enable job lease, concurrency and Dataverse poll interval, with the defaults the runner had', () => {
-    expect(loadConfig({})).toMatchObject({ jobs: { leaseMs: 60_000, concurrency: 8 }, dataversePollIntervalMs: 30_000 });
-    expect(loadConfig({ JOB_LEASE_MS: '5000', JOB_CONCURRENCY: '200', DATAVERSE_POLL_INTERVAL_MS: '250' })).toMatchObject({ jobs: { leaseMs: 5_000, concurrency: 200 }, dataversePollIntervalMs: 250 });
-    expect(problemsOf({ JOB_LEASE_MS: '500' })).toEqual([expect.stringMatching(/^JOB_LEASE_MS: must be at least 1000/)]);
-    expect(problemsOf({ JOB_LEASE_MS: 'soon' })).toEqual([expect.stringMatching(/^JOB_LEASE_MS: must be a number of milliseconds/)]);
+  it('reads the Test & Enable concurrency (8 on the simulated Exchange, 500 on Dynamics 365, which tests by itself), the job heartbeat and the Dataverse poll interval', () => {
+    const dataverse = { BACKEND: 'dataverse', DATAVERSE_URL: 'https://contoso.crm.dynamics.com/', AZURE_TENANT_ID: '7a1d2c3b-0000-4000-8000-00000000c0de', AZURE_CLIENT_ID: 'b07b07b0-0000-4000-8000-00000000b070', AZURE_CLIENT_SECRET: 'app-secret-value' };
+    expect(loadConfig({})).toMatchObject({ jobs: { concurrency: 8, heartbeatSeconds: 20 }, dataversePollIntervalMs: 30_000 });
+    expect(loadConfig(dataverse)).toMatchObject({ jobs: { concurrency: 500, heartbeatSeconds: 20 } });
+    expect(loadConfig({ ...dataverse, JOB_CONCURRENCY: '40' })).toMatchObject({ jobs: { concurrency: 40 } });
+    expect(loadConfig({ JOB_HEARTBEAT_SECONDS: '30', JOB_CONCURRENCY: '200', DATAVERSE_POLL_INTERVAL_MS: '250' })).toMatchObject({ jobs: { heartbeatSeconds: 30, concurrency: 200 }, dataversePollIntervalMs: 250 });
+    expect(problemsOf({ JOB_HEARTBEAT_SECONDS: '5' })).toEqual([expect.stringMatching(/^JOB_HEARTBEAT_SECONDS: must be at least 10/)]);
+    expect(problemsOf({ JOB_HEARTBEAT_SECONDS: 'soon' })).toEqual([expect.stringMatching(/^JOB_HEARTBEAT_SECONDS: must be a whole number of seconds/)]);
     expect(problemsOf({ JOB_CONCURRENCY: '0' })).toEqual([expect.stringMatching(/^JOB_CONCURRENCY: must be at least 1/)]);
     expect(problemsOf({ JOB_CONCURRENCY: '2.5' })).toEqual([expect.stringMatching(/^JOB_CONCURRENCY: /)]);
     expect(problemsOf({ DATAVERSE_POLL_INTERVAL_MS: '10' })).toEqual([expect.stringMatching(/^DATAVERSE_POLL_INTERVAL_MS: must be at least 100/)]);
