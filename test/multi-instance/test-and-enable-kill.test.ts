@@ -154,15 +154,15 @@ describe('a 5,000-mailbox Test & Enable across two bot processes, one SIGKILLed 
       return { status: response.status, text: await response.text() };
     };
 
-    // Ada asks; the bot previews the bulk write and asks her to confirm; she clicks Confirm. Pending confirmations
-    // live in the memory of the instance that previewed (docs/scale-out.md, "Not there yet"): the click goes to it,
-    // as a load balancer with session affinity would send it.
+    // Ada asks; the bot previews the bulk write and asks her to confirm; she clicks Confirm. The round-robin sends
+    // the click to the other instance, which finds the confirmation in PostgreSQL (no session affinity needed).
     const before = fake.activitiesSentTo(conversationId).length;
     expect((await post({ type: 'message', text: 'test mailbox all' })).status).toBeLessThan(300);
     await fake.waitFor(() => fake.activitiesSentTo(conversationId).length > before, 60_000, 'the confirmation card');
     const confirmationId = confirmationIdOf(cardIn(fake.activitiesSentTo(conversationId).at(-1)));
     const [previewedBy] = front.answeredBy.keys();
-    const confirmed = await post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'confirmation.confirm', data: { confirmationId } }, trigger: 'manual' } }, previewedBy);
+    const confirmed = await post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'confirmation.confirm', data: { confirmationId } }, trigger: 'manual' } });
+    expect([...front.answeredBy.entries()].filter(([backend]) => backend !== previewedBy).map(([, answered]) => answered)).toEqual([1]);
     expect(confirmed.status).toBe(200);
     expect(confirmed.text).toMatch(/Confirmed/i);
 
