@@ -12,16 +12,21 @@ import type { AuditEntry } from '../domain/model.js';
 import type { AppEvent } from '../app/events.js';
 import type { IntentBatch, IntentOutcome, OrganizationRecords } from '../app/ports.js';
 import { insertAuditEntries } from './audit-log.js';
+import { insertAppliedBatchKeys } from './applied-batches.js';
 import { insertEvents } from './event-outbox.js';
 import { inTransaction } from './transaction.js';
 import { connectionLossReason } from './unavailable.js';
 
-/** Writes audit entries and events together, in one PostgreSQL transaction. */
-export async function recordAuditAndEvents(pool: pg.Pool, audit: readonly AuditEntry[], events: readonly AppEvent[]): Promise<void> {
-  if (audit.length === 0 && events.length === 0) return;
+/**
+ * Writes a record batch's audit entries, its events and its idempotency key together, in one PostgreSQL
+ * transaction: an instance settling the batch later never finds it applied without its audit entries.
+ */
+export async function recordAuditAndEvents(pool: pg.Pool, audit: readonly AuditEntry[], events: readonly AppEvent[], idempotencyKey?: string): Promise<void> {
+  if (audit.length === 0 && events.length === 0 && idempotencyKey === undefined) return;
   await inTransaction(pool, async (client) => {
     await insertAuditEntries(client, audit);
     await insertEvents(client, events);
+    if (idempotencyKey !== undefined) await insertAppliedBatchKeys(client, [idempotencyKey]);
   });
 }
 
@@ -37,6 +42,7 @@ export interface RecordsWithStateOptions {
 interface HeldState {
   readonly audit: readonly AuditEntry[];
   readonly events: readonly AppEvent[];
+  readonly idempotencyKey?: string;
 }
 
 /** `records` with every batch's audit entries and events written to PostgreSQL instead of the backend. */
@@ -54,11 +60,12 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
 
   async apply(batch: IntentBatch): Promise<IntentOutcome> {
     const { audit = [], events = [], ...writes } = batch;
-    const keepsState = audit.length > 0 || events.length > 0;
+    const key = batch.idempotencyKey;
+    const keepsState = audit.length > 0 || events.length > 0 || key !== undefined;
     // Nothing is written to the records while the database that keeps their audit entries does not answer.
     if (keepsState) await this.pool.query('SELECT 1');
     const outcome = await this.records.apply(writes);
-    if (outcome.ok && keepsState) await this.#record({ audit, events });
+    if (outcome.ok && keepsState) await this.#record({ audit, events, ...(key === undefined ? {} : { idempotencyKey: key }) });
     return outcome;
   }
 
@@ -80,7 +87,7 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
       return;
     }
     try {
-      await recordAuditAndEvents(this.pool, state.audit, state.events);
+      await recordAuditAndEvents(this.pool, state.audit, state.events, state.idempotencyKey);
     } catch (error) {
       if (connectionLossReason(error) === undefined) throw error;
       this.#held.push(state);
@@ -104,7 +111,7 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
       if (next === undefined) return;
       try {
         // Audit entries are stored once by id; a retried commit whose answer was lost adds them only once.
-        await recordAuditAndEvents(this.pool, next.audit, next.events);
+        await recordAuditAndEvents(this.pool, next.audit, next.events, next.idempotencyKey);
       } catch (error) {
         this.options.onHeld?.(error);
         this.#retryLater();
@@ -141,6 +148,7 @@ export class RecordsWithStateInPostgres implements OrganizationRecords {
   mailboxCount: Records['mailboxCount'] = (query) => this.records.mailboxCount(query);
   alertsFor: Records['alertsFor'] = (regarding, limit) => this.records.alertsFor(regarding, limit);
   revision: Records['revision'] = () => this.records.revision();
+  /** The backend's answer (with Dataverse it asks PostgreSQL's applied_batches, written above with the audit). */
   wasApplied: Records['wasApplied'] = (key) => this.records.wasApplied(key);
   changesOf: Records['changesOf'] = (batch) => this.records.changesOf(batch);
 }

@@ -1,9 +1,18 @@
-// Which batches were written to Dynamics 365, shared by the instances through PostgreSQL: a batch one instance
-// wrote is "applied" for another (which settles it instead of writing it again), and a write made while
-// PostgreSQL is gone is remembered by its instance and shared once the database answers.
+// Which batches were written to the records, shared by the instances through PostgreSQL: a keyed batch one instance
+// wrote is "applied" for another (which settles it instead of writing it again), and its key is stored in the
+// transaction of its audit entries, so a batch is never found applied without its audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportingUnavailability } from '../../src/postgres/unavailable.js';
+import { appCaller } from '../../src/app/ports/intents.js';
+import type { AuditEntry } from '../../src/domain/model.js';
+import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { PostgresAppliedBatches } from '../../src/postgres/applied-batches.js';
+import { PostgresAuditLog } from '../../src/postgres/audit-log.js';
+import { RecordsWithStateInPostgres } from '../../src/postgres/records-with-state.js';
+import { reportingUnavailability } from '../../src/postgres/unavailable.js';
+import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
+import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
+import { auditEntry } from '../store/audit-log.contract.js';
+import { documentWithMailboxes } from '../store/documents.js';
 import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
 let postgres: TestPostgres | undefined;
@@ -16,37 +25,60 @@ afterAll(async () => {
   await postgres?.stop();
 });
 
+/** One instance: its records (the embedded store stands in for Dynamics 365) with the bot's state in PostgreSQL. */
+async function instanceOn(database: Awaited<ReturnType<typeof migratedDatabase>>) {
+  const pool = reportingUnavailability(await database.open());
+  pools.push(pool);
+  const store = createInMemoryEmailConfigStore(documentWithMailboxes(2));
+  return { store, applied: new PostgresAppliedBatches(pool), records: new RecordsWithStateInPostgres(new EmbeddedOrganizationRecords(store), pool) };
+}
+
+const approvalOf = (store: ReturnType<typeof createInMemoryEmailConfigStore>, key: string, audit: readonly AuditEntry[]) => {
+  const [mailbox] = store.mailboxes();
+  if (mailbox === undefined) throw new Error('no mailbox');
+  return {
+    caller: appCaller,
+    intents: [{ kind: 'setAddressApproval' as const, owner: mailbox.regarding, status: EmailApprovalStatus.Approved, approvedByO365Admin: true, expectedMailboxVersion: mailbox.version }],
+    idempotencyKey: key,
+    audit,
+  };
+};
+
 describe('applied batches shared by two instances on PostgreSQL', () => {
-  it('a key one instance recorded is applied for the other; a key nobody recorded is not', async () => {
+  it('a keyed batch one instance wrote is applied for the other, once, with its audit entry; a key nobody wrote is not', async () => {
     const database = await migratedDatabase(postgres);
-    const other = await database.open();
-    pools.push(database.pool, other);
-    const [first, second] = [new PostgresAppliedBatches(reportingUnavailability(database.pool)), new PostgresAppliedBatches(reportingUnavailability(other))];
-    await first.recordWrittenElsewhere({ idempotencyKey: 'J-1:batch-3' });
-    await first.recordWrittenElsewhere({ idempotencyKey: 'J-1:batch-3' });
-    await first.recordWrittenElsewhere({});
-    expect(await second.wasApplied('J-1:batch-3')).toBe(true);
-    expect(await second.wasApplied('J-1:batch-4')).toBe(false);
-    const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM applied_batches');
-    expect(rows[0]?.count).toBe('1');
+    pools.push(database.pool);
+    const [first, second] = [await instanceOn(database), await instanceOn(database)];
+    expect((await first.records.apply(approvalOf(first.store, 'decision-R-1', [auditEntry(1)]))).ok).toBe(true);
+    expect(await second.applied.wasApplied('decision-R-1')).toBe(true);
+    expect(await second.applied.wasApplied('decision-R-2')).toBe(false);
+    expect((await new PostgresAuditLog(database.pool).recent(10)).map((entry) => entry.id)).toEqual(['audit-0001']);
   });
 
-  it('while PostgreSQL is gone the writing instance still knows its key, and shares it once the database is back', async () => {
+  it('stores no key when the audit entries of the batch cannot be stored: never applied without its audit trail', async () => {
+    const database = await migratedDatabase(postgres);
+    pools.push(database.pool);
+    const [first, second] = [await instanceOn(database), await instanceOn(database)];
+    const unreadable = { ...auditEntry(2), actorId: '' };
+    await expect(first.records.apply(approvalOf(first.store, 'J-1:batch-1', [unreadable]))).rejects.toThrow(/audit entry/);
+    expect(await second.applied.wasApplied('J-1:batch-1')).toBe(false);
+    const { rows } = await database.pool.query<{ count: string }>('SELECT count(*) FROM applied_batches');
+    expect(rows[0]?.count).toBe('0');
+  });
+
+  it('the writing instance knows its own keys, also while PostgreSQL is gone; the others only from the transaction of the audit entries', async () => {
     if (postgres === undefined) throw new Error('PostgreSQL did not start');
     const database = await migratedDatabase(postgres);
-    const other = await database.open();
-    pools.push(database.pool, other);
-    const [first, second] = [new PostgresAppliedBatches(reportingUnavailability(database.pool)), new PostgresAppliedBatches(reportingUnavailability(other))];
+    pools.push(database.pool);
+    const [first, second] = [await instanceOn(database), await instanceOn(database)];
+    await first.applied.recordWrittenElsewhere({ idempotencyKey: 'decision-R-7' });
     await postgres.stopServer();
     try {
-      await first.recordWrittenElsewhere({ idempotencyKey: 'decision-R-7' });
-      expect(await first.wasApplied('decision-R-7')).toBe(true);
-      await expect(second.wasApplied('decision-R-7')).rejects.toThrow(/temporarily unavailable/);
+      expect(await first.applied.wasApplied('decision-R-7')).toBe(true);
+      await expect(second.applied.wasApplied('decision-R-7')).rejects.toThrow(/temporarily unavailable/);
     } finally {
       await postgres.startServer();
     }
-    // The next call of the writing instance saves what it held.
-    expect(await first.wasApplied('something-else')).toBe(false);
-    expect(await second.wasApplied('decision-R-7')).toBe(true);
+    expect(await second.applied.wasApplied('decision-R-7')).toBe(false);
   }, 60_000);
 });
