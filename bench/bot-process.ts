@@ -16,6 +16,8 @@ const environmentSchema = z.object({
   BENCH_ORG_FILE: z.string().min(1, 'BENCH_ORG_FILE must name the organization file'),
   /** Mailboxes tested at once by the Test & Enable runner; the runner's default when unset. */
   BENCH_JOB_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  /** The bot's own state in PostgreSQL at this URL (STATE_STORE=postgres); in the data file when unset. */
+  BENCH_DATABASE_URL: z.string().min(1).optional(),
 });
 
 // Only what the bench reads of a job record; the rest passes through unparsed.
@@ -43,7 +45,14 @@ function countVerdicts(results: readonly unknown[]): Record<string, number> {
 
 async function main(): Promise<void> {
   const environment = environmentSchema.parse(process.env);
-  const config = loadConfig({ PORT: '0', DATA_FILE: environment.BENCH_DATA_FILE, ORG_FILE: environment.BENCH_ORG_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    PORT: '0',
+    DATA_FILE: environment.BENCH_DATA_FILE,
+    ORG_FILE: environment.BENCH_ORG_FILE,
+    PLAYGROUND: '0',
+    LOG_LEVEL: 'silent',
+    ...(environment.BENCH_DATABASE_URL === undefined ? {} : { STATE_STORE: 'postgres', DATABASE_URL: environment.BENCH_DATABASE_URL }),
+  });
   const options: StartOptions = {
     logger: silentLogger,
     ...(environment.BENCH_JOB_CONCURRENCY === undefined ? {} : { jobs: { concurrency: environment.BENCH_JOB_CONCURRENCY } }),

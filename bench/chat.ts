@@ -44,6 +44,11 @@ export interface LoadFigures {
    * /proc). Unlike requests per second, it does not depend on whether the load generator kept up.
    */
   readonly cpuMicrosPerRequest: number | null;
+  /**
+   * For a bot on PostgreSQL: the database server's CPU time per request in the same run as
+   * `cpuMicrosPerRequest` (the run with the lowest sum of the two).
+   */
+  readonly databaseCpuMicrosPerRequest?: number;
 }
 
 export interface ChatTargetResult {
@@ -93,12 +98,31 @@ export interface ChatResult {
 
 const replyShapeSchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.unknown()).optional() });
 
-interface Target {
+/** A chat command measured against the bot. */
+export interface ChatCommand {
   readonly name: string;
   /** The message texts sent in turn by each connection. */
   readonly texts: readonly string[];
-  /** Checks what the bot answered to the first text. */
+  /** Checks what the bot answered to the first text: null when it is right, else what was wrong. */
   readonly expect: (visible: string) => string | null;
+}
+
+/** The commands measured: one mailbox card by address, the pending list, and the requester's own card. */
+export function chatCommands(user: BenchUser, mailboxAddresses: readonly string[]): ChatCommand[] {
+  const firstAddress = mailboxAddresses[0] ?? '';
+  return [
+    {
+      name: 'mailbox <address>',
+      texts: mailboxAddresses.map((address) => `mailbox ${address}`),
+      expect: (visible: string) => (visible.toLowerCase().includes(firstAddress.toLowerCase()) ? null : `expected a card about ${firstAddress}`),
+    },
+    {
+      name: 'mailboxes pending',
+      texts: ['mailboxes pending'],
+      expect: (visible: string) => (/pending/i.test(visible) && visible.includes('@') ? null : 'expected a page of pending mailboxes'),
+    },
+    { name: 'whoami', texts: ['whoami'], expect: (visible: string) => (visible.includes(user.fullName) ? null : `expected a card about ${user.fullName}`) },
+  ];
 }
 
 const figures = (result: autocannon.Result, runs: readonly number[], cpuMicrosPerRequest: number | null): LoadFigures => ({
@@ -115,10 +139,10 @@ const figures = (result: autocannon.Result, runs: readonly number[], cpuMicrosPe
 /** How many requests the measured process serves per request of the baseline, CPU for CPU. */
 export const cpuRatio = (baseline: LoadFigures, measured: LoadFigures): number | null =>
   baseline.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === null || measured.cpuMicrosPerRequest === 0 ? null : baseline.cpuMicrosPerRequest / measured.cpuMicrosPerRequest;
-const higherThroughput = (a: autocannon.Result, b: autocannon.Result): boolean => a.requests.average > b.requests.average;
+export const higherThroughput = (a: autocannon.Result, b: autocannon.Result): boolean => a.requests.average > b.requests.average;
 const lowerP99 = (a: autocannon.Result, b: autocannon.Result): boolean => a.latency.p99 < b.latency.p99;
 
-async function load(url: string, bodies: readonly string[], options: { connections: number; durationSeconds: number; overallRate?: number }): Promise<autocannon.Result> {
+export async function load(url: string, bodies: readonly string[], options: { connections: number; durationSeconds: number; overallRate?: number }): Promise<autocannon.Result> {
   return autocannon({
     url: `${url}/api/messages`,
     connections: options.connections,
@@ -129,7 +153,7 @@ async function load(url: string, bodies: readonly string[], options: { connectio
 }
 
 /** Sends one message, then reads what the connector received for that conversation. */
-async function checkAnswer(bot: BenchChild, connector: BenchChild, body: string, conversationId: string, expect: Target['expect']): Promise<{ ok: boolean; detail: string }> {
+export async function checkAnswer(bot: BenchChild, connector: BenchChild, body: string, conversationId: string, expect: ChatCommand['expect']): Promise<{ ok: boolean; detail: string }> {
   const response = await fetch(`${bot.url ?? ''}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   if (response.status >= 300) return { ok: false, detail: `POST /api/messages answered ${response.status}: ${await response.text()}` };
   const activity = await connector.request('lastActivity', { conversationId }, z.unknown());
@@ -139,12 +163,14 @@ async function checkAnswer(bot: BenchChild, connector: BenchChild, body: string,
 }
 
 /** One thing measured under load: a process and the messages posted to it. */
-interface LoadTarget {
+export interface LoadTarget {
   readonly name: string;
   readonly child: BenchChild;
   readonly bodies: readonly string[];
   /** Measured at half the echo bot's peak rate too, and counted against the targets. */
   readonly withLatency: boolean;
+  /** CPU time so far (ms) of the database server the bot uses, when it uses one (measured with the bot's). */
+  readonly databaseCpuTimeMs?: () => Promise<number | null>;
 }
 
 /**
@@ -153,22 +179,27 @@ interface LoadTarget {
  * process waking up, the kernel's caches, a bot's start-up garbage) spreads over all targets instead of
  * landing on whichever target came first.
  */
-async function inRounds(
+export async function inRounds(
   targets: readonly LoadTarget[],
   repeats: number,
   run: (target: LoadTarget) => Promise<autocannon.Result>,
   better: (a: autocannon.Result, b: autocannon.Result) => boolean,
 ): Promise<Map<string, LoadFigures>> {
   const results = new Map<string, autocannon.Result[]>();
-  const cpu = new Map<string, number[]>();
+  const cpu = new Map<string, { readonly bot: number; readonly database: number | undefined }[]>();
+  const databaseCpu = async (target: LoadTarget): Promise<number | null | undefined> => (target.databaseCpuTimeMs === undefined ? undefined : await target.databaseCpuTimeMs());
   for (let round = 0; round < repeats; round++) {
     for (const target of targets) {
       const cpuBefore = await cpuTimeMs(target.child.pid);
+      const databaseBefore = await databaseCpu(target);
       const result = await run(target);
       const cpuAfter = await cpuTimeMs(target.child.pid);
+      const databaseAfter = await databaseCpu(target);
       results.set(target.name, [...(results.get(target.name) ?? []), result]);
-      if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) {
-        cpu.set(target.name, [...(cpu.get(target.name) ?? []), ((cpuAfter - cpuBefore) * 1000) / result.requests.total]);
+      if (cpuBefore !== null && cpuAfter !== null && databaseBefore !== null && databaseAfter !== null && result.requests.total > 0) {
+        const perRequest = (before: number, after: number): number => ((after - before) * 1000) / result.requests.total;
+        const database = databaseBefore === undefined || databaseAfter === undefined ? undefined : perRequest(databaseBefore, databaseAfter);
+        cpu.set(target.name, [...(cpu.get(target.name) ?? []), { bot: perRequest(cpuBefore, cpuAfter), database }]);
       }
     }
   }
@@ -176,13 +207,16 @@ async function inRounds(
   for (const [name, runs] of results) {
     const best = runs.reduce((kept, result) => (better(result, kept) ? result : kept));
     const cpuRuns = cpu.get(name) ?? [];
+    const total = (run: { readonly bot: number; readonly database: number | undefined }): number => run.bot + (run.database ?? 0);
+    const leanest = cpuRuns.length === 0 ? undefined : cpuRuns.reduce((kept, run) => (total(run) < total(kept) ? run : kept));
     // Failed requests are never hidden by picking a run: they are summed over all runs.
     figuresByTarget.set(name, {
       ...figures(
         best,
         runs.map((result) => result.requests.average),
-        cpuRuns.length === 0 ? null : Math.min(...cpuRuns),
+        leanest === undefined ? null : leanest.bot,
       ),
+      ...(leanest?.database === undefined ? {} : { databaseCpuMicrosPerRequest: leanest.database }),
       non2xx: runs.reduce((total, result) => total + result.non2xx, 0),
       errors: runs.reduce((total, result) => total + result.errors, 0),
     });
@@ -190,7 +224,7 @@ async function inRounds(
   return figuresByTarget;
 }
 
-const figuresOf = (measured: Map<string, LoadFigures>, name: string): LoadFigures => {
+export const figuresOf = (measured: Map<string, LoadFigures>, name: string): LoadFigures => {
   const found = measured.get(name);
   if (found === undefined) throw new Error(`no measurement for ${name}`);
   return found;
@@ -226,20 +260,7 @@ export async function runChatBenchmark(options: ChatOptions, log: (line: string)
     await copyFile(options.dataFile, heldFile);
     await copyFile(journalPathOf(options.dataFile), journalPathOf(heldFile));
 
-    const firstAddress = options.mailboxAddresses[0] ?? '';
-    const commands = [
-      {
-        name: 'mailbox <address>',
-        texts: options.mailboxAddresses.map((address) => `mailbox ${address}`),
-        expect: (visible: string) => (visible.toLowerCase().includes(firstAddress.toLowerCase()) ? null : `expected a card about ${firstAddress}`),
-      },
-      {
-        name: 'mailboxes pending',
-        texts: ['mailboxes pending'],
-        expect: (visible: string) => (/pending/i.test(visible) && visible.includes('@') ? null : 'expected a page of pending mailboxes'),
-      },
-      { name: 'whoami', texts: ['whoami'], expect: (visible: string) => (visible.includes(options.user.fullName) ? null : `expected a card about ${options.user.fullName}`) },
-    ];
+    const commands = chatCommands(options.user, options.mailboxAddresses);
     const echoName = 'echo bot (baseline)';
     const checks = new Map<string, ChatTargetResult['check']>();
     checks.set(echoName, await checkAnswer(echo, connector, bodiesOf(['hello'], 'echo')[0] ?? '', personalChatOf(options.user), (visible) => (visible === 'hello' ? null : 'expected the echo "hello"')));

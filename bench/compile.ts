@@ -4,6 +4,7 @@
 // run under tsx; it compiles src/ and bench/ with tsconfig.bench.json into .bench-build/ before any child starts.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** The folder holding package.json above this module (from bench/ under tsx and from .bench-build/bench/ alike). */
@@ -20,7 +21,7 @@ export const BENCH_TSCONFIG = 'tsconfig.bench.json';
 export const BENCH_BUILD_DIRECTORY = join(PROJECT_ROOT, '.bench-build');
 
 /** The child scripts, by file name without extension; each is forked from its compiled .js. */
-export type BenchChildScript = 'bot-process' | 'echo-bot' | 'loopback-connector' | 'store-process' | 'fanout-process';
+export type BenchChildScript = 'bot-process' | 'echo-bot' | 'loopback-connector' | 'store-process' | 'fanout-process' | 'fanout-instance';
 
 export const compiledScriptPath = (script: BenchChildScript): string => join(BENCH_BUILD_DIRECTORY, 'bench', `${script}.js`);
 
@@ -39,5 +40,7 @@ export async function compileBench(): Promise<{ readonly elapsedMs: number }> {
     compiler.once('close', resolve);
   });
   if (code !== 0) throw new Error(`tsc -p ${BENCH_TSCONFIG} failed (exit ${code ?? 'by signal'}); nothing was benchmarked:\n${output.join('').trimEnd()}`);
+  // The PostgreSQL migrations are read at run time from beside the compiled code (src/postgres/migrations.ts), as from dist/.
+  await cp(join(PROJECT_ROOT, 'migrations'), join(BENCH_BUILD_DIRECTORY, 'migrations'), { recursive: true, force: true });
   return { elapsedMs: performance.now() - started };
 }

@@ -157,7 +157,7 @@ function extraChildFlags(): string[] {
 }
 
 /** The children that are the bot (or its store and outbox) run with the Node options the launcher gives the bot. */
-const BOT_SCRIPTS: ReadonlySet<BenchChildScript> = new Set<BenchChildScript>(['bot-process', 'store-process', 'fanout-process']);
+const BOT_SCRIPTS: ReadonlySet<BenchChildScript> = new Set<BenchChildScript>(['bot-process', 'store-process', 'fanout-process', 'fanout-instance']);
 const runtimeFlagsOf = (script: BenchChildScript): readonly string[] => (BOT_SCRIPTS.has(script) ? botNodeFlags([...extraChildFlags(), process.env.NODE_OPTIONS ?? '']) : []);
 
 export async function startChild(script: BenchChildScript, options: StartChildOptions = {}): Promise<BenchChild> {

@@ -1,5 +1,7 @@
 // The results of `npm run bench` (written to bench/results.json) and the table printed at the end.
 import type { ChatResult } from './chat.js';
+import type { ChatPostgresResult } from './chat-postgres.js';
+import type { FanoutInstancesResult } from './fanout-instances-bench.js';
 import type { FanoutResult } from './fanout-bench.js';
 import type { ChildRuntime } from './processes.js';
 import type { StartupResult } from './startup-bench.js';
@@ -29,6 +31,10 @@ export interface BenchResults {
   store?: StoreResult;
   startup?: StartupResult;
   dataverse?: DataverseBenchResult;
+  /** Issue 16: the chat commands with the bot's state in PostgreSQL against the file store, in one run. */
+  chatPostgres?: ChatPostgresResult;
+  /** Issue 16: the alert fan-out on PostgreSQL by two instances against one. */
+  fanoutInstances?: FanoutInstancesResult;
 }
 
 const MB = 1024 * 1024;
@@ -213,6 +219,53 @@ function fanoutSection(fanout: FanoutResult): string {
   ].join('\n');
 }
 
+function chatPostgresSection(result: ChatPostgresResult): string {
+  const cpu = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : value.toFixed(0));
+  const ratio = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(2)}x`);
+  const failures = (figures: ChatPostgresResult['commands'][number]['file']): number => figures.non2xx + figures.errors;
+  return [
+    `6. Chat on PostgreSQL (issue 16): STATE_STORE=postgres vs the file store, same run, alternating (${result.connections} connections; best of ${result.repeats} rounds, ${result.durationSeconds} s per run; ${result.cpuPinning})`,
+    table([
+      ['command', 'file store', 'PostgreSQL', 'rate ratio', 'CPU µs/req file / PostgreSQL (bot + server)', 'CPU ratio (bot alone)', 'p50 / p99 ms file / PostgreSQL', 'failures', `≥${result.goal}x (rate / CPU)`],
+      ...result.commands.map((command) => [
+        command.name,
+        `${command.file.requestsPerSecond.toFixed(0)}/s`,
+        `${command.postgres.requestsPerSecond.toFixed(0)}/s`,
+        `${command.rateRatio.toFixed(2)}x`,
+        `${cpu(command.file.cpuMicrosPerRequest)} / ${cpu(command.postgres.cpuMicrosPerRequest)} + ${cpu(command.postgres.databaseCpuMicrosPerRequest)}`,
+        `${ratio(command.cpuRatio)} (${ratio(command.botCpuRatio)})`,
+        `${command.file.p50Ms} / ${command.file.p99Ms}; ${command.postgres.p50Ms} / ${command.postgres.p99Ms}`,
+        failures(command.file) + failures(command.postgres) === 0 ? 'none' : `${failures(command.file)} / ${failures(command.postgres)}`,
+        `${verdict(command.rateRatio >= result.goal)} / ${command.cpuRatio === null ? 'n/a' : verdict(command.cpuRatio >= result.goal)}${command.check.file === null && command.check.postgres === null ? '' : ' (ANSWER CHECK FAILED)'}`,
+      ]),
+    ]),
+  ].join('\n');
+}
+
+function fanoutInstancesSection(result: FanoutInstancesResult): string {
+  const [first] = result.runs;
+  return [
+    `7. Alert fan-out on PostgreSQL (issue 16): ${first?.alerts.toLocaleString('en-US') ?? 0} alerts, one instance then two (Teams limits enforced, ${result.allowedPerSecond}/s per tenant; 10% answered 429 Retry-After: 1)`,
+    table([
+      ['instances', 'requests/s (429s included)', 'of allowed', `≥${result.goal * 100}%`, 'delivered / pending', 'by instance', 'lost / duplicated', 'limit violations', '429 scripted / over limit', 'span'],
+      ...result.runs.map((run) => [
+        String(run.instances),
+        `${run.requestsPerSecond.toFixed(1)}/s`,
+        `${(run.fractionOfAllowed * 100).toFixed(0)}%`,
+        verdict(run.fractionOfAllowed >= result.goal),
+        `${run.delivered.toLocaleString('en-US')} / ${run.pending.toLocaleString('en-US')}`,
+        run.sentByInstance.join(' / '),
+        `${run.lost} / ${run.duplicated}`,
+        `${run.limitViolations} ${verdict(run.limitViolations === 0)}`,
+        `${run.throttledScripted} / ${run.throttledByLimit}`,
+        milliseconds(run.settledMs),
+      ]),
+    ]),
+    `two instances / one: ${result.twoToOne.toFixed(2)}x the request rate`,
+    ...result.runs.flatMap((run) => (run.violationSamples.length === 0 ? [] : [`violations with ${run.instances} instance(s), first ${run.violationSamples.length}: ${JSON.stringify(run.violationSamples)}`])),
+  ].join('\n');
+}
+
 function childrenLine(children: NonNullable<BenchResults['children']>): string {
   const versions = [...new Set(children.runtimes.map((runtime) => runtime.node))].join(', ');
   // One entry per distinct command line, so a flag given to one run (a heap limit) is not read as given to all.
@@ -233,5 +286,7 @@ export function formatReport(results: BenchResults): string {
   if (results.store !== undefined) sections.push(storeSection(results.store));
   if (results.dataverse !== undefined) sections.push(dataverseSection(results.dataverse));
   if (results.startup !== undefined) sections.push(startupSection(results.startup, results.organization.mailboxes));
+  if (results.chatPostgres !== undefined) sections.push(chatPostgresSection(results.chatPostgres));
+  if (results.fanoutInstances !== undefined) sections.push(fanoutInstancesSection(results.fanoutInstances));
   return sections.join('\n\n');
 }

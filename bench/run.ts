@@ -4,7 +4,8 @@
 // tsconfig.bench.json into .bench-build/, and every child is that JavaScript under plain node (compile.ts).
 //
 //   npm run bench                      everything (a few minutes)
-//   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup, dataverse
+//   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup, dataverse,
+//                                      chatPostgres, fanoutInstances (issue 16: the bot's state on PostgreSQL)
 //   npm run bench -- --quick            smaller counts and shorter runs, for trying the bench itself
 //   npm run bench -- --profile          also profile the bot's CPU under each chat command (results.json)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,9 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { runChatBenchmark } from './chat.js';
+import { runChatPostgresBenchmark } from './chat-postgres.js';
+import { runFanoutInstancesBenchmark } from './fanout-instances-bench.js';
+import { startBenchPostgres, type BenchPostgres } from './postgres-server.js';
 import { runDataverseBenchmark } from './dataverse-bench.js';
 import { BENCH_BUILD_DIRECTORY, BENCH_TSCONFIG, compileBench } from './compile.js';
 import { runFanoutBenchmark } from './fanout-bench.js';
@@ -25,7 +29,7 @@ import { runTestAndEnableBenchmark } from './test-and-enable-bench.js';
 /** The old-space limit of the extra Test & Enable run, which shows how much of the default peak is uncollected garbage. */
 const HEAP_LIMIT_MB = 160;
 
-const PARTS = ['chat', 'testAndEnable', 'fanout', 'store', 'startup', 'dataverse'] as const;
+const PARTS = ['chat', 'testAndEnable', 'fanout', 'store', 'startup', 'dataverse', 'chatPostgres', 'fanoutInstances'] as const;
 type Part = (typeof PARTS)[number];
 
 const argumentsSchema = z
@@ -77,6 +81,8 @@ async function main(): Promise<void> {
     const ada = realistic.data.users.find((user) => user.id === 'user-ada');
     if (ada === undefined) throw new Error('The generated organization lost Ada Admin');
     log(`organization: ${realistic.data.mailboxes.length} mailboxes, ${realistic.data.users.length} users`);
+    // Addresses for `mailbox <address>`, spread over the organization.
+    const chatAddresses = realistic.data.mailboxes.filter((_, index) => index % Math.floor(realistic.data.mailboxes.length / 64) === 7).map((mailbox) => mailbox.emailAddress);
 
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
@@ -98,14 +104,13 @@ async function main(): Promise<void> {
     }
 
     if (selected.has('chat')) {
-      const addresses = realistic.data.mailboxes.filter((_, index) => index % Math.floor(realistic.data.mailboxes.length / 64) === 7).map((mailbox) => mailbox.emailAddress);
       results.chat = await runChatBenchmark(
         {
           orgFile: realisticFile,
           dataFile: join(workDirectory, 'chat', 'db.json'),
           tenantId: realistic.data.organization.tenantId,
           user: ada,
-          mailboxAddresses: addresses,
+          mailboxAddresses: chatAddresses,
           connections: 16,
           warmupSeconds: scale.warmup,
           durationSeconds: scale.seconds,
@@ -114,6 +119,35 @@ async function main(): Promise<void> {
         },
         log,
       );
+    }
+
+    if (selected.has('chatPostgres') || selected.has('fanoutInstances')) {
+      log('starting an embedded PostgreSQL for the state-store parts');
+      const postgres: BenchPostgres = await startBenchPostgres();
+      try {
+        if (selected.has('chatPostgres')) {
+          results.chatPostgres = await runChatPostgresBenchmark(
+            {
+              orgFile: realisticFile,
+              workDirectory,
+              tenantId: realistic.data.organization.tenantId,
+              user: ada,
+              mailboxAddresses: chatAddresses,
+              connections: 16,
+              warmupSeconds: scale.warmup,
+              durationSeconds: scale.seconds,
+              repeats: scale.repeats,
+            },
+            postgres,
+            log,
+          );
+        }
+        if (selected.has('fanoutInstances')) {
+          results.fanoutInstances = await runFanoutInstancesBenchmark({ alerts: scale.alerts, budgetMs: scale.fanoutBudgetMs }, postgres, log);
+        }
+      } finally {
+        await postgres.stop();
+      }
     }
 
     if (selected.has('testAndEnable')) {

