@@ -494,8 +494,11 @@ export class Outbox {
     await this.deliverClaimed(lane, this.options.references.forConversation(lane.conversationId), head);
   }
 
-  /** Sends the lane's head (this instance alone may), and saves what came of it. */
-  private async deliverClaimed(lane: Lane, reference: ConversationReferenceRecord | undefined, head: OutboxEntryRecord): Promise<void> {
+  /**
+   * Sends the lane's head (this instance alone may), and saves what came of it. `onAnswered` runs as soon as
+   * the request has completed, before the outcome is saved.
+   */
+  private async deliverClaimed(lane: Lane, reference: ConversationReferenceRecord | undefined, head: OutboxEntryRecord, onAnswered?: () => void): Promise<void> {
     if (reference === undefined || !reference.active) {
       const detail = `The conversation ${lane.conversationId} is no longer known to the bot.`;
       await this.giveUpOnLane(
@@ -511,6 +514,7 @@ export class Outbox {
     const attempt: OutboxEntryRecord = { ...head, attempts: head.attempts + 1 };
     this.entries.set(attempt.idempotencyKey, attempt);
     const outcome = await this.attemptOnce(lane, addressOf(reference), attempt);
+    onAnswered?.();
 
     if (outcome.ok) {
       const sent: OutboxEntryRecord = { ...attempt, state: 'sent', sentActivityId: outcome.activityId ?? attempt.update?.activityId ?? null, sentAt: this.isoNow() };
@@ -619,10 +623,16 @@ export class Outbox {
         lane.notBefore = this.timers.now() + admission.waitMs;
         return;
       }
+      // The request stops counting in the windows when it completes, as in the local limiters: held through
+      // the save of its outcome as well, every send would occupy the tenant's window a round trip longer, and
+      // the shared fan-out would stay that much under the allowed rate.
+      let released: Promise<void> | undefined;
+      const release = (): Promise<void> =>
+        (released ??= admission.release().catch((error: unknown) => this.log.warn('could not record the end of a send in the shared rate windows', { error })));
       try {
-        await this.deliverClaimed(lane, reference, head);
+        await this.deliverClaimed(lane, reference, head, () => void release());
       } finally {
-        await admission.release().catch((error: unknown) => this.log.warn('could not record the end of a send in the shared rate windows', { error }));
+        await release();
       }
       return;
     }
