@@ -4,6 +4,7 @@
 // starts one or two of these on one database and asks one of them to fan out; the fake Bot Connector, with
 // Teams' limits, runs in the parent.
 import { z } from 'zod';
+import type { SharedOutboxCoordination } from '../src/app/notify-state.js';
 import { botAppIdOf, createCloudAdapter } from '../src/bot/adapter.js';
 import { renderMailboxAlertCard, toAdaptiveCardAttachment } from '../src/cards/index.js';
 import { sampleMailboxAlertFailed } from '../src/cards/samples.js';
@@ -30,13 +31,30 @@ async function main(): Promise<void> {
   const onOutcome = (outcome: { readonly state: string }): void => {
     if (outcome.state === 'sent') sentHere += 1;
   };
-  const outbox = await Outbox.open({ repository: state.notify, references, sender, log: silentLogger, shared: state.notify, onOutcome });
+  // The shared coordination as the outbox gets it, counting how often the shared rate windows admitted or refused a send.
+  const admissions = { granted: 0, refused: 0 };
+  const { notify } = state;
+  const shared: SharedOutboxCoordination = {
+    instanceId: notify.instanceId,
+    insertNew: (entries) => notify.insertNew(entries),
+    claimHead: (conversationId, leaseMs) => notify.claimHead(conversationId, leaseMs),
+    pendingConversations: () => notify.pendingConversations(),
+    settledEntries: (keys) => notify.settledEntries(keys),
+    reference: (lookup) => notify.reference(lookup),
+    admit: async (scopes, inFlightTimeoutMs) => {
+      const admission = await notify.admit(scopes, inFlightTimeoutMs);
+      if (admission.ok) admissions.granted += 1;
+      else admissions.refused += 1;
+      return admission;
+    },
+  };
+  const outbox = await Outbox.open({ repository: notify, references, sender, log: silentLogger, shared, onOutcome });
   outbox.start();
   const card = outboundAttachmentSchema.parse(toAdaptiveCardAttachment(renderMailboxAlertCard(sampleMailboxAlertFailed)));
 
   serveParent(
     {
-      sentHere: () => sentHere,
+      sentHere: () => ({ sent: sentHere, ...admissions }),
       /** One fan-out as an alert would make it: every alert saved in one write, then delivered by whichever instance claims it. */
       fanOut: async (argument) => {
         const { count } = z.object({ count: z.number().int().min(1) }).parse(argument);

@@ -36,6 +36,8 @@ export interface FanoutInstancesRun {
   readonly duplicated: number;
   /** Alerts each instance delivered (its own outbox's outcomes), in start order; the first enqueued them. */
   readonly sentByInstance: readonly number[];
+  /** Sends the shared rate windows admitted and refused (asked again later), per instance in start order. */
+  readonly admissionsByInstance: readonly { readonly granted: number; readonly refused: number }[];
   readonly requests: number;
   readonly throttledScripted: number;
   readonly throttledByLimit: number;
@@ -107,7 +109,8 @@ async function runWithInstances(instances: number, options: FanoutInstancesOptio
       pending = await pendingNow();
     }
     const settledMs = Date.now() - outcome.startedAtEpochMs;
-    const sentByInstance = await Promise.all(children.map((child) => child.request('sentHere', {}, z.number())));
+    const byInstance = await Promise.all(children.map((child) => child.request('sentHere', {}, z.object({ sent: z.number(), granted: z.number(), refused: z.number() }))));
+    const sentByInstance = byInstance.map((instance) => instance.sent);
 
     const { requests } = connector;
     const acceptedPerKey = new Map<string, number>();
@@ -138,6 +141,7 @@ async function runWithInstances(instances: number, options: FanoutInstancesOptio
       lost,
       duplicated,
       sentByInstance,
+      admissionsByInstance: byInstance.map(({ granted, refused }) => ({ granted, refused })),
       requests: requests.length,
       throttledScripted: requests.filter((request) => request.failedBecause === 'scripted').length,
       throttledByLimit: requests.filter((request) => request.failedBecause === 'rate-limit').length,
@@ -148,7 +152,7 @@ async function runWithInstances(instances: number, options: FanoutInstancesOptio
       fractionOfAllowed: requestsPerSecond / allowedPerSecond,
     };
     log(
-      `  delivered ${delivered}/${options.alerts} in ${(spanSeconds).toFixed(1)} s (by instance: ${sentByInstance.join(' / ')}); requests ${requestsPerSecond.toFixed(1)}/s = ${(run.fractionOfAllowed * 100).toFixed(0)}% of the allowed ${allowedPerSecond}/s; ${pendingKeys.size} pending, lost ${lost}, duplicated ${duplicated}, limit violations ${run.limitViolations}`,
+      `  delivered ${delivered}/${options.alerts} in ${(spanSeconds).toFixed(1)} s (by instance: ${sentByInstance.join(' / ')}; admissions granted/refused ${byInstance.map((instance) => `${instance.granted}/${instance.refused}`).join(', ')}); requests ${requestsPerSecond.toFixed(1)}/s = ${(run.fractionOfAllowed * 100).toFixed(0)}% of the allowed ${allowedPerSecond}/s; ${pendingKeys.size} pending, lost ${lost}, duplicated ${duplicated}, limit violations ${run.limitViolations}`,
     );
     return run;
   } finally {

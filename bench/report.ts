@@ -247,7 +247,7 @@ function fanoutInstancesSection(result: FanoutInstancesResult): string {
   return [
     `7. Alert fan-out on PostgreSQL (issue 16): ${first?.alerts.toLocaleString('en-US') ?? 0} alerts, one instance then two (Teams limits enforced, ${result.allowedPerSecond}/s per tenant; 10% answered 429 Retry-After: 1)`,
     table([
-      ['instances', 'requests/s (429s included)', 'of allowed', `≥${result.goal * 100}%`, 'delivered / pending', 'by instance', 'lost / duplicated', 'limit violations', '429 scripted / over limit', 'span'],
+      ['instances', 'requests/s (429s included)', 'of allowed', `≥${result.goal * 100}%`, 'delivered / pending', 'by instance', 'admitted / refused', 'lost / duplicated', 'limit violations', '429 scripted / over limit', 'span'],
       ...result.runs.map((run) => [
         String(run.instances),
         `${run.requestsPerSecond.toFixed(1)}/s`,
@@ -255,6 +255,7 @@ function fanoutInstancesSection(result: FanoutInstancesResult): string {
         verdict(run.fractionOfAllowed >= result.goal),
         `${run.delivered.toLocaleString('en-US')} / ${run.pending.toLocaleString('en-US')}`,
         run.sentByInstance.join(' / '),
+        run.admissionsByInstance.map((instance) => `${instance.granted} / ${instance.refused}`).join(', '),
         `${run.lost} / ${run.duplicated}`,
         `${run.limitViolations} ${verdict(run.limitViolations === 0)}`,
         `${run.throttledScripted} / ${run.throttledByLimit}`,

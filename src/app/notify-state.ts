@@ -55,7 +55,10 @@ export type SharedOutboxClaim =
   /** Nothing pending for the conversation. */
   | { readonly kind: 'empty' };
 
-export type SharedAdmission = { readonly ok: true; release(): Promise<void> } | { readonly ok: false; readonly waitMs: number };
+export type SharedAdmission =
+  | { readonly ok: true; release(): Promise<void> }
+  /** `fullScope`: the scope whose windows make the wait (the longest, when several are full). */
+  | { readonly ok: false; readonly waitMs: number; readonly fullScope: string };
 
 /**
  * What a notify store shared by several bot instances adds to `NotifyRepository`, so that their outboxes

@@ -205,6 +205,11 @@ export class Outbox {
   private timer: { cancel(): void } | undefined;
   private pollTimer: { cancel(): void } | undefined;
   private timerDueAt = Number.POSITIVE_INFINITY;
+  /**
+   * Shared mode: the store said the tenant's window is full until then. Every conversation counts in it, so no
+   * lane asks the store before then (each would be refused, after a claim and an admission transaction).
+   */
+  private sharedWindowFullUntil = 0;
   private running = false;
 
   private constructor(
@@ -455,6 +460,10 @@ export class Outbox {
         nextDueAt = Math.min(nextDueAt, now + laneWait);
         continue;
       }
+      if (this.sharedWindowFullUntil > now) {
+        nextDueAt = Math.min(nextDueAt, this.sharedWindowFullUntil);
+        break;
+      }
       const globalWait = this.globalLimiter.waitMs(now);
       if (globalWait > 0) {
         // Infinity means "when an in-flight send completes", which pumps again anyway.
@@ -612,15 +621,19 @@ export class Outbox {
       if (reference !== undefined) this.options.references.adopt([reference]);
     }
     if (reference?.active === true) {
+      const tenantScope = `tenant:${reference.tenantId ?? 'none'}`;
       const admission = await shared.admit(
         [
           { scope: `conversation:${lane.conversationId}`, windows: this.perConversationLimits },
-          { scope: `tenant:${reference.tenantId ?? 'none'}`, windows: this.options.globalLimits ?? DEFAULT_GLOBAL_LIMITS },
+          { scope: tenantScope, windows: this.options.globalLimits ?? DEFAULT_GLOBAL_LIMITS },
         ],
         this.attemptTimeoutMs,
       );
       if (!admission.ok) {
-        lane.notBefore = this.timers.now() + admission.waitMs;
+        const until = this.timers.now() + admission.waitMs;
+        lane.notBefore = until;
+        // Like the local global limiter, this holds every lane (in practice the bot serves one tenant).
+        if (admission.fullScope === tenantScope) this.sharedWindowFullUntil = Math.max(this.sharedWindowFullUntil, until);
         return;
       }
       // The request stops counting in the windows when it completes, as in the local limiters: held through

@@ -155,6 +155,7 @@ export class PostgresNotifyRepository implements NotifyRepository, SharedOutboxC
       // Always in the same order, so two instances admitting overlapping scopes never deadlock.
       for (const { scope } of ordered) await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rate:${scope}`]);
       let waitMs = 0;
+      let fullScope = '';
       for (const { scope, windows } of ordered) {
         const longest = Math.max(0, ...windows.map((window) => window.windowMs));
         // When each request of the longest window stopped occupying it (NULL: still in flight). A request of an
@@ -176,10 +177,14 @@ export class PostgresNotifyRepository implements NotifyRepository, SharedOutboxC
           if (occupying.length < window.limit) continue;
           const freedAt = (occupying[occupying.length - window.limit] ?? Number.POSITIVE_INFINITY) + window.windowMs;
           // In flight: look again shortly (its completion is not known yet).
-          waitMs = Math.max(waitMs, Number.isFinite(freedAt) ? Math.max(1, freedAt - now) : 25);
+          const scopeWaitMs = Number.isFinite(freedAt) ? Math.max(1, freedAt - now) : 25;
+          if (scopeWaitMs > waitMs) {
+            waitMs = scopeWaitMs;
+            fullScope = scope;
+          }
         }
       }
-      if (waitMs > 0) return { ok: false, waitMs };
+      if (waitMs > 0) return { ok: false, waitMs, fullScope };
       const { rows } = await client.query<{ id: string }>(
         'INSERT INTO rate_limit_sends (scope, started_at) SELECT scope, clock_timestamp() FROM unnest($1::text[]) AS s(scope) RETURNING id',
         [ordered.map(({ scope }) => scope)],
