@@ -1,7 +1,7 @@
 // Which batches were written to the records, shared by the instances through PostgreSQL: a keyed batch one instance
 // wrote is "applied" for another (which settles it instead of writing it again), and its key is stored in the
 // transaction of its audit entries, so a batch is never found applied without its audit trail.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appCaller } from '../../src/app/ports/intents.js';
 import type { AuditEntry } from '../../src/domain/model.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
@@ -13,22 +13,14 @@ import { createInMemoryEmailConfigStore } from '../../src/store/email-config-sto
 import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { auditEntry } from '../store/audit-log.contract.js';
 import { documentWithMailboxes } from '../store/documents.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
+import type { MigratedDatabase } from '../support/postgres.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 /** One instance: its records (the embedded store stands in for Dynamics 365) with the bot's state in PostgreSQL. */
-async function instanceOn(database: Awaited<ReturnType<typeof migratedDatabase>>) {
+async function instanceOn(database: MigratedDatabase) {
   const pool = reportingUnavailability(await database.open());
-  pools.push(pool);
   const store = createInMemoryEmailConfigStore(documentWithMailboxes(2));
   return { store, applied: new PostgresAppliedBatches(pool), records: new RecordsWithStateInPostgres(new EmbeddedOrganizationRecords(store), pool) };
 }
@@ -46,8 +38,7 @@ const approvalOf = (store: ReturnType<typeof createInMemoryEmailConfigStore>, ke
 
 describe('applied batches shared by two instances on PostgreSQL', () => {
   it('a keyed batch one instance wrote is applied for the other, once, with its audit entry; a key nobody wrote is not', async () => {
-    const database = await migratedDatabase(postgres);
-    pools.push(database.pool);
+    const database = await postgres.migratedDatabase();
     const [first, second] = [await instanceOn(database), await instanceOn(database)];
     expect((await first.records.apply(approvalOf(first.store, 'decision-R-1', [auditEntry(1)]))).ok).toBe(true);
     expect(await second.applied.wasApplied('decision-R-1')).toBe(true);
@@ -56,8 +47,7 @@ describe('applied batches shared by two instances on PostgreSQL', () => {
   });
 
   it('stores no key when the audit entries of the batch cannot be stored: never applied without its audit trail', async () => {
-    const database = await migratedDatabase(postgres);
-    pools.push(database.pool);
+    const database = await postgres.migratedDatabase();
     const [first, second] = [await instanceOn(database), await instanceOn(database)];
     const unreadable = { ...auditEntry(2), actorId: '' };
     await expect(first.records.apply(approvalOf(first.store, 'J-1:batch-1', [unreadable]))).rejects.toThrow(/audit entry/);
@@ -67,17 +57,15 @@ describe('applied batches shared by two instances on PostgreSQL', () => {
   });
 
   it('the writing instance knows its own keys, also while PostgreSQL is gone; the others only from the transaction of the audit entries', async () => {
-    if (postgres === undefined) throw new Error('PostgreSQL did not start');
-    const database = await migratedDatabase(postgres);
-    pools.push(database.pool);
+    const database = await postgres.migratedDatabase();
     const [first, second] = [await instanceOn(database), await instanceOn(database)];
     await first.applied.recordWrittenElsewhere({ idempotencyKey: 'decision-R-7' });
-    await postgres.stopServer();
+    await postgres.server.stopServer();
     try {
       expect(await first.applied.wasApplied('decision-R-7')).toBe(true);
       await expect(second.applied.wasApplied('decision-R-7')).rejects.toThrow(/temporarily unavailable/);
     } finally {
-      await postgres.startServer();
+      await postgres.server.startServer();
     }
     expect(await second.applied.wasApplied('decision-R-7')).toBe(false);
   }, 60_000);

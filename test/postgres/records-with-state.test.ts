@@ -1,6 +1,6 @@
 // The organization's records with the bot's state in PostgreSQL: the records port contract still holds through
 // the wrapper, and a write's audit entries and events land in PostgreSQL only when the write succeeded.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appCaller } from '../../src/app/ports/intents.js';
 import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { PostgresAuditLog } from '../../src/postgres/audit-log.js';
@@ -13,28 +13,20 @@ import { documentWithMailboxes } from '../store/documents.js';
 import { auditEntry } from '../store/audit-log.contract.js';
 import { decided } from '../store/event-outbox.contract.js';
 import { describeRecordsPortContract, type OrganizationSeed } from '../store/records-port.contract.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 const documentOf = (seed: OrganizationSeed): DataFileDocument => ({ ...documentWithMailboxes(0), ...seed, users: [...seed.users], queues: [...seed.queues], mailboxes: [...seed.mailboxes], profiles: [...seed.profiles], securityRoles: [...seed.securityRoles], businessUnits: [...seed.businessUnits] });
 
 describeRecordsPortContract('embedded store with its audit and events in PostgreSQL', async (seed) => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return new RecordsWithStateInPostgres(new EmbeddedOrganizationRecords(createInMemoryEmailConfigStore(documentOf(seed))), pool);
 });
 
 describe('a write with its audit and events in PostgreSQL', () => {
   it('records them once the write succeeded, and not at all for a write refused on a conflict', async () => {
-    const { pool } = await migratedDatabase(postgres);
-    pools.push(pool);
+    const { pool } = await postgres.migratedDatabase();
     const store = createInMemoryEmailConfigStore(documentWithMailboxes(2));
     const records = new RecordsWithStateInPostgres(new EmbeddedOrganizationRecords(store), pool);
     const [mailbox] = store.mailboxes();

@@ -3,23 +3,20 @@
 // - a send stops counting when Teams has answered, not once its outcome is saved as well;
 // - while the store says the tenant's window is full, no other conversation asks it before the window frees.
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { NotifyRepository, SharedAdmission, SharedOutboxCoordination } from '../../src/app/notify-state.js';
 import { ConversationReferenceRegistry } from '../../src/notify/conversation-references.js';
 import { Outbox } from '../../src/notify/outbox.js';
 import type { ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { PostgresNotifyRepository } from '../../src/postgres/notify-repository.js';
 import { personalChats, personalMessage, TENANT } from '../notify/activities.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
-const pools: pg.Pool[] = [];
 const outboxes: Outbox[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
+const postgres = usePostgresForTests();
+// Registered after the database's hooks, so it runs before them: the outboxes stop before their pools end.
 afterAll(async () => {
   await Promise.all(outboxes.map((outbox) => outbox.stop()));
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
 });
 
 const sent: SendOutcome = { ok: true, activityId: 'activity-1' };
@@ -53,8 +50,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 async function repositoryWithChats(count: number): Promise<{ pool: pg.Pool; repository: PostgresNotifyRepository; chats: ReturnType<typeof personalChats> }> {
-  const database = await migratedDatabase(postgres);
-  pools.push(database.pool);
+  const database = await postgres.migratedDatabase();
   const repository = new PostgresNotifyRepository(database.pool, { instanceId: 'instance-a' });
   const chats = personalChats(count, 'https://smba.trafficmanager.net/emea/');
   const registry = await ConversationReferenceRegistry.open(repository);

@@ -1,23 +1,16 @@
 // Two (then three) outboxes on one PostgreSQL, as several bot instances run them: every message is sent exactly
 // once, in order per conversation, within Teams' limits for the sum of the instances, also when one instance
 // dies holding claims and when Teams answers 429 to a tenth of the requests.
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboundActivity } from '../../src/app/outbox-records.js';
 import { ConversationReferenceRegistry } from '../../src/notify/conversation-references.js';
 import { Outbox, type OutboxOptions } from '../../src/notify/outbox.js';
 import type { DeliveryAddress, ProactiveSender, SendOutcome } from '../../src/notify/sender.js';
 import { PostgresNotifyRepository } from '../../src/postgres/notify-repository.js';
 import { personalChats, personalMessage } from '../notify/activities.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
-const pools: pg.Pool[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 interface Call {
   readonly conversationId: string;
@@ -67,8 +60,7 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs: num
 
 describe('outboxes of several instances on one PostgreSQL', () => {
   it('send 240 messages once each, in order per conversation, within the shared limits, although one instance dies', async () => {
-    const database = await migratedDatabase(postgres);
-    pools.push(database.pool);
+    const database = await postgres.migratedDatabase();
     const teams = new FakeTeams();
     const chats = personalChats(24, 'https://smba.trafficmanager.net/emea/');
     const tuning: Partial<OutboxOptions> = {
@@ -82,7 +74,6 @@ describe('outboxes of several instances on one PostgreSQL', () => {
     const instances: Outbox[] = [];
     const open = async (name: string, hangAfter?: number): Promise<Outbox> => {
       const pool = await database.open();
-      pools.push(pool);
       const repository = new PostgresNotifyRepository(pool, { instanceId: name });
       const references = await ConversationReferenceRegistry.open(repository);
       // A killed instance never times its requests out either: it is gone, holding its claims and rate slots.

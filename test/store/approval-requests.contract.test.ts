@@ -1,23 +1,17 @@
 // The approval request contract on the data file and on PostgreSQL; and what only PostgreSQL must add: two
 // instances clicking at once begin each decision exactly once, and a concurrent `update` never overwrites a
 // decision.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresApprovalRequestRepository } from '../../src/postgres/approval-requests.js';
 import { PostgresEventOutboxRepository } from '../../src/postgres/event-outbox.js';
 import { DocumentApprovalRequestRepository } from '../../src/store/approvals-repository.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentEventOutboxRepository } from '../../src/store/event-outbox-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 import { approvalRequest, decisionInDoubt, describeApprovalRequestsContract } from './approval-requests.contract.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 describeApprovalRequestsContract('data file', async () => {
   const store = createInMemoryEmailConfigStore(await exampleDocument());
@@ -26,17 +20,15 @@ describeApprovalRequestsContract('data file', async () => {
 });
 
 describeApprovalRequestsContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   const outbox = new PostgresEventOutboxRepository(pool, { instanceId: 'contract' });
   return { repository: new PostgresApprovalRequestRepository(pool), events: async () => (await outbox.pendingFor('contract')).map((stored) => stored.event) };
 });
 
 describe('approval requests shared by two instances on PostgreSQL', () => {
   it('begins and settles each of 10 requests once, whatever 200 clicks from two instances race', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const instances = [new PostgresApprovalRequestRepository(database.pool), new PostgresApprovalRequestRepository(other)];
     const requests = Array.from({ length: 10 }, (_, index) => approvalRequest({ id: `approval-${index}`, mailboxId: `mailbox-${index}` }));
     await instances[0]?.update(() => ({ upserts: requests, result: undefined }));
@@ -58,9 +50,8 @@ describe('approval requests shared by two instances on PostgreSQL', () => {
   });
 
   it('never lets an update computed from a pending request overwrite a decision settled meanwhile', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const deciding = new PostgresApprovalRequestRepository(database.pool);
     const reporting = new PostgresApprovalRequestRepository(other);
     await deciding.update(() => ({ upserts: [approvalRequest()], result: undefined }));

@@ -1,34 +1,26 @@
 // The audit log contract on the embedded store and on PostgreSQL; and what only PostgreSQL must add: several
 // instances appending to one trail, a retried append stored once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresAuditLog } from '../../src/postgres/audit-log.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { EmbeddedOrganizationRecords } from '../../src/store/embedded-records.js';
 import { exampleDocument } from '../support/fixtures.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 import { auditEntry, describeAuditLogContract } from './audit-log.contract.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 describeAuditLogContract('embedded store', async () => new EmbeddedOrganizationRecords(createInMemoryEmailConfigStore({ ...(await exampleDocument()), audit: [] })));
 
 describeAuditLogContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return new PostgresAuditLog(pool);
 });
 
 describe('the audit log shared by two instances on PostgreSQL', () => {
   it('holds what both appended, and an entry appended again (a retry) once', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const [first, second] = [new PostgresAuditLog(database.pool), new PostgresAuditLog(other)];
     await Promise.all([
       ...Array.from({ length: 25 }, (_, index) => first.append([auditEntry(index * 2 + 1)])),

@@ -1,21 +1,15 @@
 // The event outbox contract on the data file and on PostgreSQL; and what only PostgreSQL must add: with two
 // instances dispatching, every event is handled once, and a consumer whose instance died is taken over.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventDispatcher } from '../../src/app/event-outbox.js';
 import { insertEvents, listenForEvents, PostgresEventOutboxRepository } from '../../src/postgres/event-outbox.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentEventOutboxRepository } from '../../src/store/event-outbox-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 import { decided, describeEventOutboxContract } from './event-outbox.contract.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 describeEventOutboxContract('data file', async () => {
   const store = createInMemoryEmailConfigStore(await exampleDocument());
@@ -28,8 +22,7 @@ describeEventOutboxContract('data file', async () => {
 });
 
 describeEventOutboxContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return {
     repository: new PostgresEventOutboxRepository(pool, { instanceId: 'instance-a' }),
     record: async (events) => {
@@ -48,9 +41,8 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 
 describe('the event outbox shared by two instances on PostgreSQL', () => {
   it('hands a consumer to one instance at a time, and to another once that lease expired', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const first = new PostgresEventOutboxRepository(database.pool, { instanceId: 'instance-a', leaseMs: 300 });
     const second = new PostgresEventOutboxRepository(other, { instanceId: 'instance-b', leaseMs: 300 });
     await insertEvents(database.pool, [decided(1)]);
@@ -63,9 +55,8 @@ describe('the event outbox shared by two instances on PostgreSQL', () => {
   });
 
   it('dispatches each of 200 events, recorded by both instances, exactly once across two dispatchers woken by NOTIFY', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const handled: string[] = [];
     const dispatchers = [database.pool, other].map((pool, index) => {
       const dispatcher = new EventDispatcher({

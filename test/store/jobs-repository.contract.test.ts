@@ -1,33 +1,25 @@
 // The job repository contract on the data file and on PostgreSQL; and what only PostgreSQL must add: two
 // instances creating jobs at once get different ids and keep every job.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresJobRepository } from '../../src/postgres/jobs-repository.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentJobRepository } from '../../src/store/jobs-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 import { describeJobRepositoryContract, jobRecord } from './jobs-repository.contract.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 describeJobRepositoryContract('data file', async () => new DocumentJobRepository(createInMemoryEmailConfigStore(await exampleDocument())));
 describeJobRepositoryContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return new PostgresJobRepository(pool);
 });
 
 describe('jobs shared by two instances on PostgreSQL', () => {
   it('gives 100 jobs created at once by two instances 100 different ids, and keeps them all', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const instances = [new PostgresJobRepository(database.pool), new PostgresJobRepository(other)];
     await Promise.all(
       Array.from({ length: 100 }, async (_, index) => {

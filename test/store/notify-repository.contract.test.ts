@@ -1,35 +1,27 @@
 // The notify repository contract on the data file, in memory and on PostgreSQL; and what only the shared store
 // must add for several instances: first-come keys, final states that stay final, one claim per conversation
 // head, and rate windows that hold for the sum of the instances.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresNotifyRepository } from '../../src/postgres/notify-repository.js';
 import { InMemoryNotifyRepository } from '../../src/notify/repository.js';
 import { createInMemoryEmailConfigStore } from '../../src/store/email-config-store.js';
 import { DocumentNotifyRepository } from '../../src/store/notify-repository.js';
 import { exampleDocument } from '../support/fixtures.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 import { describeNotifyRepositoryContract, outboxRecord, referenceRecord } from './notify-repository.contract.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 describeNotifyRepositoryContract('data file', async () => new DocumentNotifyRepository(createInMemoryEmailConfigStore(await exampleDocument())));
 describeNotifyRepositoryContract('in memory', () => Promise.resolve(new InMemoryNotifyRepository()));
 describeNotifyRepositoryContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return new PostgresNotifyRepository(pool, { instanceId: 'instance-a' });
 });
 
 async function twoInstances(): Promise<readonly [PostgresNotifyRepository, PostgresNotifyRepository]> {
-  const database = await migratedDatabase(postgres);
+  const database = await postgres.migratedDatabase();
   const other = await database.open();
-  pools.push(database.pool, other);
   return [new PostgresNotifyRepository(database.pool, { instanceId: 'instance-a' }), new PostgresNotifyRepository(other, { instanceId: 'instance-b' })];
 }
 

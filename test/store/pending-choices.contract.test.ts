@@ -1,24 +1,16 @@
 // The pending-choice repository contract on the process's own memory (the data file's single process) and on
 // PostgreSQL; and what only PostgreSQL must add: a confirmation made on one instance is found by another, and two
 // Confirm clicks at once on two instances run the write once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PendingChoice, PendingChoiceRepository } from '../../src/app/ports/pending-choices.js';
 import { PendingChoices } from '../../src/bot/handlers/choices.js';
 import { CONFIRMATION_TTL_MS } from '../../src/domain/confirmation.js';
 import type { User } from '../../src/domain/model.js';
 import { PostgresPendingChoiceRepository } from '../../src/postgres/pending-choices.js';
 import { InProcessPendingChoiceRepository } from '../../src/store/pending-choices.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
-const pools: { end(): Promise<void> }[] = [];
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end()));
-  await postgres?.stop();
-});
+const postgres = usePostgresForTests();
 
 const confirmation = (id: string, overrides: Partial<PendingChoice> = {}): PendingChoice => ({
   kind: 'confirmation',
@@ -59,8 +51,7 @@ function describePendingChoiceContract(name: string, open: () => Promise<Pending
 describePendingChoiceContract('in the process', () => Promise.resolve(new InProcessPendingChoiceRepository()));
 
 describePendingChoiceContract('PostgreSQL', async () => {
-  const { pool } = await migratedDatabase(postgres);
-  pools.push(pool);
+  const { pool } = await postgres.migratedDatabase();
   return new PostgresPendingChoiceRepository(pool);
 });
 
@@ -81,9 +72,8 @@ describe('pending choices shared by two instances on PostgreSQL', () => {
   const clock = { now: () => new Date(Date.UTC(2026, 11, 6, 12, 0)) };
 
   it('a confirmation opened on one instance is taken on the other, once, however many clicks arrive together', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const [first, second] = [new PendingChoices(clock, new PostgresPendingChoiceRepository(database.pool)), new PendingChoices(clock, new PostgresPendingChoiceRepository(other))];
     const opened = await first.openConfirmation({ owner: ada, commandText: 'test mailboxes all', reachedBy: 'typed', fingerprint: 'f-9', conversationId: 'a:personal-ada' });
     expect(opened.expiresAt).toBe(clock.now().getTime() + CONFIRMATION_TTL_MS);
@@ -95,9 +85,8 @@ describe('pending choices shared by two instances on PostgreSQL', () => {
   });
 
   it("someone else's click on another instance leaves the confirmation open for its owner", async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const [first, second] = [new PendingChoices(clock, new PostgresPendingChoiceRepository(database.pool)), new PendingChoices(clock, new PostgresPendingChoiceRepository(other))];
     const opened = await first.openConfirmation({ owner: ada, commandText: 'test mailboxes all', reachedBy: 'typed', fingerprint: 'f-9', conversationId: 'a:personal-ada' });
     const bob = person('bob');
@@ -106,9 +95,8 @@ describe('pending choices shared by two instances on PostgreSQL', () => {
   });
 
   it('a suggestion offered while a card renders is found on the other instance once saved', async () => {
-    const database = await migratedDatabase(postgres);
+    const database = await postgres.migratedDatabase();
     const other = await database.open();
-    pools.push(database.pool, other);
     const [first, second] = [new PendingChoices(clock, new PostgresPendingChoiceRepository(database.pool)), new PendingChoices(clock, new PostgresPendingChoiceRepository(other))];
     const offered = first.offerSuggestion({ owner: ada, commandText: 'approve mailbox cody@contoso.com', conversationId: 'a:personal-ada' });
     await offered.saved;
@@ -117,8 +105,7 @@ describe('pending choices shared by two instances on PostgreSQL', () => {
   });
 
   it('refuses a malformed choice with a specific error and stores nothing', async () => {
-    const { pool } = await migratedDatabase(postgres);
-    pools.push(pool);
+    const { pool } = await postgres.migratedDatabase();
     const repository = new PostgresPendingChoiceRepository(pool);
     await expect(repository.save(confirmation('C-bad', { conversationId: '' }))).rejects.toThrow(/choice C-bad not saved: .*conversationId/);
     expect(await repository.find('C-bad')).toBeUndefined();

@@ -90,7 +90,7 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
 }
 
 /** A pool to a new database of its own with the bot's state schema migrated; `connectionString` reopens it (another instance). */
-export async function migratedDatabase(postgres: TestPostgres | undefined): Promise<{ readonly url: string; readonly pool: pg.Pool; readonly open: () => Promise<pg.Pool> }> {
+export async function migratedDatabase(postgres: TestPostgres | undefined): Promise<MigratedDatabase> {
   if (postgres === undefined) throw new Error('PostgreSQL did not start');
   const { openPostgresPool } = await import('../../src/postgres/connection.js');
   const { loadMigrations, migrate } = await import('../../src/postgres/migrations.js');
@@ -98,4 +98,11 @@ export async function migratedDatabase(postgres: TestPostgres | undefined): Prom
   const pool = await openPostgresPool(url);
   await migrate(pool, await loadMigrations());
   return { url, pool, open: () => openPostgresPool(url) };
+}
+
+export interface MigratedDatabase {
+  readonly url: string;
+  readonly pool: pg.Pool;
+  /** Another pool on the same database (another instance). */
+  readonly open: () => Promise<pg.Pool>;
 }
