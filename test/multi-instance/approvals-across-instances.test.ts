@@ -3,37 +3,20 @@
 // requests at once give exactly 50 decisions and 50 audit entries, and every click is answered with a card.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CardVerb } from '../../src/cards/index.js';
 import { DirectoryRoleTemplateIds } from '../../src/dataverse/graph.js';
-import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { startFakeConnector } from '../support/fake-connector.js';
 import { BOT_ID, CONTOSO_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
-import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
+import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud } from '../fakes/fake-cloud.js';
+import { temporaryDirectory, useMultiInstanceTest } from './support.js';
 
 const REQUESTS = 50;
 const CLICKS = 1_000;
 const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
 
-let postgres: TestPostgres | undefined;
-let cloud: FakeCloud | undefined;
-let connector: FakeConnector | undefined;
-let endpoint: RoundRobinEndpoint | undefined;
-const bots: BotProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const bot of bots) bot.child.process.kill('SIGKILL');
-  await endpoint?.close();
-  await connector?.close();
-  await cloud?.close();
-  for (const cleanup of cleanups) await cleanup();
-  await postgres?.stop();
-});
+const scene = useMultiInstanceTest();
 
 /** Contoso plus 50 people whose addresses were never approved (Empty). */
 async function organizationWithFiftyMore(path: string): Promise<void> {
@@ -49,20 +32,18 @@ async function organizationWithFiftyMore(path: string): Promise<void> {
 describe('approvals across two bot processes on PostgreSQL and Dynamics 365', () => {
   it('turns 1,000 concurrent Approve clicks on 50 requests into exactly 50 decisions and 50 audit entries', async () => {
     const directory = await temporaryDirectory();
-    cleanups.push(directory.remove);
+    scene.onCleanup(directory.remove);
     const orgFile = join(directory.path, 'contoso-plus-50.json');
     await organizationWithFiftyMore(orgFile);
-    cloud = await startFakeCloud({ orgFile, limits: null });
+    const cloud = await startFakeCloud({ orgFile, limits: null });
+    scene.onCleanup(() => cloud.close());
     // No single sign-on here: the application user approves, which Dynamics 365 accepts from an Exchange administrator.
     cloud.directory.grant(FAKE_SERVICE_PRINCIPAL_ID, DirectoryRoleTemplateIds.ExchangeAdministrator);
-    const database = await migratedDatabase(postgres);
-    cleanups.push(() => database.pool.end());
+    const database = await scene.postgres.migratedDatabase();
     const fake = await startFakeConnector();
-    connector = fake;
+    scene.onCleanup(() => fake.close());
     const env = { ...cloud.env, ORG_FILE: orgFile, STATE_STORE: 'postgres', DATABASE_URL: database.url };
-    bots.push(await startBotProcess(env, directory.path, 'instance-a'), await startBotProcess(env, directory.path, 'instance-b'));
-    const front = await startRoundRobin(bots.map((bot) => bot.url));
-    endpoint = front;
+    const { bots, front } = await scene.startTwoBots(env, directory.path);
 
     const conversationId = `a:personal-${ADA.aadObjectId}`;
     let counter = 0;

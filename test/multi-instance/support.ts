@@ -6,7 +6,9 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONTOSO_FILE } from '../support/bot-harness.js';
+import { afterAll } from 'vitest';
 import { runTypeScript, type RunningChild } from '../store/support/child-process.js';
+import { usePostgresForTests, type PostgresForTests } from '../support/postgres-for-tests.js';
 
 export interface BotProcess {
   readonly child: RunningChild;
@@ -74,3 +76,40 @@ export async function temporaryDirectory(): Promise<{ readonly path: string; rea
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
+
+export interface MultiInstanceTest {
+  /** The file's PostgreSQL (started before its tests, stopped after them). */
+  readonly postgres: PostgresForTests;
+  /** Runs after the file's tests, the latest registered first, once every bot process was SIGKILLed. */
+  onCleanup(cleanup: () => Promise<unknown>): void;
+  /** Two instances of the bot with `env` (instance-a, instance-b), killed after the file's tests, behind one round-robin endpoint. */
+  startTwoBots(env: Readonly<Record<string, string>>, directory: string): Promise<{ readonly bots: readonly [BotProcess, BotProcess]; readonly front: RoundRobinEndpoint }>;
+}
+
+/** The hooks of a multi-instance test file: its PostgreSQL, its bot processes and whatever else it started. Call at the top level. */
+export function useMultiInstanceTest(): MultiInstanceTest {
+  const postgres = usePostgresForTests();
+  const bots: BotProcess[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  // Registered after the database's hooks, so it runs before them: nothing still talks to PostgreSQL when it stops.
+  afterAll(async () => {
+    for (const bot of bots) bot.child.process.kill('SIGKILL');
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+  const onCleanup = (cleanup: () => Promise<unknown>): void => {
+    cleanups.push(cleanup);
+  };
+  return {
+    postgres,
+    onCleanup,
+    async startTwoBots(env, directory) {
+      const first = await startBotProcess(env, directory, 'instance-a');
+      bots.push(first);
+      const second = await startBotProcess(env, directory, 'instance-b');
+      bots.push(second);
+      const front = await startRoundRobin([first.url, second.url]);
+      onCleanup(() => front.close());
+      return { bots: [first, second], front };
+    },
+  };
+}

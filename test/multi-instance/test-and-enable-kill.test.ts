@@ -11,17 +11,16 @@
 // except those the killed instance may have had in flight (Teams has no idempotency header: docs/scale-out.md).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ConversationReferenceRecord } from '../../src/app/conversation-reference-records.js';
 import { PostgresNotifyRepository } from '../../src/postgres/notify-repository.js';
 import { generateOrganizationFile } from '../../bench/org-generator.js';
 import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
-import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { startFakeConnector } from '../support/fake-connector.js';
 import { BOT_ID, CONTOSO_TENANT } from '../support/bot-harness.js';
-import { startFakeCloud, type FakeCloud } from '../fakes/fake-cloud.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
-import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
+import { startFakeCloud } from '../fakes/fake-cloud.js';
+import { temporaryDirectory, useMultiInstanceTest } from './support.js';
 
 const MAILBOXES = 5_000;
 /** Short, so the survivor takes the job over within seconds of the kill. */
@@ -33,23 +32,7 @@ const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Ad
 /** Owner alerts the killed process may have had in flight (the outbox's maxConcurrentSends): the most a kill can send twice. */
 const IN_FLIGHT_SENDS = 16;
 
-let postgres: TestPostgres | undefined;
-let cloud: FakeCloud | undefined;
-let connector: FakeConnector | undefined;
-let endpoint: RoundRobinEndpoint | undefined;
-const bots: BotProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const bot of bots) bot.child.process.kill('SIGKILL');
-  await endpoint?.close();
-  await connector?.close();
-  await cloud?.close();
-  for (const cleanup of cleanups) await cleanup();
-  await postgres?.stop();
-});
+const scene = useMultiInstanceTest();
 
 const until = async (what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -102,14 +85,14 @@ const jobRowSchema = z.object({
 describe('a 5,000-mailbox Test & Enable across two bot processes, one SIGKILLed midway', () => {
   it('is taken over by the other instance and finishes with every mailbox recorded once: 0 lost, 0 duplicated', async () => {
     const directory = await temporaryDirectory();
-    cleanups.push(directory.remove);
+    scene.onCleanup(directory.remove);
     const orgFile = join(directory.path, 'contoso-5000.json');
     const { failingOwners } = await organization(orgFile);
-    cloud = await startFakeCloud({ orgFile, limits: null });
-    const database = await migratedDatabase(postgres);
-    cleanups.push(() => database.pool.end());
+    const cloud = await startFakeCloud({ orgFile, limits: null });
+    scene.onCleanup(() => cloud.close());
+    const database = await scene.postgres.migratedDatabase();
     const fake = await startFakeConnector();
-    connector = fake;
+    scene.onCleanup(() => fake.close());
     // The failing mailboxes' owners have talked to the bot before: it can reach them.
     await new PostgresNotifyRepository(database.pool, { instanceId: 'seed' }).save({ references: failingOwners.map((owner) => ownerReference(owner, fake.url)) });
 
@@ -123,9 +106,7 @@ describe('a 5,000-mailbox Test & Enable across two bot processes, one SIGKILLed 
       JOB_CONCURRENCY: '500',
       DATAVERSE_POLL_INTERVAL_MS: '500',
     };
-    bots.push(await startBotProcess(env, directory.path, 'instance-a'), await startBotProcess(env, directory.path, 'instance-b'));
-    const front = await startRoundRobin(bots.map((bot) => bot.url));
-    endpoint = front;
+    const { bots, front } = await scene.startTwoBots(env, directory.path);
     const reachable = z.object({ backend: z.object({ reachable: z.boolean() }).optional() });
     for (const bot of bots) {
       await until('Dynamics 365 loaded', 60_000, async () => reachable.parse(await (await fetch(`${bot.url}/healthz`)).json()).backend?.reachable === true);

@@ -3,44 +3,26 @@
 // recorded is the one both share; after a SIGKILL of one instance the endpoint carries on with the other.
 // The approval and Test & Enable scenarios of issue 16 need the organization's records shared too, from
 // Dataverse (BACKEND=dataverse): with the embedded records each process has its own data file (docs/scale-out.md).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
+import { describe, expect, it } from 'vitest';
+import { startFakeConnector } from '../support/fake-connector.js';
 import { BOT_ID, CONTOSO_FILE as ORG_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 import { runTypeScript } from '../store/support/child-process.js';
-import { startBotProcess, startRoundRobin, temporaryDirectory, type BotProcess, type RoundRobinEndpoint } from './support.js';
+import { temporaryDirectory, useMultiInstanceTest } from './support.js';
 
-let postgres: TestPostgres | undefined;
-let connector: FakeConnector | undefined;
-let endpoint: RoundRobinEndpoint | undefined;
-const bots: BotProcess[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-beforeAll(async () => {
-  postgres = await startTestPostgres();
-}, 60_000);
-afterAll(async () => {
-  for (const bot of bots) bot.child.process.kill('SIGKILL');
-  await endpoint?.close();
-  await connector?.close();
-  for (const cleanup of cleanups) await cleanup();
-  await postgres?.stop();
-});
+const scene = useMultiInstanceTest();
 
 // Ada Admin of the Contoso example organization.
 const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
 
 describe('two bot processes on one PostgreSQL behind one endpoint', () => {
   it('answers every turn from either instance, shares the conversation reference, and survives a SIGKILL of one', async () => {
-    const database = await migratedDatabase(postgres);
-    cleanups.push(() => database.pool.end());
+    const database = await scene.postgres.migratedDatabase();
     const directory = await temporaryDirectory();
-    cleanups.push(directory.remove);
+    scene.onCleanup(directory.remove);
     const fake = await startFakeConnector();
-    connector = fake;
+    scene.onCleanup(() => fake.close());
     const env = { STATE_STORE: 'postgres', DATABASE_URL: database.url };
-    bots.push(await startBotProcess(env, directory.path, 'instance-a'), await startBotProcess(env, directory.path, 'instance-b'));
-    const front = await startRoundRobin(bots.map((bot) => bot.url));
-    endpoint = front;
+    const { bots, front } = await scene.startTwoBots(env, directory.path);
 
     const conversationId = `a:personal-${ADA.aadObjectId}`;
     let counter = 0;
@@ -81,7 +63,7 @@ describe('two bot processes on one PostgreSQL behind one endpoint', () => {
 
   it('refuses to start (exit 3) when PostgreSQL cannot be reached or was migrated by a newer bot, naming DATABASE_URL without its password', async () => {
     const directory = await temporaryDirectory();
-    cleanups.push(directory.remove);
+    scene.onCleanup(directory.remove);
     const start = async (databaseUrl: string, name: string) => {
       const child = runTypeScript('src/main.ts', [], {
         env: { PORT: '0', DATA_FILE: `${directory.path}/${name}.json`, ORG_FILE, PLAYGROUND: '0', LOG_LEVEL: 'silent', STATE_STORE: 'postgres', DATABASE_URL: databaseUrl },
@@ -94,7 +76,7 @@ describe('two bot processes on one PostgreSQL behind one endpoint', () => {
     expect(unreachable.stderr).toContain('Cannot start: DATABASE_URL postgres://bot:***@127.0.0.1:1/state: cannot connect to PostgreSQL: nothing is listening there');
     expect(unreachable.stderr).not.toContain('s3cret-pw');
 
-    const database = await migratedDatabase(postgres);
+    const database = await scene.postgres.migratedDatabase();
     await database.pool.query("INSERT INTO bot_schema_migrations (version, name) VALUES (999, 'from_the_future')");
     await database.pool.end();
     const newer = await start(database.url, 'newer');
