@@ -1,5 +1,6 @@
 // Teams-shaped activities for the benchmarks (the same shape as test/support/bot-harness.ts builds).
 import { z } from 'zod';
+import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from '../src/app/conversation-reference-records.js';
 
 export const BOT_ACCOUNT_ID = '28:mailbox-sync-bot';
 
@@ -11,6 +12,43 @@ export interface BenchUser {
 /** The channels and alert keys of the fan-out benchmark. */
 export const conversationIdOf = (index: number): string => `19:bench-channel-${String(index).padStart(5, '0')}@thread.tacv2`;
 export const alertKeyOf = (index: number): string => `bench-alert-${String(index).padStart(5, '0')}`;
+
+/** The fan-out's channels, as if the bot had been added to each. */
+export function channelReferences(count: number, serviceUrl: string, tenantId: string): ConversationReferenceRecord[] {
+  const at = new Date().toISOString();
+  return Array.from({ length: count }, (_, index) =>
+    conversationReferenceRecordSchema.parse({
+      conversationId: conversationIdOf(index),
+      conversationType: 'channel',
+      channelId: 'msteams',
+      serviceUrl,
+      tenantId,
+      botId: BOT_ACCOUNT_ID,
+      userId: null,
+      aadObjectId: null,
+      teamId: `19:bench-team-${index % 50}@thread.tacv2`,
+      active: true,
+      inactiveReason: null,
+      firstSeenAt: at,
+      updatedAt: at,
+    }),
+  );
+}
+
+const KEY_IN_TEXT = /\[(bench-alert-\d+)\]/;
+const sentTextSchema = z.looseObject({ text: z.string().optional() });
+
+/** How many times the connector accepted each alert (by the key its text carries): once each when nothing is lost or repeated. */
+export function acceptedAlertsByKey(requests: readonly { readonly status: number; readonly body: unknown }[]): Map<string, number> {
+  const acceptedPerKey = new Map<string, number>();
+  for (const request of requests) {
+    if (request.status >= 300) continue;
+    const text = sentTextSchema.safeParse(request.body);
+    const key = text.success ? KEY_IN_TEXT.exec(text.data.text ?? '')?.[1] : undefined;
+    if (key !== undefined) acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
+  }
+  return acceptedPerKey;
+}
 
 export const personalChatOf = (user: BenchUser): string => `a:personal-${user.aadObjectId}`;
 

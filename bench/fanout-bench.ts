@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { faults, startFakeConnector, teamsRateLimits } from '../test/support/fake-connector.js';
-import { alertKeyOf } from './activities.js';
+import { acceptedAlertsByKey, alertKeyOf } from './activities.js';
 import { sampleRss, startChild } from './processes.js';
 
 export interface FanoutOptions {
@@ -63,8 +63,6 @@ const fanOutSchema = z.object({
   transactionsWritten: z.number(),
 });
 
-const KEY_IN_TEXT = /\[(bench-alert-\d+)\]/;
-const sentTextSchema = z.looseObject({ text: z.string().optional() });
 
 export async function runFanoutBenchmark(options: FanoutOptions, log: (line: string) => void): Promise<FanoutResult> {
   const directory = join(options.workDirectory, 'fanout');
@@ -86,13 +84,7 @@ export async function runFanoutBenchmark(options: FanoutOptions, log: (line: str
     const { peakRss } = await sampler.stop();
 
     const requests = connector.requests.slice(requestsBefore);
-    const acceptedPerKey = new Map<string, number>();
-    for (const request of requests) {
-      if (request.status >= 300) continue;
-      const text = sentTextSchema.safeParse(request.body);
-      const key = text.success ? KEY_IN_TEXT.exec(text.data.text ?? '')?.[1] : undefined;
-      if (key !== undefined) acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
-    }
+    const acceptedPerKey = acceptedAlertsByKey(requests);
     const keys = Array.from({ length: options.alerts }, (_, index) => alertKeyOf(index));
     const delivered = keys.filter((key) => (acceptedPerKey.get(key) ?? 0) > 0).length;
     // An alert in flight when the run ended can be both accepted by Teams and still pending in the outbox.

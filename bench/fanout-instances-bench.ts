@@ -6,12 +6,11 @@
 // in the shared outbox. Counted from what the connector received: the request rate as a fraction of the
 // allowed rate, lost, duplicated, and every request that went over a limit.
 import { z } from 'zod';
-import { conversationReferenceRecordSchema, type ConversationReferenceRecord } from '../src/app/conversation-reference-records.js';
 import { openPostgresPool } from '../src/postgres/connection.js';
 import { loadMigrations, migrate } from '../src/postgres/migrations.js';
 import { PostgresNotifyRepository } from '../src/postgres/notify-repository.js';
 import { faults, startFakeConnector, teamsRateLimits, type RateViolation } from '../test/support/fake-connector.js';
-import { alertKeyOf, conversationIdOf } from './activities.js';
+import { acceptedAlertsByKey, alertKeyOf, channelReferences } from './activities.js';
 import type { BenchPostgres } from './postgres-server.js';
 import { startChild, type BenchChild } from './processes.js';
 
@@ -60,32 +59,8 @@ export interface FanoutInstancesResult {
   readonly twoToOne: number;
 }
 
-const KEY_IN_TEXT = /\[(bench-alert-\d+)\]/;
-const sentTextSchema = z.looseObject({ text: z.string().optional() });
 const fanOutSchema = z.object({ startedAtEpochMs: z.number(), enqueuedMs: z.number(), accepted: z.number() });
 const countSchema = z.object({ n: z.coerce.number() });
-
-/** The channels the alerts go to, as if the bot had been added to each. */
-function channelReferences(count: number, serviceUrl: string, tenantId: string): ConversationReferenceRecord[] {
-  const at = new Date().toISOString();
-  return Array.from({ length: count }, (_, index) =>
-    conversationReferenceRecordSchema.parse({
-      conversationId: conversationIdOf(index),
-      conversationType: 'channel',
-      channelId: 'msteams',
-      serviceUrl,
-      tenantId,
-      botId: '28:mailbox-sync-bot',
-      userId: null,
-      aadObjectId: null,
-      teamId: `19:bench-team-${index % 50}@thread.tacv2`,
-      active: true,
-      inactiveReason: null,
-      firstSeenAt: at,
-      updatedAt: at,
-    }),
-  );
-}
 
 async function runWithInstances(instances: number, options: FanoutInstancesOptions, postgres: BenchPostgres, allowedPerSecond: number, log: (line: string) => void): Promise<FanoutInstancesRun> {
   const databaseUrl = await postgres.createDatabase();
@@ -113,13 +88,7 @@ async function runWithInstances(instances: number, options: FanoutInstancesOptio
     const sentByInstance = byInstance.map((instance) => instance.sent);
 
     const { requests } = connector;
-    const acceptedPerKey = new Map<string, number>();
-    for (const request of requests) {
-      if (request.status >= 300) continue;
-      const text = sentTextSchema.safeParse(request.body);
-      const key = text.success ? KEY_IN_TEXT.exec(text.data.text ?? '')?.[1] : undefined;
-      if (key !== undefined) acceptedPerKey.set(key, (acceptedPerKey.get(key) ?? 0) + 1);
-    }
+    const acceptedPerKey = acceptedAlertsByKey(requests);
     const pendingKeys = new Set(
       (await pool.query<{ key: string }>("SELECT idempotency_key AS key FROM outbox_messages WHERE state = 'pending'")).rows.map((row) => row.key),
     );

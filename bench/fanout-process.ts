@@ -7,13 +7,13 @@ import { botAppIdOf, createCloudAdapter } from '../src/bot/adapter.js';
 import { renderMailboxAlertCard, toAdaptiveCardAttachment } from '../src/cards/index.js';
 import { sampleMailboxAlertFailed } from '../src/cards/samples.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { ConversationReferenceRegistry, conversationReferenceRecordSchema, type ConversationReferenceRecord } from '../src/notify/conversation-references.js';
+import { ConversationReferenceRegistry } from '../src/notify/conversation-references.js';
 import { Outbox, outboundAttachmentSchema } from '../src/notify/outbox.js';
 import { TeamsSender } from '../src/notify/teams-sender.js';
 import { openEmailConfigStore } from '../src/store/email-config-store.js';
 import { DocumentNotifyRepository } from '../src/store/notify-repository.js';
 import { seedDocument } from '../src/store/org-file.js';
-import { alertKeyOf, channelActivity, conversationIdOf } from './activities.js';
+import { alertKeyOf, channelActivity, channelReferences, conversationIdOf } from './activities.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
 
 const environmentSchema = z.object({
@@ -27,26 +27,8 @@ async function main(): Promise<void> {
   const environment = environmentSchema.parse(process.env);
   const store = await openEmailConfigStore(environment.BENCH_DATA_FILE, () => seedDocument(environment.BENCH_ORG_FILE), { groupCommit: true });
   const tenantId = store.organization.tenantId;
-  const at = new Date().toISOString();
-
   // The channels the alerts go to, as if the bot had been added to each: one write for all of them.
-  const channels: ConversationReferenceRecord[] = Array.from({ length: environment.BENCH_CONVERSATIONS }, (_, index) =>
-    conversationReferenceRecordSchema.parse({
-      conversationId: conversationIdOf(index),
-      conversationType: 'channel',
-      channelId: 'msteams',
-      serviceUrl: environment.BENCH_SERVICE_URL,
-      tenantId,
-      botId: '28:mailbox-sync-bot',
-      userId: null,
-      aadObjectId: null,
-      teamId: `19:bench-team-${index % 50}@thread.tacv2`,
-      active: true,
-      inactiveReason: null,
-      firstSeenAt: at,
-      updatedAt: at,
-    }),
-  );
+  const channels = channelReferences(environment.BENCH_CONVERSATIONS, environment.BENCH_SERVICE_URL, tenantId);
   await store.transactDocument((current) => ({ next: { ...current, notify: { ...current.notify, references: [...current.notify.references, ...channels] } }, result: undefined }));
 
   const repository = new DocumentNotifyRepository(store);
