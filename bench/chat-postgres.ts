@@ -6,21 +6,13 @@
 // loopback connector the other, and the CPU per request adds the server's time to the bot's.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageActivity, personalChatOf, type BenchUser } from './activities.js';
-import { chatCommands, checkAnswer, figuresOf, higherThroughput, inRounds, load, type LoadFigures, type LoadTarget } from './chat.js';
+import { messageActivity, personalChatOf } from './activities.js';
+import { chatCommands, checkAnswer, figuresOf, higherThroughput, inRounds, load, type ChatLoadOptions, type LoadFigures, type LoadTarget } from './chat.js';
 import type { BenchPostgres } from './postgres-server.js';
 import { cpuSplit, pinToCpus, startChild, type BenchChild } from './processes.js';
 
-export interface ChatPostgresOptions {
-  readonly orgFile: string;
+export interface ChatPostgresOptions extends ChatLoadOptions {
   readonly workDirectory: string;
-  readonly tenantId: string;
-  readonly user: BenchUser;
-  readonly mailboxAddresses: readonly string[];
-  readonly connections: number;
-  readonly warmupSeconds: number;
-  readonly durationSeconds: number;
-  readonly repeats: number;
 }
 
 /** The goal of issue 16: each command on PostgreSQL at 0.8x of the file store or better. */

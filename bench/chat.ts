@@ -14,9 +14,9 @@ import type { BenchChildScript } from './compile.js';
 import { journalPathOf } from '../src/store/json-file.js';
 import { cpuSplit, cpuTimeMs, pinToCpus, startChild, type BenchChild } from './processes.js';
 
-export interface ChatOptions {
+/** The load both chat parts put on a bot: who asks, what, and how hard. */
+export interface ChatLoadOptions {
   readonly orgFile: string;
-  readonly dataFile: string;
   readonly tenantId: string;
   readonly user: BenchUser;
   /** Addresses for `mailbox <address>`, spread over the organization. */
@@ -26,6 +26,10 @@ export interface ChatOptions {
   readonly durationSeconds: number;
   /** Runs per measurement; the best is kept (other work on the machine only ever makes a run slower). */
   readonly repeats: number;
+}
+
+export interface ChatOptions extends ChatLoadOptions {
+  readonly dataFile: string;
   /** After measuring, run each bot target once more under a CPU profiler and keep the summary. */
   readonly profile: boolean;
 }

@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { runChatBenchmark } from './chat.js';
+import { runChatBenchmark, type ChatLoadOptions } from './chat.js';
 import { runChatPostgresBenchmark } from './chat-postgres.js';
 import { runFanoutInstancesBenchmark } from './fanout-instances-bench.js';
 import { startBenchPostgres, type BenchPostgres } from './postgres-server.js';
@@ -103,18 +103,22 @@ async function main(): Promise<void> {
       results.startup = await runStartupBenchmark({ orgFile: realisticFile, workDirectory, restSeconds: options.quick ? 1 : 3 }, log);
     }
 
+    // The same load for the chat on the file store and on PostgreSQL.
+    const chatLoad: ChatLoadOptions = {
+      orgFile: realisticFile,
+      tenantId: realistic.data.organization.tenantId,
+      user: ada,
+      mailboxAddresses: chatAddresses,
+      connections: 16,
+      warmupSeconds: scale.warmup,
+      durationSeconds: scale.seconds,
+      repeats: scale.repeats,
+    };
     if (selected.has('chat')) {
       results.chat = await runChatBenchmark(
         {
-          orgFile: realisticFile,
+          ...chatLoad,
           dataFile: join(workDirectory, 'chat', 'db.json'),
-          tenantId: realistic.data.organization.tenantId,
-          user: ada,
-          mailboxAddresses: chatAddresses,
-          connections: 16,
-          warmupSeconds: scale.warmup,
-          durationSeconds: scale.seconds,
-          repeats: scale.repeats,
           profile: options.profile,
         },
         log,
@@ -128,15 +132,8 @@ async function main(): Promise<void> {
         if (selected.has('chatPostgres')) {
           results.chatPostgres = await runChatPostgresBenchmark(
             {
-              orgFile: realisticFile,
+              ...chatLoad,
               workDirectory,
-              tenantId: realistic.data.organization.tenantId,
-              user: ada,
-              mailboxAddresses: chatAddresses,
-              connections: 16,
-              warmupSeconds: scale.warmup,
-              durationSeconds: scale.seconds,
-              repeats: scale.repeats,
             },
             postgres,
             log,
