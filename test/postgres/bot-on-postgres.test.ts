@@ -4,8 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startBot } from '../../src/main.js';
 import { PostgresConnectionError } from '../../src/postgres/connection.js';
 import { loadConfig } from '../../src/shared/config.js';
@@ -14,38 +13,25 @@ import { EmailApprovalStatus } from '../../src/domain/options.js';
 import { answeredCard, askForApproval, cardTextOf, currentApprovalCard, decisionAudit, decisionDataOf, greet, mailboxOf, startApprovalBot, waitForApprovalCards } from '../approvals/support.js';
 import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
 import { CONTOSO_FILE } from '../support/bot-harness.js';
-import { startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { countRows } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => { await postgres?.stop(); });
-
-async function count(url: string, sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(sql);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-}
+const postgres = usePostgresForTests();
 
 describe('the bot with its state in PostgreSQL', () => {
   it('keeps approvals, references and the outbox in PostgreSQL, and decides one of 100 concurrent clicks', async () => {
-    if (postgres === undefined) throw new Error('PostgreSQL did not start');
-    const url = await postgres.createDatabase();
+    const url = await postgres.server.createDatabase();
     const t = await startApprovalBot({ configEnv: { STATE_STORE: 'postgres', DATABASE_URL: url } });
     try {
       const [ada, evan, cody] = ['ada', 'evan', 'cody'].map((name) => t.user(name));
       if (ada === undefined || evan === undefined || cody === undefined) throw new Error('demo users missing');
       await greet(t, ada, evan, cody);
-      expect(await count(url, 'SELECT count(*) AS n FROM conversation_references')).toBeGreaterThanOrEqual(3);
+      expect(await countRows(url, 'SELECT count(*) AS n FROM conversation_references')).toBeGreaterThanOrEqual(3);
       await askForApproval(t, ada, 'cody@contoso.com');
       const [adaCard, evanCard] = await waitForApprovalCards(t, [ada, evan]);
       if (adaCard === undefined || evanCard === undefined) throw new Error('cards missing');
-      expect(await count(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'pending'")).toBe(1);
-      expect(await count(url, "SELECT count(*) AS n FROM outbox_messages WHERE state = 'sent'")).toBeGreaterThanOrEqual(2);
+      expect(await countRows(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'pending'")).toBe(1);
+      expect(await countRows(url, "SELECT count(*) AS n FROM outbox_messages WHERE state = 'sent'")).toBeGreaterThanOrEqual(2);
 
       const answers = await Promise.all(
         Array.from({ length: 100 }, (_, index) => {
@@ -56,11 +42,11 @@ describe('the bot with its state in PostgreSQL', () => {
       const mailbox = mailboxOf(t, cody);
       expect(mailbox.emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
       // The decision's audit entry is in PostgreSQL (committed with the decided request), not in the data file.
-      expect(await count(url, `SELECT count(*) AS n FROM audit_entries WHERE entry->'target'->>'id' = '${mailbox.id}' AND entry->>'action' = 'mailbox.approveEmail'`)).toBe(1);
+      expect(await countRows(url, `SELECT count(*) AS n FROM audit_entries WHERE entry->'target'->>'id' = '${mailbox.id}' AND entry->>'action' = 'mailbox.approveEmail'`)).toBe(1);
       expect(decisionAudit(t, mailbox.id)).toHaveLength(0);
       // Its events were dispatched from PostgreSQL: every sent card was updated in place to the decision.
       await t.connector.waitFor(() => [adaCard, evanCard].every((card) => ((shown) => shown !== undefined && /Approved by/.test(cardTextOf(shown)))(currentApprovalCard(t, card))), 10_000, 'the copies to show the decision');
-      expect(await count(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'approved'")).toBe(1);
+      expect(await countRows(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'approved'")).toBe(1);
       // Every click is answered with the card as it is now: decided, by whoever won.
       for (const answer of answers) expect(cardTextOf(answeredCard(answer.body))).toMatch(/Approved by (Ada Admin|Evan Exchange)/);
     } finally {
@@ -69,8 +55,7 @@ describe('the bot with its state in PostgreSQL', () => {
   });
 
   it('runs a Test & Enable job with its state in PostgreSQL', async () => {
-    if (postgres === undefined) throw new Error('PostgreSQL did not start');
-    const url = await postgres.createDatabase();
+    const url = await postgres.server.createDatabase();
     const t = await startApprovalBot({ configEnv: { STATE_STORE: 'postgres', DATABASE_URL: url } });
     try {
       const ada = t.user('ada');
@@ -79,11 +64,11 @@ describe('the bot with its state in PostgreSQL', () => {
       const answer = await t.invoke(ada, { verb: 'confirmation.confirm', data: { confirmationId: confirmationIdOf(cardIn(preview)) } });
       expect(answer.status).toBe(200);
       const deadline = Date.now() + 15_000;
-      while ((await count(url, "SELECT count(*) AS n FROM jobs WHERE status = 'done' AND (record->>'deliveryReported')::boolean")) !== 1) {
+      while ((await countRows(url, "SELECT count(*) AS n FROM jobs WHERE status = 'done' AND (record->>'deliveryReported')::boolean")) !== 1) {
         if (Date.now() > deadline) throw new Error('the job did not finish in PostgreSQL');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(await count(url, "SELECT jsonb_array_length(record->'results') AS n FROM jobs")).toBe(2);
+      expect(await countRows(url, "SELECT jsonb_array_length(record->'results') AS n FROM jobs")).toBe(2);
       // The data file holds no job: the job's state is in PostgreSQL only.
       expect(t.bot.services.store.document().jobs ?? []).toEqual([]);
     } finally {
@@ -100,8 +85,7 @@ describe('the bot with its state in PostgreSQL', () => {
       expect(String(failure)).toContain('DATABASE_URL postgres://bot:***@127.0.0.1:1/state');
       expect(String(failure)).not.toContain('s3cret-pw');
       // Nothing held on to the data file: the same configuration with a reachable database starts.
-      if (postgres === undefined) throw new Error('PostgreSQL did not start');
-      const bot = await startBot(loadConfig({ ...env, DATABASE_URL: await postgres.createDatabase() }));
+        const bot = await startBot(loadConfig({ ...env, DATABASE_URL: await postgres.server.createDatabase() }));
       await bot.stop();
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -3,8 +3,7 @@
 // same data directory and port. While it is down /healthz answers 503 and commands and card clicks are answered
 // "temporarily unavailable" with nothing changed; once it is back the same command and click work without a
 // restart, the LISTEN connection is open again, and audit entries and events held meanwhile are written once.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appCaller } from '../../src/app/ports/intents.js';
 import { StateStoreUnavailableError } from '../../src/app/ports/state-store.js';
 import { CardVerb } from '../../src/cards/index.js';
@@ -24,21 +23,13 @@ import type { TestBot } from '../support/bot-harness.js';
 import { auditEntry } from '../store/audit-log.contract.js';
 import { decided } from '../store/event-outbox.contract.js';
 import { documentWithMailboxes } from '../store/documents.js';
-import { migratedDatabase, startTestPostgres, type TestPostgres } from '../support/postgres.js';
+import { countRows, type TestPostgres } from '../support/postgres.js';
+import { usePostgresForTests } from '../support/postgres-for-tests.js';
 
-let postgres: TestPostgres | undefined;
+const postgres = usePostgresForTests();
 let serverDown = false;
-const pools: pg.Pool[] = [];
-beforeAll(async () => { postgres = await startTestPostgres(); }, 60_000);
-afterAll(async () => {
-  await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
-  await postgres?.stop();
-});
 
-function server(): TestPostgres {
-  if (postgres === undefined) throw new Error('PostgreSQL did not start');
-  return postgres;
-}
+const server = (): TestPostgres => postgres.server;
 
 async function stopServer(): Promise<void> {
   serverDown = true;
@@ -63,17 +54,6 @@ async function waitUntil(condition: () => Promise<boolean> | boolean, what: stri
   }
 }
 
-async function count(url: string, sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(sql);
-    return Number(rows[0]?.n ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
 const healthOf = async (t: TestBot): Promise<number> => (await fetch(`${t.bot.url}/healthz`)).status;
 
 describe('the bot while PostgreSQL is lost and when it returns', () => {
@@ -88,7 +68,7 @@ describe('the bot while PostgreSQL is lost and when it returns', () => {
       const [adaCard, evanCard] = await waitForApprovalCards(t, [ada, evan]);
       if (adaCard === undefined || evanCard === undefined) throw new Error('cards missing');
       expect(await healthOf(t)).toBe(200);
-      const auditBefore = await count(url, 'SELECT count(*) AS n FROM audit_entries');
+      const auditBefore = await countRows(url, 'SELECT count(*) AS n FROM audit_entries');
 
       await stopServer();
       await waitUntil(async () => (await healthOf(t)) === 503, '/healthz to report the database gone');
@@ -111,15 +91,15 @@ describe('the bot while PostgreSQL is lost and when it returns', () => {
       await startServer();
       await waitUntil(async () => (await healthOf(t)) === 200, '/healthz to report the database back');
       // Nothing of the refused click was stored: the request is still pending, undecided.
-      expect(await count(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'pending' AND NOT record ? 'deciding'")).toBe(1);
-      expect(await count(url, 'SELECT count(*) AS n FROM audit_entries')).toBe(auditBefore);
+      expect(await countRows(url, "SELECT count(*) AS n FROM approval_requests WHERE status = 'pending' AND NOT record ? 'deciding'")).toBe(1);
+      expect(await countRows(url, 'SELECT count(*) AS n FROM audit_entries')).toBe(auditBefore);
       // The same command and the same click work, without a restart.
       const [auditAgain] = await t.say(ada, 'audit');
       expect(cardTextOf(cardIn(auditAgain))).not.toContain('temporarily unavailable');
       const decidedAnswer = await t.invoke(ada, click, { replyToId: adaCard.activityId });
       expect(cardTextOf(answeredCard(decidedAnswer.body))).toMatch(/Approved by Ada Admin/);
       expect(mailboxOf(t, cody).emailRouterAccessApproval).toBe(EmailApprovalStatus.Approved);
-      expect(await count(url, "SELECT count(*) AS n FROM audit_entries WHERE entry->>'action' = 'mailbox.approveEmail'")).toBe(1);
+      expect(await countRows(url, "SELECT count(*) AS n FROM audit_entries WHERE entry->>'action' = 'mailbox.approveEmail'")).toBe(1);
       // The decision's event, appended after the return, is dispatched: Evan's copy is updated in place.
       await t.connector.waitFor(() => /Approved by/.test(cardTextOf(currentApprovalCard(t, evanCard))), 10_000, "Evan's copy to show the decision");
     } finally {
@@ -138,8 +118,7 @@ describe('a record write while PostgreSQL is lost', () => {
   });
 
   it('changes nothing in the records while PostgreSQL is already gone', async () => {
-    const { pool } = await migratedDatabase(postgres);
-    pools.push(pool);
+    const { pool } = await postgres.migratedDatabase();
     const store = createInMemoryEmailConfigStore(documentWithMailboxes(1));
     const records = new RecordsWithStateInPostgres(new EmbeddedOrganizationRecords(store), reportingUnavailability(pool));
     const [mailbox] = store.mailboxes();
@@ -158,8 +137,7 @@ describe('a record write while PostgreSQL is lost', () => {
   });
 
   it('holds the audit entries and events of a write made just before the loss, and writes them once when PostgreSQL is back', async () => {
-    const { pool } = await migratedDatabase(postgres);
-    pools.push(pool);
+    const { pool } = await postgres.migratedDatabase();
     const store = createInMemoryEmailConfigStore(documentWithMailboxes(1));
     // The records write succeeds, and PostgreSQL goes away right after it, before the audit entries are written.
     class LosingPostgresAfterTheWrite extends EmbeddedOrganizationRecords {
@@ -193,8 +171,7 @@ describe('a record write while PostgreSQL is lost', () => {
 
 describe('listening for events across a loss of PostgreSQL', () => {
   it('listens again once PostgreSQL is back: an event appended then is dispatched at once, not at the next sweep', async () => {
-    const { url, pool } = await migratedDatabase(postgres);
-    pools.push(pool);
+    const { url, pool } = await postgres.migratedDatabase();
     const state = await openPostgresBotState(url, { healthProbeMs: 100, listenRetryMs: 100 });
     let dispatches = 0;
     const lost: Error[] = [];
@@ -209,7 +186,7 @@ describe('listening for events across a loss of PostgreSQL', () => {
       await waitUntil(() => dispatches >= 2 && state.healthy(), 'the catch-up dispatch after listening again');
       const before = dispatches;
       const appender = await openPostgresPool(url);
-      pools.push(appender);
+      postgres.closeAfterAll(appender);
       await insertEvents(appender, [decided(2)]);
       await waitUntil(() => dispatches > before, 'the event appended after the return to be dispatched', 5_000);
     } finally {

@@ -106,3 +106,15 @@ export interface MigratedDatabase {
   /** Another pool on the same database (another instance). */
   readonly open: () => Promise<pg.Pool>;
 }
+
+/** The `n` a counting query (`SELECT count(*) AS n …`) answers on the database at `url`, over a connection of its own. */
+export async function countRows(url: string, sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(sql);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
