@@ -47,3 +47,20 @@ export function confirmationReasons(write: WriteDescription, reachedBy: ReachedB
 
 /** A pending confirmation lives this long; after that, the person asks again. */
 export const CONFIRMATION_TTL_MS = 10 * 60 * 1000;
+
+/** Why a pending choice (a confirmation, a suggested command) cannot be taken; the card says so and nothing changes. */
+export type ChoiceRefusal = 'unknown' | 'used' | 'expired' | 'someoneElse' | 'otherConversation';
+
+/**
+ * Who may take a pending choice, and when: only the person it was made for (Entra object ids compare without case),
+ * in the conversation where it was offered, before it expires. Null when `taker` may take it now.
+ */
+export function refusalToTake(
+  choice: { readonly ownerAadObjectId: string; readonly conversationId: string; readonly expiresAt: number },
+  taker: { readonly aadObjectId: string; readonly conversationId: string; readonly nowMs: number },
+): ChoiceRefusal | null {
+  if (choice.ownerAadObjectId.toLowerCase() !== taker.aadObjectId.toLowerCase()) return 'someoneElse';
+  if (choice.conversationId !== taker.conversationId) return 'otherConversation';
+  if (taker.nowMs >= choice.expiresAt) return 'expired';
+  return null;
+}

@@ -1,6 +1,6 @@
 // The confirmation rules as a pure function: which writes run directly and why the others ask first.
 import { describe, expect, it } from 'vitest';
-import { confirmationReasons, mayNeedConfirmation, type WriteDescription } from '../../src/domain/confirmation.js';
+import { confirmationReasons, mayNeedConfirmation, refusalToTake, type WriteDescription } from '../../src/domain/confirmation.js';
 
 const single: WriteDescription = { kind: 'single', overwrites: false };
 const bulk: WriteDescription = { kind: 'bulk', overwrites: false };
@@ -35,5 +35,19 @@ describe('the confirmation rules', () => {
     expect(confirmationReasons(overwritingSingle, 'typed', 0)).toEqual([]);
     expect(confirmationReasons(overwritingSingle, 'typed', 2)).toEqual(['overwritesSettings']);
     expect(confirmationReasons({ kind: 'bulk', overwrites: true }, 'typed', 3)).toEqual(['bulkSelection', 'overwritesSettings']);
+  });
+});
+
+describe('who may take a pending choice', () => {
+  const choice = { ownerAadObjectId: 'AAD-ADA', conversationId: 'a:personal-ada', expiresAt: 1_000 };
+
+  it('lets its owner take it in its conversation before it expires, whatever the case of the Entra object id', () => {
+    expect(refusalToTake(choice, { aadObjectId: 'aad-ada', conversationId: 'a:personal-ada', nowMs: 999 })).toBeNull();
+  });
+
+  it('refuses someone else, another conversation, and the moment it expires, in that order', () => {
+    expect(refusalToTake(choice, { aadObjectId: 'aad-bob', conversationId: 'a:other', nowMs: 5_000 })).toBe('someoneElse');
+    expect(refusalToTake(choice, { aadObjectId: 'aad-ada', conversationId: 'a:other', nowMs: 5_000 })).toBe('otherConversation');
+    expect(refusalToTake(choice, { aadObjectId: 'aad-ada', conversationId: 'a:personal-ada', nowMs: 1_000 })).toBe('expired');
   });
 });

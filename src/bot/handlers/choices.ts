@@ -6,13 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../app/ports.js';
 import type { PendingChoice, PendingChoiceRepository, PendingConfirmation, PendingSuggestion } from '../../app/ports/pending-choices.js';
-import { CONFIRMATION_TTL_MS, type ReachedBy } from '../../domain/confirmation.js';
+import { CONFIRMATION_TTL_MS, refusalToTake, type ChoiceRefusal, type ReachedBy } from '../../domain/confirmation.js';
 import type { User } from '../../domain/model.js';
 
 export type { PendingConfirmation, PendingSuggestion } from '../../app/ports/pending-choices.js';
-
-/** Why a choice cannot be taken; the card says so and nothing changes. */
-export type ChoiceRefusal = 'unknown' | 'used' | 'expired' | 'someoneElse' | 'otherConversation';
+export type { ChoiceRefusal } from '../../domain/confirmation.js';
 
 export type TakenChoice<Choice> = { readonly ok: true; readonly choice: Choice } | { readonly ok: false; readonly refusal: ChoiceRefusal; readonly choice?: Choice };
 
@@ -64,10 +62,8 @@ export class PendingChoices {
   }
 
   #check<Choice extends PendingChoice>(choice: Choice, requester: User, conversationId: string): TakenChoice<Choice> {
-    if (choice.ownerAadObjectId.toLowerCase() !== requester.aadObjectId.toLowerCase()) return { ok: false, refusal: 'someoneElse', choice };
-    if (choice.conversationId !== conversationId) return { ok: false, refusal: 'otherConversation', choice };
-    if (this.clock.now().getTime() >= choice.expiresAt) return { ok: false, refusal: 'expired', choice };
-    return { ok: true, choice };
+    const refusal = refusalToTake(choice, { aadObjectId: requester.aadObjectId, conversationId, nowMs: this.clock.now().getTime() });
+    return refusal === null ? { ok: true, choice } : { ok: false, refusal, choice };
   }
 
   /**
