@@ -6,7 +6,7 @@ import { loadConfig } from '../src/shared/config.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { startBot, type StartOptions } from '../src/main.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
-import { profilingHandlers } from './cpu-profile.js';
+import { allocationSamplingHandlers, profilingHandlers } from './cpu-profile.js';
 
 // Loaded before main() runs: Node's own start plus loading the bot's compiled modules and their packages.
 const modulesLoadedAtMs = performance.now();
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   serveParent(
     {
       ...profilingHandlers(),
+      ...allocationSamplingHandlers(),
       store: () => ({
         writes: store.writesPerformed,
         snapshots: store.snapshotsWritten,

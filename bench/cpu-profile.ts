@@ -127,3 +127,95 @@ export function profilingHandlers(): { startProfiling: () => Promise<null>; stop
     },
   };
 }
+
+const samplingHeapProfileSchema = z.object({
+  head: z.lazy(() => allocationNodeSchema),
+});
+interface AllocationNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly AllocationNode[];
+}
+const allocationNodeSchema: z.ZodType<AllocationNode> = z.object({
+  callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
+  selfSize: z.number(),
+  children: z.array(z.lazy(() => allocationNodeSchema)),
+});
+
+export const allocationSummarySchema = z.object({
+  /** Bytes allocated while sampling (estimated from the samples), collected or not. */
+  allocatedBytes: z.number(),
+  /** Bytes by where the allocating code lives (src/ folder, package, node). */
+  byArea: z.array(z.object({ name: z.string(), bytes: z.number() })),
+  /** Bytes by allocating function. */
+  bySite: z.array(z.object({ name: z.string(), bytes: z.number() })),
+  /** Bytes by the nearest project function (src/) up the stack: what our code made others allocate too. */
+  byProjectCaller: z.array(z.object({ name: z.string(), bytes: z.number() })),
+});
+export type AllocationSummary = z.infer<typeof allocationSummarySchema>;
+
+export function summarizeAllocations(raw: unknown, top = 20): AllocationSummary {
+  const { head } = samplingHeapProfileSchema.parse(raw);
+  const byArea = new Map<string, number>();
+  const bySite = new Map<string, number>();
+  const byCaller = new Map<string, number>();
+  let total = 0;
+  const add = (map: Map<string, number>, key: string, bytes: number): void => {
+    map.set(key, (map.get(key) ?? 0) + bytes);
+  };
+  const visit = (node: AllocationNode, projectCaller: string): void => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(projectRoot, '').replace('file://', '');
+    const name = `${functionName || '(anonymous)'}${where === '' ? '' : ` ${where}:${lineNumber + 1}`}`;
+    const caller = url.startsWith(`${projectRoot}src/`) ? name : projectCaller;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      add(byArea, areaOf(url, functionName), node.selfSize);
+      add(bySite, name, node.selfSize);
+      add(byCaller, caller, node.selfSize);
+    }
+    for (const child of node.children) visit(child, caller);
+  };
+  visit(head, '(no project code on the stack)');
+  const ranked = (bytes: Map<string, number>) =>
+    [...bytes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, count]) => ({ name, bytes: count }));
+  return { allocatedBytes: total, byArea: ranked(byArea), bySite: ranked(bySite), byProjectCaller: ranked(byCaller) };
+}
+
+/**
+ * Samples this process's allocations, including objects the collector has freed since (so it shows what a
+ * burst allocates, not only what it keeps); the returned function stops and summarizes.
+ */
+export async function startAllocationSampling(survivorsOnly = false): Promise<() => Promise<AllocationSummary>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  // With survivorsOnly, what a young-generation collection frees is left out: what is left was promoted to the old
+  // generation (where only a full collection frees it) or is still alive.
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 64 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivorsOnly });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    return summarizeAllocations(profile);
+  };
+}
+
+/** The `startAllocationSampling` / `stopAllocationSampling` requests a measured child answers. */
+export function allocationSamplingHandlers(): { startAllocationSampling: (argument: unknown) => Promise<null>; stopAllocationSampling: () => Promise<AllocationSummary> } {
+  let stop: (() => Promise<AllocationSummary>) | undefined;
+  return {
+    startAllocationSampling: async (argument) => {
+      stop = await startAllocationSampling(z.object({ survivorsOnly: z.boolean().default(false) }).prefault({}).parse(argument).survivorsOnly);
+      return null;
+    },
+    stopAllocationSampling: () => {
+      if (stop === undefined) throw new Error('allocation sampling was not started');
+      const stopping = stop;
+      stop = undefined;
+      return stopping();
+    },
+  };
+}

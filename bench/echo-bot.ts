@@ -9,7 +9,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import { openEmailConfigStore } from '../src/store/email-config-store.js';
 import { announceFailure, announceReady, serveParent } from './child-support.js';
-import { profilingHandlers } from './cpu-profile.js';
+import { allocationSamplingHandlers, profilingHandlers } from './cpu-profile.js';
 
 const replySchema = z.looseObject({ text: z.string().optional(), attachments: z.array(z.looseObject({ contentType: z.string(), content: z.unknown() })).optional() });
 
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   serveParent(
     {
       ...profilingHandlers(),
+      ...allocationSamplingHandlers(),
       heldMailboxes: () => held?.mailboxes().length ?? 0,
     },
     () =>

@@ -158,7 +158,8 @@ function extraChildFlags(): string[] {
 
 /** The children that are the bot (or its store and outbox) run with the Node options the launcher gives the bot. */
 const BOT_SCRIPTS: ReadonlySet<BenchChildScript> = new Set<BenchChildScript>(['bot-process', 'store-process', 'fanout-process', 'fanout-instance']);
-const runtimeFlagsOf = (script: BenchChildScript): readonly string[] => (BOT_SCRIPTS.has(script) ? botNodeFlags([...extraChildFlags(), process.env.NODE_OPTIONS ?? '']) : []);
+const runtimeFlagsOf = (script: BenchChildScript, nodeFlags: readonly string[]): readonly string[] =>
+  BOT_SCRIPTS.has(script) ? botNodeFlags([...extraChildFlags(), ...nodeFlags, process.env.NODE_OPTIONS ?? '']) : [];
 
 export async function startChild(script: BenchChildScript, options: StartChildOptions = {}): Promise<BenchChild> {
   const path = compiledScriptPath(script);
@@ -167,7 +168,7 @@ export async function startChild(script: BenchChildScript, options: StartChildOp
   // execArgv is given in full so that nothing of the parent's own (tsx's --import/--require) is inherited.
   // --no-deprecation only keeps a warning out of the bench's output (process.binding in http-deceiver, which restify loads).
   const child: ChildProcess = fork(path, [], {
-    execArgv: ['--no-deprecation', ...runtimeFlagsOf(script), ...extraChildFlags(), ...(options.nodeFlags ?? [])],
+    execArgv: ['--no-deprecation', ...runtimeFlagsOf(script, options.nodeFlags ?? []), ...extraChildFlags(), ...(options.nodeFlags ?? [])],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -7,7 +7,8 @@
 //   npm run bench -- --only=chat,store  some parts: chat, testAndEnable, fanout, store, startup, dataverse,
 //                                      chatPostgres, fanoutInstances (issue 16: the bot's state on PostgreSQL)
 //   npm run bench -- --quick            smaller counts and shorter runs, for trying the bench itself
-//   npm run bench -- --profile          also profile the bot's CPU under each chat command (results.json)
+//   npm run bench -- --profile          also profile the bot's CPU under each chat command and sample what
+//                                       the 0 ms Test & Enable job allocates (results.json)
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -173,6 +174,7 @@ async function main(): Promise<void> {
             concurrency: 8,
             profileName: 'Microsoft Exchange Online',
             timeoutMs: 600_000,
+            profile: options.profile,
           },
           connector,
           log,
