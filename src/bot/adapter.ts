@@ -1,7 +1,6 @@
 // The Bot Framework side: CloudAdapter with JWT validation whenever an app id is configured.
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -10,6 +9,7 @@ import {
 import { z } from 'zod';
 import type { BotCredentials } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { ReusedClientsAuthentication } from './reused-clients.js';
 
 /**
  * Where tokens are checked and obtained. botbuilder's public-cloud endpoints unless given; tests point
@@ -100,7 +100,7 @@ export function createCloudAdapter(credentials: BotCredentials | null, logger: L
                 OAuthUrl: endpoints.oAuthUrl,
               }),
         };
-  const authentication = new ConfigurationBotFrameworkAuthentication(options, new ConfigurationServiceClientCredentialFactory(options));
+  const authentication = new ReusedClientsAuthentication(options, new ConfigurationServiceClientCredentialFactory(options));
   const adapter = new AuthenticatingCloudAdapter(authentication);
   adapter.onTurnError = async (context, error) => {
     // A proactive turn (continueConversationAsync) must fail loudly: the outbox decides retries and

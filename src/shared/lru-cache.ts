@@ -43,6 +43,11 @@ export class LruCache<V> {
     return value;
   }
 
+  /** Forgets `key` (a value that turned out unusable). */
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
   clear(): void {
     this.#entries.clear();
   }
