@@ -15,6 +15,7 @@ import {
   setApprovalRequirement,
   setSyncFromThisOrgOnly,
   showApprovalRequirement,
+  type MailboxFilter,
 } from '../../app/index.js';
 import { renderDiagnosisCard, renderMailboxDetailCard, renderMailboxListCard, renderOperationResultCard } from '../../cards/index.js';
 import {
@@ -67,6 +68,16 @@ import {
 import { tellTestAndEnableFollows } from '../handlers/jobs.js';
 import { cardForState } from '../handlers/state-cards.js';
 
+/**
+ * Rows per page of the lists whose rows carry buttons: Approve and Reject on a pending address, Test again or the fix
+ * on a failure, each with the Action.Submit fallback Teams mobile needs. Such a row is about 1.3 KB of card, so a
+ * page of 20 came to 26 KB, near Teams' 28 KB card budget, past which a page of long names loses its row buttons;
+ * sending it cost more than everything else the bot does for the command (docs/performance.md, "Chat"). Ten keep
+ * every page well inside the budget and short enough to decide on a phone. Other lists show the default 20.
+ */
+export const ROWS_WITH_BUTTONS_PER_PAGE = 10;
+const pageSizeFor = (filter: MailboxFilter): number | undefined => (filter === 'pending' || filter === 'failed' ? ROWS_WITH_BUTTONS_PER_PAGE : undefined);
+
 /** The `mailboxes` line for these arguments; also the Previous/Next buttons' commands. */
 function mailboxesLine(args: { readonly filter: string; readonly profile?: string | undefined; readonly page: number }, rename: Rename = (typed) => typed): string {
   return [
@@ -105,7 +116,14 @@ export const mailboxCommands = {
       // so a position that no longer fits the list is refused rather than answered from an earlier card.
       const { cursor } = env.request;
       const card = await cardForState(env.useCases.records, env.requester, `mailboxes\u0000${JSON.stringify(args)}\u0000${cursor ?? ''}`, async () => {
-        const result = await listMailboxes(env.useCases, env.requester, { filter: args.filter, profile: args.profile, page: args.page, ...(cursor === undefined ? {} : { cursor }) });
+        const pageSize = pageSizeFor(args.filter);
+        const result = await listMailboxes(env.useCases, env.requester, {
+          filter: args.filter,
+          profile: args.profile,
+          page: args.page,
+          ...(pageSize === undefined ? {} : { pageSize }),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
         if (!result.ok) return result;
         const pageCommand = (page: number): string => mailboxesLine({ ...args, page });
         return ok(renderMailboxListCard(mailboxListView(result.value, pageCommand)));
