@@ -280,8 +280,25 @@ const joinList = (items: readonly string[]): string => {
   return `${items.slice(0, -1).join(', ')}, and ${items.at(-1) ?? ''}`;
 };
 
+type PartPhrases = Pick<Record<AlertPlaceholder, string>, 'cannot' | 'activity' | 'retryWork' | 'enabledWork'>;
+
+/** The phrases of each list of parts: a few lists in practice, and an alert per mailbox of a Test & Enable asks. */
+const phrasesByParts = new Map<string, PartPhrases>();
+
 /** The part-dependent phrases of the templates, e.g. "Email cannot be received or sent". */
-export function partPhrases(parts: readonly MailboxPart[]): Pick<Record<AlertPlaceholder, string>, 'cannot' | 'activity' | 'retryWork' | 'enabledWork'> {
+export function partPhrases(parts: readonly MailboxPart[]): PartPhrases {
+  const key = parts.join(',');
+  let phrases = phrasesByParts.get(key);
+  if (phrases === undefined) {
+    phrases = Object.freeze(phrasesOf(parts));
+    // Parts are three names, so the lists stay few; the bound only guards against odd callers.
+    if (phrasesByParts.size >= 64) phrasesByParts.clear();
+    phrasesByParts.set(key, phrases);
+  }
+  return phrases;
+}
+
+function phrasesOf(parts: readonly MailboxPart[]): PartPhrases {
   const incoming = parts.includes('incoming');
   const outgoing = parts.includes('outgoing');
   const act = parts.includes('act');
