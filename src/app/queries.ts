@@ -77,7 +77,7 @@ export interface MailboxListPage {
   readonly pageCount: number;
   /** Matching mailboxes the requester may see, on all pages. */
   readonly total: number;
-  /** 1-based position of the first row ("Showing 21–40 of 10,000"); 0 when there are none. */
+  /** 1-based position of the first row ("Showing 21 - 40 of 10,000"); 0 when there are none. */
   readonly firstItemNumber: number;
   /** When the requester's Read Mailbox depth is below Organization, only mailboxes it reaches are listed. */
   readonly readDepth: PrivilegeDepth;

@@ -57,8 +57,12 @@ export const formatUtcOrDash = (timestamp: string | null): string => (timestamp 
 
 export const yesNo = (value: boolean): string => (value ? 'Yes' : 'No');
 
-/** `Showing 21–40 of 10,000`; `offset` is zero-based. */
+/**
+ * `Showing 21 - 40 of 10,000`, as the Dynamics 365 grid's footer writes a range (`1 - 50 of 5000`); `offset` is
+ * zero-based. A hyphen rather than an en dash also keeps a list card's JSON in one byte per character when the
+ * names on it are Latin-1: one en dash made V8 hold the whole serialized card in two.
+ */
 export function rangeText(offset: number, shown: number, total: number): string {
   if (shown === 0) return `Showing 0 of ${formatCount(total)}`;
-  return `Showing ${formatCount(offset + 1)}–${formatCount(offset + shown)} of ${formatCount(total)}`;
+  return `Showing ${formatCount(offset + 1)} - ${formatCount(offset + shown)} of ${formatCount(total)}`;
 }

@@ -52,7 +52,7 @@ function checkPage(view: MailboxListView): void {
 }
 
 /**
- * A filtered page of mailboxes: "Showing 21–40 of 10,000" with Previous/Next, never a silent truncation.
+ * A filtered page of mailboxes: "Showing 21 - 40 of 10,000" with Previous/Next, never a silent truncation.
  * Rows carry their buttons while the card stays within the byte budget; a page of very long names and
  * addresses keeps its list buttons and tells how to act on one mailbox instead.
  */

@@ -77,7 +77,7 @@ describe('renderers through the cache', () => {
     expect(renderMailboxListCard(sampleMailboxListPage(3))).toBe(page);
     const nextPage = renderMailboxListCard(sampleMailboxListPage(4));
     expect(nextPage).not.toEqual(page);
-    expect(JSON.stringify(nextPage)).toContain('61–80');
+    expect(JSON.stringify(nextPage)).toContain('61 - 80');
   });
 
   it('reflect a changed field of an otherwise equal view model', () => {

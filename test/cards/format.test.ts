@@ -36,7 +36,7 @@ describe('formatting', () => {
   });
 
   it('states a range the way a person counts, from one', () => {
-    expect(rangeText(20, 20, 10_000)).toBe('Showing 21–40 of 10,000');
+    expect(rangeText(20, 20, 10_000)).toBe('Showing 21 - 40 of 10,000');
     expect(rangeText(0, 0, 0)).toBe('Showing 0 of 0');
   });
 

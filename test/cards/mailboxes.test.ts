@@ -29,9 +29,18 @@ describe('renderMailboxListCard', () => {
     const card = renderMailboxListCard(sampleMailboxListPage(2));
     expect(SAMPLE_MAILBOX_TOTAL).toBe(10_000);
     expect(tableRows(card)).toHaveLength(1 + 20);
-    expect(visibleTexts(card)).toContain('Showing 21–40 of 10,000');
-    expect(card.fallbackText).toContain('Showing 21–40 of 10,000');
+    expect(visibleTexts(card)).toContain('Showing 21 - 40 of 10,000');
+    expect(card.fallbackText).toContain('Showing 21 - 40 of 10,000');
     expect(byteSize(card)).toBeLessThan(28 * 1024);
+  });
+
+  it('writes nothing of its own beyond Latin-1, so that a page of Latin-1 names serializes one byte per character', () => {
+    // The card is serialized on every send; one wider character makes V8 hold the whole JSON in two bytes each.
+    const page = sampleMailboxListPage(2);
+    const withButtons = { ...page, rows: page.rows.map((row) => ({ ...row, actions: [{ title: 'Approve', command: `approve mailbox ${row.emailAddress}` }] })) };
+    const json = JSON.stringify(renderMailboxListCard(withButtons));
+    expect(json).toContain('Approve: ');
+    expect([...json].filter((character) => (character.codePointAt(0) ?? 0) > 0xff)).toEqual([]);
   });
 
   it('shows name, email address, approval status, mailbox status and profile for each row', () => {
@@ -69,7 +78,7 @@ describe('renderMailboxListCard', () => {
     expect(executeActions(renderMailboxListCard(sampleMailboxListPage(1))).map((action) => action.title)).toEqual(['Next']);
     const last = renderMailboxListCard(sampleMailboxListPage(500));
     expect(executeActions(last).map((action) => action.title)).toEqual(['Previous']);
-    expect(visibleTexts(last)).toContain('Showing 9,981–10,000 of 10,000');
+    expect(visibleTexts(last)).toContain('Showing 9,981 - 10,000 of 10,000');
   });
 
   it('refuses the whole result instead of one page', () => {

@@ -24,7 +24,7 @@ describe('mailbox lists and details', () => {
   it('lists every active mailbox for Ada on one page, without paging buttons', async () => {
     const { activity } = await sayForCard(t, t.user('ada'), 'mailboxes');
     const text = textOf(activity);
-    expect(text).toContain('Showing 1–12 of 12');
+    expect(text).toContain('Showing 1 - 12 of 12');
     expect(text).toContain('sales@contoso.com');
     expect(buttonsIn(activity).filter((button) => button.title === 'Previous' || button.title === 'Next')).toEqual([]);
   });
@@ -33,7 +33,7 @@ describe('mailbox lists and details', () => {
     const { activity } = await sayForCard(t, t.user('sam'), 'mailboxes pending');
     const text = textOf(activity);
     expect(text).toContain('Email address status: Pending Approval · active mailboxes only');
-    expect(text).toContain('Showing 1–2 of 2');
+    expect(text).toContain('Showing 1 - 2 of 2');
     expect(text).toContain('pia@contoso.com');
     expect(text).toContain('sam@contoso.com');
     expect(text).not.toContain('ada@contoso.com');
