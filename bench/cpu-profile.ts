@@ -111,21 +111,27 @@ export async function startProfiling(): Promise<() => Promise<ProfileSummary>> {
   };
 }
 
-/** The `startProfiling` / `stopProfiling` requests a measured child answers (see `serveParent`). */
-export function profilingHandlers(): { startProfiling: () => Promise<null>; stopProfiling: () => Promise<ProfileSummary> } {
-  let stop: (() => Promise<ProfileSummary>) | undefined;
+/** A start and a stop request for a sampler that runs between them (see `serveParent`); `what` names it in errors. */
+function startStopHandlers<T>(what: string, start: (argument: unknown) => Promise<() => Promise<T>>): { start: (argument: unknown) => Promise<null>; stop: () => Promise<T> } {
+  let stop: (() => Promise<T>) | undefined;
   return {
-    startProfiling: async () => {
-      stop = await startProfiling();
+    start: async (argument) => {
+      stop = await start(argument);
       return null;
     },
-    stopProfiling: () => {
-      if (stop === undefined) throw new Error('profiling was not started');
+    stop: () => {
+      if (stop === undefined) throw new Error(`${what} was not started`);
       const stopping = stop;
       stop = undefined;
       return stopping();
     },
   };
+}
+
+/** The `startProfiling` / `stopProfiling` requests a measured child answers (see `serveParent`). */
+export function profilingHandlers(): { startProfiling: (argument: unknown) => Promise<null>; stopProfiling: () => Promise<ProfileSummary> } {
+  const { start, stop } = startStopHandlers('profiling', () => startProfiling());
+  return { startProfiling: start, stopProfiling: stop };
 }
 
 const samplingHeapProfileSchema = z.object({
@@ -205,17 +211,8 @@ export async function startAllocationSampling(survivorsOnly = false): Promise<()
 
 /** The `startAllocationSampling` / `stopAllocationSampling` requests a measured child answers. */
 export function allocationSamplingHandlers(): { startAllocationSampling: (argument: unknown) => Promise<null>; stopAllocationSampling: () => Promise<AllocationSummary> } {
-  let stop: (() => Promise<AllocationSummary>) | undefined;
-  return {
-    startAllocationSampling: async (argument) => {
-      stop = await startAllocationSampling(z.object({ survivorsOnly: z.boolean().default(false) }).prefault({}).parse(argument).survivorsOnly);
-      return null;
-    },
-    stopAllocationSampling: () => {
-      if (stop === undefined) throw new Error('allocation sampling was not started');
-      const stopping = stop;
-      stop = undefined;
-      return stopping();
-    },
-  };
+  const { start, stop } = startStopHandlers('allocation sampling', (argument) =>
+    startAllocationSampling(z.object({ survivorsOnly: z.boolean().default(false) }).prefault({}).parse(argument).survivorsOnly),
+  );
+  return { startAllocationSampling: start, stopAllocationSampling: stop };
 }
