@@ -50,7 +50,7 @@ export class ReusedClientsAuthentication extends ConfigurationBotFrameworkAuthen
     return keptUntilFailed(this.#userTokenClients, appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
   }
 
-  /** Clients made so far (for tests and the bench): connector clients and user-token clients. */
+  /** How many clients are kept (for tests): connector clients and user-token clients. */
   get clientsKept(): { readonly connectorClients: number; readonly userTokenClients: number } {
     return { connectorClients: this.#connectorClients.size, userTokenClients: this.#userTokenClients.size };
   }
