@@ -8,13 +8,12 @@ import { z } from 'zod';
 import { CardVerb } from '../../src/cards/index.js';
 import { DirectoryRoleTemplateIds } from '../../src/dataverse/graph.js';
 import { startFakeConnector } from '../support/fake-connector.js';
-import { BOT_ID, CONTOSO_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
+import { CONTOSO_FILE } from '../support/bot-harness.js';
 import { FAKE_SERVICE_PRINCIPAL_ID, startFakeCloud } from '../fakes/fake-cloud.js';
-import { temporaryDirectory, useMultiInstanceTest } from './support.js';
+import { adaChat, temporaryDirectory, useMultiInstanceTest } from './support.js';
 
 const REQUESTS = 50;
 const CLICKS = 1_000;
-const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
 
 const scene = useMultiInstanceTest();
 
@@ -45,28 +44,10 @@ describe('approvals across two bot processes on PostgreSQL and Dynamics 365', ()
     const env = { ...cloud.env, ORG_FILE: orgFile, STATE_STORE: 'postgres', DATABASE_URL: database.url };
     const { bots, front } = await scene.startTwoBots(env, directory.path);
 
-    const conversationId = `a:personal-${ADA.aadObjectId}`;
-    let counter = 0;
+    const chat = adaChat(front.url, fake.url);
     const post = async (activity: Record<string, unknown>): Promise<{ status: number; body: unknown }> => {
-      counter += 1;
-      const response = await fetch(`${front.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: `activity-${counter}`,
-          channelId: 'msteams',
-          serviceUrl: fake.url,
-          timestamp: new Date().toISOString(),
-          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
-          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
-          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
-          channelData: { tenant: { id: CONTOSO_TENANT } },
-          locale: 'en-US',
-          ...activity,
-        }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+      const { status, text } = await chat.post(activity);
+      return { status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
     };
 
     // Both instances load Dynamics 365 first; then Ada asks for approval of the 50 addresses (cards come to her).

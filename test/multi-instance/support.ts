@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTOSO_FILE } from '../support/bot-harness.js';
+import { BOT_ID, CONTOSO_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
 import { afterAll } from 'vitest';
 import { runTypeScript, type RunningChild } from '../store/support/child-process.js';
 import { usePostgresForTests, type PostgresForTests } from '../support/postgres-for-tests.js';
@@ -110,6 +110,44 @@ export function useMultiInstanceTest(): MultiInstanceTest {
       const front = await startRoundRobin([first.url, second.url]);
       onCleanup(() => front.close());
       return { bots: [first, second], front };
+    },
+  };
+}
+
+/** The admin whose personal chat the multi-instance tests talk through. */
+export const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' } as const;
+
+export interface AdaChat {
+  readonly conversationId: string;
+  /** Posts a Teams-shaped activity from Ada (its `type`, `text`, `value`... given) to `to` (the front by default). */
+  readonly post: (activity: Record<string, unknown>, to?: string) => Promise<{ readonly status: number; readonly text: string }>;
+}
+
+/** Ada's personal chat with the bot behind `frontUrl`, whose replies go to the fake Bot Connector at `serviceUrl`. */
+export function adaChat(frontUrl: string, serviceUrl: string): AdaChat {
+  const conversationId = `a:personal-${ADA.aadObjectId}`;
+  let counter = 0;
+  return {
+    conversationId,
+    post: async (activity, to = frontUrl) => {
+      counter += 1;
+      const response = await fetch(`${to}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          id: `activity-${counter}`,
+          channelId: 'msteams',
+          serviceUrl,
+          timestamp: new Date().toISOString(),
+          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
+          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
+          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
+          channelData: { tenant: { id: CONTOSO_TENANT } },
+          locale: 'en-US',
+          ...activity,
+        }),
+      });
+      return { status: response.status, text: await response.text() };
     },
   };
 }

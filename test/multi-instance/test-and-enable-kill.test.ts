@@ -20,7 +20,7 @@ import { cardIn, confirmationIdOf } from '../bot/handlers/support.js';
 import { startFakeConnector } from '../support/fake-connector.js';
 import { BOT_ID, CONTOSO_TENANT } from '../support/bot-harness.js';
 import { startFakeCloud } from '../fakes/fake-cloud.js';
-import { temporaryDirectory, useMultiInstanceTest } from './support.js';
+import { adaChat, temporaryDirectory, useMultiInstanceTest } from './support.js';
 
 const MAILBOXES = 5_000;
 /** Short, so the survivor takes the job over within seconds of the kill. */
@@ -28,7 +28,6 @@ const MAILBOXES = 5_000;
 const HEARTBEAT_SECONDS = 10;
 /** Every FAILING_EVERY-th generated person's mailbox fails its test (MailboxNotFound): their owners get an alert. */
 const FAILING_EVERY = 25;
-const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
 /** Owner alerts the killed process may have had in flight (the outbox's maxConcurrentSends): the most a kill can send twice. */
 const IN_FLIGHT_SENDS = 16;
 
@@ -112,28 +111,7 @@ describe('a 5,000-mailbox Test & Enable across two bot processes, one SIGKILLed 
       await until('Dynamics 365 loaded', 60_000, async () => reachable.parse(await (await fetch(`${bot.url}/healthz`)).json()).backend?.reachable === true);
     }
 
-    const conversationId = `a:personal-${ADA.aadObjectId}`;
-    let counter = 0;
-    const post = async (activity: Record<string, unknown>, to = front.url): Promise<{ status: number; text: string }> => {
-      counter += 1;
-      const response = await fetch(`${to}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          id: `activity-${counter}`,
-          channelId: 'msteams',
-          serviceUrl: fake.url,
-          timestamp: new Date().toISOString(),
-          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
-          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
-          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
-          channelData: { tenant: { id: CONTOSO_TENANT } },
-          locale: 'en-US',
-          ...activity,
-        }),
-      });
-      return { status: response.status, text: await response.text() };
-    };
+    const { conversationId, post } = adaChat(front.url, fake.url);
 
     // Ada asks; the bot previews the bulk write and asks her to confirm; she clicks Confirm. The round-robin sends
     // the click to the other instance, which finds the confirmation in PostgreSQL (no session affinity needed).

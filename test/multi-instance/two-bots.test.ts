@@ -5,14 +5,13 @@
 // Dataverse (BACKEND=dataverse): with the embedded records each process has its own data file (docs/scale-out.md).
 import { describe, expect, it } from 'vitest';
 import { startFakeConnector } from '../support/fake-connector.js';
-import { BOT_ID, CONTOSO_FILE as ORG_FILE, CONTOSO_TENANT } from '../support/bot-harness.js';
+import { CONTOSO_FILE as ORG_FILE } from '../support/bot-harness.js';
 import { runTypeScript } from '../store/support/child-process.js';
-import { temporaryDirectory, useMultiInstanceTest } from './support.js';
+import { adaChat, temporaryDirectory, useMultiInstanceTest } from './support.js';
 
 const scene = useMultiInstanceTest();
 
 // Ada Admin of the Contoso example organization.
-const ADA = { aadObjectId: '00000000-0000-4000-8000-000000000001', name: 'Ada Admin' };
 
 describe('two bot processes on one PostgreSQL behind one endpoint', () => {
   it('answers every turn from either instance, shares the conversation reference, and survives a SIGKILL of one', async () => {
@@ -24,29 +23,8 @@ describe('two bot processes on one PostgreSQL behind one endpoint', () => {
     const env = { STATE_STORE: 'postgres', DATABASE_URL: database.url };
     const { bots, front } = await scene.startTwoBots(env, directory.path);
 
-    const conversationId = `a:personal-${ADA.aadObjectId}`;
-    let counter = 0;
-    const say = async (text: string): Promise<number> => {
-      counter += 1;
-      const response = await fetch(`${front.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message',
-          id: `activity-${counter}`,
-          channelId: 'msteams',
-          serviceUrl: fake.url,
-          timestamp: new Date().toISOString(),
-          text,
-          from: { id: `29:${ADA.aadObjectId}`, name: ADA.name, aadObjectId: ADA.aadObjectId },
-          recipient: { id: BOT_ID, name: 'Mailbox Sync' },
-          conversation: { id: conversationId, conversationType: 'personal', tenantId: CONTOSO_TENANT },
-          channelData: { tenant: { id: CONTOSO_TENANT } },
-          locale: 'en-US',
-        }),
-      });
-      return response.status;
-    };
+    const { conversationId, post } = adaChat(front.url, fake.url);
+    const say = async (text: string): Promise<number> => (await post({ type: 'message', text })).status;
 
     for (let turn = 0; turn < 4; turn++) expect(await say('whoami')).toBeLessThan(300);
     expect([...front.answeredBy.values()]).toEqual([2, 2]);
